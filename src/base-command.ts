@@ -1,0 +1,103 @@
+import {Command, Flags, type Interfaces, ux} from '@oclif/core'
+import {join} from 'node:path'
+
+import {settingsFromEnv} from './config.js'
+import {connectDocker, type PullProgress} from './docker/docker.js'
+import {DiscodeError} from './errors.js'
+import type {Engine, Reporter} from './lifecycle/context.js'
+import {Proxy} from './proxy/proxy.js'
+import {pluginRecipeRoots, vendorHooks} from './plugin-host.js'
+import type {RecipeRoot} from './recipes/load.js'
+import {StateStore} from './state/store.js'
+
+/**
+ * What every discode command shares: `--json`, errors as `Error:` + `Hint:` lines, and the engine
+ * wired to this process's environment. Commands only parse flags and print; the engine does the work.
+ */
+export abstract class DiscodeCommand extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {}
+
+  /** `--wait` for commands that take the app's lock. */
+  static waitFlag = {
+    wait: Flags.boolean({description: 'If another discode is working on the app, wait for it instead of failing'}),
+  }
+
+  private actionRunning = false
+
+  /** Builds the engine; `app` selects which vendor's plugin hooks may run. */
+  protected engine(options: {recipeSource?: string} = {}): Engine {
+    const settings = settingsFromEnv(process.env, this.config.configDir)
+    const docker = connectDocker()
+    return {
+      settings,
+      docker,
+      proxy: new Proxy(docker, settings),
+      store: new StateStore(settings.home),
+      reporter: this.jsonEnabled() ? this.quietReporter() : this.terminalReporter(),
+      pluginHooks: options.recipeSource ? vendorHooks(this.config, options.recipeSource) : undefined,
+    }
+  }
+
+  /** Built-in recipes first, then those of every installed or linked plugin. */
+  protected recipeRoots(): RecipeRoot[] {
+    return [{source: 'builtin', dir: join(this.config.root, 'recipes')}, ...pluginRecipeRoots(this.config, (m) => this.warn(m))]
+  }
+
+  private terminalReporter(): Reporter {
+    let lastProgress = 0
+    return {
+      stepStarted: (_step, message) => {
+        this.actionRunning = true
+        ux.action.start(message)
+      },
+      stepFinished: () => {
+        this.actionRunning = false
+        ux.action.stop()
+      },
+      pullProgress: (_image, progress: PullProgress) => {
+        // Repainting the spinner status on every Docker event is wasteful: ten times a second is plenty.
+        const now = Date.now()
+        if (now - lastProgress < 100 || progress.total === 0) return
+        lastProgress = now
+        ux.action.status = `${megabytes(progress.current)} / ${megabytes(progress.total)} MB`
+      },
+      info: (message) => this.logToStderr(message),
+      warn: (message) => this.warn(message),
+    }
+  }
+
+  private quietReporter(): Reporter {
+    return {stepStarted() {}, stepFinished() {}, pullProgress() {}, info() {}, warn: (message) => this.logToStderr(`Warning: ${message}`)}
+  }
+
+  /** DiscodeErrors are expected failures: one line, a hint, exit 1, no stack trace. */
+  protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
+    if (!(error instanceof DiscodeError)) {
+      if (this.actionRunning) ux.action.stop('failed')
+      return super.catch(error)
+    }
+    if (this.actionRunning) ux.action.stop('failed')
+    process.exitCode = 1
+    if (this.jsonEnabled()) this.logJson({error: {code: error.code, message: error.message, hint: error.hint}})
+    this.logToStderr(`Error: ${error.message}`)
+    if (error.hint) this.logToStderr(`Hint: ${error.hint}`)
+    return undefined
+  }
+}
+
+function megabytes(bytes: number): string {
+  return (bytes / 1_000_000).toFixed(1)
+}
+
+/** `--set key=value` pairs; the value may contain anything, including `=`. */
+export function parseSetFlags(pairs: string[] | undefined): Record<string, string> {
+  const values: Record<string, string> = {}
+  for (const pair of pairs ?? []) {
+    const at = pair.indexOf('=')
+    if (at <= 0) throw new DiscodeError(`--set ${pair} is not KEY=VALUE`, {hint: 'e.g. --set hostname=app.example.com', code: 'BAD_FLAG'})
+    values[pair.slice(0, at)] = pair.slice(at + 1)
+  }
+  return values
+}

@@ -1,0 +1,48 @@
+import {Args, Flags} from '@oclif/core'
+
+import {DiscodeCommand, parseSetFlags} from '../base-command.js'
+import {install} from '../lifecycle/install.js'
+import {resolveRecipe} from '../recipes/load.js'
+import {promptForInput} from '../prompt.js'
+
+export default class Install extends DiscodeCommand {
+  static override summary = 'Install an app from a recipe and put it behind the proxy'
+  static override description = `Creates the Docker network, boots kamal-proxy if needed, pulls the release image (the newest stable one in the recipe's feed unless --version), starts the container, runs the recipe's hooks and deploys it to the proxy.
+Missing inputs are asked for on a terminal; with --yes or without a terminal they are an error that names them. Generated secrets are created once and kept (0600) under DISCODE_HOME.`
+
+  static override examples = [
+    {description: 'Install the demo recipe as an app named "demo"', command: '<%= config.bin %> install demo --set hostname=demo.example.com'},
+    {description: "Install a second instance from a vendor plugin's recipe", command: '<%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --yes'},
+    {description: 'Install a recipe from a directory, at a given version', command: '<%= config.bin %> install myapp --recipe ./recipes/myapp --version 1.0.0'},
+  ]
+
+  static override args = {app: Args.string({description: 'Name of the app instance (lowercase letters, digits, hyphens)', required: true})}
+
+  static override flags = {
+    recipe: Flags.string({char: 'r', description: 'Recipe name, plugin:name, or a path to a recipe directory [default: APP]'}),
+    set: Flags.string({char: 's', description: 'Input value KEY=VALUE (repeatable)', multiple: true}),
+    version: Flags.string({description: 'Install this release instead of the newest stable one'}),
+    yes: Flags.boolean({char: 'y', description: 'Never prompt: missing required inputs are an error'}),
+    ...DiscodeCommand.waitFlag,
+  }
+
+  async run() {
+    const {args, flags} = await this.parse(Install)
+    const roots = this.recipeRoots()
+    const ref = flags.recipe ?? args.app
+    const source = resolveRecipe(ref, roots).source
+    const interactive = !flags.yes && !this.jsonEnabled() && Boolean(process.stdin.isTTY)
+    const result = await install(this.engine({recipeSource: source}), {
+      app: args.app,
+      recipe: flags.recipe,
+      roots,
+      set: parseSetFlags(flags.set),
+      version: flags.version,
+      prompt: interactive ? promptForInput : undefined,
+      wait: flags.wait,
+    })
+    const where = result.hosts.length > 0 ? ` at ${result.hosts.map((h) => `http://${h}`).join(', ')}` : ''
+    this.log(`Installed ${result.app} ${result.to.version} (${result.to.container})${where}`)
+    return result
+  }
+}

@@ -1,0 +1,31 @@
+import {Args, Flags} from '@oclif/core'
+
+import {DiscodeCommand} from '../base-command.js'
+import {streamContainerLogs} from '../docker/docker.js'
+import {installedRecord} from '../lifecycle/update.js'
+
+export default class Logs extends DiscodeCommand {
+  static override enableJsonFlag = false
+  static override summary = "Show the serving container's logs"
+  static override examples = ['<%= config.bin %> logs myapp --tail 50', '<%= config.bin %> logs myapp --follow']
+  static override args = {app: Args.string({description: 'Installed app name', required: true})}
+  static override flags = {
+    follow: Flags.boolean({char: 'f', description: 'Keep printing new lines'}),
+    tail: Flags.integer({char: 'n', description: 'Number of lines from the end', default: 100, min: 0}),
+  }
+
+  async run() {
+    const {args, flags} = await this.parse(Logs)
+    const engine = this.engine()
+    const record = await installedRecord(engine, args.app)
+    const abort = new AbortController()
+    process.once('SIGINT', () => abort.abort())
+    await streamContainerLogs(engine.docker, record.current.container, {
+      tail: flags.tail,
+      follow: flags.follow,
+      stdout: process.stdout,
+      stderr: process.stderr,
+      signal: abort.signal,
+    })
+  }
+}

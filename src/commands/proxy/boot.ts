@@ -1,0 +1,16 @@
+import {DiscodeCommand} from '../../base-command.js'
+import {bootProxy} from '../../lifecycle/deploy.js'
+
+export default class ProxyBoot extends DiscodeCommand {
+  static override summary = 'Start the kamal-proxy container (network, state volume, ports) if it is not running'
+  static override examples = ['<%= config.bin %> proxy boot', 'DISCODE_PROXY_HTTP_PORT=8080 DISCODE_PROXY_BIND=127.0.0.1 <%= config.bin %> proxy boot']
+
+  async run() {
+    await this.parse(ProxyBoot)
+    const engine = this.engine()
+    await bootProxy(engine, {})
+    const status = await engine.proxy.status()
+    this.log(`Proxy ${status.container} is ${status.state} (${status.image})`)
+    return status
+  }
+}

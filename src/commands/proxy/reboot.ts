@@ -1,0 +1,16 @@
+import {DiscodeCommand} from '../../base-command.js'
+
+export default class ProxyReboot extends DiscodeCommand {
+  static override summary = 'Recreate the proxy container (e.g. with a new DISCODE_PROXY_IMAGE); routes are kept'
+  static override description = 'The new image is pulled first; then the container is replaced, which interrupts traffic for a moment. Routes come back from the proxy\'s state volume.'
+  static override examples = ['DISCODE_PROXY_IMAGE=basecamp/kamal-proxy:v0.9.2 <%= config.bin %> proxy reboot']
+
+  async run() {
+    await this.parse(ProxyReboot)
+    const engine = this.engine()
+    await engine.proxy.reboot({onPull: (p) => engine.reporter.pullProgress(engine.settings.proxyImage, p)})
+    const status = await engine.proxy.status()
+    this.log(`Proxy ${status.container} rebooted with ${status.routes.length} route(s) (${status.image})`)
+    return status
+  }
+}

@@ -1,0 +1,19 @@
+import {Args} from '@oclif/core'
+import {stringify} from 'yaml'
+
+import {DiscodeCommand} from '../../base-command.js'
+import {resolveRecipe} from '../../recipes/load.js'
+
+export default class RecipesShow extends DiscodeCommand {
+  static override summary = 'Show a recipe with its defaults filled in (templates are not rendered)'
+  static override examples = ['<%= config.bin %> recipes show demo', '<%= config.bin %> recipes show @acme/discode-demo:demo --json']
+  static override args = {ref: Args.string({description: 'Recipe name, plugin:name, or a directory', required: true})}
+
+  async run() {
+    const {args} = await this.parse(RecipesShow)
+    const recipe = resolveRecipe(args.ref, this.recipeRoots())
+    this.log(`# ${recipe.source}: ${recipe.dir}`)
+    this.log(stringify(recipe.raw).trimEnd())
+    return {source: recipe.source, dir: recipe.dir, recipe: recipe.raw}
+  }
+}

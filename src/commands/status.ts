@@ -1,0 +1,23 @@
+import {Args, Flags} from '@oclif/core'
+
+import {DiscodeCommand} from '../base-command.js'
+import {status} from '../lifecycle/status.js'
+
+export default class Status extends DiscodeCommand {
+  static override summary = 'Show installed apps: version, container, health, route and available update'
+  static override examples = ['<%= config.bin %> status', '<%= config.bin %> status myapp --json', '<%= config.bin %> status --offline']
+  static override args = {app: Args.string({description: 'Only this app'})}
+  static override flags = {offline: Flags.boolean({description: "Do not read the vendors' feeds for available updates"})}
+
+  async run() {
+    const {args, flags} = await this.parse(Status)
+    const apps = await status(this.engine(), {app: args.app, checkUpdates: !flags.offline})
+    if (apps.length === 0) this.log('No apps installed. Install one with "discode install APP".')
+    for (const app of apps) {
+      const update = app.update?.available ? `update ${app.update.available} available` : app.update?.error ? `update check failed: ${app.update.error}` : app.update ? 'up to date' : ''
+      const hosts = app.route ? (app.route.hosts.length > 0 ? app.route.hosts.join(',') : '*') : 'no route'
+      this.log([app.app, app.version, app.container, app.health, hosts, update].filter(Boolean).join('  '))
+    }
+    return {apps}
+  }
+}

@@ -1,0 +1,39 @@
+import {Args, Flags} from '@oclif/core'
+
+import {DiscodeCommand} from '../base-command.js'
+import {checkUpdate, installedRecord, update} from '../lifecycle/update.js'
+
+export default class Update extends DiscodeCommand {
+  static override summary = 'Update an app to a newer release with zero downtime'
+  static override description = `Reads the vendor's release feed and picks the newest stable release above the running one (or --to). Pulls it, starts it beside the running container, runs the preSwitch hooks, lets kamal-proxy health-check it and switch traffic atomically, then stops the old container (kept for "discode rollback").
+If anything fails before the switch, the new container is removed and the running version keeps serving.`
+
+  static override examples = [
+    {description: 'Update to the newest stable release', command: '<%= config.bin %> update myapp'},
+    {description: 'Only show what an update would install', command: '<%= config.bin %> update myapp --check'},
+    {description: 'Move to a given release (also older ones)', command: '<%= config.bin %> update myapp --to 1.4.2'},
+  ]
+
+  static override args = {app: Args.string({description: 'Installed app name', required: true})}
+
+  static override flags = {
+    to: Flags.string({description: 'Install this release (any version in the feed)'}),
+    check: Flags.boolean({description: 'Report what would be installed; change nothing'}),
+    ...DiscodeCommand.waitFlag,
+  }
+
+  async run() {
+    const {args, flags} = await this.parse(Update)
+    const record = await installedRecord(this.engine(), args.app)
+    const engine = this.engine({recipeSource: record.recipe.source})
+    if (flags.check) {
+      const check = await checkUpdate(engine, args.app, {to: flags.to})
+      this.log(check.available ? `${args.app}: ${check.current} → ${check.available.version} available` : `${args.app}: ${check.current} is up to date`)
+      return {app: args.app, current: check.current, available: check.available ?? null}
+    }
+    const result = await update(engine, {app: args.app, to: flags.to, wait: flags.wait})
+    if (result.status === 'up-to-date') this.log(`${args.app} ${result.current.version} is up to date`)
+    else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})`)
+    return result
+  }
+}

@@ -1,0 +1,389 @@
+import Docker from 'dockerode'
+import {PassThrough, type Writable} from 'node:stream'
+
+import {DiscodeError} from '../errors.js'
+
+/**
+ * Docker access for the engine: every call to the Docker API goes through here, so errors reach the
+ * user as one line with a hint and the rest of the engine speaks in containers, not HTTP.
+ */
+
+export type DockerClient = Docker
+export type ContainerInfo = Docker.ContainerInfo
+export type ContainerInspect = Docker.ContainerInspectInfo
+
+/** dockerode reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself. */
+export function connectDocker(): DockerClient {
+  return new Docker()
+}
+
+export class DockerUnavailableError extends DiscodeError {}
+
+export async function assertDockerRunning(docker: DockerClient): Promise<void> {
+  try {
+    await docker.ping()
+  } catch (error) {
+    throw dockerError(error, 'reach Docker')
+  }
+}
+
+/** Turns dockerode's errors (HTTP status + JSON body, or socket errors) into DiscodeErrors. */
+export function dockerError(error: unknown, doing: string): DiscodeError {
+  if (error instanceof DiscodeError) return error
+  const err = error as {code?: string; statusCode?: number; json?: {message?: string}; message?: string}
+  if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT' || err.code === 'EACCES') {
+    const where = process.env.DOCKER_HOST || '/var/run/docker.sock'
+    return new DockerUnavailableError(`Docker is not running or not reachable at ${where} (${err.code})`, {
+      hint: err.code === 'EACCES' ? 'Run discode as root or as a member of the docker group' : 'Start Docker (e.g. "sudo systemctl start docker") or set DOCKER_HOST',
+      code: 'DOCKER_UNAVAILABLE',
+      cause: error,
+    })
+  }
+  const detail = (err.json?.message ?? err.message ?? String(error)).replace(/^\(HTTP code \d+\)\s*/, '').split('\n')[0]
+  return new DiscodeError(`Could not ${doing}: ${detail}`, {code: 'DOCKER_ERROR', cause: error})
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as {statusCode?: number}).statusCode === 404
+}
+
+export async function ensureNetwork(docker: DockerClient, name: string): Promise<boolean> {
+  try {
+    await docker.getNetwork(name).inspect()
+    return false
+  } catch (error) {
+    if (!isNotFound(error)) throw dockerError(error, `inspect network ${name}`)
+  }
+  try {
+    await docker.createNetwork({Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: {'discode.network': 'true'}})
+    return true
+  } catch (error) {
+    // Another discode may have created it between our inspect and create.
+    if ((error as {statusCode?: number}).statusCode === 409) return false
+    throw dockerError(error, `create network ${name}`)
+  }
+}
+
+export async function ensureVolume(docker: DockerClient, name: string, labels: Record<string, string>): Promise<void> {
+  try {
+    await docker.getVolume(name).inspect()
+  } catch (error) {
+    if (!isNotFound(error)) throw dockerError(error, `inspect volume ${name}`)
+    await docker.createVolume({Name: name, Labels: labels}).catch((e) => {
+      throw dockerError(e, `create volume ${name}`)
+    })
+  }
+}
+
+export async function listVolumes(docker: DockerClient, label: string): Promise<string[]> {
+  try {
+    const result = await docker.listVolumes({filters: {label: [label]}})
+    return (result.Volumes ?? []).map((v) => v.Name)
+  } catch (error) {
+    throw dockerError(error, 'list volumes')
+  }
+}
+
+export async function removeVolume(docker: DockerClient, name: string): Promise<void> {
+  try {
+    await docker.getVolume(name).remove()
+  } catch (error) {
+    if (!isNotFound(error)) throw dockerError(error, `remove volume ${name}`)
+  }
+}
+
+export interface ImageInfo {
+  id: string
+  repoDigests: string[]
+}
+
+export async function inspectImage(docker: DockerClient, ref: string): Promise<ImageInfo | undefined> {
+  try {
+    const info = await docker.getImage(ref).inspect()
+    return {id: info.Id, repoDigests: info.RepoDigests ?? []}
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    throw dockerError(error, `inspect image ${ref}`)
+  }
+}
+
+export async function removeImage(docker: DockerClient, ref: string): Promise<void> {
+  try {
+    await docker.getImage(ref).remove()
+  } catch (error) {
+    // 409: still used by another container (e.g. another app on the same image); that is fine.
+    const status = (error as {statusCode?: number}).statusCode
+    if (status !== 404 && status !== 409) throw dockerError(error, `remove image ${ref}`)
+  }
+}
+
+export interface PullProgress {
+  /** Bytes downloaded so far over all layers, and the total known so far. */
+  current: number
+  total: number
+  status: string
+}
+
+export interface RegistryAuth {
+  username: string
+  password: string
+  serveraddress: string
+}
+
+export async function pullImage(
+  docker: DockerClient,
+  ref: string,
+  options: {onProgress?: (progress: PullProgress) => void; auth?: RegistryAuth} = {},
+): Promise<void> {
+  let stream: NodeJS.ReadableStream
+  try {
+    stream = await docker.pull(ref, options.auth ? {authconfig: options.auth} : {})
+  } catch (error) {
+    throw pullError(ref, error)
+  }
+  const layers = new Map<string, {current: number; total: number}>()
+  await new Promise<void>((resolve, reject) => {
+    docker.modem.followProgress(
+      stream,
+      (error: unknown) => (error ? reject(pullError(ref, error)) : resolve()),
+      (event: {id?: string; status?: string; progressDetail?: {current?: number; total?: number}}) => {
+        if (event.id && event.progressDetail?.total) {
+          layers.set(event.id, {current: event.progressDetail.current ?? 0, total: event.progressDetail.total})
+        } else if (event.id && event.status === 'Pull complete') {
+          const layer = layers.get(event.id)
+          if (layer) layer.current = layer.total
+        }
+        let current = 0
+        let total = 0
+        for (const layer of layers.values()) {
+          current += layer.current
+          total += layer.total
+        }
+        options.onProgress?.({current, total, status: event.status ?? ''})
+      },
+    )
+  })
+}
+
+function pullError(ref: string, error: unknown): DiscodeError {
+  const base = dockerError(error, `pull ${ref}`)
+  if (base.code === 'DOCKER_UNAVAILABLE') return base
+  const registry = registryOf(ref)
+  const text = base.message
+  let hint = `Check that ${ref} exists and that ${registry} is reachable from this server`
+  if (/unauthorized|authentication required|denied|401/i.test(text)) {
+    hint = `${registry} refused the credentials: check the registry user and password`
+  } else if (/not found|manifest unknown/i.test(text)) {
+    hint = `The vendor's feed names an image the registry does not have; ask the vendor or pick another version with --to`
+  }
+  return new DiscodeError(text, {hint, code: 'PULL_FAILED', cause: error})
+}
+
+/** The registry host of an image reference (Docker's rule: a first part with a dot, colon or "localhost"). */
+export function registryOf(ref: string): string {
+  const first = ref.split('/')[0]
+  return ref.includes('/') && (/[.:]/.test(first) || first === 'localhost') ? first : 'docker.io'
+}
+
+export interface ContainerSpec {
+  name: string
+  image: string
+  env?: Record<string, string>
+  labels?: Record<string, string>
+  network: string
+  /** Extra DNS names on the network besides the container name. */
+  aliases?: string[]
+  volumes?: {source: string; target: string}[]
+  cmd?: string[]
+  /** `unless-stopped` for long-lived containers, none for one-off runs. */
+  restart?: boolean
+  ports?: {containerPort: number; hostPort: number; hostIp?: string}[]
+}
+
+/** Log limits as Kamal sets them: a busy app must not fill the disk. */
+const LOG_CONFIG = {Type: 'json-file', Config: {'max-size': '10m', 'max-file': '3'}}
+
+export async function createContainer(docker: DockerClient, spec: ContainerSpec): Promise<Docker.Container> {
+  const exposed: Record<string, object> = {}
+  const bindings: Record<string, {HostIp?: string; HostPort: string}[]> = {}
+  for (const p of spec.ports ?? []) {
+    exposed[`${p.containerPort}/tcp`] = {}
+    bindings[`${p.containerPort}/tcp`] = [{HostIp: p.hostIp ?? '', HostPort: String(p.hostPort)}]
+  }
+  try {
+    return await docker.createContainer({
+      name: spec.name,
+      Image: spec.image,
+      Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      Labels: spec.labels ?? {},
+      Cmd: spec.cmd,
+      ExposedPorts: exposed,
+      HostConfig: {
+        NetworkMode: spec.network,
+        Mounts: (spec.volumes ?? []).map((v) => ({Type: 'volume' as const, Source: v.source, Target: v.target})),
+        RestartPolicy: spec.restart ? {Name: 'unless-stopped'} : {Name: ''},
+        LogConfig: LOG_CONFIG,
+        PortBindings: bindings,
+      },
+      NetworkingConfig: {EndpointsConfig: {[spec.network]: {Aliases: spec.aliases ?? []}}},
+    })
+  } catch (error) {
+    throw dockerError(error, `create container ${spec.name}`)
+  }
+}
+
+export async function inspectContainer(docker: DockerClient, name: string): Promise<ContainerInspect | undefined> {
+  try {
+    return await docker.getContainer(name).inspect()
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    throw dockerError(error, `inspect container ${name}`)
+  }
+}
+
+/** Containers (running or not) carrying every given label (`key` or `key=value`). */
+export async function listContainers(docker: DockerClient, labels: string[]): Promise<ContainerInfo[]> {
+  try {
+    return await docker.listContainers({all: true, filters: {label: labels}})
+  } catch (error) {
+    throw dockerError(error, 'list containers')
+  }
+}
+
+export async function startContainer(docker: DockerClient, name: string): Promise<void> {
+  try {
+    await docker.getContainer(name).start()
+  } catch (error) {
+    // 304: already running.
+    if ((error as {statusCode?: number}).statusCode !== 304) throw dockerError(error, `start container ${name}`)
+  }
+}
+
+export async function stopContainer(docker: DockerClient, name: string, timeoutSeconds = 10): Promise<void> {
+  try {
+    await docker.getContainer(name).stop({t: timeoutSeconds})
+  } catch (error) {
+    const status = (error as {statusCode?: number}).statusCode
+    if (status !== 304 && status !== 404) throw dockerError(error, `stop container ${name}`)
+  }
+}
+
+export async function removeContainer(docker: DockerClient, name: string): Promise<void> {
+  try {
+    await docker.getContainer(name).remove({force: true, v: false})
+  } catch (error) {
+    if (!isNotFound(error)) throw dockerError(error, `remove container ${name}`)
+  }
+}
+
+export interface CommandResult {
+  exitCode: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs a command inside a running container (used for the kamal-proxy client). */
+export async function execInContainer(docker: DockerClient, name: string, cmd: string[]): Promise<CommandResult> {
+  try {
+    const exec = await docker.getContainer(name).exec({Cmd: cmd, AttachStdout: true, AttachStderr: true})
+    const stream = await exec.start({hijack: true, stdin: false})
+    const {stdout, stderr} = await collectDemuxed(docker, stream)
+    const info = await exec.inspect()
+    return {exitCode: info.ExitCode ?? -1, stdout, stderr}
+  } catch (error) {
+    throw dockerError(error, `run ${cmd[0]} in ${name}`)
+  }
+}
+
+async function collectDemuxed(docker: DockerClient, stream: NodeJS.ReadableStream): Promise<{stdout: string; stderr: string}> {
+  const out: Buffer[] = []
+  const err: Buffer[] = []
+  const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c))
+  const stderr = new PassThrough().on('data', (c: Buffer) => err.push(c))
+  docker.modem.demuxStream(stream, stdout, stderr)
+  await new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve)
+    stream.on('close', resolve)
+    stream.on('error', reject)
+  })
+  return {stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8')}
+}
+
+/**
+ * Runs `spec.cmd` in a fresh container and removes it afterwards, keeping its output.
+ * Hooks run this way: the new image, the app's env, volumes and network, never the serving container.
+ */
+export async function runOneOff(
+  docker: DockerClient,
+  spec: ContainerSpec,
+  options: {timeoutMs?: number} = {},
+): Promise<{exitCode: number; output: string; timedOut: boolean}> {
+  const container = await createContainer(docker, {...spec, restart: false})
+  try {
+    const waiting = container.wait()
+    await startContainer(docker, spec.name)
+    let timedOut = false
+    const timer = setTimeout(() => {
+      timedOut = true
+      container.kill().catch(() => {})
+    }, options.timeoutMs ?? 10 * 60_000)
+    const result = (await waiting.finally(() => clearTimeout(timer))) as {StatusCode: number}
+    const output = await containerLogText(docker, spec.name, {tail: 200})
+    return {exitCode: result.StatusCode, output, timedOut}
+  } catch (error) {
+    throw dockerError(error, `run ${spec.cmd?.join(' ') ?? spec.image} in a one-off container`)
+  } finally {
+    await removeContainer(docker, spec.name).catch(() => {})
+  }
+}
+
+/** The last `tail` lines of a container's stdout and stderr, interleaved as Docker stored them. */
+export async function containerLogText(docker: DockerClient, name: string, options: {tail?: number} = {}): Promise<string> {
+  try {
+    const buffer = (await docker.getContainer(name).logs({stdout: true, stderr: true, follow: false, tail: options.tail ?? 100})) as unknown as Buffer
+    return demuxBuffer(buffer)
+  } catch (error) {
+    if (isNotFound(error)) return ''
+    throw dockerError(error, `read logs of ${name}`)
+  }
+}
+
+/** Streams a container's logs to the given writables until it stops (follow) or the tail is printed. */
+export async function streamContainerLogs(
+  docker: DockerClient,
+  name: string,
+  options: {tail?: number; follow: boolean; stdout: Writable; stderr: Writable; signal?: AbortSignal},
+): Promise<void> {
+  try {
+    const container = docker.getContainer(name)
+    if (!options.follow) {
+      const buffer = (await container.logs({stdout: true, stderr: true, follow: false, tail: options.tail ?? 100})) as unknown as Buffer
+      for (const frame of frames(buffer)) (frame.stream === 2 ? options.stderr : options.stdout).write(frame.data)
+      return
+    }
+    const stream = await container.logs({stdout: true, stderr: true, follow: true, tail: options.tail ?? 100})
+    docker.modem.demuxStream(stream, options.stdout, options.stderr)
+    options.signal?.addEventListener('abort', () => (stream as unknown as {destroy(): void}).destroy())
+    await new Promise<void>((resolve) => {
+      stream.on('end', resolve)
+      stream.on('close', resolve)
+      stream.on('error', () => resolve())
+    })
+  } catch (error) {
+    throw dockerError(error, `read logs of ${name}`)
+  }
+}
+
+/** Docker multiplexes non-TTY output in frames: 1 byte stream id, 3 padding, 4 bytes big-endian length. */
+function* frames(buffer: Buffer): Generator<{stream: number; data: Buffer}> {
+  let offset = 0
+  while (offset + 8 <= buffer.length) {
+    const length = buffer.readUInt32BE(offset + 4)
+    yield {stream: buffer[offset], data: buffer.subarray(offset + 8, offset + 8 + length)}
+    offset += 8 + length
+  }
+}
+
+export function demuxBuffer(buffer: Buffer): string {
+  return [...frames(buffer)].map((f) => f.data.toString('utf8')).join('')
+}

@@ -1,0 +1,50 @@
+import type {Settings} from '../config.js'
+import type {DockerClient, PullProgress} from '../docker/docker.js'
+import type {Proxy} from '../proxy/proxy.js'
+import type {StateStore} from '../state/store.js'
+import type {PluginHooks} from './plugin-hooks.js'
+
+/** How the engine tells the command what it is doing; commands render it (or stay quiet for --json). */
+export interface Reporter {
+  /** A lifecycle step starts (`pull`, `start`, `hooks`, `switch`, ...). */
+  stepStarted(step: string, message: string): void
+  stepFinished(step: string, ms: number): void
+  pullProgress(image: string, progress: PullProgress): void
+  info(message: string): void
+  warn(message: string): void
+}
+
+export const silentReporter: Reporter = {
+  stepStarted() {},
+  stepFinished() {},
+  pullProgress() {},
+  info() {},
+  warn() {},
+}
+
+/** Everything a lifecycle operation needs, built once per command. */
+export interface Engine {
+  settings: Settings
+  docker: DockerClient
+  proxy: Proxy
+  store: StateStore
+  reporter: Reporter
+  /** Plugin hooks of the vendor the app's recipe comes from (none for built-in and path recipes). */
+  pluginHooks?: PluginHooks
+}
+
+/** Milliseconds spent in each named step of one operation; `--json` exposes them. */
+export type Timings = Record<string, number>
+
+/** Runs one named step, reporting it and adding its duration to `timings`. */
+export async function step<T>(engine: Engine, timings: Timings, name: string, message: string, work: () => Promise<T>): Promise<T> {
+  engine.reporter.stepStarted(name, message)
+  const started = performance.now()
+  try {
+    return await work()
+  } finally {
+    const ms = Math.round(performance.now() - started)
+    timings[name] = (timings[name] ?? 0) + ms
+    engine.reporter.stepFinished(name, ms)
+  }
+}

@@ -1,0 +1,76 @@
+import {DiscodeError} from '../errors.js'
+import {generateSecret} from '../secrets/generate.js'
+import {renderInputs} from '../recipes/load.js'
+import type {RawRecipe} from '../recipes/schema.js'
+import type {SecretsRecord} from '../state/store.js'
+
+export type RecipeInput = RawRecipe['inputs'][number]
+
+/** Asks the user for one input (a TTY prompt); absent when discode must not ask (--yes, no TTY). */
+export type InputPrompt = (input: RecipeInput) => Promise<string>
+
+/**
+ * Settles every input of the recipe: `--set` values first, then values kept from an earlier install,
+ * then a prompt, then the default. Unknown `--set` keys, missing required values and values that do
+ * not match the recipe's pattern are errors that name the inputs.
+ */
+export async function resolveInputs(
+  recipe: RawRecipe,
+  given: Record<string, string>,
+  kept: Record<string, string>,
+  app: string,
+  prompt?: InputPrompt,
+): Promise<Record<string, string>> {
+  const known = new Set(recipe.inputs.map((i) => i.name))
+  const unknown = Object.keys(given).filter((name) => !known.has(name))
+  if (unknown.length > 0) {
+    throw new DiscodeError(`Unknown input(s) for recipe ${recipe.name}: ${unknown.join(', ')}`, {
+      hint: `This recipe takes: ${[...known].join(', ') || 'no inputs'}`,
+      code: 'BAD_INPUT',
+    })
+  }
+  const values: Record<string, string> = {}
+  const missing: string[] = []
+  // Input descriptions and defaults may use {{app.name}}.
+  for (const input of renderInputs(recipe, {app: {name: app}})) {
+    let value: string | undefined = given[input.name] ?? kept[input.name]
+    if (value === undefined && prompt) value = await prompt(input)
+    value ??= input.default
+    if (value === undefined || (value === '' && input.required)) {
+      if (input.required) missing.push(input.name)
+      continue
+    }
+    if (input.pattern && !new RegExp(input.pattern).test(value)) {
+      throw new DiscodeError(`Input ${input.name} does not match the pattern ${input.pattern}`, {
+        hint: input.description ? `${input.name}: ${input.description}` : `Pass a matching value with --set ${input.name}=...`,
+        code: 'BAD_INPUT',
+      })
+    }
+    values[input.name] = value
+  }
+  if (missing.length > 0) {
+    throw new DiscodeError(`Missing required input(s): ${missing.join(', ')}`, {
+      hint: `Pass them with ${missing.map((name) => `--set ${name}=...`).join(' ')} (or run on a terminal to be asked)`,
+      code: 'MISSING_INPUT',
+    })
+  }
+  return values
+}
+
+/** Splits settled inputs into plain ones and those marked secret (kept in the 0600 secrets file). */
+export function splitSecretInputs(recipe: RawRecipe, values: Record<string, string>): {plain: Record<string, string>; secret: Record<string, string>} {
+  const plain: Record<string, string> = {}
+  const secret: Record<string, string> = {}
+  for (const input of recipe.inputs) {
+    if (values[input.name] === undefined) continue
+    ;(input.secret ? secret : plain)[input.name] = values[input.name]
+  }
+  return {plain, secret}
+}
+
+/** Generates the recipe's secrets that do not exist yet; existing ones are never regenerated. */
+export function ensureGeneratedSecrets(recipe: RawRecipe, secrets: SecretsRecord): SecretsRecord {
+  const generated = {...secrets.generated}
+  for (const [name, spec] of Object.entries(recipe.secrets)) generated[name] ??= generateSecret(spec)
+  return {...secrets, generated}
+}

@@ -1,0 +1,80 @@
+import {DiscodeError} from '../errors.js'
+import {withAppLock} from '../lock/lock.js'
+import {resolveRecipe, type RecipeRoot} from '../recipes/load.js'
+import type {AppRecord} from '../state/store.js'
+import {type Engine, type Timings} from './context.js'
+import {ensureGeneratedSecrets, type InputPrompt, resolveInputs, splitSecretInputs} from './inputs.js'
+import {reconcileApp} from './reconcile.js'
+import {findRelease} from './release.js'
+import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
+import {feedUrlFor, pullRelease, renderFor, validateAppName} from './steps.js'
+
+export interface InstallOptions {
+  app: string
+  /** Recipe name, qualified name or path; default: the app name. */
+  recipe?: string
+  roots: RecipeRoot[]
+  set: Record<string, string>
+  version?: string
+  prompt?: InputPrompt
+  wait?: boolean
+}
+
+export interface InstallResult extends DeployResult {
+  app: string
+  recipe: {ref: string; source: string}
+  hosts: string[]
+}
+
+/**
+ * install: settle inputs and secrets (kept at once, so a retry reuses them), read the feed, boot the
+ * proxy, pull, start the container, run the install and pre-switch hooks, deploy it to the proxy.
+ */
+export async function install(engine: Engine, options: InstallOptions): Promise<InstallResult> {
+  const {app} = options
+  validateAppName(app)
+  if (app === engine.settings.proxyContainer) throw new DiscodeError(`"${app}" is the proxy's name`, {hint: 'Choose another app name', code: 'BAD_APP_NAME'})
+  return withAppLock(engine.settings.home, app, {command: 'install', wait: options.wait}, async () => {
+    const timings: Timings = {}
+    const earlier = await engine.store.read(app)
+    if (earlier?.current) {
+      throw new DiscodeError(`${app} is already installed (version ${earlier.current.version})`, {
+        hint: `Update it with "discode update ${app}", or choose another app name`,
+        code: 'ALREADY_INSTALLED',
+      })
+    }
+    const ref = options.recipe ?? earlier?.recipe.ref ?? app
+    const resolved = resolveRecipe(ref, options.roots)
+    const kept = await engine.store.readSecrets(app)
+    const values = await resolveInputs(resolved.raw, options.set, {...earlier?.inputs, ...kept.inputs}, app, options.prompt)
+    const {plain, secret} = splitSecretInputs(resolved.raw, values)
+    const secrets = ensureGeneratedSecrets(resolved.raw, {...kept, inputs: secret})
+    await engine.store.writeSecrets(app, secrets)
+    const now = new Date().toISOString()
+    let record: AppRecord = {
+      app,
+      recipe: {ref, source: resolved.source, dir: resolved.dir},
+      inputs: plain,
+      previous: [],
+      installedAt: earlier?.installedAt ?? now,
+      updatedAt: now,
+    }
+    await engine.store.write(record)
+
+    const release = await findRelease(engine, timings, feedUrlFor(app, resolved.raw, plain, secrets), {to: options.version})
+    if (!release) {
+      throw new DiscodeError(`The feed of ${resolved.raw.name} lists no stable release`, {hint: 'Ask the vendor, or name a version with --version', code: 'NO_RELEASE'})
+    }
+    await bootProxy(engine, timings)
+    // An install that died after the switch left a serving container: adopt it instead of starting over.
+    record = await reconcileApp(engine, timings, record)
+    const recipe = {...renderFor(app, resolved.raw, plain, secrets, release), source: resolved.source}
+    const hosts = recipe.proxy.host ? recipe.proxy.host.split(',') : []
+    if (record.current) {
+      return {app, recipe: {ref, source: resolved.source}, hosts, from: undefined, to: record.current, timings}
+    }
+    const imageId = await pullRelease(engine, timings, release.image)
+    const result = await deployRelease(engine, timings, record, recipe, {...release, imageId}, {install: true})
+    return {app, recipe: {ref, source: resolved.source}, hosts, ...result}
+  })
+}

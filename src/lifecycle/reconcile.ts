@@ -1,0 +1,65 @@
+import {removeContainer, stopContainer} from '../docker/docker.js'
+import type {AppRecord, ReleaseRecord} from '../state/store.js'
+import {type Engine, step, type Timings} from './context.js'
+import {appContainers, LABELS} from './steps.js'
+
+/**
+ * Makes discode's record agree with what really runs, before any operation changes anything. A run
+ * that died (SIGKILL, power loss) between two steps leaves one of a few shapes, and each has one fix:
+ * - the proxy routes to a container the record does not call current: the switch happened but was
+ *   not recorded, so the record follows the proxy (the proxy decides what users see);
+ * - a release container that neither serves nor is kept for rollback: an interrupted update's new
+ *   container, removed; a kept one still running, stopped;
+ * - one-off hook containers: removed.
+ * The proxy must be running (callers boot it first).
+ */
+export async function reconcileApp(engine: Engine, timings: Timings, record: AppRecord): Promise<AppRecord> {
+  return step(engine, timings, 'reconcile', `Checking ${record.app} against Docker and the proxy`, async () => {
+    const containers = await appContainers(engine, record.app)
+    const route = await engine.proxy.route(record.app)
+    const live = route?.targets[0]?.split(':')[0]
+    let next = record
+
+    const liveContainer = containers.find((c) => nameOf(c) === live && c.Labels[LABELS.release])
+    if (liveContainer && live !== record.current?.container) {
+      const adopted = releaseFromLabels(liveContainer.Labels, live!, liveContainer.ImageID)
+      engine.reporter.warn(`The proxy serves ${adopted.version} (${live}) but the last run did not record it: recording it now`)
+      next = {
+        ...record,
+        current: {...adopted, deployedAt: new Date().toISOString()},
+        previous: [...(record.current ? [record.current] : []), ...record.previous].filter((r) => r.container !== live),
+      }
+    }
+
+    const kept = new Set(next.previous.map((r) => r.container))
+    for (const container of containers) {
+      const name = nameOf(container)
+      if (name === next.current?.container) continue
+      if (container.Labels[LABELS.hook]) {
+        await removeContainer(engine.docker, name)
+      } else if (kept.has(name)) {
+        if (container.State === 'running' && name !== live) await stopContainer(engine.docker, name)
+      } else if (name !== live) {
+        engine.reporter.warn(`Removing ${name}, left over by an interrupted run`)
+        await removeContainer(engine.docker, name)
+      }
+    }
+
+    if (next !== record) await engine.store.write(next)
+    return next
+  })
+}
+
+function nameOf(container: {Names: string[]}): string {
+  return container.Names[0]?.replace(/^\//, '') ?? ''
+}
+
+function releaseFromLabels(labels: Record<string, string>, container: string, imageId: string): ReleaseRecord {
+  return {
+    version: labels[LABELS.version] ?? 'unknown',
+    image: labels[LABELS.image] ?? imageId,
+    imageId,
+    key: labels[LABELS.release],
+    container,
+  }
+}

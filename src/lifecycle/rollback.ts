@@ -1,0 +1,43 @@
+import {stopContainer} from '../docker/docker.js'
+import {withAppLock} from '../lock/lock.js'
+import type {AppRecord} from '../state/store.js'
+import {type Engine, type Timings} from './context.js'
+import {bootProxy, type DeployResult} from './deploy.js'
+import {reconcileApp} from './reconcile.js'
+import {loadInstalledRecipe, renderFor, retireRelease, reviveRelease, switchTraffic} from './steps.js'
+import {installedRecord, noPreviousReleaseError} from './update.js'
+
+/**
+ * rollback: start a release kept on the host (the previous one, or `to`), switch traffic to it through
+ * the same health-checked proxy deploy, stop the one that served. Hooks do not run: migrations are
+ * not reversible in general, and the kept release ran against this data before.
+ */
+export async function rollback(engine: Engine, options: {app: string; to?: string; wait?: boolean}): Promise<DeployResult & {app: string}> {
+  const {app} = options
+  await installedRecord(engine, app)
+  return withAppLock(engine.settings.home, app, {command: 'rollback', wait: options.wait}, async () => {
+    const timings: Timings = {}
+    await bootProxy(engine, timings)
+    const record = await reconcileApp(engine, timings, await installedRecord(engine, app))
+    const current = record.current!
+    const target = options.to ? record.previous.find((r) => r.version === options.to) : record.previous[0]
+    if (!target) throw noPreviousReleaseError(app, options.to)
+    const {raw} = loadInstalledRecipe(record)
+    const recipe = renderFor(app, raw, record.inputs, await engine.store.readSecrets(app), target)
+    await reviveRelease(engine, timings, app, recipe, target)
+    try {
+      await switchTraffic(engine, timings, app, recipe, target)
+    } catch (error) {
+      await stopContainer(engine.docker, target.container)
+      throw error
+    }
+    const updated: AppRecord = {
+      ...record,
+      current: {...target, deployedAt: new Date().toISOString()},
+      previous: [current, ...record.previous.filter((r) => r.container !== target.container)],
+    }
+    await engine.store.write(updated)
+    await retireRelease(engine, timings, current)
+    return {app, from: current, to: updated.current!, timings}
+  })
+}

@@ -1,0 +1,67 @@
+import {inspectContainer, listContainers} from '../docker/docker.js'
+import type {ProxyRoute} from '../proxy/list.js'
+import type {Engine} from './context.js'
+import {LABELS, notInstalledError} from './steps.js'
+import {checkUpdate} from './update.js'
+
+export interface AppStatus {
+  app: string
+  recipe: string
+  version: string
+  container: string
+  /** Docker's state of the container: running, exited, missing, ... */
+  state: string
+  /** serving: running and the proxy routes to it; otherwise what is wrong. */
+  health: 'serving' | 'not-routed' | 'paused' | 'stopped' | 'missing'
+  route?: {hosts: string[]; targets: string[]; state: string}
+  previous: string[]
+  update?: {available?: string; error?: string}
+}
+
+/** The installed apps as Docker and the proxy see them; with `checkUpdates`, each feed is read too. */
+export async function status(engine: Engine, options: {app?: string; checkUpdates: boolean}): Promise<AppStatus[]> {
+  const apps = options.app ? [options.app] : engine.store.apps()
+  const records = (await Promise.all(apps.map((app) => engine.store.read(app)))).filter((r) => r?.current)
+  if (options.app && records.length === 0) throw notInstalledError(options.app)
+  if (records.length === 0) return []
+
+  const [containers, routes] = await Promise.all([listContainers(engine.docker, [LABELS.app]), proxyRoutes(engine)])
+  return Promise.all(
+    records.map(async (record) => {
+      const current = record!.current!
+      const container = containers.find((c) => c.Names.includes(`/${current.container}`))
+      const route = routes.find((r) => r.service === record!.app)
+      const serving = route?.targets.some((t) => t.split(':')[0] === current.container) ?? false
+      const state = container?.State ?? 'missing'
+      const result: AppStatus = {
+        app: record!.app,
+        recipe: record!.recipe.ref,
+        version: current.version,
+        container: current.container,
+        state,
+        health: healthOf(state, serving, route?.state),
+        route: route && {hosts: route.hosts, targets: route.targets, state: route.state},
+        previous: record!.previous.map((r) => r.version),
+      }
+      if (options.checkUpdates) {
+        result.update = await checkUpdate(engine, record!.app).then(
+          (check) => ({available: check.available?.version}),
+          (error: Error) => ({error: error.message}),
+        )
+      }
+      return result
+    }),
+  )
+}
+
+function healthOf(state: string, serving: boolean, routeState?: string): AppStatus['health'] {
+  if (state === 'missing') return 'missing'
+  if (state !== 'running') return 'stopped'
+  if (!serving) return 'not-routed'
+  return routeState === 'running' ? 'serving' : 'paused'
+}
+
+async function proxyRoutes(engine: Engine): Promise<ProxyRoute[]> {
+  const proxy = await inspectContainer(engine.docker, engine.proxy.containerName)
+  return proxy?.State.Running ? engine.proxy.routes() : []
+}

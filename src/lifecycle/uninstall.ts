@@ -1,0 +1,49 @@
+import {inspectContainer, listVolumes, removeContainer, removeImage, removeVolume} from '../docker/docker.js'
+import {withAppLock} from '../lock/lock.js'
+import {type Engine, step, type Timings} from './context.js'
+import {appContainers, LABELS, notInstalledError, validateAppName} from './steps.js'
+
+export interface UninstallResult {
+  app: string
+  containers: string[]
+  volumes: {removed: string[]; kept: string[]}
+  purged: boolean
+  timings: Timings
+}
+
+/**
+ * uninstall: remove the route, every container and image of the app. Volumes and secrets stay (a
+ * reinstall finds its data and the same generated passwords) unless `purge`.
+ */
+export async function uninstall(engine: Engine, options: {app: string; purge: boolean; wait?: boolean}): Promise<UninstallResult> {
+  const {app, purge} = options
+  validateAppName(app)
+  return withAppLock(engine.settings.home, app, {command: 'uninstall', wait: options.wait}, async () => {
+    const timings: Timings = {}
+    const record = await engine.store.read(app)
+    const containers = await appContainers(engine, app)
+    const volumes = await listVolumes(engine.docker, `${LABELS.app}=${app}`)
+    // After an uninstall that kept data, only --purge has something left to do.
+    const leftovers = purge && (record !== undefined || volumes.length > 0)
+    if (!record?.current && containers.length === 0 && !leftovers) throw notInstalledError(app)
+
+    await step(engine, timings, 'route', `Removing the route of ${app}`, async () => {
+      if ((await inspectContainer(engine.docker, engine.proxy.containerName))?.State.Running) await engine.proxy.removeService(app)
+    })
+    const names = containers.map((c) => c.Names[0].replace(/^\//, ''))
+    await step(engine, timings, 'containers', `Removing ${names.length} container(s)`, async () => {
+      for (const name of names) await removeContainer(engine.docker, name)
+      const images = new Set([...containers.map((c) => c.ImageID), ...(record?.current ? [record.current.imageId] : []), ...(record?.previous ?? []).map((r) => r.imageId)])
+      for (const image of images) await removeImage(engine.docker, image)
+    })
+    if (purge) {
+      await step(engine, timings, 'volumes', `Removing ${volumes.length} volume(s) and the app's secrets`, async () => {
+        for (const volume of volumes) await removeVolume(engine.docker, volume)
+        engine.store.delete(app)
+      })
+    } else if (record) {
+      await engine.store.write({...record, current: undefined, previous: []})
+    }
+    return {app, containers: names, volumes: purge ? {removed: volumes, kept: []} : {removed: [], kept: volumes}, purged: purge, timings}
+  })
+}

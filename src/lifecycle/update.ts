@@ -1,0 +1,66 @@
+import {DiscodeError} from '../errors.js'
+import type {Release} from '../feed/feed.js'
+import {withAppLock} from '../lock/lock.js'
+import type {AppRecord, ReleaseRecord} from '../state/store.js'
+import {type Engine, type Timings} from './context.js'
+import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
+import {reconcileApp} from './reconcile.js'
+import {findRelease} from './release.js'
+import {feedUrlFor, loadInstalledRecipe, notInstalledError, pullRelease, renderFor, validateAppName} from './steps.js'
+
+export interface UpdateCheck {
+  app: string
+  current: string
+  /** The release an update would install; undefined when up to date. */
+  available?: Release
+}
+
+export type UpdateResult = ({status: 'updated'} & DeployResult & {app: string}) | {status: 'up-to-date'; app: string; current: ReleaseRecord; timings: Timings}
+
+async function installedRecord(engine: Engine, app: string): Promise<AppRecord & {current: ReleaseRecord}> {
+  validateAppName(app)
+  const record = await engine.store.read(app)
+  if (!record?.current) throw notInstalledError(app)
+  return record as AppRecord & {current: ReleaseRecord}
+}
+
+/** What `update` would install, without touching anything (`update --check`, `status`). */
+export async function checkUpdate(engine: Engine, app: string, options: {to?: string} = {}): Promise<UpdateCheck> {
+  const record = await installedRecord(engine, app)
+  const {raw} = loadInstalledRecipe(record)
+  const feedUrl = feedUrlFor(app, raw, record.inputs, await engine.store.readSecrets(app))
+  const available = await findRelease(engine, {}, feedUrl, {current: record.current.version, to: options.to})
+  return {app, current: record.current.version, available: available?.version === record.current.version ? undefined : available}
+}
+
+/**
+ * update: feed → choose → pull (before touching anything) → start beside the old one → pre-switch
+ * hooks → proxy deploy → record → stop the old one → post-switch hooks. See deployRelease.
+ */
+export async function update(engine: Engine, options: {app: string; to?: string; wait?: boolean}): Promise<UpdateResult> {
+  const {app} = options
+  await installedRecord(engine, app)
+  return withAppLock(engine.settings.home, app, {command: 'update', wait: options.wait}, async () => {
+    const timings: Timings = {}
+    await bootProxy(engine, timings)
+    const record = await reconcileApp(engine, timings, await installedRecord(engine, app))
+    const current = record.current!
+    const {raw} = loadInstalledRecipe(record)
+    const secrets = await engine.store.readSecrets(app)
+    const release = await findRelease(engine, timings, feedUrlFor(app, raw, record.inputs, secrets), {current: current.version, to: options.to})
+    if (!release || release.version === current.version) return {status: 'up-to-date', app, current, timings}
+    const imageId = await pullRelease(engine, timings, release.image)
+    const recipe = {...renderFor(app, raw, record.inputs, secrets, release), source: record.recipe.source}
+    const result = await deployRelease(engine, timings, record, recipe, {...release, imageId}, {install: false})
+    return {status: 'updated', app, ...result}
+  })
+}
+
+export {installedRecord}
+
+export function noPreviousReleaseError(app: string, to?: string): DiscodeError {
+  return new DiscodeError(to ? `Release ${to} of ${app} is not on this host` : `${app} has no previous release on this host`, {
+    hint: to ? `Install it with "discode update ${app} --to ${to}"` : 'Nothing to roll back to: see "discode status"',
+    code: 'NO_PREVIOUS_RELEASE',
+  })
+}

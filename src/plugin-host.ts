@@ -1,0 +1,82 @@
+import {type Interfaces, ModuleLoader} from '@oclif/core'
+import {resolve} from 'node:path'
+import semver from 'semver'
+
+import {DiscodeError} from './errors.js'
+import type {DiscodeHookContext, DiscodeHookEvent, PluginHooks} from './lifecycle/plugin-hooks.js'
+import type {RecipeRoot} from './recipes/load.js'
+
+/**
+ * Where oclif meets the engine for vendor plugins: which plugins ship recipes, and running one
+ * vendor's hooks. oclif's own `config.runHook` runs every plugin's hooks; a vendor's hooks must run
+ * only for apps installed from that vendor's recipes, so they are loaded from that plugin alone.
+ */
+
+/** The recipe API versions this discode understands, as a semver range on `discode.apiVersion`. */
+export const SUPPORTED_API_VERSIONS = '^1'
+
+interface DiscodePjson {
+  discode?: {apiVersion?: number | string; recipes?: string}
+}
+
+export function pluginRecipeRoots(config: Interfaces.Config, warn: (message: string) => void): RecipeRoot[] {
+  const roots: RecipeRoot[] = []
+  for (const plugin of config.getPluginsList()) {
+    const meta = (plugin.pjson as DiscodePjson).discode
+    if (!meta?.recipes || plugin.isRoot) continue
+    const version = semver.coerce(String(meta.apiVersion ?? ''))
+    if (!version || !semver.satisfies(version, SUPPORTED_API_VERSIONS)) {
+      warn(`Ignoring the recipes of ${plugin.name}: it targets discode API ${meta.apiVersion ?? '(none)'}, this discode supports ${SUPPORTED_API_VERSIONS}`)
+      continue
+    }
+    roots.push({source: plugin.name, dir: resolve(plugin.root, meta.recipes)})
+  }
+  return roots
+}
+
+/** Each vendor hook may take this long before it counts as failed. */
+const HOOK_TIMEOUT_MS = 10 * 60_000
+
+export class VendorHookError extends DiscodeError {}
+
+/** The hooks of the plugin named `source` (a recipe's source); none for built-in or path recipes. */
+export function vendorHooks(config: Interfaces.Config, source: string, timeoutMs = HOOK_TIMEOUT_MS): PluginHooks | undefined {
+  const plugin = config.getPluginsList().find((p) => p.name === source && !p.isRoot)
+  if (!plugin) return undefined
+  return {
+    async run(event: DiscodeHookEvent, context: DiscodeHookContext): Promise<void> {
+      for (const hook of plugin.hooks[event] ?? []) {
+        const {module} = await ModuleLoader.loadWithData(plugin, hook.target)
+        const fn = module[hook.identifier] ?? module.default
+        if (typeof fn !== 'function') throw new VendorHookError(`${plugin.name}: ${hook.target} exports no ${event} hook`, {code: 'HOOK_FAILED'})
+        const oclifContext = {
+          config,
+          debug() {},
+          error(message: Error | string) {
+            throw message instanceof Error ? message : new Error(message)
+          },
+          exit(code = 0) {
+            throw new Error(`hook called exit(${code})`)
+          },
+          log: (message?: unknown) => context.log(String(message ?? '')),
+          warn: (message: string) => context.log(`Warning: ${message}`),
+        }
+        let timer: NodeJS.Timeout | undefined
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)}s`)), timeoutMs)
+        })
+        try {
+          await Promise.race([fn.call(oclifContext, {...context, config, context: oclifContext}), timeout])
+        } catch (error) {
+          throw new VendorHookError(`${event} hook of ${plugin.name} failed: ${(error as Error)?.message ?? String(error)}`, {
+            hint: `The vendor's hook stopped the operation; contact ${plugin.name}'s vendor if it persists`,
+            code: 'HOOK_FAILED',
+            cause: error,
+          })
+        } finally {
+          clearTimeout(timer)
+        }
+      }
+    },
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * The recipe as written in `recipe.yml`, before its string values are rendered. Objects are strict so
+ * that a typo is an error rather than a silently ignored key.
+ */
+import {z} from 'zod'
+import {describeValue} from './issues.js'
+import {parseDuration} from './duration.js'
+
+const RECIPE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/
+const INPUT_NAME = /^[a-z_][a-z0-9_]*$/
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
+const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]*$/
+/** Accessory names become container and host names (`<app>-<name>`), so they stay DNS-safe. */
+const ACCESSORY_NAME = /^[a-z0-9][a-z0-9-]{0,23}$/
+const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i
+
+/** A string with a Handlebars expression in it can only be checked once rendered. */
+export function hasTemplate(value: string): boolean {
+  return value.includes('{{')
+}
+
+/** kamal-proxy takes several hosts separated by commas; `*.` allows a wildcard host. */
+export function isHostList(value: string): boolean {
+  return value.split(',').every((host) => {
+    const name = host.trim().replace(/^\*\./, '')
+    return name.length > 0 && name.length <= 253 && name.split('.').every((label) => HOST_LABEL.test(label))
+  })
+}
+
+export function isHttpUrl(value: string): boolean {
+  return URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol)
+}
+
+function compilesAsRegExp(value: string): boolean {
+  try {
+    new RegExp(value)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** A string that must match `pattern`; `what` completes `"<value>" is not ...`. */
+function matching(pattern: RegExp, what: string) {
+  return z.string().regex(pattern, {error: (issue) => `${describeValue(issue.input)} is not ${what}`})
+}
+
+const duration = z.string().refine((value) => (parseDuration(value) ?? 0) > 0, {
+  error: (issue) => `${describeValue(issue.input)} is not a duration (e.g. 1s, 500ms, 1m30s)`,
+})
+const port = z.number().int().min(1).max(65535)
+const absolutePath = matching(/^\//, 'an absolute path (it must start with /)')
+const nonEmpty = z.string().min(1)
+const command = z.array(z.string()).min(1)
+
+const VolumeSchema = z.strictObject({
+  name: matching(VOLUME_NAME, 'a valid volume name (lowercase letters, digits, _ . -)'),
+  path: absolutePath,
+})
+
+const EnvSchema = z.record(matching(ENV_NAME, 'a valid environment variable name'), z.string())
+
+const SecretSchema = z.strictObject({
+  generate: z.enum(['hex', 'base64url', 'alphanumeric']),
+  length: z.number().int().min(16).max(256),
+})
+
+const HookSchema = z.strictObject({name: nonEmpty, run: command})
+
+/**
+ * The recipe schema. Values that may hold a template can only be checked once rendered: `rendered`
+ * false skips those checks for templated values (validation time), true applies them to every value.
+ */
+function recipeSchema(rendered: boolean) {
+  /** A string that must pass `test`; `what` completes `"<value>" is not ...`. */
+  const formatted = (test: (value: string) => boolean, what: string) =>
+    z.string().refine((value) => (!rendered && hasTemplate(value)) || test(value), {error: (issue) => `${describeValue(issue.input)} is not ${what}`})
+  const urlPath = formatted((value) => value.startsWith('/'), 'a path (it must start with /)')
+
+  const InputSchema = z
+    .strictObject({
+      name: matching(INPUT_NAME, 'a valid input name (lowercase letters, digits and _)'),
+      description: z.string().optional(),
+      required: z.boolean().default(false),
+      pattern: z.string().refine(compilesAsRegExp, {error: (issue) => `${describeValue(issue.input)} is not a valid regular expression`}).optional(),
+      default: z.string().optional(),
+      secret: z.boolean().default(false),
+    })
+    .refine((input) => !defaultBreaksPattern(input, rendered), {path: ['default'], error: 'does not match the input\'s pattern'})
+
+  /** Accessory health: a command run in the container, or an HTTP path probed on its port. */
+  const AccessoryHealthSchema = z
+    .strictObject({cmd: command.optional(), path: urlPath.optional()})
+    .refine((health) => (health.cmd === undefined) !== (health.path === undefined), {error: 'set either cmd or path'})
+    .transform((health): {cmd: string[]} | {path: string} => (health.cmd ? {cmd: health.cmd} : {path: health.path!}))
+
+  const AccessorySchema = z
+    .strictObject({
+      image: nonEmpty,
+      port: port.optional(),
+      env: EnvSchema.default({}),
+      volumes: z.array(VolumeSchema).default([]),
+      command: command.optional(),
+      health: AccessoryHealthSchema.optional(),
+    })
+    .refine((accessory) => !(accessory.health && 'path' in accessory.health) || accessory.port !== undefined, {
+      path: ['port'],
+      error: 'is required when health.path is set (the check is made over HTTP on this port)',
+    })
+
+  const HealthSchema = z.strictObject({
+    path: urlPath.default('/up'),
+    interval: duration.default('1s'),
+    timeout: duration.default('5s'),
+    deployTimeout: duration.default('30s'),
+  })
+
+  const ProxySchema = z
+    .strictObject({
+      /** Omitted = catch-all route. */
+      host: formatted(isHostList, 'a hostname (or a comma-separated list of hostnames)').optional(),
+      tls: z.boolean().default(false),
+    })
+    .refine((proxy) => !proxy.tls || proxy.host !== undefined, {path: ['tls'], error: 'needs proxy.host (a certificate is issued per host)'})
+
+  return z.strictObject({
+    name: matching(RECIPE_NAME, 'a valid recipe name (lowercase letters, digits and -, at most 40)'),
+    title: z.string().optional(),
+    image: nonEmpty,
+    port: port.default(80),
+    health: HealthSchema.default({path: '/up', interval: '1s', timeout: '5s', deployTimeout: '30s'}),
+    feed: formatted(isHttpUrl, 'an http(s) URL'),
+    feedKey: z.string().optional(),
+    inputs: z.array(InputSchema).default([]),
+    secrets: z.record(matching(INPUT_NAME, 'a valid secret name (lowercase letters, digits and _)'), SecretSchema).default({}),
+    env: EnvSchema.default({}),
+    volumes: z.array(VolumeSchema).default([]),
+    proxy: ProxySchema.default({tls: false}),
+    accessories: z.record(matching(ACCESSORY_NAME, 'a valid accessory name (lowercase letters, digits and -, at most 24)'), AccessorySchema).default({}),
+    strategy: z.enum(['bluegreen', 'pause']).default('bluegreen'),
+    pause: z.strictObject({maxPause: duration.default('30s')}).default({maxPause: '30s'}),
+    hooks: z
+      .strictObject({preSwitch: z.array(HookSchema).default([]), postSwitch: z.array(HookSchema).default([])})
+      .default({preSwitch: [], postSwitch: []}),
+  })
+}
+
+// Refinements run even when a field already failed, hence the defensive checks.
+function defaultBreaksPattern(input: {pattern?: unknown; default?: unknown}, rendered: boolean): boolean {
+  if (typeof input.pattern !== 'string' || typeof input.default !== 'string') return false
+  if ((!rendered && hasTemplate(input.default)) || !compilesAsRegExp(input.pattern)) return false
+  return !new RegExp(input.pattern).test(input.default)
+}
+
+/** The raw recipe: templated values are checked after rendering. */
+export const RecipeSchema = recipeSchema(false)
+/** The same recipe once rendered: every value must now have its format. */
+export const RenderedRecipeSchema = recipeSchema(true)
+
+/** A recipe as parsed from `recipe.yml`, defaults applied, string values still templates. */
+export type RawRecipe = z.output<typeof RecipeSchema>
+
+declare const rendered: unique symbol
+/**
+ * A recipe whose string values have been rendered for one app and release. Branded so that a raw
+ * recipe (whose values are still templates) cannot be deployed by mistake: only renderRecipe makes one.
+ */
+export type Recipe = RawRecipe & {readonly [rendered]: true}
+
+export type RecipeInput = RawRecipe['inputs'][number]
+export type RecipeSecret = RawRecipe['secrets'][string]
+export type RecipeAccessory = RawRecipe['accessories'][string]
+export type RecipeHook = RawRecipe['hooks']['preSwitch'][number]

@@ -1,0 +1,98 @@
+import {mkdirSync, readdirSync, rmSync, existsSync} from 'node:fs'
+import {join} from 'node:path'
+
+import type ConfType from 'conf'
+
+/** One release of an app as it exists on this host. */
+export interface ReleaseRecord {
+  version: string
+  /** The image reference the feed named (tag or digest). */
+  image: string
+  /** Docker's image id after the pull: what actually runs. */
+  imageId: string
+  /** 12 hex characters naming the release; the container is `<app>-<key>`. */
+  key: string
+  container: string
+  deployedAt?: string
+}
+
+export interface AppRecord {
+  app: string
+  recipe: {ref: string; source: string; dir: string}
+  /** Non-secret input values; secret ones live in the secrets file. */
+  inputs: Record<string, string>
+  /** Undefined until the first deploy succeeded (or after uninstall without --purge). */
+  current?: ReleaseRecord
+  /** Older releases whose containers are kept stopped for a fast rollback, newest first. */
+  previous: ReleaseRecord[]
+  installedAt: string
+  updatedAt: string
+}
+
+export interface SecretsRecord {
+  /** Values generated from the recipe's `secrets:`, created once and kept. */
+  generated: Record<string, string>
+  /** Values of inputs marked `secret: true`. */
+  inputs: Record<string, string>
+}
+
+/**
+ * discode's records under DISCODE_HOME: `apps/<app>/app.json` and `apps/<app>/secrets.json`, written
+ * atomically by conf with mode 0600 in 0700 directories. Docker labels stay the truth about what
+ * runs; these records hold what Docker cannot (inputs, secrets, release history).
+ */
+export class StateStore {
+  constructor(readonly home: string) {}
+
+  get appsDir(): string {
+    return join(this.home, 'apps')
+  }
+
+  appDir(app: string): string {
+    return join(this.appsDir, app)
+  }
+
+  /** Apps with a record, installed or kept after an uninstall without --purge. */
+  apps(): string[] {
+    if (!existsSync(this.appsDir)) return []
+    return readdirSync(this.appsDir, {withFileTypes: true})
+      .filter((entry) => entry.isDirectory() && existsSync(join(this.appsDir, entry.name, 'app.json')))
+      .map((entry) => entry.name)
+      .sort()
+  }
+
+  async read(app: string): Promise<AppRecord | undefined> {
+    if (!existsSync(join(this.appDir(app), 'app.json'))) return undefined
+    const store = await this.open<AppRecord>(app, 'app')
+    return store.store
+  }
+
+  async write(record: AppRecord): Promise<void> {
+    const store = await this.open<AppRecord>(record.app, 'app')
+    store.store = {...record, updatedAt: new Date().toISOString()}
+  }
+
+  async readSecrets(app: string): Promise<SecretsRecord> {
+    const store = await this.open<SecretsRecord>(app, 'secrets')
+    const stored: Partial<SecretsRecord> = store.store
+    return {generated: stored.generated ?? {}, inputs: stored.inputs ?? {}}
+  }
+
+  async writeSecrets(app: string, secrets: SecretsRecord): Promise<void> {
+    const store = await this.open<SecretsRecord>(app, 'secrets')
+    store.store = secrets
+  }
+
+  /** Forgets the app entirely (uninstall --purge). */
+  delete(app: string): void {
+    rmSync(this.appDir(app), {recursive: true, force: true})
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private async open<T extends Record<string, any>>(app: string, name: string): Promise<ConfType<T>> {
+    mkdirSync(this.appDir(app), {recursive: true, mode: 0o700})
+    // conf pulls in a JSON-schema validator: load it only when a command touches state.
+    const {default: Conf} = await import('conf')
+    return new Conf<T>({cwd: this.appDir(app), configName: name, configFileMode: 0o600, clearInvalidConfig: false})
+  }
+}

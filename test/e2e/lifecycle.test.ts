@@ -1,0 +1,234 @@
+/**
+ * The main job, end to end, on real parts: a real dockerd, images pulled from a real registry on
+ * 127.0.0.1, the kamal-proxy stand-in, a feed over HTTP, and every check made with HTTP requests
+ * through the proxy. Steps run in order and build on each other, like a customer's server would.
+ */
+import assert from 'node:assert/strict'
+import {statSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {
+  allAppContainers,
+  buildStandinImage,
+  createWorld,
+  destroyWorld,
+  discode,
+  discodeJson,
+  feedOf,
+  runningAppContainers,
+  type World,
+  writeRecipe,
+} from '../support/discode.js'
+import {type FeedServer, httpGet, type LoopResult, startFeedServer, startRequestLoop} from '../support/http.js'
+import {buildAndPushTestImages, docker, removeLocalImage, REPOSITORY} from '../support/images.js'
+
+const APP = 'life-app'
+const HOST = 'life.test'
+
+describe('install, update, rollback, uninstall through kamal-proxy', () => {
+  let world: World
+  let feed: FeedServer
+  let recipeDir: string
+
+  const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST})
+  const body = async () => (await get()).body
+
+  /** Runs `work` while a request loop goes through the proxy; returns what the loop saw. */
+  async function underLoad(work: () => Promise<void>): Promise<LoopResult> {
+    const loop = startRequestLoop(`${world.url}/`, {host: HOST, concurrency: 4})
+    try {
+      await work()
+    } finally {
+      // Keep going a moment after the switch: late failures (old container stopped too early) show up here.
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    return loop.stop()
+  }
+
+  function assertNoFailures(result: LoopResult) {
+    assert.ok(result.total > 20, `the request loop sent only ${result.total} requests`)
+    assert.equal(result.failures, 0, `failed requests: ${result.failureSamples.join(' | ')}`)
+  }
+
+  before(async () => {
+    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
+    world = await createWorld('life')
+    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
+    recipeDir = writeRecipe(join(world.home, 'recipes', 'testapp'), feed.url, {
+      hooks: {
+        preSwitch: [
+          {
+            name: 'migrate',
+            // Records, into the app's volume, which version the proxy served while the hook ran.
+            run: ['/bin/sh', '-c', `echo "$APP_VERSION ran while serving $(wget -qO- --header 'Host: ${HOST}' http://$PROXY/)" >> /www/data/migrations.log`],
+          },
+        ],
+        postSwitch: [],
+      },
+      env: {APP_HOST: '{{inputs.hostname}}', SECRET_KEY_BASE: '{{secrets.secret_key_base}}', PROXY: world.proxyContainer},
+    })
+    // The image is not on the host: install must really pull it from the registry.
+    await removeLocalImage(`${REPOSITORY}:1.0.0`)
+  })
+
+  after(async () => {
+    await feed?.close()
+    if (world) await destroyWorld(world)
+  })
+
+  it('install serves 1.0.0 through the proxy', async () => {
+    const {code, json, stderr} = await discodeJson(world, ['install', APP, '--recipe', recipeDir, '--set', `hostname=${HOST}`])
+    assert.equal(code, 0, stderr)
+    assert.equal(json.to.version, '1.0.0')
+    assert.match(json.to.container, new RegExp(`^${APP}-[0-9a-f]{12}$`))
+    assert.equal(await body(), 'version=1.0.0\n')
+    assert.deepEqual(await runningAppContainers(APP), [json.to.container])
+    const labels = JSON.parse((await docker(['inspect', '--format', '{{json .Config.Labels}}', json.to.container])).stdout)
+    assert.equal(labels['discode.app'], APP)
+    assert.equal(labels['discode.version'], '1.0.0')
+    for (const file of ['app.json', 'secrets.json']) {
+      assert.equal(statSync(join(world.home, 'apps', APP, file)).mode & 0o777, 0o600, `${file} must be 0600`)
+    }
+  })
+
+  it('install refuses an app that is already installed', async () => {
+    const result = await discode(world, ['install', APP, '--recipe', recipeDir, '--set', `hostname=${HOST}`])
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /Error: life-app is already installed \(version 1\.0\.0\)/)
+    assert.match(result.stderr, /Hint: .*discode update life-app/)
+  })
+
+  it('update --check reports the newest release without changing anything', async () => {
+    feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}, {version: '1.2.0-beta.1', tag: '1.2.0'}]))
+    const {code, json} = await discodeJson(world, ['update', APP, '--check'])
+    assert.equal(code, 0)
+    assert.equal(json.current, '1.0.0')
+    assert.equal(json.available.version, '1.1.0', 'a prerelease is never picked')
+    assert.equal(await body(), 'version=1.0.0\n')
+  })
+
+  it('update to 1.1.0 under load: zero failed requests, hooks before the switch, one container left running', async () => {
+    let result: {code: number; json: any; stderr: string} | undefined
+    const loop = await underLoad(async () => {
+      result = await discodeJson(world, ['update', APP])
+    })
+    assert.equal(result!.code, 0, result!.stderr)
+    assertNoFailures(loop)
+    assert.equal(await body(), 'version=1.1.0\n')
+    assert.ok(loop.bodies.get('version=1.0.0\n')! > 0 && loop.bodies.get('version=1.1.0\n')! > 0, 'the loop saw both versions')
+    assert.deepEqual(await runningAppContainers(APP), [result!.json.to.container])
+    assert.ok((await allAppContainers(APP)).includes(result!.json.from.container), 'the old container is kept (stopped) for rollback')
+    for (const name of ['pull', 'start', 'hooks', 'switch', 'retire']) assert.equal(typeof result!.json.timings[name], 'number', `timing ${name}`)
+    // The hook ran in the new image while the old version still served, and wrote into the volume.
+    assert.equal((await get('/data/migrations.log')).body, '1.1.0 ran while serving version=1.0.0\n')
+  })
+
+  it('an update that fails its preSwitch hook changes nothing and loses no request', async () => {
+    const failing = writeRecipe(join(world.home, 'recipes', 'failing'), feed.url, {
+      hooks: {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'echo "migration 42 failed: column exists" >&2; exit 3']}], postSwitch: []},
+    })
+    await repointRecipe(failing)
+    feed.setFeed(feedOf([{version: '1.1.0', tag: '1.1.0'}, {version: '1.2.0', tag: '1.2.0'}]))
+    const before = await allAppContainers(APP)
+    let result: {code: number; stderr: string} | undefined
+    const loop = await underLoad(async () => {
+      result = await discode(world, ['update', APP])
+    })
+    assert.equal(result!.code, 1)
+    assert.match(result!.stderr, /Error: 1\.2\.0 was not deployed: preSwitch hook "migrate" failed \(exit 3\): migration 42 failed: column exists/)
+    assert.match(result!.stderr, /1\.1\.0 keeps serving/)
+    assertNoFailures(loop)
+    assert.equal(await body(), 'version=1.1.0\n')
+    assert.deepEqual(await allAppContainers(APP), before, 'no leftover container')
+    await repointRecipe(recipeDir)
+  })
+
+  it('an update to a release that never becomes healthy fails clearly and keeps serving', async () => {
+    feed.setFeed(feedOf([{version: '1.1.0', tag: '1.1.0'}, {version: '1.3.0', tag: 'unhealthy'}, {version: '1.4.0', tag: 'crash'}]))
+    const before = await allAppContainers(APP)
+    let result: {code: number; stderr: string} | undefined
+    const loop = await underLoad(async () => {
+      result = await discode(world, ['update', APP, '--to', '1.3.0'])
+    })
+    assert.equal(result!.code, 1)
+    assert.match(result!.stderr, /Error: 1\.3\.0 was not deployed: kamal-proxy: target failed to become healthy within configured timeout \(6s\)/)
+    assertNoFailures(loop)
+    assert.equal(await body(), 'version=1.1.0\n')
+    assert.deepEqual(await allAppContainers(APP), before, 'no leftover container')
+
+    const crash = await discode(world, ['update', APP, '--to', '1.4.0'])
+    assert.equal(crash.code, 1)
+    assert.match(crash.stderr, /failed to become healthy/)
+    assert.match(crash.stderr, /boom: config missing/, "the crashed container's last log lines are shown")
+    assert.equal(await body(), 'version=1.1.0\n')
+    assert.deepEqual(await allAppContainers(APP), before)
+  })
+
+  it('rollback under load: zero failed requests, back to 1.0.0, data kept', async () => {
+    let result: {code: number; json: any; stderr: string} | undefined
+    const loop = await underLoad(async () => {
+      result = await discodeJson(world, ['rollback', APP])
+    })
+    assert.equal(result!.code, 0, result!.stderr)
+    assert.equal(result!.json.to.version, '1.0.0')
+    assertNoFailures(loop)
+    assert.equal(await body(), 'version=1.0.0\n')
+    assert.deepEqual(await runningAppContainers(APP), [result!.json.to.container])
+    assert.match((await get('/data/migrations.log')).body, /^1\.1\.0 ran while serving version=1\.0\.0\n$/)
+  })
+
+  it('status --json shows version, container, health, route and the available update', async () => {
+    feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+    const {code, json} = await discodeJson(world, ['status'])
+    assert.equal(code, 0)
+    const app = json.apps.find((a: {app: string}) => a.app === APP)
+    assert.equal(app.version, '1.0.0')
+    assert.equal(app.health, 'serving')
+    assert.deepEqual(app.route.hosts, [HOST])
+    assert.equal(app.update.available, '1.1.0')
+    assert.deepEqual(app.previous, ['1.1.0'])
+  })
+
+  it('proxy reboot recreates the proxy and keeps the routes', async () => {
+    const before = (await docker(['inspect', '--format', '{{.Id}}', world.proxyContainer])).stdout.trim()
+    const result = await discode(world, ['proxy', 'reboot'])
+    assert.equal(result.code, 0, result.stderr)
+    const afterId = (await docker(['inspect', '--format', '{{.Id}}', world.proxyContainer])).stdout.trim()
+    assert.notEqual(afterId, before, 'the container was recreated')
+    assert.equal(await body(), 'version=1.0.0\n')
+  })
+
+  it('the proxy container removed behind our back comes back with its routes on the next command', async () => {
+    await docker(['rm', '-f', world.proxyContainer])
+    const result = await discode(world, ['update', APP, '--to', '1.0.0'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(await body(), 'version=1.0.0\n')
+  })
+
+  it('uninstall removes route and containers, keeps the volume; reinstall finds the data', async () => {
+    const result = await discodeJson(world, ['uninstall', APP])
+    assert.equal(result.code, 0, result.stderr)
+    assert.deepEqual(await allAppContainers(APP), [])
+    assert.equal((await get()).status, 404, 'no route any more')
+    assert.deepEqual(result.json.volumes.kept, [`${APP}-data`])
+
+    const again = await discode(world, ['install', APP, '--recipe', recipeDir, '--set', `hostname=${HOST}`, '--version', '1.1.0'])
+    assert.equal(again.code, 0, again.stderr)
+    assert.match((await get('/data/migrations.log')).body, /^1\.1\.0 ran while serving version=1\.0\.0\n/)
+
+    const purge = await discodeJson(world, ['uninstall', APP, '--purge'])
+    assert.equal(purge.code, 0, purge.stderr)
+    assert.deepEqual(purge.json.volumes.removed, [`${APP}-data`])
+    const volumes = (await docker(['volume', 'ls', '-q', '--filter', `name=^${APP}-data$`])).stdout.trim()
+    assert.equal(volumes, '')
+  })
+
+  /** Points the installed app at another recipe directory, as a vendor's plugin update would. */
+  async function repointRecipe(dir: string) {
+    const {StateStore} = await import('../../src/state/store.js')
+    const store = new StateStore(world.home)
+    const record = (await store.read(APP))!
+    await store.write({...record, recipe: {...record.recipe, dir}})
+  }
+})
