@@ -34,7 +34,8 @@ export async function resolveInputs(
   // Input descriptions and defaults may use {{app.name}}.
   for (const input of renderInputs(recipe, {app: {name: app}})) {
     let value: string | undefined = given[input.name] ?? kept[input.name]
-    if (value === undefined && prompt) value = await prompt(input)
+    // An empty answer at the prompt means "the default".
+    if (value === undefined && prompt) value = (await prompt(input)) || undefined
     value ??= input.default
     if (value === undefined || (value === '' && input.required)) {
       if (input.required) missing.push(input.name)

@@ -37,7 +37,7 @@ interface FeedResponse {
   contentType: string
 }
 
-export async function startFeedServer(initial?: unknown): Promise<FeedServer> {
+export async function startFeedServer(initial?: unknown, options: {port?: number} = {}): Promise<FeedServer> {
   let current: FeedResponse =
     initial === undefined
       ? {body: Buffer.from('no feed set\n'), status: 404, delayMs: 0, contentType: 'text/plain'}
@@ -71,7 +71,7 @@ export async function startFeedServer(initial?: unknown): Promise<FeedServer> {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
       server.off('error', reject)
       resolve()
     })
