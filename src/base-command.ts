@@ -26,8 +26,8 @@ export abstract class DiscodeCommand extends Command {
 
   private actionRunning = false
 
-  /** Builds the engine; `app` selects which vendor's plugin hooks may run. */
-  protected engine(options: {recipeSource?: string} = {}): Engine {
+  /** The engine, wired to this process's environment and plugins. */
+  protected engine(): Engine {
     const settings = settingsFromEnv(process.env, this.config.configDir)
     const docker = connectDocker()
     return {
@@ -36,13 +36,19 @@ export abstract class DiscodeCommand extends Command {
       proxy: new Proxy(docker, settings),
       store: new StateStore(settings.home),
       reporter: this.jsonEnabled() ? this.quietReporter() : this.terminalReporter(),
-      pluginHooks: options.recipeSource ? vendorHooks(this.config, options.recipeSource) : undefined,
+      pluginHooks: (source) => vendorHooks(this.config, source),
     }
   }
 
   /** Built-in recipes first, then those of every installed or linked plugin. */
   protected recipeRoots(): RecipeRoot[] {
     return [{source: 'builtin', dir: join(this.config.root, 'recipes')}, ...pluginRecipeRoots(this.config, (m) => this.warn(m))]
+  }
+
+  /** Prints rows as aligned columns (the first row is the header). */
+  protected table(rows: string[][]): void {
+    const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)))
+    for (const row of rows) this.log(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd())
   }
 
   private terminalReporter(): Reporter {

@@ -2,7 +2,6 @@ import {Args, Flags} from '@oclif/core'
 
 import {DiscodeCommand, parseSetFlags} from '../base-command.js'
 import {install} from '../lifecycle/install.js'
-import {resolveRecipe} from '../recipes/load.js'
 import {promptForInput} from '../prompt.js'
 
 export default class Install extends DiscodeCommand {
@@ -28,14 +27,11 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
 
   async run() {
     const {args, flags} = await this.parse(Install)
-    const roots = this.recipeRoots()
-    const ref = flags.recipe ?? args.app
-    const source = resolveRecipe(ref, roots).source
     const interactive = !flags.yes && !this.jsonEnabled() && Boolean(process.stdin.isTTY)
-    const result = await install(this.engine({recipeSource: source}), {
+    const result = await install(this.engine(), {
       app: args.app,
       recipe: flags.recipe,
-      roots,
+      roots: this.recipeRoots(),
       set: parseSetFlags(flags.set),
       version: flags.version,
       prompt: interactive ? promptForInput : undefined,

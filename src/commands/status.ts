@@ -13,10 +13,18 @@ export default class Status extends DiscodeCommand {
     const {args, flags} = await this.parse(Status)
     const apps = await status(this.engine(), {app: args.app, checkUpdates: !flags.offline})
     if (apps.length === 0) this.log('No apps installed. Install one with "discode install APP".')
-    for (const app of apps) {
-      const update = app.update?.available ? `update ${app.update.available} available` : app.update?.error ? `update check failed: ${app.update.error}` : app.update ? 'up to date' : ''
-      const hosts = app.route ? (app.route.hosts.length > 0 ? app.route.hosts.join(',') : '*') : 'no route'
-      this.log([app.app, app.version, app.container, app.health, hosts, update].filter(Boolean).join('  '))
+    else {
+      this.table([
+        ['APP', 'VERSION', 'CONTAINER', 'HEALTH', 'HOSTS', 'UPDATE'],
+        ...apps.map((app) => [
+          app.app,
+          app.version,
+          app.container,
+          app.health,
+          app.route ? app.route.hosts.join(',') || '*' : '-',
+          app.update?.available ?? (app.update?.error ? `check failed: ${app.update.error}` : app.update ? 'up to date' : '-'),
+        ]),
+      ])
     }
     return {apps}
   }

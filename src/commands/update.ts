@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {DiscodeCommand} from '../base-command.js'
-import {checkUpdate, installedRecord, update} from '../lifecycle/update.js'
+import {checkUpdate, update} from '../lifecycle/update.js'
 
 export default class Update extends DiscodeCommand {
   static override summary = 'Update an app to a newer release with zero downtime'
@@ -24,8 +24,7 @@ If anything fails before the switch, the new container is removed and the runnin
 
   async run() {
     const {args, flags} = await this.parse(Update)
-    const record = await installedRecord(this.engine(), args.app)
-    const engine = this.engine({recipeSource: record.recipe.source})
+    const engine = this.engine()
     if (flags.check) {
       const check = await checkUpdate(engine, args.app, {to: flags.to})
       this.log(check.available ? `${args.app}: ${check.current} → ${check.available.version} available` : `${args.app}: ${check.current} is up to date`)

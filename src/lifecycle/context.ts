@@ -22,6 +22,7 @@ export const silentReporter: Reporter = {
   warn() {},
 }
 
+
 /** Everything a lifecycle operation needs, built once per command. */
 export interface Engine {
   settings: Settings
@@ -29,8 +30,8 @@ export interface Engine {
   proxy: Proxy
   store: StateStore
   reporter: Reporter
-  /** Plugin hooks of the vendor the app's recipe comes from (none for built-in and path recipes). */
-  pluginHooks?: PluginHooks
+  /** The hooks of the vendor plugin a recipe comes from (none for built-in and path recipes). */
+  pluginHooks(source: string): PluginHooks | undefined
 }
 
 /** Milliseconds spent in each named step of one operation; `--json` exposes them. */

@@ -1,6 +1,6 @@
 import {inspectContainer, listContainers} from '../docker/docker.js'
 import type {ProxyRoute} from '../proxy/list.js'
-import type {Engine} from './context.js'
+import {type Engine, silentReporter} from './context.js'
 import {LABELS, notInstalledError} from './steps.js'
 import {checkUpdate} from './update.js'
 
@@ -44,7 +44,8 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         previous: record!.previous.map((r) => r.version),
       }
       if (options.checkUpdates) {
-        result.update = await checkUpdate(engine, record!.app).then(
+        // Quietly: status is a report, not a sequence of steps.
+        result.update = await checkUpdate({...engine, reporter: silentReporter}, record!.app).then(
           (check) => ({available: check.available?.version}),
           (error: Error) => ({error: error.message}),
         )

@@ -224,8 +224,8 @@ export async function runPluginHooks(
   release: ReleaseRecord,
   previous: ReleaseRecord | undefined,
 ): Promise<void> {
-  if (!engine.pluginHooks) return
-  const hooks = engine.pluginHooks
+  const hooks = engine.pluginHooks(recipe.source)
+  if (!hooks) return
   await step(engine, timings, 'hooks', `Running ${event} hooks`, async () => {
     const context: DiscodeHookContext = {
       app,

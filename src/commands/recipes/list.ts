@@ -8,7 +8,7 @@ export default class RecipesList extends DiscodeCommand {
   async run() {
     await this.parse(RecipesList)
     const recipes = listRecipes(this.recipeRoots())
-    for (const r of recipes) this.log(`${r.ref}  ${r.source}  ${r.error ? `INVALID: ${r.error}` : (r.title ?? '')}`)
+    this.table([['RECIPE', 'SOURCE', 'TITLE'], ...recipes.map((r) => [r.ref, r.source, r.error ? `INVALID: ${r.error}` : (r.title ?? '')])])
     return {recipes}
   }
 }
