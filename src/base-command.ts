@@ -58,9 +58,9 @@ export abstract class DiscodeCommand extends Command {
         this.actionRunning = true
         ux.action.start(message)
       },
-      stepFinished: () => {
+      stepFinished: (_step, _ms, ok) => {
         this.actionRunning = false
-        ux.action.stop()
+        ux.action.stop(ok ? 'done' : 'failed')
       },
       pullProgress: (_image, progress: PullProgress) => {
         // Repainting the spinner status on every Docker event is wasteful: ten times a second is plenty.
@@ -80,11 +80,8 @@ export abstract class DiscodeCommand extends Command {
 
   /** DiscodeErrors are expected failures: one line, a hint, exit 1, no stack trace. */
   protected override async catch(error: Interfaces.CommandError): Promise<unknown> {
-    if (!(error instanceof DiscodeError)) {
-      if (this.actionRunning) ux.action.stop('failed')
-      return super.catch(error)
-    }
     if (this.actionRunning) ux.action.stop('failed')
+    if (!(error instanceof DiscodeError)) return super.catch(error)
     process.exitCode = 1
     if (this.jsonEnabled()) this.logJson({error: {code: error.code, message: error.message, hint: error.hint}})
     this.logToStderr(`Error: ${error.message}`)

@@ -320,7 +320,8 @@ export async function runOneOff(
 ): Promise<{exitCode: number; output: string; timedOut: boolean}> {
   const container = await createContainer(docker, {...spec, restart: false})
   try {
-    const waiting = container.wait()
+    // 'next-exit': a container that is only created already satisfies the default condition.
+    const waiting = container.wait({condition: 'next-exit'})
     await startContainer(docker, spec.name)
     let timedOut = false
     const timer = setTimeout(() => {

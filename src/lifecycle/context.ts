@@ -8,7 +8,7 @@ import type {PluginHooks} from './plugin-hooks.js'
 export interface Reporter {
   /** A lifecycle step starts (`pull`, `start`, `hooks`, `switch`, ...). */
   stepStarted(step: string, message: string): void
-  stepFinished(step: string, ms: number): void
+  stepFinished(step: string, ms: number, ok: boolean): void
   pullProgress(image: string, progress: PullProgress): void
   info(message: string): void
   warn(message: string): void
@@ -41,11 +41,14 @@ export type Timings = Record<string, number>
 export async function step<T>(engine: Engine, timings: Timings, name: string, message: string, work: () => Promise<T>): Promise<T> {
   engine.reporter.stepStarted(name, message)
   const started = performance.now()
+  let ok = false
   try {
-    return await work()
+    const result = await work()
+    ok = true
+    return result
   } finally {
     const ms = Math.round(performance.now() - started)
     timings[name] = (timings[name] ?? 0) + ms
-    engine.reporter.stepFinished(name, ms)
+    engine.reporter.stepFinished(name, ms, ok)
   }
 }
