@@ -36,6 +36,7 @@ export abstract class DiscodeCommand extends Command {
       proxy: new Proxy(docker, settings),
       store: new StateStore(settings.home),
       reporter: this.jsonEnabled() ? this.quietReporter() : this.terminalReporter(),
+      recipeRoots: this.recipeRoots(),
       pluginHooks: (source) => vendorHooks(this.config, source),
     }
   }

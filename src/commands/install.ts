@@ -31,7 +31,6 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     const result = await install(this.engine(), {
       app: args.app,
       recipe: flags.recipe,
-      roots: this.recipeRoots(),
       set: parseSetFlags(flags.set),
       version: flags.version,
       prompt: interactive ? promptForInput : undefined,

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {DiscodeCommand} from '../base-command.js'
+import {DiscodeCommand, parseSetFlags} from '../base-command.js'
 import {checkUpdate, update} from '../lifecycle/update.js'
 
 export default class Update extends DiscodeCommand {
@@ -12,6 +12,7 @@ If anything fails before the switch, the new container is removed and the runnin
     {description: 'Update to the newest stable release', command: '<%= config.bin %> update myapp'},
     {description: 'Only show what an update would install', command: '<%= config.bin %> update myapp --check'},
     {description: 'Move to a given release (also older ones)', command: '<%= config.bin %> update myapp --to 1.4.2'},
+    {description: 'Update and change an input on the way', command: '<%= config.bin %> update myapp --set hostname=new.example.com'},
   ]
 
   static override args = {app: Args.string({description: 'Installed app name', required: true})}
@@ -19,6 +20,7 @@ If anything fails before the switch, the new container is removed and the runnin
   static override flags = {
     to: Flags.string({description: 'Install this release (any version in the feed)'}),
     check: Flags.boolean({description: 'Report what would be installed; change nothing'}),
+    set: Flags.string({char: 's', description: 'Change an input (KEY=VALUE, repeatable); applied with the release being deployed', multiple: true}),
     ...DiscodeCommand.waitFlag,
   }
 
@@ -30,7 +32,7 @@ If anything fails before the switch, the new container is removed and the runnin
       this.log(check.available ? `${args.app}: ${check.current} → ${check.available.version} available` : `${args.app}: ${check.current} is up to date`)
       return {app: args.app, current: check.current, available: check.available ?? null}
     }
-    const result = await update(engine, {app: args.app, to: flags.to, wait: flags.wait})
+    const result = await update(engine, {app: args.app, to: flags.to, wait: flags.wait, set: parseSetFlags(flags.set)})
     if (result.status === 'up-to-date') this.log(`${args.app} ${result.current.version} is up to date`)
     else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})`)
     return result

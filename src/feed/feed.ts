@@ -71,6 +71,12 @@ const UNREACHABLE_CODES: Record<string, string> = {
 
 /** Fetches and validates the feed; `raw` is the exact bytes received (signatures are over them). */
 export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Promise<{feed: Feed; raw: Buffer}> {
+  const raw = await fetchFeedBytes(url, options)
+  return {feed: parseFeed(raw, url), raw}
+}
+
+/** The exact bytes at `url`, with fetchFeed's limits and errors, not parsed (a signature is checked first). */
+export async function fetchFeedBytes(url: string, options: FetchFeedOptions = {}): Promise<Buffer> {
   const {timeoutMs = 10_000, maxBytes = 1024 * 1024, fetchImpl = fetch} = options
   const {target, authorization} = splitCredentials(url)
   const signal = AbortSignal.timeout(timeoutMs)
@@ -91,7 +97,13 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
     if (signal.aborted) throw fail(`did not answer within ${formatDuration(timeoutMs)}`, 'FEED_TIMEOUT', NETWORK_HINT, error)
     throw fail(`is unreachable: ${networkReason(error)}`, 'FEED_UNREACHABLE', NETWORK_HINT, error)
   }
+  return raw
+}
 
+/** Parses and validates the bytes of the feed at `url` (named in errors without its credentials). */
+export function parseFeed(raw: Buffer, url: string): Feed {
+  const {target} = splitCredentials(url)
+  const fail = (reason: string, code: string, hint?: string, cause?: unknown) => new FeedError(`feed ${target} ${reason}`, {code, hint, cause})
   let data: unknown
   try {
     data = JSON.parse(new TextDecoder().decode(raw))
@@ -105,7 +117,7 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
     const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more problems)` : ''
     throw new FeedError(`feed ${target}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, {code: 'FEED_INVALID', hint: 'The feed is malformed; tell its vendor'})
   }
-  return {feed: result.value, raw}
+  return result.value
 }
 
 /**

@@ -1,6 +1,7 @@
 import type {Settings} from '../config.js'
 import type {DockerClient, PullProgress} from '../docker/docker.js'
 import type {Proxy} from '../proxy/proxy.js'
+import type {RecipeRoot} from '../recipes/load.js'
 import type {StateStore} from '../state/store.js'
 import type {PluginHooks} from './plugin-hooks.js'
 
@@ -30,6 +31,8 @@ export interface Engine {
   proxy: Proxy
   store: StateStore
   reporter: Reporter
+  /** Where recipes are found: built-in ones, then each plugin's. */
+  recipeRoots: RecipeRoot[]
   /** The hooks of the vendor plugin a recipe comes from (none for built-in and path recipes). */
   pluginHooks(source: string): PluginHooks | undefined
 }

@@ -1,8 +1,10 @@
+import {isDeepStrictEqual} from 'node:util'
+
 import {DiscodeError} from '../errors.js'
 import {generateSecret} from '../secrets/generate.js'
 import {renderInputs} from '../recipes/load.js'
 import type {RawRecipe} from '../recipes/schema.js'
-import type {SecretsRecord} from '../state/store.js'
+import type {SecretsRecord, StateStore} from '../state/store.js'
 
 export type RecipeInput = RawRecipe['inputs'][number]
 
@@ -67,6 +69,28 @@ export function splitSecretInputs(recipe: RawRecipe, values: Record<string, stri
     ;(input.secret ? secret : plain)[input.name] = values[input.name]
   }
   return {plain, secret}
+}
+
+/**
+ * Settles inputs and secrets for a deploy: given values, then kept ones (plain ones from the app's
+ * record, secret ones from its secrets file), prompts, defaults; generates new secrets. The secrets
+ * file is written at once (a retry must reuse generated values); plain inputs are the caller's to
+ * record once the deploy succeeded.
+ */
+export async function settleInputs(
+  store: StateStore,
+  app: string,
+  recipe: RawRecipe,
+  given: Record<string, string>,
+  keptPlain: Record<string, string>,
+  prompt?: InputPrompt,
+): Promise<{plain: Record<string, string>; secrets: SecretsRecord}> {
+  const kept = await store.readSecrets(app)
+  const values = await resolveInputs(recipe, given, {...keptPlain, ...kept.inputs}, app, prompt)
+  const {plain, secret} = splitSecretInputs(recipe, values)
+  const secrets = ensureGeneratedSecrets(recipe, {...kept, inputs: secret})
+  if (!isDeepStrictEqual(secrets, kept)) await store.writeSecrets(app, secrets)
+  return {plain, secrets}
 }
 
 /** Generates the recipe's secrets that do not exist yet; existing ones are never regenerated. */

@@ -1,9 +1,9 @@
 import {DiscodeError} from '../errors.js'
 import {withAppLock} from '../lock/lock.js'
-import {resolveRecipe, type RecipeRoot} from '../recipes/load.js'
+import {resolveRecipe} from '../recipes/load.js'
 import type {AppRecord} from '../state/store.js'
 import {type Engine, type Timings} from './context.js'
-import {ensureGeneratedSecrets, type InputPrompt, resolveInputs, splitSecretInputs} from './inputs.js'
+import {type InputPrompt, settleInputs} from './inputs.js'
 import {reconcileApp} from './reconcile.js'
 import {findRelease} from './release.js'
 import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
@@ -13,7 +13,6 @@ export interface InstallOptions {
   app: string
   /** Recipe name, qualified name or path; default: the app name. */
   recipe?: string
-  roots: RecipeRoot[]
   set: Record<string, string>
   version?: string
   prompt?: InputPrompt
@@ -44,12 +43,8 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
       })
     }
     const ref = options.recipe ?? earlier?.recipe.ref ?? app
-    const resolved = resolveRecipe(ref, options.roots)
-    const kept = await engine.store.readSecrets(app)
-    const values = await resolveInputs(resolved.raw, options.set, {...earlier?.inputs, ...kept.inputs}, app, options.prompt)
-    const {plain, secret} = splitSecretInputs(resolved.raw, values)
-    const secrets = ensureGeneratedSecrets(resolved.raw, {...kept, inputs: secret})
-    await engine.store.writeSecrets(app, secrets)
+    const resolved = resolveRecipe(ref, engine.recipeRoots)
+    const {plain, secrets} = await settleInputs(engine.store, app, resolved.raw, options.set, earlier?.inputs ?? {}, options.prompt)
     const now = new Date().toISOString()
     let record: AppRecord = {
       app,

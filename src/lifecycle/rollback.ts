@@ -22,7 +22,7 @@ export async function rollback(engine: Engine, options: {app: string; to?: strin
     const current = record.current!
     const target = options.to ? record.previous.find((r) => r.version === options.to) : record.previous[0]
     if (!target) throw noPreviousReleaseError(app, options.to)
-    const {raw} = loadInstalledRecipe(record)
+    const {raw} = loadInstalledRecipe(engine, record)
     const recipe = renderFor(app, raw, record.inputs, await engine.store.readSecrets(app), target)
     await reviveRelease(engine, timings, app, recipe, target)
     try {

@@ -18,7 +18,7 @@ import {
   stopContainer,
 } from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
-import {parseRecipeFile, renderFeed, renderRecipe} from '../recipes/load.js'
+import {parseRecipeFile, renderFeed, renderRecipe, resolveRecipe} from '../recipes/load.js'
 import type {RawRecipe, Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord, SecretsRecord} from '../state/store.js'
 import {type Engine, step, type Timings} from './context.js'
@@ -72,8 +72,22 @@ export interface LoadedRecipe {
   dir: string
 }
 
-/** Re-reads the recipe the app was installed from (a plugin update may have brought a newer one). */
-export function loadInstalledRecipe(record: AppRecord): LoadedRecipe {
+/**
+ * Re-reads the recipe the app was installed from. A plugin's recipe is found again by its ref, so a
+ * plugin update (or a move from linked to installed) brings the vendor's newer recipe.
+ */
+export function loadInstalledRecipe(engine: Engine, record: AppRecord): LoadedRecipe {
+  if (record.recipe.source !== 'path' && record.recipe.source !== 'builtin') {
+    const plugin = engine.recipeRoots.find((root) => root.source === record.recipe.source)
+    if (!plugin) {
+      throw new DiscodeError(`${record.app} comes from the plugin ${record.recipe.source}, which is not installed`, {
+        hint: `Install it again with "discode plugins install ${record.recipe.source}"`,
+        code: 'RECIPE_NOT_FOUND',
+      })
+    }
+    const resolved = resolveRecipe(record.recipe.ref, engine.recipeRoots)
+    return {raw: resolved.raw, dir: resolved.dir}
+  }
   return {raw: parseRecipeFile(join(record.recipe.dir, 'recipe.yml')), dir: record.recipe.dir}
 }
 

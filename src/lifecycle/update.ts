@@ -5,6 +5,7 @@ import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {type Engine, type Timings} from './context.js'
 import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
 import {reconcileApp} from './reconcile.js'
+import {settleInputs} from './inputs.js'
 import {findRelease} from './release.js'
 import {feedUrlFor, loadInstalledRecipe, notInstalledError, pullRelease, renderFor, validateAppName} from './steps.js'
 
@@ -27,7 +28,7 @@ async function installedRecord(engine: Engine, app: string): Promise<AppRecord &
 /** What `update` would install, without touching anything (`update --check`, `status`). */
 export async function checkUpdate(engine: Engine, app: string, options: {to?: string} = {}): Promise<UpdateCheck> {
   const record = await installedRecord(engine, app)
-  const {raw} = loadInstalledRecipe(record)
+  const {raw} = loadInstalledRecipe(engine, record)
   const feedUrl = feedUrlFor(app, raw, record.inputs, await engine.store.readSecrets(app))
   const available = await findRelease(engine, {}, feedUrl, {current: record.current.version, to: options.to})
   return {app, current: record.current.version, available: available?.version === record.current.version ? undefined : available}
@@ -37,7 +38,10 @@ export async function checkUpdate(engine: Engine, app: string, options: {to?: st
  * update: feed → choose → pull (before touching anything) → start beside the old one → pre-switch
  * hooks → proxy deploy → record → stop the old one → post-switch hooks. See deployRelease.
  */
-export async function update(engine: Engine, options: {app: string; to?: string; wait?: boolean}): Promise<UpdateResult> {
+export async function update(
+  engine: Engine,
+  options: {app: string; to?: string; wait?: boolean; set?: Record<string, string>},
+): Promise<UpdateResult> {
   const {app} = options
   await installedRecord(engine, app)
   return withAppLock(engine.settings.home, app, {command: 'update', wait: options.wait}, async () => {
@@ -45,13 +49,18 @@ export async function update(engine: Engine, options: {app: string; to?: string;
     await bootProxy(engine, timings)
     const record = await reconcileApp(engine, timings, await installedRecord(engine, app))
     const current = record.current!
-    const {raw} = loadInstalledRecipe(record)
-    const secrets = await engine.store.readSecrets(app)
-    const release = await findRelease(engine, timings, feedUrlFor(app, raw, record.inputs, secrets), {current: current.version, to: options.to})
-    if (!release || release.version === current.version) return {status: 'up-to-date', app, current, timings}
+    const {raw} = loadInstalledRecipe(engine, record)
+    // A newer recipe may bring inputs (with defaults) and secrets the install did not have.
+    const {plain, secrets} = await settleInputs(engine.store, app, raw, options.set ?? {}, record.inputs)
+    const release = await findRelease(engine, timings, feedUrlFor(app, raw, plain, secrets), {current: current.version, to: options.to})
+    if (!release || release.version === current.version) {
+      if (options.set && Object.keys(options.set).length > 0) engine.reporter.warn('No release to deploy: the values given with --set were not applied')
+      return {status: 'up-to-date', app, current, timings}
+    }
     const imageId = await pullRelease(engine, timings, release.image)
-    const recipe = {...renderFor(app, raw, record.inputs, secrets, release), source: record.recipe.source}
-    const result = await deployRelease(engine, timings, record, recipe, {...release, imageId}, {install: false})
+    const recipe = {...renderFor(app, raw, plain, secrets, release), source: record.recipe.source}
+    // The new plain inputs are recorded with the release, once it serves.
+    const result = await deployRelease(engine, timings, {...record, inputs: plain}, recipe, {...release, imageId}, {install: false})
     return {status: 'updated', app, ...result}
   })
 }

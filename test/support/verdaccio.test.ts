@@ -36,13 +36,13 @@
  */
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
-import {cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {ROOT} from './discode.js'
-import {npmEnv, runNpm, startVerdaccio, type Verdaccio} from './verdaccio.js'
+import {npmEnv, runNpm, startVerdaccio, type Verdaccio, versionedCopy} from './verdaccio.js'
 
 const PLUGIN_DIR = join(ROOT, 'plugins', 'discode-example')
 const PLUGIN = '@discode-example/notes'
@@ -67,17 +67,6 @@ async function runJson<T>(args: string[], env: NodeJS.ProcessEnv): Promise<T> {
   const result = await run([...args, '--json'], env)
   assert.equal(result.code, 0, `discode ${args.join(' ')} failed:\n${result.stderr}${result.stdout}`)
   return JSON.parse(result.stdout) as T
-}
-
-/** The plugin's sources in a temp dir with `version` set; node_modules is the repo copy's (a link). */
-function versionedCopy(version: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'discode-example-'))
-  cpSync(PLUGIN_DIR, dir, {recursive: true, filter: (source) => !/[/\\](node_modules|dist)$/.test(source)})
-  symlinkSync(join(PLUGIN_DIR, 'node_modules'), join(dir, 'node_modules'), 'dir')
-  const pjson = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {version: string}
-  pjson.version = version
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pjson, null, 2)}\n`)
-  return dir
 }
 
 describe('the example vendor plugin on a private registry', () => {
@@ -120,7 +109,7 @@ describe('the example vendor plugin on a private registry', () => {
     })
 
     it('publishes 1.0.1 from a copy; both versions are listed and 1.0.1 is latest', async () => {
-      const copy = versionedCopy('1.0.1')
+      const copy = versionedCopy(PLUGIN_DIR, '1.0.1')
       temps.push(copy)
       await registry.publish(copy)
 

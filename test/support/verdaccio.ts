@@ -15,7 +15,7 @@
  * an anonymous request, which the package rule lets publish.
  */
 import {type ChildProcess, execFile, spawn} from 'node:child_process'
-import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
@@ -216,3 +216,16 @@ async function launch(dir: string, port: number): Promise<Verdaccio> {
     },
   }
 }
+
+/** The plugin's sources in a temp dir with `version` set (and `edit` applied); node_modules is the repo copy's (a link). */
+export function versionedCopy(pluginDir: string, version: string, edit?: (dir: string) => void): string {
+  const dir = mkdtempSync(join(tmpdir(), 'discode-example-'))
+  cpSync(pluginDir, dir, {recursive: true, filter: (source) => !/[/\\](node_modules|dist)$/.test(source)})
+  symlinkSync(join(pluginDir, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  const pjson = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {version: string}
+  pjson.version = version
+  writeFileSync(join(dir, 'package.json'), `${JSON.stringify(pjson, null, 2)}\n`)
+  edit?.(dir)
+  return dir
+}
+

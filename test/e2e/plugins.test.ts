@@ -1,0 +1,142 @@
+/**
+ * A vendor's plugin, end to end: published to a private npm registry (verdaccio on 127.0.0.1),
+ * installed with `discode plugins install`, its recipe installed and updated on a real Docker engine
+ * behind the proxy, its hooks run in order around the traffic switch, a failing vendor hook stops an
+ * update with no failed request, `plugins update` brings the vendor's next version, and
+ * `plugins uninstall` refuses while an app depends on it.
+ */
+import assert from 'node:assert/strict'
+import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {buildStandinImage, createWorld, destroyWorld, discode, discodeJson, feedOf, ROOT, runningAppContainers, type World, writeRecipe} from '../support/discode.js'
+import {type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
+import {buildAndPushTestImages} from '../support/images.js'
+import {npmEnv, runNpm, startVerdaccio, type Verdaccio, versionedCopy} from '../support/verdaccio.js'
+
+const PLUGIN_DIR = join(ROOT, 'plugins', 'discode-example')
+const PLUGIN = '@discode-example/notes'
+const APP = 'plug-notes'
+const HOST = 'notes.test'
+
+describe('a vendor plugin from a private registry', () => {
+  let world: World
+  let registry: Verdaccio
+  let feed: FeedServer
+  const temps: string[] = []
+
+  const get = (path = '/', host = HOST) => httpGet(`${world.url}${path}`, {host})
+
+  before(async () => {
+    if (!existsSync(join(PLUGIN_DIR, 'node_modules', '.bin', 'tsc'))) await runNpm(['ci', '--no-audit', '--no-fund'], {cwd: PLUGIN_DIR, timeoutMs: 300_000})
+    ;[registry] = await Promise.all([startVerdaccio(), buildAndPushTestImages(), buildStandinImage()])
+    await registry.publish(PLUGIN_DIR)
+    world = await createWorld('plug')
+    // discode's plugins live in a throwaway oclif data dir; npm finds the vendor's scope on verdaccio.
+    world.env = npmEnv({
+      ...Object.fromEntries(Object.entries(world.env).filter(([key]) => key.startsWith('DISCODE_') || key === 'NO_COLOR')),
+      XDG_DATA_HOME: join(world.home, 'xdg-data'),
+      XDG_CACHE_HOME: join(world.home, 'xdg-cache'),
+      npm_config_userconfig: registry.npmrc,
+    })
+    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
+  })
+
+  after(async () => {
+    await feed?.close()
+    await registry?.stop()
+    if (world) await destroyWorld(world)
+    for (const dir of temps) rmSync(dir, {recursive: true, force: true})
+  })
+
+  it('plugins install brings the vendor recipe into recipes list', async () => {
+    const result = await discode(world, ['plugins', 'install', PLUGIN])
+    assert.equal(result.code, 0, result.stderr)
+    const {json} = await discodeJson(world, ['recipes', 'list'])
+    const notes = json.recipes.find((r: {source: string}) => r.source === PLUGIN)
+    assert.equal(notes?.name, 'notes')
+  })
+
+  it('install runs the recipe hook, then the vendor pre-install hook, before traffic; post-install after', async () => {
+    const result = await discode(world, [
+      'install', APP, '--recipe', 'notes', '--yes',
+      '--set', `hostname=${HOST}`, '--set', 'admin_email=admin@notes.test', '--set', 'license_key=NOTES-KEY-1234', '--set', `feed_url=${feed.url}`,
+    ])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /notes: initial schema loaded for 1\.0\.0/, "the vendor's log line reaches the user")
+    assert.equal((await get()).body, 'version=1.0.0\n')
+    assert.equal((await get('/data/hooks.log')).body, 'recipe preSwitch 1.0.0\npre-install 1.0.0\npost-install 1.0.0\n')
+  })
+
+  it('a vendor hook runs only for apps from that vendor', async () => {
+    const recipe = writeRecipe(join(world.home, 'recipes', 'other'), feed.url)
+    const result = await discode(world, ['install', 'plug-other', '--recipe', recipe, '--set', 'hostname=other.test'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal((await get('/', 'other.test')).body, 'version=1.0.0\n')
+    assert.equal((await get('/data/hooks.log', 'other.test')).status, 404, "the notes plugin's hooks did not run for this app")
+    assert.doesNotMatch(result.stderr, /notes:/)
+  })
+
+  it('update runs pre-switch hooks while the old version serves, post-switch after; zero failed requests', async () => {
+    feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+    const loop = startRequestLoop(`${world.url}/`, {host: HOST})
+    const result = await discode(world, ['update', APP])
+    await new Promise((r) => setTimeout(r, 300))
+    const seen = await loop.stop()
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(seen.failures, 0, seen.failureSamples.join(' | '))
+    assert.match(result.stderr, /notes: running migration 7 for 1\.1\.0 \(1\.0\.0 keeps serving meanwhile\)/)
+    assert.equal((await get()).body, 'version=1.1.0\n')
+    assert.equal(
+      (await get('/data/hooks.log')).body,
+      'recipe preSwitch 1.0.0\npre-install 1.0.0\npost-install 1.0.0\nrecipe preSwitch 1.1.0\npre-switch 1.1.0 (previous 1.0.0)\npost-switch 1.1.0\n',
+    )
+  })
+
+  it("a failing vendor hook aborts the update with the vendor's message; 1.1.0 keeps serving, zero failed requests", async () => {
+    feed.setFeed(feedOf([{version: '1.1.0', tag: '1.1.0'}, {version: '1.2.0', tag: '1.2.0'}]))
+    const loop = startRequestLoop(`${world.url}/`, {host: HOST})
+    const result = await discode(world, ['update', APP, '--set', 'fail_migration=yes'])
+    const seen = await loop.stop()
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /Error: 1\.2\.0 was not deployed: discode:pre-switch hook of @discode-example\/notes failed: migration 7 failed/)
+    assert.match(result.stderr, /1\.1\.0 keeps serving/)
+    assert.equal(seen.failures, 0, seen.failureSamples.join(' | '))
+    assert.equal((await get()).body, 'version=1.1.0\n')
+    assert.equal((await runningAppContainers(APP)).length, 1, 'the new container was removed')
+    const record = JSON.parse(readFileSync(join(world.home, 'apps', APP, 'app.json'), 'utf8'))
+    assert.equal(record.inputs.fail_migration, 'no', 'inputs of a failed update are not recorded')
+  })
+
+  it("plugins update brings the vendor's next version, whose hooks the next update runs", async () => {
+    const next = versionedCopy(PLUGIN_DIR, '1.1.0', (dir) => {
+      const file = join(dir, 'src', 'hooks', 'pre-switch.ts')
+      writeFileSync(file, readFileSync(file, 'utf8').replace('export const MIGRATION = 7', 'export const MIGRATION = 8'))
+    })
+    temps.push(next)
+    await registry.publish(next)
+    const updated = await discode(world, ['plugins', 'update'])
+    assert.equal(updated.code, 0, updated.stderr)
+    const {json} = await discodeJson(world, ['plugins'])
+    assert.equal(json.find((p: {name: string}) => p.name === PLUGIN)?.version, '1.1.0')
+
+    const result = await discode(world, ['update', APP])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /notes: running migration 8 for 1\.2\.0/)
+    assert.equal((await get()).body, 'version=1.2.0\n')
+  })
+
+  it('plugins uninstall refuses while an app comes from the plugin, and never stops the app', async () => {
+    const refused = await discode(world, ['plugins', 'uninstall', PLUGIN])
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /plug-notes \(@discode-example\/notes\)/)
+    assert.equal((await get()).body, 'version=1.2.0\n')
+    const {json} = await discodeJson(world, ['plugins'])
+    assert.ok(json.some((p: {name: string}) => p.name === PLUGIN), 'the plugin is still installed')
+
+    assert.equal((await discode(world, ['uninstall', APP])).code, 0)
+    const removed = await discode(world, ['plugins', 'uninstall', PLUGIN])
+    assert.equal(removed.code, 0, removed.stderr)
+  })
+})
