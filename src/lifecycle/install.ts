@@ -5,9 +5,9 @@ import type {AppRecord} from '../state/store.js'
 import {type Engine, type Timings} from './context.js'
 import {type InputPrompt, settleInputs} from './inputs.js'
 import {reconcileApp} from './reconcile.js'
-import {findRelease} from './release.js'
+import {acceptedFeed, findRelease} from './release.js'
 import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
-import {feedUrlFor, pullRelease, renderFor, validateAppName} from './steps.js'
+import {feedFor, pullRelease, renderFor, validateAppName} from './steps.js'
 
 export interface InstallOptions {
   app: string
@@ -56,7 +56,10 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     }
     await engine.store.write(record)
 
-    const release = await findRelease(engine, timings, feedUrlFor(app, resolved.raw, plain, secrets), {to: options.version})
+    const feed = feedFor(app, resolved.raw, plain, secrets)
+    const {release, published} = await findRelease(engine, timings, feed, {to: options.version, newestAccepted: earlier?.feedPublished})
+    record = acceptedFeed(record, published)
+    await engine.store.write(record)
     if (!release) {
       throw new DiscodeError(`The feed of ${resolved.raw.name} lists no stable release`, {hint: 'Ask the vendor, or name a version with --version', code: 'NO_RELEASE'})
     }
@@ -68,7 +71,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     if (record.current) {
       return {app, recipe: {ref, source: resolved.source}, hosts, from: undefined, to: record.current, timings}
     }
-    const imageId = await pullRelease(engine, timings, release.image)
+    const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key)})
     const result = await deployRelease(engine, timings, record, recipe, {...release, imageId}, {install: true})
     return {app, recipe: {ref, source: resolved.source}, hosts, ...result}
   })

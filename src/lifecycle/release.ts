@@ -1,15 +1,48 @@
 import {chooseRelease, fetchFeed, type Release} from '../feed/feed.js'
+import {fetchSignedFeed} from '../feed/signature.js'
+import type {AppRecord} from '../state/store.js'
 import {type Engine, step, type Timings} from './context.js'
 
-/** Reads the vendor's feed and picks the release to run: `to`, or the newest stable one above `current`. */
+/** Where an app's releases are published, and the vendor's key when the recipe requires a signed feed. */
+export interface FeedSource {
+  url: string
+  key?: string
+}
+
+export interface FoundRelease {
+  release?: Release
+  /** The verified `published` time of a signed feed. */
+  published?: string
+}
+
+/**
+ * Reads the vendor's feed (verifying its signature, expiry and freshness when the recipe has a
+ * feedKey) and picks the release to run: `to`, or the newest stable one above `current`.
+ */
 export async function findRelease(
   engine: Engine,
   timings: Timings,
-  feedUrl: string,
-  options: {current?: string; to?: string},
-): Promise<Release | undefined> {
-  return step(engine, timings, 'feed', `Reading the release feed`, async () => {
-    const {feed} = await fetchFeed(feedUrl)
-    return chooseRelease(feed, {current: options.current, to: options.to})
+  feed: FeedSource,
+  options: {current?: string; to?: string; newestAccepted?: string},
+): Promise<FoundRelease> {
+  return step(engine, timings, 'feed', feed.key ? 'Reading and verifying the signed release feed' : 'Reading the release feed', async () => {
+    if (feed.key) {
+      const signed = await fetchSignedFeed(feed.url, feed.key, {newestAccepted: options.newestAccepted})
+      return {release: chooseRelease(signed.feed, options), published: signed.published}
+    }
+    const {feed: document} = await fetchFeed(feed.url)
+    return {release: chooseRelease(document, options)}
   })
+}
+
+/**
+ * What to remember of a verified signed feed: the newest `published` seen, so an older feed served
+ * later (a replay, or a frozen mirror) is refused. A `published` in the future (a vendor's clock
+ * running ahead) is remembered as now, so it cannot lock out the vendor's next, correctly dated feed.
+ */
+export function acceptedFeed(record: AppRecord, published: string | undefined): AppRecord {
+  if (!published) return record
+  const capped = new Date(Math.min(Date.parse(published), Date.now())).toISOString()
+  if (record.feedPublished && Date.parse(record.feedPublished) >= Date.parse(capped)) return record
+  return {...record, feedPublished: capped}
 }

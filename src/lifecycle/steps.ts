@@ -18,11 +18,13 @@ import {
   stopContainer,
 } from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
+import {assertImageDigest, digestOf} from '../feed/signature.js'
 import {parseRecipeFile, renderFeed, renderRecipe, resolveRecipe} from '../recipes/load.js'
 import type {RawRecipe, Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord, SecretsRecord} from '../state/store.js'
 import {type Engine, step, type Timings} from './context.js'
 import type {DiscodeHookContext, DiscodeHookEvent} from './plugin-hooks.js'
+import type {FeedSource} from './release.js'
 
 /**
  * The named steps every lifecycle operation is made of. Each does one thing to Docker or the proxy,
@@ -108,22 +110,24 @@ export function renderFor(
   return renderRecipe(raw, {...templateContext(app, raw, inputs, secrets), release: {version: release.version, image: release.image}})
 }
 
-/** The feed URL, which is needed before a release is chosen (so it cannot use release.*). */
-export function feedUrlFor(app: string, raw: RawRecipe, inputs: Record<string, string>, secrets: SecretsRecord): string {
-  return renderFeed(raw, templateContext(app, raw, inputs, secrets)).url
+/** The feed URL and key, which are needed before a release is chosen (so they cannot use release.*). */
+export function feedFor(app: string, raw: RawRecipe, inputs: Record<string, string>, secrets: SecretsRecord): FeedSource {
+  return renderFeed(raw, templateContext(app, raw, inputs, secrets))
 }
 
 /**
  * Pulls the release image (a real pull, with progress) and returns Docker's id for it. Done before
  * anything is touched, so a bad image reference changes nothing.
  */
-export async function pullRelease(engine: Engine, timings: Timings, image: string): Promise<string> {
+export async function pullRelease(engine: Engine, timings: Timings, image: string, options: {requireDigest?: boolean} = {}): Promise<string> {
   return step(engine, timings, 'pull', `Pulling ${image}`, async () => {
-    const pinned = image.includes('@sha256:')
+    const pinned = digestOf(image) !== undefined
     const present = pinned ? await inspectImage(engine.docker, image) : undefined
     if (!present) await pullImage(engine.docker, image, {onProgress: (p) => engine.reporter.pullProgress(image, p)})
     const info = present ?? (await inspectImage(engine.docker, image))
     if (!info) throw new DiscodeError(`Docker reports no image ${image} after pulling it`, {code: 'PULL_FAILED'})
+    // A signed feed pins each image by digest: what runs must be exactly what the vendor signed.
+    if (options.requireDigest) assertImageDigest(image, info.repoDigests)
     return info.id
   })
 }

@@ -6,8 +6,8 @@ import {type Engine, type Timings} from './context.js'
 import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
 import {reconcileApp} from './reconcile.js'
 import {settleInputs} from './inputs.js'
-import {findRelease} from './release.js'
-import {feedUrlFor, loadInstalledRecipe, notInstalledError, pullRelease, renderFor, validateAppName} from './steps.js'
+import {acceptedFeed, findRelease} from './release.js'
+import {feedFor, loadInstalledRecipe, notInstalledError, pullRelease, renderFor, validateAppName} from './steps.js'
 
 export interface UpdateCheck {
   app: string
@@ -29,8 +29,9 @@ async function installedRecord(engine: Engine, app: string): Promise<AppRecord &
 export async function checkUpdate(engine: Engine, app: string, options: {to?: string} = {}): Promise<UpdateCheck> {
   const record = await installedRecord(engine, app)
   const {raw} = loadInstalledRecipe(engine, record)
-  const feedUrl = feedUrlFor(app, raw, record.inputs, await engine.store.readSecrets(app))
-  const available = await findRelease(engine, {}, feedUrl, {current: record.current.version, to: options.to})
+  const feed = feedFor(app, raw, record.inputs, await engine.store.readSecrets(app))
+  // Read-only: verifies the feed against what was accepted, but records nothing (no lock held).
+  const {release: available} = await findRelease(engine, {}, feed, {current: record.current.version, to: options.to, newestAccepted: record.feedPublished})
   return {app, current: record.current.version, available: available?.version === record.current.version ? undefined : available}
 }
 
@@ -47,17 +48,21 @@ export async function update(
   return withAppLock(engine.settings.home, app, {command: 'update', wait: options.wait}, async () => {
     const timings: Timings = {}
     await bootProxy(engine, timings)
-    const record = await reconcileApp(engine, timings, await installedRecord(engine, app))
+    let record = await reconcileApp(engine, timings, await installedRecord(engine, app))
     const current = record.current!
     const {raw} = loadInstalledRecipe(engine, record)
     // A newer recipe may bring inputs (with defaults) and secrets the install did not have.
     const {plain, secrets} = await settleInputs(engine.store, app, raw, options.set ?? {}, record.inputs)
-    const release = await findRelease(engine, timings, feedUrlFor(app, raw, plain, secrets), {current: current.version, to: options.to})
+    const feed = feedFor(app, raw, plain, secrets)
+    const {release, published} = await findRelease(engine, timings, feed, {current: current.version, to: options.to, newestAccepted: record.feedPublished})
+    // Remembered at once: a later failure must not let an older feed be replayed.
+    const accepted = acceptedFeed(record, published)
+    if (accepted !== record) await engine.store.write((record = accepted))
     if (!release || release.version === current.version) {
       if (options.set && Object.keys(options.set).length > 0) engine.reporter.warn('No release to deploy: the values given with --set were not applied')
       return {status: 'up-to-date', app, current, timings}
     }
-    const imageId = await pullRelease(engine, timings, release.image)
+    const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key)})
     const recipe = {...renderFor(app, raw, plain, secrets, release), source: record.recipe.source}
     // The new plain inputs are recorded with the release, once it serves.
     const result = await deployRelease(engine, timings, {...record, inputs: plain}, recipe, {...release, imageId}, {install: false})

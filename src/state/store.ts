@@ -27,6 +27,8 @@ export interface AppRecord {
   previous: ReleaseRecord[]
   installedAt: string
   updatedAt: string
+  /** The newest `published` time of a signed feed accepted for this app (replay protection). */
+  feedPublished?: string
 }
 
 export interface SecretsRecord {
