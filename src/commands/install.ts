@@ -13,6 +13,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     {description: 'Install the demo recipe as an app named "demo"', command: '<%= config.bin %> install demo --set hostname=demo.example.com'},
     {description: "Install a second instance from a vendor plugin's recipe", command: '<%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --yes'},
     {description: 'Install a recipe from a directory, at a given version', command: '<%= config.bin %> install myapp --recipe ./recipes/myapp --version 1.0.0'},
+    {description: "Pull from the vendor's private registry (the password from the environment)", command: 'DISCODE_REGISTRY_PASSWORD=s3cret <%= config.bin %> install shop --registry-user customer-42'},
   ]
 
   static override args = {app: Args.string({description: 'Name of the app instance (lowercase letters, digits, hyphens)', required: true})}
@@ -22,6 +23,11 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     set: Flags.string({char: 's', description: 'Input value KEY=VALUE (repeatable)', multiple: true}),
     version: Flags.string({description: 'Install this release instead of the newest stable one'}),
     yes: Flags.boolean({char: 'y', description: 'Never prompt: missing required inputs are an error'}),
+    'registry-user': Flags.string({description: "User name for the vendor's private image registry", dependsOn: ['registry-password']}),
+    'registry-password': Flags.string({
+      description: 'Password or token for that registry; prefer the environment variable, which stays out of process lists',
+      env: 'DISCODE_REGISTRY_PASSWORD',
+    }),
     ...DiscodeCommand.waitFlag,
   }
 
@@ -35,6 +41,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
       version: flags.version,
       prompt: interactive ? promptForInput : undefined,
       wait: flags.wait,
+      registry: flags['registry-user'] && flags['registry-password'] ? {username: flags['registry-user'], password: flags['registry-password']} : undefined,
     })
     const where = result.hosts.length > 0 ? ` at ${result.hosts.map((h) => `http://${h}`).join(', ')}` : ''
     this.log(`Installed ${result.app} ${result.to.version} (${result.to.container})${where}`)

@@ -170,12 +170,16 @@ function pullError(ref: string, error: unknown): DiscodeError {
   if (base.code === 'DOCKER_UNAVAILABLE') return base
   const registry = registryOf(ref)
   const text = base.message
-  let hint = `Check that ${ref} exists and that ${registry} is reachable from this server`
-  if (/unauthorized|authentication required|denied|401/i.test(text)) {
-    hint = `${registry} refused the credentials: check the registry user and password`
-  } else if (/not found|manifest unknown/i.test(text)) {
-    hint = `The vendor's feed names an image the registry does not have; ask the vendor or pick another version with --to`
+  if (/unauthorized|authentication required|no basic auth credentials|denied|401/i.test(text)) {
+    return new DiscodeError(`The registry ${registry} refused to let discode pull ${ref} (unauthorized)`, {
+      hint: 'Give the credentials the vendor sent you: reinstall with --registry-user and --registry-password (or DISCODE_REGISTRY_PASSWORD), or check the license key',
+      code: 'REGISTRY_UNAUTHORIZED',
+      cause: error,
+    })
   }
+  const hint = /not found|manifest unknown/i.test(text)
+    ? `The vendor's feed names an image the registry does not have; ask the vendor or pick another version with --to`
+    : `Check that ${ref} exists and that ${registry} is reachable from this server`
   return new DiscodeError(text, {hint, code: 'PULL_FAILED', cause: error})
 }
 
@@ -198,6 +202,8 @@ export interface ContainerSpec {
   /** `unless-stopped` for long-lived containers, none for one-off runs. */
   restart?: boolean
   ports?: {containerPort: number; hostPort: number; hostIp?: string}[]
+  /** A Docker HEALTHCHECK (`CMD` form) run inside the container; Docker reports it in State.Health. */
+  healthcheck?: {test: string[]; intervalMs: number; timeoutMs: number; retries: number; startPeriodMs: number; startIntervalMs?: number}
 }
 
 /** Log limits as Kamal sets them: a busy app must not fill the disk. */
@@ -218,6 +224,7 @@ export async function createContainer(docker: DockerClient, spec: ContainerSpec)
       Labels: spec.labels ?? {},
       Cmd: spec.cmd,
       ExposedPorts: exposed,
+      ...(spec.healthcheck ? {Healthcheck: healthConfig(spec.healthcheck)} : {}),
       HostConfig: {
         NetworkMode: spec.network,
         Mounts: (spec.volumes ?? []).map((v) => ({Type: 'volume' as const, Source: v.source, Target: v.target})),
@@ -229,6 +236,27 @@ export async function createContainer(docker: DockerClient, spec: ContainerSpec)
     })
   } catch (error) {
     throw dockerError(error, `create container ${spec.name}`)
+  }
+}
+
+/** Docker wants nanoseconds; StartInterval (API 1.44+) is ignored by older engines. */
+function healthConfig(check: NonNullable<ContainerSpec['healthcheck']>) {
+  const ns = (ms: number) => ms * 1_000_000
+  return {
+    Test: ['CMD', ...check.test],
+    Interval: ns(check.intervalMs),
+    Timeout: ns(check.timeoutMs),
+    Retries: check.retries,
+    StartPeriod: ns(check.startPeriodMs),
+    ...(check.startIntervalMs ? {StartInterval: ns(check.startIntervalMs)} : {}),
+  }
+}
+
+export async function renameContainer(docker: DockerClient, name: string, newName: string): Promise<void> {
+  try {
+    await docker.getContainer(name).rename({name: newName})
+  } catch (error) {
+    throw dockerError(error, `rename container ${name} to ${newName}`)
   }
 }
 

@@ -7,7 +7,7 @@ import {type InputPrompt, settleInputs} from './inputs.js'
 import {reconcileApp} from './reconcile.js'
 import {acceptedFeed, findRelease} from './release.js'
 import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
-import {feedFor, pullRelease, renderFor, validateAppName} from './steps.js'
+import {feedFor, pullRelease, registryCredentials, renderFor, validateAppName} from './steps.js'
 
 export interface InstallOptions {
   app: string
@@ -17,6 +17,8 @@ export interface InstallOptions {
   version?: string
   prompt?: InputPrompt
   wait?: boolean
+  /** Credentials for a private image registry, kept with the app's secrets for every later pull. */
+  registry?: {username: string; password: string}
 }
 
 export interface InstallResult extends DeployResult {
@@ -44,7 +46,8 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     }
     const ref = options.recipe ?? earlier?.recipe.ref ?? app
     const resolved = resolveRecipe(ref, engine.recipeRoots)
-    const {plain, secrets} = await settleInputs(engine.store, app, resolved.raw, options.set, earlier?.inputs ?? {}, options.prompt)
+    let {plain, secrets} = await settleInputs(engine.store, app, resolved.raw, options.set, earlier?.inputs ?? {}, options.prompt)
+    if (options.registry) await engine.store.writeSecrets(app, (secrets = {...secrets, registry: options.registry}))
     const now = new Date().toISOString()
     let record: AppRecord = {
       app,
@@ -71,7 +74,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     if (record.current) {
       return {app, recipe: {ref, source: resolved.source}, hosts, from: undefined, to: record.current, timings}
     }
-    const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key)})
+    const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key), credentials: registryCredentials(recipe, secrets)})
     const result = await deployRelease(engine, timings, record, recipe, {...release, imageId}, {install: true})
     return {app, recipe: {ref, source: resolved.source}, hosts, ...result}
   })

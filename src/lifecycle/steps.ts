@@ -11,6 +11,7 @@ import {
   inspectImage,
   listContainers,
   pullImage,
+  registryOf,
   removeContainer,
   removeImage,
   runOneOff,
@@ -93,6 +94,11 @@ export function loadInstalledRecipe(engine: Engine, record: AppRecord): LoadedRe
   return {raw: parseRecipeFile(join(record.recipe.dir, 'recipe.yml')), dir: record.recipe.dir}
 }
 
+/** Credentials for pulling the app's images: the ones given at install win over the recipe's. */
+export function registryCredentials(recipe: Recipe, secrets: SecretsRecord): {username: string; password: string} | undefined {
+  return secrets.registry ?? recipe.registry
+}
+
 /** The template context of one app; accessories are reached by their container name on the app network. */
 function templateContext(app: string, raw: RawRecipe, inputs: Record<string, string>, secrets: SecretsRecord) {
   const accessories = Object.fromEntries(Object.entries(raw.accessories).map(([name, a]) => [name, {host: `${app}-${name}`, port: a.port ?? 0}]))
@@ -119,11 +125,17 @@ export function feedFor(app: string, raw: RawRecipe, inputs: Record<string, stri
  * Pulls the release image (a real pull, with progress) and returns Docker's id for it. Done before
  * anything is touched, so a bad image reference changes nothing.
  */
-export async function pullRelease(engine: Engine, timings: Timings, image: string, options: {requireDigest?: boolean} = {}): Promise<string> {
+export async function pullRelease(
+  engine: Engine,
+  timings: Timings,
+  image: string,
+  options: {requireDigest?: boolean; credentials?: {username: string; password: string}} = {},
+): Promise<string> {
   return step(engine, timings, 'pull', `Pulling ${image}`, async () => {
     const pinned = digestOf(image) !== undefined
     const present = pinned ? await inspectImage(engine.docker, image) : undefined
-    if (!present) await pullImage(engine.docker, image, {onProgress: (p) => engine.reporter.pullProgress(image, p)})
+    const auth = options.credentials && {...options.credentials, serveraddress: registryOf(image)}
+    if (!present) await pullImage(engine.docker, image, {auth, onProgress: (p) => engine.reporter.pullProgress(image, p)})
     const info = present ?? (await inspectImage(engine.docker, image))
     if (!info) throw new DiscodeError(`Docker reports no image ${image} after pulling it`, {code: 'PULL_FAILED'})
     // A signed feed pins each image by digest: what runs must be exactly what the vendor signed.

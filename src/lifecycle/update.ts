@@ -7,7 +7,7 @@ import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
 import {reconcileApp} from './reconcile.js'
 import {settleInputs} from './inputs.js'
 import {acceptedFeed, findRelease} from './release.js'
-import {feedFor, loadInstalledRecipe, notInstalledError, pullRelease, renderFor, validateAppName} from './steps.js'
+import {feedFor, loadInstalledRecipe, registryCredentials, notInstalledError, pullRelease, renderFor, validateAppName} from './steps.js'
 
 export interface UpdateCheck {
   app: string
@@ -62,8 +62,8 @@ export async function update(
       if (options.set && Object.keys(options.set).length > 0) engine.reporter.warn('No release to deploy: the values given with --set were not applied')
       return {status: 'up-to-date', app, current, timings}
     }
-    const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key)})
     const recipe = {...renderFor(app, raw, plain, secrets, release), source: record.recipe.source}
+    const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key), credentials: registryCredentials(recipe, secrets)})
     // The new plain inputs are recorded with the release, once it serves.
     const result = await deployRelease(engine, timings, {...record, inputs: plain}, recipe, {...release, imageId}, {install: false})
     return {status: 'updated', app, ...result}

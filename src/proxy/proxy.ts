@@ -18,7 +18,7 @@ import {
   streamContainerLogs,
 } from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
-import {type DeployArgs, deployCommand, listCommand, PROXY_STATE_DIR, removeCommand} from './commands.js'
+import {type DeployArgs, deployCommand, listCommand, pauseCommand, PROXY_STATE_DIR, removeCommand, resumeCommand} from './commands.js'
 import {parseList, type ProxyRoute} from './list.js'
 
 /** kamal-proxy answered `Error: <message>` (exit 1). */
@@ -93,6 +93,20 @@ export class Proxy {
     } catch (error) {
       if (!(error instanceof ServiceNotFoundError)) throw error
     }
+  }
+
+  /**
+   * Holds the service's new requests (answered once resumed; 504 after maxPause) and waits up to
+   * drainTimeout for those in flight. Never leave a service paused across a proxy restart: kamal-proxy
+   * then crashes on `resume`; remove + deploy clears it (see src/lifecycle/pause.ts).
+   */
+  async pause(service: string, options: {drainTimeout: string; maxPause: string}): Promise<void> {
+    await this.run(pauseCommand(service, options))
+  }
+
+  /** Releases the requests a pause held. */
+  async resume(service: string): Promise<void> {
+    await this.run(resumeCommand(service))
   }
 
   async routes(): Promise<ProxyRoute[]> {

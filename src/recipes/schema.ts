@@ -131,6 +131,8 @@ function recipeSchema(rendered: boolean) {
     health: HealthSchema.default({path: '/up', interval: '1s', timeout: '5s', deployTimeout: '30s'}),
     feed: formatted(isHttpUrl, 'an http(s) URL'),
     feedKey: z.string().optional(),
+    /** Credentials for the image's registry, usually from secret inputs (e.g. the customer's license key). */
+    registry: z.strictObject({username: nonEmpty, password: nonEmpty}).optional(),
     inputs: z.array(InputSchema).default([]),
     secrets: z.record(matching(INPUT_NAME, 'a valid secret name (lowercase letters, digits and _)'), SecretSchema).default({}),
     env: EnvSchema.default({}),

@@ -36,6 +36,8 @@ export interface SecretsRecord {
   generated: Record<string, string>
   /** Values of inputs marked `secret: true`. */
   inputs: Record<string, string>
+  /** Image registry credentials given at install (`--registry-user`/`--registry-password`). */
+  registry?: {username: string; password: string}
 }
 
 /**
@@ -77,7 +79,7 @@ export class StateStore {
   async readSecrets(app: string): Promise<SecretsRecord> {
     const store = await this.open<SecretsRecord>(app, 'secrets')
     const stored: Partial<SecretsRecord> = store.store
-    return {generated: stored.generated ?? {}, inputs: stored.inputs ?? {}}
+    return {generated: stored.generated ?? {}, inputs: stored.inputs ?? {}, ...(stored.registry ? {registry: stored.registry} : {})}
   }
 
   async writeSecrets(app: string, secrets: SecretsRecord): Promise<void> {
