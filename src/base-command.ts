@@ -76,7 +76,7 @@ export abstract class DiscodeCommand extends Command {
   }
 
   private quietReporter(): Reporter {
-    return {stepStarted() {}, stepFinished() {}, pullProgress() {}, info() {}, warn: (message) => this.logToStderr(`Warning: ${message}`)}
+    return {stepStarted() {}, stepFinished() {}, pullProgress() {}, info() {}, warn: (message) => ux.stderr(`Warning: ${message}`)}
   }
 
   /** DiscodeErrors are expected failures: one line, a hint, exit 1, no stack trace. */
@@ -85,8 +85,9 @@ export abstract class DiscodeCommand extends Command {
     if (!(error instanceof DiscodeError)) return super.catch(error)
     process.exitCode = 1
     if (this.jsonEnabled()) this.logJson({error: {code: error.code, message: error.message, hint: error.hint}})
-    this.logToStderr(`Error: ${error.message}`)
-    if (error.hint) this.logToStderr(`Hint: ${error.hint}`)
+    // Also with --json (where oclif's logToStderr is silent): stdout has the JSON, stderr the reason.
+    ux.stderr(`Error: ${error.message}`)
+    if (error.hint) ux.stderr(`Hint: ${error.hint}`)
     return undefined
   }
 }

@@ -2,6 +2,7 @@ import type {Settings} from '../config.js'
 import type {DockerClient, PullProgress} from '../docker/docker.js'
 import type {Proxy} from '../proxy/proxy.js'
 import type {RecipeRoot} from '../recipes/load.js'
+import type {Journal} from '../state/journal.js'
 import type {StateStore} from '../state/store.js'
 import type {PluginHooks} from './plugin-hooks.js'
 
@@ -33,6 +34,8 @@ export interface Engine {
   reporter: Reporter
   /** Where recipes are found: built-in ones, then each plugin's. */
   recipeRoots: RecipeRoot[]
+  /** The running operation's journal (set by runOperation); steps are recorded in it. */
+  journal?: Journal
   /** The hooks of the vendor plugin a recipe comes from (none for built-in and path recipes). */
   pluginHooks(source: string): PluginHooks | undefined
 }
@@ -42,6 +45,7 @@ export type Timings = Record<string, number>
 
 /** Runs one named step, reporting it and adding its duration to `timings`. */
 export async function step<T>(engine: Engine, timings: Timings, name: string, message: string, work: () => Promise<T>): Promise<T> {
+  engine.journal?.record('start', name, message)
   engine.reporter.stepStarted(name, message)
   const started = performance.now()
   let ok = false
@@ -52,6 +56,7 @@ export async function step<T>(engine: Engine, timings: Timings, name: string, me
   } finally {
     const ms = Math.round(performance.now() - started)
     timings[name] = (timings[name] ?? 0) + ms
+    engine.journal?.record(ok ? 'done' : 'failed', name)
     engine.reporter.stepFinished(name, ms, ok)
   }
 }

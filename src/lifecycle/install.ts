@@ -1,12 +1,14 @@
 import {DiscodeError} from '../errors.js'
-import {withAppLock} from '../lock/lock.js'
 import {resolveRecipe} from '../recipes/load.js'
 import type {AppRecord} from '../state/store.js'
-import {type Engine, type Timings} from './context.js'
+import type {Engine} from './context.js'
 import {type InputPrompt, settleInputs} from './inputs.js'
+import {runOperation} from './operation.js'
 import {reconcileApp} from './reconcile.js'
 import {acceptedFeed, findRelease} from './release.js'
+import {ensureAccessories} from './accessories.js'
 import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
+import {pauseRelease} from './pause.js'
 import {feedFor, pullRelease, registryCredentials, renderFor, validateAppName} from './steps.js'
 
 export interface InstallOptions {
@@ -35,8 +37,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
   const {app} = options
   validateAppName(app)
   if (app === engine.settings.proxyContainer) throw new DiscodeError(`"${app}" is the proxy's name`, {hint: 'Choose another app name', code: 'BAD_APP_NAME'})
-  return withAppLock(engine.settings.home, app, {command: 'install', wait: options.wait}, async () => {
-    const timings: Timings = {}
+  return runOperation(engine, app, 'install', {wait: options.wait}, async (engine, timings) => {
     const earlier = await engine.store.read(app)
     if (earlier?.current) {
       throw new DiscodeError(`${app} is already installed (version ${earlier.current.version})`, {
@@ -75,7 +76,9 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
       return {app, recipe: {ref, source: resolved.source}, hosts, from: undefined, to: record.current, timings}
     }
     const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key), credentials: registryCredentials(recipe, secrets)})
-    const result = await deployRelease(engine, timings, record, recipe, {...release, imageId}, {install: true})
-    return {app, recipe: {ref, source: resolved.source}, hosts, ...result}
+    // Accessories start (and are healthy) before the app; leftovers of a failed install are replaced.
+    const accessories = await ensureAccessories(engine, timings, app, recipe, {replace: true, credentials: registryCredentials(recipe, secrets)})
+    const result = await (recipe.strategy === 'pause' ? pauseRelease : deployRelease)(engine, timings, record, recipe, {...release, imageId}, {install: true})
+    return {app, recipe: {ref, source: resolved.source}, hosts, ...result, accessories}
   })
 }

@@ -1,6 +1,12 @@
-import {removeContainer, stopContainer} from '../docker/docker.js'
+import {removeContainer, startContainer, stopContainer} from '../docker/docker.js'
+import {LockedError} from '../lock/lock.js'
+import {Journal} from '../state/journal.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
+import {bootProxy} from './deploy.js'
+import {runOperation} from './operation.js'
+import {ACCESSORY_LABELS} from './accessories.js'
 import {type Engine, step, type Timings} from './context.js'
+import {recoverPausedRoute} from './pause.js'
 import {appContainers, LABELS} from './steps.js'
 
 /**
@@ -10,11 +16,13 @@ import {appContainers, LABELS} from './steps.js'
  *   not recorded, so the record follows the proxy (the proxy decides what users see);
  * - a release container that neither serves nor is kept for rollback: an interrupted update's new
  *   container, removed; a kept one still running, stopped;
- * - one-off hook containers: removed.
+ * - one-off hook containers: removed; accessory containers are never touched here;
+ * - a paused route (nobody resumes it while we hold the lock): re-created, see recoverPausedRoute.
  * The proxy must be running (callers boot it first).
  */
 export async function reconcileApp(engine: Engine, timings: Timings, record: AppRecord): Promise<AppRecord> {
   return step(engine, timings, 'reconcile', `Checking ${record.app} against Docker and the proxy`, async () => {
+    await engine.proxy.waitForCommands(record.app)
     const containers = await appContainers(engine, record.app)
     const route = await engine.proxy.route(record.app)
     const live = route?.targets[0]?.split(':')[0]
@@ -34,7 +42,12 @@ export async function reconcileApp(engine: Engine, timings: Timings, record: App
     const kept = new Set(next.previous.map((r) => r.container))
     for (const container of containers) {
       const name = nameOf(container)
-      if (name === next.current?.container) continue
+      if (container.Labels[ACCESSORY_LABELS.accessory]) continue
+      if (name === next.current?.container) {
+        // e.g. a pause-strategy update that died after stopping it: what the route targets must run.
+        if (container.State !== 'running' && name === live) await startContainer(engine.docker, name)
+        continue
+      }
       if (container.Labels[LABELS.hook]) {
         await removeContainer(engine.docker, name)
       } else if (kept.has(name)) {
@@ -46,8 +59,29 @@ export async function reconcileApp(engine: Engine, timings: Timings, record: App
     }
 
     if (next !== record) await engine.store.write(next)
+    await recoverPausedRoute(engine, next, route)
     return next
   })
+}
+
+/**
+ * For read-only commands (status): if the app's last operation was interrupted, repair it now, as
+ * the next update would. Skipped while another discode holds the app (that one is not interrupted).
+ */
+export async function recoverIfInterrupted(engine: Engine, app: string): Promise<boolean> {
+  if (!new Journal(engine.store.appDir(app)).interrupted()) return false
+  try {
+    await runOperation(engine, app, 'recover', {}, async (engine, timings) => {
+      const record = await engine.store.read(app)
+      if (!record) return
+      await bootProxy(engine, timings)
+      await reconcileApp(engine, timings, record)
+    })
+    return true
+  } catch (error) {
+    if (error instanceof LockedError) return false
+    throw error
+  }
 }
 
 function nameOf(container: {Names: string[]}): string {

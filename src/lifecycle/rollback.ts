@@ -1,8 +1,8 @@
 import {stopContainer} from '../docker/docker.js'
-import {withAppLock} from '../lock/lock.js'
 import type {AppRecord} from '../state/store.js'
-import {type Engine, type Timings} from './context.js'
+import type {Engine} from './context.js'
 import {bootProxy, type DeployResult} from './deploy.js'
+import {runOperation} from './operation.js'
 import {reconcileApp} from './reconcile.js'
 import {loadInstalledRecipe, renderFor, retireRelease, reviveRelease, switchTraffic} from './steps.js'
 import {installedRecord, noPreviousReleaseError} from './update.js'
@@ -15,8 +15,7 @@ import {installedRecord, noPreviousReleaseError} from './update.js'
 export async function rollback(engine: Engine, options: {app: string; to?: string; wait?: boolean}): Promise<DeployResult & {app: string}> {
   const {app} = options
   await installedRecord(engine, app)
-  return withAppLock(engine.settings.home, app, {command: 'rollback', wait: options.wait}, async () => {
-    const timings: Timings = {}
+  return runOperation(engine, app, 'rollback', {wait: options.wait}, async (engine, timings) => {
     await bootProxy(engine, timings)
     const record = await reconcileApp(engine, timings, await installedRecord(engine, app))
     const current = record.current!

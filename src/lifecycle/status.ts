@@ -1,6 +1,8 @@
 import {inspectContainer, listContainers} from '../docker/docker.js'
 import type {ProxyRoute} from '../proxy/list.js'
+import {type AccessoryStatus, accessoryStatuses} from './accessories.js'
 import {type Engine, silentReporter} from './context.js'
+import {recoverIfInterrupted} from './reconcile.js'
 import {LABELS, notInstalledError} from './steps.js'
 import {checkUpdate} from './update.js'
 
@@ -16,11 +18,14 @@ export interface AppStatus {
   route?: {hosts: string[]; targets: string[]; state: string}
   previous: string[]
   update?: {available?: string; error?: string}
+  /** The recipe's accessories (and any left from an older recipe) with their health. */
+  accessories: AccessoryStatus[]
 }
 
 /** The installed apps as Docker and the proxy see them; with `checkUpdates`, each feed is read too. */
 export async function status(engine: Engine, options: {app?: string; checkUpdates: boolean}): Promise<AppStatus[]> {
   const apps = options.app ? [options.app] : engine.store.apps()
+  for (const app of apps) await recoverIfInterrupted(engine, app)
   const records = (await Promise.all(apps.map((app) => engine.store.read(app)))).filter((r) => r?.current)
   if (options.app && records.length === 0) throw notInstalledError(options.app)
   if (records.length === 0) return []
@@ -42,6 +47,7 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         health: healthOf(state, serving, route?.state),
         route: route && {hosts: route.hosts, targets: route.targets, state: route.state},
         previous: record!.previous.map((r) => r.version),
+        accessories: await accessoryStatuses(engine, record!),
       }
       if (options.checkUpdates) {
         // Quietly: status is a report, not a sequence of steps.

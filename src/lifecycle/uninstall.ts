@@ -1,6 +1,7 @@
 import {inspectContainer, listVolumes, removeContainer, removeImage, removeVolume} from '../docker/docker.js'
-import {withAppLock} from '../lock/lock.js'
+import {stopAccessories} from './accessories.js'
 import {type Engine, step, type Timings} from './context.js'
+import {runOperation} from './operation.js'
 import {appContainers, LABELS, notInstalledError, validateAppName} from './steps.js'
 
 export interface UninstallResult {
@@ -18,8 +19,7 @@ export interface UninstallResult {
 export async function uninstall(engine: Engine, options: {app: string; purge: boolean; wait?: boolean}): Promise<UninstallResult> {
   const {app, purge} = options
   validateAppName(app)
-  return withAppLock(engine.settings.home, app, {command: 'uninstall', wait: options.wait}, async () => {
-    const timings: Timings = {}
+  return runOperation(engine, app, 'uninstall', {wait: options.wait}, async (engine, timings) => {
     const record = await engine.store.read(app)
     const containers = await appContainers(engine, app)
     const volumes = await listVolumes(engine.docker, `${LABELS.app}=${app}`)
@@ -32,6 +32,7 @@ export async function uninstall(engine: Engine, options: {app: string; purge: bo
     })
     const names = containers.map((c) => c.Names[0].replace(/^\//, ''))
     await step(engine, timings, 'containers', `Removing ${names.length} container(s)`, async () => {
+      await stopAccessories(engine, containers)
       for (const name of names) await removeContainer(engine.docker, name)
       const images = new Set([...containers.map((c) => c.ImageID), ...(record?.current ? [record.current.imageId] : []), ...(record?.previous ?? []).map((r) => r.imageId)])
       for (const image of images) await removeImage(engine.docker, image)

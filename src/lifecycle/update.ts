@@ -1,9 +1,11 @@
 import {DiscodeError} from '../errors.js'
 import type {Release} from '../feed/feed.js'
-import {withAppLock} from '../lock/lock.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
-import {type Engine, type Timings} from './context.js'
+import type {Engine, Timings} from './context.js'
+import {type AccessoryReport, ensureAccessories} from './accessories.js'
 import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
+import {pauseRelease} from './pause.js'
+import {runOperation} from './operation.js'
 import {reconcileApp} from './reconcile.js'
 import {settleInputs} from './inputs.js'
 import {acceptedFeed, findRelease} from './release.js'
@@ -16,7 +18,7 @@ export interface UpdateCheck {
   available?: Release
 }
 
-export type UpdateResult = ({status: 'updated'} & DeployResult & {app: string}) | {status: 'up-to-date'; app: string; current: ReleaseRecord; timings: Timings}
+export type UpdateResult = ({status: 'updated'} & DeployResult & {app: string}) | {status: 'up-to-date'; app: string; current: ReleaseRecord; timings: Timings; accessories: AccessoryReport[]}
 
 async function installedRecord(engine: Engine, app: string): Promise<AppRecord & {current: ReleaseRecord}> {
   validateAppName(app)
@@ -41,12 +43,11 @@ export async function checkUpdate(engine: Engine, app: string, options: {to?: st
  */
 export async function update(
   engine: Engine,
-  options: {app: string; to?: string; wait?: boolean; set?: Record<string, string>},
+  options: {app: string; to?: string; wait?: boolean; set?: Record<string, string>; accessories?: boolean},
 ): Promise<UpdateResult> {
   const {app} = options
   await installedRecord(engine, app)
-  return withAppLock(engine.settings.home, app, {command: 'update', wait: options.wait}, async () => {
-    const timings: Timings = {}
+  return runOperation(engine, app, 'update', {wait: options.wait}, async (engine, timings) => {
     await bootProxy(engine, timings)
     let record = await reconcileApp(engine, timings, await installedRecord(engine, app))
     const current = record.current!
@@ -60,13 +61,17 @@ export async function update(
     if (accepted !== record) await engine.store.write((record = accepted))
     if (!release || release.version === current.version) {
       if (options.set && Object.keys(options.set).length > 0) engine.reporter.warn('No release to deploy: the values given with --set were not applied')
-      return {status: 'up-to-date', app, current, timings}
+      // Still (re)starts a missing or stopped accessory, and applies accessory changes with --accessories.
+      const running = renderFor(app, raw, record.inputs, secrets, current)
+      const accessories = await ensureAccessories(engine, timings, app, running, {replace: Boolean(options.accessories), credentials: registryCredentials(running, secrets)})
+      return {status: 'up-to-date', app, current, timings, accessories}
     }
     const recipe = {...renderFor(app, raw, plain, secrets, release), source: record.recipe.source}
     const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key), credentials: registryCredentials(recipe, secrets)})
+    const accessories = await ensureAccessories(engine, timings, app, recipe, {replace: Boolean(options.accessories), credentials: registryCredentials(recipe, secrets)})
     // The new plain inputs are recorded with the release, once it serves.
-    const result = await deployRelease(engine, timings, {...record, inputs: plain}, recipe, {...release, imageId}, {install: false})
-    return {status: 'updated', app, ...result}
+    const result = await (recipe.strategy === 'pause' ? pauseRelease : deployRelease)(engine, timings, {...record, inputs: plain}, recipe, {...release, imageId}, {install: false})
+    return {status: 'updated', app, ...result, accessories}
   })
 }
 

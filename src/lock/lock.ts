@@ -39,7 +39,7 @@ export async function withAppLock<T>(
       break
     } catch (error) {
       if ((error as {code?: string}).code !== 'ELOCKED') throw error
-      const holder = readHolder(holderFile)
+      const holder = await readHolder(holderFile)
       if (holder && holder.host === hostname() && !processAlive(holder.pid)) {
         // The holder died without unlocking: its work is recovered by the reconcile step of whoever locks next.
         rmSync(`${target}.lock`, {recursive: true, force: true})
@@ -66,12 +66,16 @@ export async function withAppLock<T>(
   }
 }
 
-function readHolder(file: string): LockHolder | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LockHolder
-  } catch {
-    return undefined
+/** The holder writes its file just after taking the lock: give it a moment before calling it unknown. */
+async function readHolder(file: string): Promise<LockHolder | undefined> {
+  for (let attempt = 0; attempt < 10; attempt++) {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as LockHolder
+    } catch {
+      await sleep(20)
+    }
   }
+  return undefined
 }
 
 function processAlive(pid: number): boolean {

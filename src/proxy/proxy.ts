@@ -206,6 +206,28 @@ export class Proxy {
     await removeContainer(this.docker, this.containerName)
   }
 
+  /**
+   * Waits until no kamal-proxy client command for the service runs in the proxy container. A discode
+   * killed during `deploy` leaves that deploy running in the proxy (docker exec outlives its client):
+   * whoever repairs the app must let it finish first, then look at where traffic goes.
+   */
+  async waitForCommands(service: string, timeoutMs = 5 * 60_000): Promise<void> {
+    const pattern = new RegExp(`kamal-proxy (deploy|remove|rm|pause|resume|stop) ${service}( |$)`)
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      let running: boolean
+      try {
+        const top = (await this.docker.getContainer(this.containerName).top()) as {Titles: string[]; Processes: string[][]}
+        const command = top.Titles.indexOf('CMD')
+        running = top.Processes.some((process) => pattern.test(process[command] ?? process.join(' ')))
+      } catch {
+        return // no proxy, or not running: nothing in flight
+      }
+      if (!running || Date.now() > deadline) return
+      await sleep(250)
+    }
+  }
+
   async logs(options: Parameters<typeof streamContainerLogs>[2]): Promise<void> {
     if (!(await inspectContainer(this.docker, this.containerName))) {
       throw new DiscodeError(`The proxy container ${this.containerName} does not exist`, {hint: 'Run "discode proxy boot"', code: 'PROXY_NOT_RUNNING'})

@@ -56,6 +56,10 @@ export class StateStore {
     return join(this.appsDir, app)
   }
 
+  ensureAppDir(app: string): void {
+    mkdirSync(this.appDir(app), {recursive: true, mode: 0o700})
+  }
+
   /** Apps with a record, installed or kept after an uninstall without --purge. */
   apps(): string[] {
     if (!existsSync(this.appsDir)) return []

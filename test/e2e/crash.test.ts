@@ -1,0 +1,152 @@
+/**
+ * Crash safety and concurrency on real parts. `discode update` is killed with SIGKILL at every step
+ * boundary (read from its journal as it is written), while a request loop runs through the proxy.
+ * After each kill the next command (`status`, which repairs an interrupted operation) must leave
+ * exactly one app container serving, no orphans, the record agreeing with Docker, and no request may
+ * have failed at any point.
+ */
+import assert from 'node:assert/strict'
+import {execFile, spawn} from 'node:child_process'
+import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {allAppContainers, buildStandinImage, createWorld, destroyWorld, discode, discodeJson, feedOf, ROOT, runningAppContainers, type World, writeRecipe} from '../support/discode.js'
+import {type FeedServer, httpGet, type RequestLoop, startFeedServer, startRequestLoop} from '../support/http.js'
+import {buildAndPushTestImages} from '../support/images.js'
+
+const APP = 'crash-app'
+const HOST = 'crash.test'
+
+/** Where to kill: when the journal shows `event` for `step` (start = before it runs, done = after). */
+const BOUNDARIES: [event: 'start' | 'done', step: string][] = [
+  ['start', 'pull'],
+  ['done', 'pull'],
+  ['start', 'start'],
+  ['done', 'start'],
+  ['start', 'hooks'],
+  ['done', 'hooks'],
+  ['start', 'switch'],
+  ['done', 'switch'],
+  ['start', 'retire'],
+  ['done', 'retire'],
+]
+
+describe('crash safety and concurrency', () => {
+  let world: World
+  let feed: FeedServer
+  let loop: RequestLoop
+  let recipe: string
+
+  const journalFile = () => join(world.home, 'apps', APP, 'journal.jsonl')
+  const readJournal = () => {
+    try {
+      return readFileSync(journalFile(), 'utf8')
+    } catch {
+      return ''
+    }
+  }
+  const record = () => JSON.parse(readFileSync(join(world.home, 'apps', APP, 'app.json'), 'utf8'))
+  const served = async () => (await httpGet(`${world.url}/`, {host: HOST})).body.trim().replace('version=', '')
+
+  /** Starts `discode ARGS` and SIGKILLs it as soon as its journal shows the entry; resolves when it is dead. */
+  function killAt(args: string[], event: string, stepName: string): Promise<{killed: boolean; output: string}> {
+    // The journal of the previous operation is still there until this one begins (rewrites it).
+    const previous = readJournal()
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {env: world.env})
+      let output = ''
+      child.stdout.on('data', (d) => (output += d))
+      child.stderr.on('data', (d) => (output += d))
+      let killed = false
+      const poll = setInterval(() => {
+        const text = readJournal()
+        const ours = text !== previous && text.startsWith('{') && text.split('\n')[0] !== previous.split('\n')[0]
+        const seen = text.split('\n').some((line) => line.includes(`"event":"${event}","name":"${stepName}"`))
+        if (ours && seen && !killed) {
+          killed = true
+          child.kill('SIGKILL')
+        }
+      }, 10)
+      child.on('exit', () => {
+        clearInterval(poll)
+        resolve({killed, output})
+      })
+    })
+  }
+
+  /** The invariants after any crash and repair. */
+  async function assertConsistent(context: string) {
+    const running = await runningAppContainers(APP)
+    const current = record().current
+    assert.deepEqual(running, [current.container], `${context}: exactly the current container runs`)
+    const known = new Set([current.container, ...record().previous.map((r: {container: string}) => r.container)])
+    for (const name of await allAppContainers(APP)) assert.ok(known.has(name), `${context}: orphan container ${name}`)
+    assert.equal(await served(), current.version, `${context}: the record names what the proxy serves`)
+    const snapshot = loop.snapshot()
+    assert.equal(snapshot.failures, 0, `${context}: failed requests: ${snapshot.failureSamples.join(' | ')}`)
+  }
+
+  before(async () => {
+    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
+    world = await createWorld('crash')
+    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+    recipe = writeRecipe(join(world.home, 'recipe'), feed.url, {
+      hooks: {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'sleep 0.3; echo "$APP_VERSION" >> /www/data/migrations.log']}], postSwitch: []},
+    })
+    const installed = await discode(world, ['install', APP, '--recipe', recipe, '--set', `hostname=${HOST}`, '--version', '1.0.0'])
+    assert.equal(installed.code, 0, installed.stderr)
+    loop = startRequestLoop(`${world.url}/`, {host: HOST})
+  })
+
+  after(async () => {
+    const result = await loop?.stop()
+    if (result) console.log(`crash tests: ${result.total} requests through the proxy, ${result.failures} failed, longest ${result.maxLatencyMs} ms`)
+    await feed?.close()
+    if (world) await destroyWorld(world)
+  })
+
+  for (const [event, stepName] of BOUNDARIES) {
+    it(`update killed at ${event} of "${stepName}": the next command repairs it, nothing fails`, async () => {
+      const from = record().current.version
+      const to = from === '1.0.0' ? '1.1.0' : '1.0.0'
+      const {killed, output} = await killAt(['update', APP, '--to', to], event, stepName)
+      assert.ok(killed, `update finished before reaching ${event} ${stepName}:\n${output}`)
+
+      // After the last step the kill can land just after the operation ended: then there is nothing to repair.
+      const interrupted = !readJournal().includes('"event":"end"')
+      const status = await discodeJson(world, ['status', APP])
+      assert.equal(status.code, 0, status.stderr)
+      if (interrupted) assert.match(status.stderr, /was interrupted/, 'status says it repaired an interrupted update')
+      assert.ok([from, to].includes(status.json.apps[0].version))
+      assert.equal(status.json.apps[0].health, 'serving')
+      await assertConsistent(`after a kill at ${event} ${stepName}`)
+
+      // And the app can be updated normally afterwards.
+      const next = await discode(world, ['update', APP, '--to', record().current.version === '1.0.0' ? '1.1.0' : '1.0.0'])
+      assert.equal(next.code, 0, next.stderr)
+      await assertConsistent(`after the update that followed the kill at ${event} ${stepName}`)
+    })
+  }
+
+  it('a second update of the same app fails at once naming the holder; with --wait it waits its turn', async () => {
+    const to = record().current.version === '1.0.0' ? '1.1.0' : '1.0.0'
+    const first = new Promise<number>((resolve) => {
+      const child = execFile(process.execPath, [join(ROOT, 'bin/run.js'), 'update', APP, '--to', to], {env: world.env}, (error) => resolve(error ? 1 : 0))
+      void child
+    })
+    // Wait until the first one holds the lock.
+    const holder = join(world.home, 'locks', `${APP}.holder.json`)
+    for (let i = 0; i < 400 && !existsSync(holder); i++) await new Promise((r) => setTimeout(r, 25))
+    const second = await discode(world, ['update', APP, '--to', to])
+    assert.equal(second.code, 1)
+    assert.match(second.stderr, /^Error: crash-app is busy: discode update \(pid \d+, since /m)
+    assert.match(second.stderr, /^Hint: .*--wait/m)
+
+    const waited = await discode(world, ['update', APP, '--to', to, '--wait'])
+    assert.equal(await first, 0)
+    assert.equal(waited.code, 0, waited.stderr)
+    assert.equal(await served(), to)
+    await assertConsistent('after two concurrent updates')
+  })
+})
