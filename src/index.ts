@@ -10,6 +10,12 @@ import type {DiscodeHookContext} from './lifecycle/plugin-hooks.js'
 export type {DiscodeHookContext, DiscodeHookEvent, HookRelease} from './lifecycle/plugin-hooks.js'
 export type {Recipe, RawRecipe} from './recipes/schema.js'
 
+/**
+ * A discode hook without declaration merging, for a plugin whose `@oclif/core` copy differs from
+ * discode's (merging only reaches the copy discode's types were built against).
+ */
+export type DiscodeHook = (this: unknown, context: DiscodeHookContext & {config: unknown}) => Promise<void>
+
 declare module '@oclif/core/hooks' {
   interface Hooks {
     'discode:pre-install': {options: DiscodeHookContext; return: void}

@@ -1,8 +1,7 @@
-import {Args} from '@oclif/core'
+import {Args, ux} from '@oclif/core'
 
 import {DiscodeCommand} from '../../base-command.js'
-import {DiscodeError} from '../../errors.js'
-import {validateRecipeDir} from '../../recipes/load.js'
+import {formatProblem, validateRecipeDir} from '../../recipes/load.js'
 
 export default class RecipesValidate extends DiscodeCommand {
   static override summary = 'Check a recipe directory and list every problem with its file, key and reason'
@@ -16,7 +15,11 @@ export default class RecipesValidate extends DiscodeCommand {
       this.log(`${args.path}: recipe is valid`)
       return result
     }
-    if (!this.jsonEnabled()) for (const e of result.errors) this.logToStderr(`${e.file}: ${e.path ? `${e.path}: ` : ''}${e.message}`)
-    throw new DiscodeError(`${args.path}: ${result.errors.length} problem(s) in the recipe`, {hint: 'Fix the keys named above; see docs/vendors.md for the recipe format', code: 'INVALID_RECIPE'})
+    // Every problem, one a line; with --json they are in the document ({ok: false, errors}) too.
+    for (const problem of result.errors) ux.stderr(formatProblem(problem))
+    ux.stderr(`Error: ${args.path}: ${result.errors.length} problem(s) in the recipe`)
+    ux.stderr('Hint: Fix the keys named above; docs/vendors.md describes the recipe format')
+    process.exitCode = 1
+    return result
   }
 }
