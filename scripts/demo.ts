@@ -30,6 +30,11 @@ function say(line: string) {
   process.stdout.write(`demo: ${line}\n`)
 }
 
+/** A demo run starts from scratch: an earlier run's demo app (in the demo's own DISCODE_HOME) goes. */
+function removeEarlierDemo(): Promise<void> {
+  return new Promise((ok) => execFile(process.execPath, [join(ROOT, 'bin/run.js'), 'uninstall', APP, '--purge'], {env}, () => ok()))
+}
+
 function discode(args: string[]): Promise<void> {
   say(`$ discode ${args.join(' ')}`)
   return new Promise((ok, fail) => {
@@ -65,6 +70,7 @@ async function main() {
   const feed = await startFeedServer({releases: [release('1.0.0')]}, {port: 5080})
   const url = `http://127.0.0.1:${port}/`
   try {
+    await removeEarlierDemo()
     await discode(['install', APP, '--set', `hostname=${HOST}`, '--set', `feed_url=${feed.url}`, '--yes'])
     say(`GET ${url} (Host: ${HOST}) -> ${(await httpGet(url, {host: HOST})).body.trim()}`)
 
