@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {DiscodeCommand} from '../base-command.js'
+import {accessorySummary} from '../lifecycle/accessories.js'
 import {status} from '../lifecycle/status.js'
 
 export default class Status extends DiscodeCommand {
@@ -15,13 +16,14 @@ export default class Status extends DiscodeCommand {
     if (apps.length === 0) this.log('No apps installed. Install one with "discode install APP".')
     else {
       this.table([
-        ['APP', 'VERSION', 'CONTAINER', 'HEALTH', 'HOSTS', 'UPDATE'],
+        ['APP', 'VERSION', 'CONTAINER', 'HEALTH', 'HOSTS', 'ACCESSORIES', 'UPDATE'],
         ...apps.map((app) => [
           app.app,
           app.version,
           app.container,
           app.health,
           app.route ? app.route.hosts.join(',') || '*' : '-',
+          accessorySummary(app.accessories),
           app.update?.available ?? (app.update?.error ? `check failed: ${app.update.error}` : app.update ? 'up to date' : '-'),
         ]),
       ])

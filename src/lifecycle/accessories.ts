@@ -13,6 +13,7 @@ import {
   inspectImage,
   listContainers,
   pullImage,
+  registryOf,
   removeContainer,
   renameContainer,
   startContainer,
@@ -141,7 +142,7 @@ export async function ensureAccessories(
   timings: Timings,
   app: string,
   recipe: Recipe,
-  options: {replace: boolean},
+  options: {replace: boolean; credentials?: {username: string; password: string}},
 ): Promise<AccessoryReport[]> {
   const declared = Object.entries(recipe.accessories)
   const existing = await listContainers(engine.docker, [`${LABELS.app}=${app}`, ACCESSORY_LABELS.accessory])
@@ -155,7 +156,10 @@ export async function ensureAccessories(
     for (const p of planned) {
       if ((p.action === 'create' || p.action === 'replace') && !(await inspectImage(engine.docker, p.accessory.image))) {
         engine.reporter.info(`Pulling ${p.accessory.image} for the accessory ${p.name}`)
-        await pullImage(engine.docker, p.accessory.image, {onProgress: (progress) => engine.reporter.pullProgress(p.accessory.image, progress)})
+        // The app's registry credentials go to that registry only (never, say, to Docker Hub).
+        const registry = registryOf(p.accessory.image)
+        const auth = options.credentials && registry === registryOf(recipe.image) ? {...options.credentials, serveraddress: registry} : undefined
+        await pullImage(engine.docker, p.accessory.image, {auth, onProgress: (progress) => engine.reporter.pullProgress(p.accessory.image, progress)})
       }
     }
     return planned
@@ -211,10 +215,13 @@ async function planAccessory(engine: Engine, app: string, name: string, accessor
 
 function accessoryChangedError(app: string, changed: Planned[]): AccessoryChangedError {
   const names = changed.map((p) => p.name).join(', ')
-  const what = changed
-    .map((p) => `${p.name}: ${p.current?.Image !== p.accessory.image ? `image ${p.current?.Image} → ${p.accessory.image}` : 'env, volumes, command, port or health changed'}`)
-    .join('; ')
   const plural = changed.length > 1
+  const what = changed
+    .map((p) => {
+      const change = p.current?.Image === p.accessory.image ? 'env, volumes, command, port or health changed' : `image ${p.current?.Image} → ${p.accessory.image}`
+      return plural ? `${p.name}: ${change}` : change
+    })
+    .join('; ')
   return new AccessoryChangedError(`The recipe changes the accessor${plural ? 'ies' : 'y'} ${names} of ${app} (${what}): nothing was changed`, {
     hint: `An update never replaces a running accessory on its own. Run "discode update ${app} --accessories" to replace ${plural ? 'them' : 'it'}: ${plural ? 'each is' : 'it is'} stopped, started again from the new definition on the same volumes, and down until healthy`,
     code: 'ACCESSORY_CHANGED',
@@ -321,9 +328,8 @@ async function waitHealthy(
     const info = await inspectContainer(engine.docker, container)
     if (!info) throw await fail('its container disappeared')
     const state = info.State
-    if (!state.Running || state.Restarting || (info.RestartCount ?? 0) > restarts) {
-      throw await fail(state.Running || state.Restarting ? 'it keeps restarting' : `it exited with code ${state.ExitCode}`)
-    }
+    if (!state.Running || state.Restarting) throw await fail(`it exited with code ${state.ExitCode}${state.Restarting ? ' and keeps restarting' : ''}`)
+    if ((info.RestartCount ?? 0) > restarts) throw await fail('it exited and keeps restarting')
     // The previous definition's health check is the one on the restored container's labels.
     const health = await healthOf(engine, info, options.definition === 'previous' ? undefined : accessory)
     if (health === 'healthy' || health === 'running') return

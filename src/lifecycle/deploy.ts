@@ -1,6 +1,7 @@
 import {DiscodeError} from '../errors.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
+import type {AccessoryReport} from './accessories.js'
 import {type Engine, step, type Timings} from './context.js'
 import {
   discardRelease,
@@ -17,6 +18,8 @@ export interface DeployResult {
   to: ReleaseRecord
   /** Milliseconds per step (pull, start, hooks, switch, retire, cleanup, ...). */
   timings: Timings
+  /** What install and update did to the recipe's accessories (see accessories.ts). */
+  accessories?: AccessoryReport[]
 }
 
 export type SourcedRecipe = Recipe & {source: string}

@@ -133,6 +133,7 @@ const EARLY_SCOPES: Record<string, {roots: string[]; why: string}> = {
   inputs: {roots: ['app'], why: 'inputs are asked before anything else is known'},
   feed: {roots: ['app', 'inputs', 'secrets'], why: 'the feed is read before a release is chosen'},
   feedKey: {roots: ['app', 'inputs', 'secrets'], why: 'the feed is read before a release is chosen'},
+  accessories: {roots: ['app', 'inputs', 'secrets', 'accessories'], why: 'accessories outlive releases (a release value would replace them at each update)'},
 }
 
 /** Template variables that are not in the context, or not yet known where they are used. */

@@ -193,6 +193,23 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
     assert.deepEqual(app.previous, ['1.1.0'])
   })
 
+  it('logs shows the serving container; proxy status and logs show the proxy', async () => {
+    const logs = await discode(world, ['logs', APP, '--tail', '50'])
+    assert.equal(logs.code, 0, logs.stderr)
+    assert.match(logs.stdout + logs.stderr, /discode-test-app version=1\.0\.0 listening on :80/)
+
+    const {code, json} = await discodeJson(world, ['proxy', 'status'])
+    assert.equal(code, 0)
+    assert.equal(json.running, true)
+    const route = json.routes.find((r: {service: string}) => r.service === APP)
+    assert.deepEqual(route.hosts, [HOST])
+    assert.match(route.targets[0], new RegExp(`^${APP}-[0-9a-f]{12}:80$`))
+
+    const proxyLogs = await discode(world, ['proxy', 'logs', '--tail', '5'])
+    assert.equal(proxyLogs.code, 0, proxyLogs.stderr)
+    assert.ok((proxyLogs.stdout + proxyLogs.stderr).trim().length > 0, 'the proxy logged something')
+  })
+
   it('proxy reboot recreates the proxy and keeps the routes', async () => {
     const before = (await docker(['inspect', '--format', '{{.Id}}', world.proxyContainer])).stdout.trim()
     const result = await discode(world, ['proxy', 'reboot'])

@@ -1,5 +1,6 @@
 import {DiscodeCommand} from '../../base-command.js'
 import {bootProxy} from '../../lifecycle/deploy.js'
+import {recoverPausedRoutes} from '../../lifecycle/pause.js'
 
 export default class ProxyBoot extends DiscodeCommand {
   static override summary = 'Start the kamal-proxy container (network, state volume, ports) if it is not running'
@@ -9,8 +10,10 @@ export default class ProxyBoot extends DiscodeCommand {
     await this.parse(ProxyBoot)
     const engine = this.engine()
     await bootProxy(engine, {})
+    const recovered = await recoverPausedRoutes(engine)
+    for (const app of recovered) this.log(`Re-created the paused route of ${app}`)
     const status = await engine.proxy.status()
     this.log(`Proxy ${status.container} is ${status.state} (${status.image})`)
-    return status
+    return {...status, recovered}
   }
 }

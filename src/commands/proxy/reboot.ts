@@ -1,4 +1,5 @@
 import {DiscodeCommand} from '../../base-command.js'
+import {recoverPausedRoutes} from '../../lifecycle/pause.js'
 
 export default class ProxyReboot extends DiscodeCommand {
   static override summary = 'Recreate the proxy container (e.g. with a new DISCODE_PROXY_IMAGE); routes are kept'
@@ -9,8 +10,11 @@ export default class ProxyReboot extends DiscodeCommand {
     await this.parse(ProxyReboot)
     const engine = this.engine()
     await engine.proxy.reboot({onPull: (p) => engine.reporter.pullProgress(engine.settings.proxyImage, p)})
+    // A route paused when the proxy went down comes back paused, and kamal-proxy cannot resume it.
+    const recovered = await recoverPausedRoutes(engine)
+    for (const app of recovered) this.log(`Re-created the paused route of ${app}`)
     const status = await engine.proxy.status()
     this.log(`Proxy ${status.container} rebooted with ${status.routes.length} route(s) (${status.image})`)
-    return status
+    return {...status, recovered}
   }
 }

@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict'
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, describe, it} from 'node:test'
+
+import {validateRecipeDir} from '../recipes/load.js'
+import type {RecipeAccessory} from '../recipes/schema.js'
+import {type AccessoryStatus, accessoryHash, accessorySummary, describeAccessories} from './accessories.js'
+
+const DB: RecipeAccessory = {
+  image: 'registry.example.com/acme/db:16',
+  port: 5432,
+  env: {DB_USER: 'app', DB_PASSWORD: 'secret'},
+  volumes: [{name: 'data', path: '/var/lib/db'}],
+  health: {cmd: ['pg_isready']},
+}
+
+describe('accessoryHash', () => {
+  it('is stable: the order of env keys does not matter', () => {
+    assert.equal(accessoryHash(DB), accessoryHash({...DB, env: {DB_PASSWORD: 'secret', DB_USER: 'app'}}))
+    assert.match(accessoryHash(DB), /^[0-9a-f]{16}$/)
+  })
+
+  it('changes with anything that needs a new container', () => {
+    const variants: RecipeAccessory[] = [
+      {...DB, image: 'registry.example.com/acme/db:17'},
+      {...DB, port: 5433},
+      {...DB, env: {...DB.env, DB_PASSWORD: 'other'}},
+      {...DB, volumes: [{name: 'data', path: '/data'}]},
+      {...DB, command: ['db', '--fast']},
+      {...DB, health: {path: '/healthz'}},
+      {...DB, health: undefined},
+    ]
+    const hashes = new Set([accessoryHash(DB), ...variants.map(accessoryHash)])
+    assert.equal(hashes.size, variants.length + 1)
+  })
+})
+
+describe('accessory output', () => {
+  it('describes what was done, with the downtime of a replacement', () => {
+    const lines = describeAccessories([
+      {name: 'db', container: 'blog-db', image: 'db:17', action: 'replaced', downtimeMs: 2345},
+      {name: 'cache', container: 'blog-cache', image: 'cache:1', action: 'unchanged'},
+      {name: 'search', container: 'blog-search', image: 'search:1', action: 'started'},
+    ])
+    assert.deepEqual(lines, ['Replaced the accessory db (blog-db, now db:17): down for 2.3 s', 'Started the stopped accessory search (blog-search)'])
+  })
+
+  it('summarises health for the status table', () => {
+    const statuses: AccessoryStatus[] = [
+      {name: 'cache', container: 'blog-cache', state: 'running', health: 'running'},
+      {name: 'db', container: 'blog-db', state: 'missing', health: 'missing'},
+    ]
+    assert.equal(accessorySummary(statuses), 'cache running, db missing')
+    assert.equal(accessorySummary([]), '-')
+  })
+})
+
+describe('accessory templates', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'discode-accessories-'))
+  after(() => rmSync(tmp, {recursive: true, force: true}))
+
+  function problems(accessoryEnv: string): string[] {
+    const dir = join(tmp, `r${Math.random().toString(16).slice(2)}`)
+    mkdirSync(dir)
+    writeFileSync(
+      join(dir, 'recipe.yml'),
+      `name: demo\nimage: registry.example.com/acme/demo\nfeed: https://releases.example.com/feed.json\n` +
+        `secrets:\n  db_password: {generate: hex, length: 32}\n` +
+        `accessories:\n  cache: {image: cache:1, port: 6379}\n  db:\n    image: db:16\n    env: {VALUE: "${accessoryEnv}"}\n`,
+    )
+    return validateRecipeDir(dir).errors.map((e) => `${e.path}: ${e.message}`)
+  }
+
+  it('may use app, inputs, secrets and other accessories', () => {
+    assert.deepEqual(problems('{{app.name}} {{secrets.db_password}} {{accessories.cache.host}}:{{accessories.cache.port}}'), [])
+  })
+
+  it('may not use release.*: an accessory outlives releases', () => {
+    assert.deepEqual(problems('{{release.version}}'), [
+      'accessories.db.env.VALUE: "release.version" cannot be used here: accessories outlive releases (a release value would replace them at each update)',
+    ])
+  })
+})

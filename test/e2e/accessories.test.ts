@@ -1,0 +1,220 @@
+/**
+ * Accessories end to end, on real parts: a "database" accessory (busybox httpd storing keys in its
+ * volume, guarded by a generated password it shares with the app) and a "cache" accessory checked over
+ * HTTP, both started before the app; the data is read through the app, over the proxy route. Updates
+ * leave the accessories alone; a changed accessory is refused without --accessories and replaced with
+ * it; uninstall keeps the accessory's volume and a reinstall finds the data.
+ */
+import assert from 'node:assert/strict'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {stringify} from 'yaml'
+
+import {ACCESSORY_APP_REPOSITORY, ACCESSORY_DB_REPOSITORY, accessoryFeed, buildAndPushAccessoryImages} from '../support/accessory-images.js'
+import {allAppContainers, buildStandinImage, createWorld, destroyWorld, discode, discodeJson, type World} from '../support/discode.js'
+import {type FeedServer, httpGet, startFeedServer} from '../support/http.js'
+import {docker} from '../support/images.js'
+
+const WORLD = 'accsy'
+const APP = 'accsy-app'
+const HOST = 'accsy.test'
+const DB = `${APP}-db`
+const CACHE = `${APP}-cache`
+const DB_VOLUME = `${APP}-db-data`
+
+describe('accessories: started first, kept across updates, replaced only when asked', () => {
+  let world: World
+  let feed: FeedServer
+  let recipeDir: string
+
+  const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST, timeoutMs: 15_000})
+  const db = async (query: string) => (await get(`/cgi-bin/db?${query}`)).body
+  const inspect = async (name: string, format: string) => (await docker(['inspect', '--format', format, name])).stdout.trim()
+
+  /** The recipe, with the db accessory at the given image tag (and command). */
+  function writeAccessoryRecipe(dbTag: '1' | '2', dbCommand?: string[]) {
+    mkdirSync(recipeDir, {recursive: true})
+    const recipe = {
+      name: 'accapp',
+      title: 'App with accessories',
+      image: ACCESSORY_APP_REPOSITORY,
+      port: 80,
+      health: {path: '/up', interval: '200ms', timeout: '2s', deployTimeout: '10s'},
+      feed: feed.url,
+      inputs: [{name: 'hostname', required: true, pattern: '^[a-z0-9.-]+$'}],
+      secrets: {db_password: {generate: 'hex', length: 32}},
+      env: {
+        DB_HOST: '{{accessories.db.host}}',
+        DB_PORT: '{{accessories.db.port}}',
+        DB_PASSWORD: '{{secrets.db_password}}',
+        CACHE_URL: 'http://{{accessories.cache.host}}:{{accessories.cache.port}}',
+      },
+      proxy: {host: '{{inputs.hostname}}'},
+      accessories: {
+        db: {
+          image: `${ACCESSORY_DB_REPOSITORY}:${dbTag}`,
+          port: 7000,
+          env: {DB_PASSWORD: '{{secrets.db_password}}'},
+          volumes: [{name: 'data', path: '/var/lib/db'}],
+          ...(dbCommand ? {command: dbCommand} : {}),
+          health: {cmd: ['/bin/wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:7000/healthz']},
+        },
+        cache: {image: `${ACCESSORY_DB_REPOSITORY}:1`, port: 7000, health: {path: '/healthz'}},
+      },
+    }
+    writeFileSync(join(recipeDir, 'recipe.yml'), stringify(recipe))
+  }
+
+  before(async () => {
+    await Promise.all([buildAndPushAccessoryImages(), buildStandinImage()])
+    world = await createWorld(WORLD)
+    feed = await startFeedServer(accessoryFeed(['1.0.0']))
+    recipeDir = join(world.home, 'recipes', 'accapp')
+    writeAccessoryRecipe('1')
+  })
+
+  after(async () => {
+    await feed?.close()
+    if (world) await destroyWorld(world)
+  })
+
+  it('install starts the accessories first, waits until healthy, and the app reaches them by name', async () => {
+    const {code, json, stderr} = await discodeJson(world, ['install', APP, '--recipe', recipeDir, '--set', `hostname=${HOST}`])
+    assert.equal(code, 0, stderr)
+    assert.deepEqual(
+      json.accessories.map((a: {name: string; action: string}) => `${a.name}:${a.action}`).sort(),
+      ['cache:created', 'db:created'],
+    )
+    assert.equal(typeof json.timings.accessories, 'number')
+
+    const labels = JSON.parse(await inspect(DB, '{{json .Config.Labels}}'))
+    assert.equal(labels['discode.app'], APP)
+    assert.equal(labels['discode.accessory'], 'db')
+    assert.equal(labels['discode.version'], undefined, 'an accessory belongs to no release')
+    assert.match(labels['discode.accessory-hash'], /^[0-9a-f]{16}$/)
+    assert.equal(await inspect(DB, '{{.HostConfig.RestartPolicy.Name}}'), 'unless-stopped')
+    assert.ok(JSON.parse(await inspect(DB, '{{json .NetworkSettings.Networks}}'))[world.network], 'on the app network')
+    assert.equal(await inspect(DB, '{{.State.Health.Status}}'), 'healthy', 'health.cmd became a Docker HEALTHCHECK')
+    assert.equal((await docker(['volume', 'inspect', '--format', '{{index .Labels "discode.app"}}', DB_VOLUME])).stdout.trim(), APP)
+
+    // Docker's own records: the db passed its health check before the app container was created.
+    const checks = JSON.parse(await inspect(DB, '{{json .State.Health.Log}}')) as {End: string; ExitCode: number}[]
+    const firstHealthy = checks.find((c) => c.ExitCode === 0)
+    assert.ok(firstHealthy, 'a successful health check is recorded')
+    const appCreated = await inspect(json.to.container, '{{.Created}}')
+    assert.ok(Date.parse(firstHealthy.End) <= Date.parse(appCreated), `db healthy at ${firstHealthy.End}, app created at ${appCreated}`)
+
+    assert.equal((await get()).body, 'version=1.0.0\n')
+    assert.equal(await db('op=put&key=greeting&value=hello'), 'stored greeting\n')
+    assert.equal(await db('op=get&key=greeting'), 'hello\n', 'the app and the db share the generated password')
+  })
+
+  it('status lists the accessories with their health', async () => {
+    const {code, json} = await discodeJson(world, ['status', APP, '--offline'])
+    assert.equal(code, 0)
+    const [app] = json.apps
+    assert.deepEqual(
+      app.accessories.map((a: {name: string; container: string; health: string}) => [a.name, a.container, a.health]),
+      [
+        ['cache', CACHE, 'healthy'],
+        ['db', DB, 'healthy'],
+      ],
+    )
+    const table = await discode(world, ['status', APP, '--offline'])
+    assert.match(table.stdout, /ACCESSORIES/)
+    assert.match(table.stdout, /cache healthy, db healthy/)
+  })
+
+  it('an app update never touches the accessories; the data is still there', async () => {
+    const before = {db: await inspect(DB, '{{.Id}}'), cache: await inspect(CACHE, '{{.Id}}')}
+    feed.setFeed(accessoryFeed(['1.0.0', '1.1.0']))
+    const {code, json, stderr} = await discodeJson(world, ['update', APP])
+    assert.equal(code, 0, stderr)
+    assert.equal(json.to.version, '1.1.0')
+    assert.deepEqual(json.accessories.map((a: {action: string}) => a.action), ['unchanged', 'unchanged'])
+    assert.deepEqual({db: await inspect(DB, '{{.Id}}'), cache: await inspect(CACHE, '{{.Id}}')}, before, 'same containers')
+    assert.equal((await get()).body, 'version=1.1.0\n')
+    assert.equal(await db('op=get&key=greeting'), 'hello\n')
+    assert.equal(await db('op=version'), 'db=1\n')
+  })
+
+  it('a changed accessory is refused without --accessories, and nothing changes', async () => {
+    writeAccessoryRecipe('2')
+    feed.setFeed(accessoryFeed(['1.1.0', '1.2.0']))
+    const dbId = await inspect(DB, '{{.Id}}')
+    const result = await discode(world, ['update', APP])
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /Error: The recipe changes the accessory db of accsy-app \(image .*accessory-db:1 → .*accessory-db:2\): nothing was changed/)
+    assert.match(result.stderr, /Hint: .*discode update accsy-app --accessories/)
+    assert.equal(await inspect(DB, '{{.Id}}'), dbId)
+    assert.equal((await get()).body, 'version=1.1.0\n', 'the app was not updated either')
+  })
+
+  it('update --accessories replaces it on the same volume and reports its downtime', async () => {
+    const before = {db: await inspect(DB, '{{.Id}}'), cache: await inspect(CACHE, '{{.Id}}')}
+    const {code, json, stderr} = await discodeJson(world, ['update', APP, '--accessories'])
+    assert.equal(code, 0, stderr)
+    assert.equal(json.to.version, '1.2.0')
+    const byName = Object.fromEntries(json.accessories.map((a: {name: string}) => [a.name, a]))
+    assert.equal(byName.db.action, 'replaced')
+    assert.equal(typeof byName.db.downtimeMs, 'number')
+    assert.equal(byName.cache.action, 'unchanged')
+    console.log(`# the db accessory was down for ${byName.db.downtimeMs} ms while it was replaced`)
+
+    assert.notEqual(await inspect(DB, '{{.Id}}'), before.db, 'a new db container')
+    assert.equal(await inspect(CACHE, '{{.Id}}'), before.cache, 'the unchanged cache was not touched')
+    assert.deepEqual((await allAppContainers(APP)).filter((n) => n.startsWith(`${DB}-`)), [], 'no leftover of the old db')
+    assert.equal(await db('op=version'), 'db=2\n')
+    assert.equal(await db('op=get&key=greeting'), 'hello\n', 'the new db found the data in the same volume')
+  })
+
+  it('the text output says how long the accessory was down', async () => {
+    writeAccessoryRecipe('1')
+    const result = await discode(world, ['update', APP, '--accessories'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stdout, /Replaced the accessory db \(accsy-app-db, now .*accessory-db:1\): down for \d+\.\d s/)
+    assert.equal(await db('op=get&key=greeting'), 'hello\n')
+  })
+
+  it('a replacement that never becomes healthy gives the old accessory back', async () => {
+    const dbId = await inspect(DB, '{{.Id}}')
+    writeAccessoryRecipe('1', ['/bin/sh', '-c', 'echo "db: cannot read the data directory" >&2; exit 3'])
+    const result = await discode(world, ['update', APP, '--accessories'])
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /Error: The accessory db of accsy-app did not become healthy: it exited (with code 3 )?.*; the previous accsy-app-db runs again/)
+    assert.match(result.stderr, /db: cannot read the data directory/, 'its last log lines are shown')
+    assert.equal(await inspect(DB, '{{.Id}}'), dbId, 'the very same container')
+    assert.equal(await db('op=get&key=greeting'), 'hello\n')
+    writeAccessoryRecipe('1')
+  })
+
+  it('a stopped accessory is started again by update', async () => {
+    await docker(['stop', DB])
+    assert.equal((await get('/cgi-bin/db?op=get&key=greeting')).status, 502, 'the app cannot reach its db')
+    const {code, json, stderr} = await discodeJson(world, ['update', APP])
+    assert.equal(code, 0, stderr)
+    assert.equal(json.status, 'up-to-date')
+    assert.equal(json.accessories.find((a: {name: string}) => a.name === 'db').action, 'started')
+    assert.equal(await db('op=get&key=greeting'), 'hello\n')
+  })
+
+  it('uninstall removes the accessory containers and keeps their volumes; a reinstall finds the data', async () => {
+    const result = await discodeJson(world, ['uninstall', APP])
+    assert.equal(result.code, 0, result.stderr)
+    assert.ok(result.json.containers.includes(DB) && result.json.containers.includes(CACHE))
+    assert.deepEqual(await allAppContainers(APP), [])
+    assert.ok(result.json.volumes.kept.includes(DB_VOLUME), `kept: ${result.json.volumes.kept}`)
+
+    const again = await discode(world, ['install', APP, '--recipe', recipeDir, '--set', `hostname=${HOST}`, '--version', '1.1.0'])
+    assert.equal(again.code, 0, again.stderr)
+    assert.equal(await db('op=get&key=greeting'), 'hello\n', 'same volume, same generated password')
+    assert.equal((await docker(['exec', DB, 'cat', '/var/lib/db/starts.log'])).stdout.split('\n').filter(Boolean).length, 6, 'install, replace, replace, restored, restart, reinstall')
+
+    const purge = await discodeJson(world, ['uninstall', APP, '--purge'])
+    assert.equal(purge.code, 0, purge.stderr)
+    assert.ok(purge.json.volumes.removed.includes(DB_VOLUME))
+    assert.equal((await docker(['volume', 'ls', '-q', '--filter', `name=^${DB_VOLUME}$`])).stdout.trim(), '')
+  })
+})
