@@ -58,13 +58,32 @@ export async function deployRelease(
     throw notDeployedError(error, next, previous, logs)
   }
 
+  return finishDeploy(engine, timings, record, recipe, next, {...options, retire: true})
+}
+
+/**
+ * What follows a successful switch, for every strategy: record the new release (the old one becomes
+ * the newest previous), stop the old container (`retire`; the pause strategy already stopped it),
+ * prune old releases, then the recipe's postSwitch and the plugin's post-* hooks. A post hook that
+ * fails is reported, but the new release stays: traffic has already moved.
+ */
+export async function finishDeploy(
+  engine: Engine,
+  timings: Timings,
+  record: AppRecord,
+  recipe: SourcedRecipe,
+  next: ReleaseRecord,
+  options: {install: boolean; retire: boolean},
+): Promise<DeployResult> {
+  const app = record.app
+  const previous = record.current
   let updated: AppRecord = {
     ...record,
     current: {...next, deployedAt: new Date().toISOString()},
     previous: [...(previous ? [previous] : []), ...record.previous].filter((r) => r.container !== next.container),
   }
   await engine.store.write(updated)
-  if (previous) await retireRelease(engine, timings, previous)
+  if (previous && options.retire) await retireRelease(engine, timings, previous)
   const pruned = await pruneReleases(engine, timings, updated)
   if (pruned !== updated) await engine.store.write((updated = pruned))
 

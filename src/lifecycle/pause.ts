@@ -9,11 +9,10 @@ import {parseDuration} from '../recipes/duration.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {type Engine, step, type Timings} from './context.js'
-import {deployRelease, type DeployResult, type SourcedRecipe} from './deploy.js'
+import {deployRelease, type DeployResult, finishDeploy, type SourcedRecipe} from './deploy.js'
 import {
   discardRelease,
   loadInstalledRecipe,
-  pruneReleases,
   renderFor,
   runPluginHooks,
   runRecipeHooks,
@@ -83,26 +82,7 @@ export async function pauseRelease(
   const deployed = next
   if (route) await resumeRoute(engine, timings, app, deployArgs(app, recipe, `${next.container}:${recipe.port}`, hostsOf(recipe), recipe.proxy.tls), pausedOn)
 
-  let updated: AppRecord = {
-    ...record,
-    current: {...deployed, deployedAt: new Date().toISOString()},
-    previous: [previous, ...record.previous].filter((r) => r.container !== deployed.container),
-  }
-  await engine.store.write(updated)
-  const pruned = await pruneReleases(engine, timings, updated)
-  if (pruned !== updated) await engine.store.write((updated = pruned))
-
-  try {
-    await runRecipeHooks(engine, timings, 'postSwitch', app, recipe, next)
-    await runPluginHooks(engine, timings, options.install ? 'discode:post-install' : 'discode:post-switch', app, recipe, next, previous)
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
-    throw new DiscodeError(`${app} now runs ${next.version}, but a post-switch hook failed: ${reason}`, {
-      hint: (error as DiscodeError).hint ?? `Roll back with "discode rollback ${app}" if the app misbehaves`,
-      code: 'POST_HOOK_FAILED',
-    })
-  }
-  return {from: previous, to: updated.current!, timings}
+  return finishDeploy(engine, timings, record, recipe, deployed, {...options, retire: false})
 }
 
 const DRAIN_TIMEOUT = '30s'
