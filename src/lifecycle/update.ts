@@ -20,7 +20,8 @@ export interface UpdateCheck {
 
 export type UpdateResult = ({status: 'updated'} & DeployResult & {app: string}) | {status: 'up-to-date'; app: string; current: ReleaseRecord; timings: Timings; accessories: AccessoryReport[]}
 
-async function installedRecord(engine: Engine, app: string): Promise<AppRecord & {current: ReleaseRecord}> {
+/** The app's record, which must name a serving release. */
+export async function installedRecord(engine: Engine, app: string): Promise<AppRecord & {current: ReleaseRecord}> {
   validateAppName(app)
   const record = await engine.store.read(app)
   if (!record?.current) throw notInstalledError(app)
@@ -74,8 +75,6 @@ export async function update(
     return {status: 'updated', app, ...result, accessories}
   })
 }
-
-export {installedRecord}
 
 export function noPreviousReleaseError(app: string, to?: string): DiscodeError {
   return new DiscodeError(to ? `Release ${to} of ${app} is not on this host` : `${app} has no previous release on this host`, {
