@@ -78,9 +78,9 @@ export async function fetchFeed(url: string, options: FetchFeedOptions = {}): Pr
 /** The exact bytes at `url`, with fetchFeed's limits and errors, not parsed (a signature is checked first). */
 export async function fetchFeedBytes(url: string, options: FetchFeedOptions = {}): Promise<Buffer> {
   const {timeoutMs = 10_000, maxBytes = 1024 * 1024, fetchImpl = fetch} = options
-  const {target, authorization} = splitCredentials(url)
+  const {target, shown, authorization} = splitCredentials(url)
   const signal = AbortSignal.timeout(timeoutMs)
-  const fail = (reason: string, code: string, hint?: string, cause?: unknown) => new FeedError(`feed ${target} ${reason}`, {code, hint, cause})
+  const fail = (reason: string, code: string, hint?: string, cause?: unknown) => new FeedError(`feed ${shown} ${reason}`, {code, hint, cause})
 
   let raw: Buffer
   try {
@@ -89,9 +89,11 @@ export async function fetchFeedBytes(url: string, options: FetchFeedOptions = {}
     const response = await fetchImpl(target, {signal, headers, redirect: 'follow'})
     if (!response.ok) {
       await response.body?.cancel().catch(() => {})
-      throw fail(`answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, 'FEED_HTTP_STATUS', response.status === 404 ? "Check the recipe's feed URL" : undefined)
+      throw fail(`answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, 'FEED_HTTP_STATUS', statusHint(response.status))
     }
-    raw = await readBody(response, maxBytes, () => fail(`is larger than ${formatBytes(maxBytes)}`, 'FEED_TOO_LARGE'))
+    raw = await readBody(response, maxBytes, () =>
+      fail(`is larger than ${formatBytes(maxBytes)}`, 'FEED_TOO_LARGE', 'A release feed lists releases only; ask the vendor to check what this URL serves'),
+    )
   } catch (error) {
     if (error instanceof FeedError) throw error
     if (signal.aborted) throw fail(`did not answer within ${formatDuration(timeoutMs)}`, 'FEED_TIMEOUT', NETWORK_HINT, error)
@@ -102,8 +104,8 @@ export async function fetchFeedBytes(url: string, options: FetchFeedOptions = {}
 
 /** Parses and validates the bytes of the feed at `url` (named in errors without its credentials). */
 export function parseFeed(raw: Buffer, url: string): Feed {
-  const {target} = splitCredentials(url)
-  const fail = (reason: string, code: string, hint?: string, cause?: unknown) => new FeedError(`feed ${target} ${reason}`, {code, hint, cause})
+  const {shown} = splitCredentials(url)
+  const fail = (reason: string, code: string, hint?: string, cause?: unknown) => new FeedError(`feed ${shown} ${reason}`, {code, hint, cause})
   let data: unknown
   try {
     data = JSON.parse(new TextDecoder().decode(raw))
@@ -115,7 +117,7 @@ export function parseFeed(raw: Buffer, url: string): Feed {
   if (!result.ok) {
     const [first] = result.problems
     const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more problems)` : ''
-    throw new FeedError(`feed ${target}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, {code: 'FEED_INVALID', hint: 'The feed is malformed; tell its vendor'})
+    throw new FeedError(`feed ${shown}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, {code: 'FEED_INVALID', hint: 'The feed is malformed; tell its vendor'})
   }
   return result.value
 }
@@ -124,15 +126,33 @@ export function parseFeed(raw: Buffer, url: string): Feed {
  * Credentials in a URL (`https://user:pass@host/`) are sent as a Basic authorization header, since
  * fetch refuses such URLs, and are never shown in messages.
  */
-function splitCredentials(url: string): {target: string; authorization?: string} {
+/**
+ * The feed URL as messages show it: no credentials and no query string, which may carry a license
+ * key or a token (a recipe may template secrets into the feed URL).
+ */
+export function displayUrl(url: string): string {
+  if (!URL.canParse(url)) return '(invalid URL)'
+  const parsed = new URL(url)
+  return `${parsed.origin}${parsed.pathname}`
+}
+
+function splitCredentials(url: string): {target: string; shown: string; authorization?: string} {
   if (!URL.canParse(url)) throw new FeedError(`feed URL ${JSON.stringify(url.replace(/\/\/[^/@]*@/, '//'))} is not a valid URL`, {code: 'FEED_BAD_URL', hint: "Check the recipe's feed URL"})
   const parsed = new URL(url)
   const {username, password} = parsed
   parsed.username = ''
   parsed.password = ''
   const target = parsed.toString()
+  const shown = displayUrl(url)
   const authorization = username || password ? `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString('base64')}` : undefined
-  return {target, authorization}
+  return {target, shown, authorization}
+}
+
+function statusHint(status: number): string {
+  if (status === 404) return "Check the recipe's feed URL"
+  if (status === 401 || status === 403) return 'The vendor refused access: check the license key or credentials given at install'
+  if (status >= 500) return "The vendor's release server has a problem; try again later (the running version is not affected)"
+  return "Check the recipe's feed URL, or ask the vendor"
 }
 
 /** Reads at most `maxBytes`, stopping (and closing the connection) as soon as there are more. */

@@ -11,7 +11,7 @@ import {join} from 'node:path'
 
 import {DiscodeError} from '../errors.js'
 import {check} from '../recipes/issues.js'
-import {type Feed, FeedError, FeedSchema, fetchFeedBytes, type FetchFeedOptions, isPinnedByDigest, parseFeed} from './feed.js'
+import {displayUrl, type Feed, FeedError, FeedSchema, fetchFeedBytes, type FetchFeedOptions, isPinnedByDigest, parseFeed} from './feed.js'
 
 /** Every refusal of a signed feed (and of signing one): one line, a hint and its own code. */
 export class FeedSignatureError extends FeedError {}
@@ -355,13 +355,6 @@ function signatureUrlFor(url: string): string {
   return parsed.toString()
 }
 
-function displayUrl(url: string): string {
-  if (!URL.canParse(url)) return url
-  const parsed = new URL(url)
-  parsed.username = ''
-  parsed.password = ''
-  return parsed.toString()
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Pulled images

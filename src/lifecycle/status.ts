@@ -14,7 +14,7 @@ export interface AppStatus {
   /** Docker's state of the container: running, exited, missing, ... */
   state: string
   /** serving: running and the proxy routes to it; otherwise what is wrong. */
-  health: 'serving' | 'not-routed' | 'paused' | 'stopped' | 'missing'
+  health: 'serving' | 'not-routed' | 'paused' | 'stopped' | 'missing' | 'proxy-down'
   route?: {hosts: string[]; targets: string[]; state: string}
   previous: string[]
   update?: {available?: string; error?: string}
@@ -31,11 +31,13 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
   if (records.length === 0) return []
 
   const [containers, routes] = await Promise.all([listContainers(engine.docker, [LABELS.app]), proxyRoutes(engine)])
+  // A report does not repair: it says so, and the next update (or proxy boot) brings the proxy back.
+  if (!routes) engine.reporter.warn(`The proxy ${engine.proxy.containerName} is not running, so no app is reachable: start it with "discode proxy boot" (its routes come back)`)
   return Promise.all(
     records.map(async (record) => {
       const current = record!.current!
       const container = containers.find((c) => c.Names.includes(`/${current.container}`))
-      const route = routes.find((r) => r.service === record!.app)
+      const route = routes?.find((r) => r.service === record!.app)
       const serving = route?.targets.some((t) => t.split(':')[0] === current.container) ?? false
       const state = container?.State ?? 'missing'
       const result: AppStatus = {
@@ -44,7 +46,7 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         version: current.version,
         container: current.container,
         state,
-        health: healthOf(state, serving, route?.state),
+        health: routes ? healthOf(state, serving, route?.state) : 'proxy-down',
         route: route && {hosts: route.hosts, targets: route.targets, state: route.state},
         previous: record!.previous.map((r) => r.version),
         accessories: await accessoryStatuses(engine, record!),
@@ -68,7 +70,8 @@ function healthOf(state: string, serving: boolean, routeState?: string): AppStat
   return routeState === 'running' ? 'serving' : 'paused'
 }
 
-async function proxyRoutes(engine: Engine): Promise<ProxyRoute[]> {
+/** The proxy's routes, or undefined when the proxy is not running. */
+async function proxyRoutes(engine: Engine): Promise<ProxyRoute[] | undefined> {
   const proxy = await inspectContainer(engine.docker, engine.proxy.containerName)
-  return proxy?.State.Running ? engine.proxy.routes() : []
+  return proxy?.State.Running ? engine.proxy.routes() : undefined
 }

@@ -86,7 +86,11 @@ function inspectRecipeFile(file: string): {raw?: RawRecipe; problems: RecipeProb
   const located = (problems: Problem[]) => problems.map((problem) => locate(file, problem, doc, lineCounter)).sort(byPosition)
   const schema = check(RecipeSchema, data)
   const syntax = templateSyntaxProblems(data)
-  if (!schema.ok || syntax.length > 0) return {problems: located([...(schema.ok ? [] : schema.problems), ...syntax])}
+  if (!schema.ok || syntax.length > 0) {
+    // Unknown variables are reported too, as far as the broken structure lets them be found.
+    const variables = variableProblems(lenientRecipe(data))
+    return {problems: located([...(schema.ok ? [] : schema.problems), ...syntax, ...variables])}
+  }
 
   const variables = located(variableProblems(schema.value))
   return variables.length > 0 ? {problems: variables} : {raw: schema.value, problems: []}
@@ -142,7 +146,13 @@ function variableProblems(raw: RawRecipe): Problem[] {
   const problems: Problem[] = []
   forEachString(raw, (source, segments) => {
     const scope = EARLY_SCOPES[String(segments[0])]
-    for (const variable of templateVariables(source)) {
+    let variables: ReturnType<typeof templateVariables>
+    try {
+      variables = templateVariables(source)
+    } catch {
+      return // a syntax error, reported on its own
+    }
+    for (const variable of variables) {
       if (!variable.atRoot) continue
       // A prefix such as `inputs` is fine too: `{{#each inputs}}`, `{{lookup inputs "x"}}`.
       if (!known.some((name) => name === variable.name || name.startsWith(`${variable.name}.`))) {
@@ -153,6 +163,15 @@ function variableProblems(raw: RawRecipe): Problem[] {
     }
   })
   return problems
+}
+
+/** What variable checks need of a recipe that failed its schema: the parts that still make sense. */
+function lenientRecipe(data: unknown): RawRecipe {
+  const object = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {})
+  const recipe = object(data)
+  const inputs = Array.isArray(recipe.inputs) ? recipe.inputs.filter((input) => typeof object(input).name === 'string') : []
+  const accessories = Object.fromEntries(Object.entries(object(recipe.accessories)).map(([name, a]) => [name, object(a)]))
+  return {...recipe, inputs, secrets: object(recipe.secrets), accessories} as unknown as RawRecipe
 }
 
 function knownVariables(raw: RawRecipe): string[] {
@@ -216,7 +235,13 @@ function renderFailure(raw: RawRecipe, source: string, error: unknown): string {
 function renderError(raw: RawRecipe, context: Partial<RecipeContext>, problems: Problem[]): RecipeError {
   const secretInputs = raw.inputs.filter((input) => input.secret).map((input) => context.inputs?.[input.name])
   const secrets = [...Object.values(context.secrets ?? {}), ...secretInputs].filter((value): value is string => !!value && value.length >= 4)
-  const mask = (text: string) => secrets.reduce((masked, secret) => masked.split(secret).join('[secret]'), text)
+  const mask = (text: string) =>
+    secrets.reduce((masked, secret) => {
+      let out = masked.split(secret).join('[secret]')
+      // Long values are quoted cut short (`"abc..."`): a cut secret is still a secret.
+      for (let n = secret.length - 1; n >= 8; n--) out = out.split(`${secret.slice(0, n)}..."`).join('[secret]..."')
+      return out
+    }, text)
   return new RecipeError(
     problems.map((problem) => ({file: `recipe ${raw.name}`, path: problem.path, message: mask(problem.message)})),
     {code: 'RECIPE_RENDER', hint: `Check the values given with --set, or run "discode recipes validate" on the recipe`},
