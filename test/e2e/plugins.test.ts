@@ -12,6 +12,7 @@ import {after, before, describe, it} from 'node:test'
 
 import {buildStandinImage, createWorld, destroyWorld, discode, discodeJson, feedOf, ROOT, runningAppContainers, type World, writeRecipe} from '../support/discode.js'
 import {type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
+import {buildAndPushAccessoryImages} from '../support/accessory-images.js'
 import {buildAndPushTestImages} from '../support/images.js'
 import {npmEnv, runNpm, startVerdaccio, type Verdaccio, versionedCopy} from '../support/verdaccio.js'
 
@@ -30,7 +31,7 @@ describe('a vendor plugin from a private registry', () => {
 
   before(async () => {
     if (!existsSync(join(PLUGIN_DIR, 'node_modules', '.bin', 'tsc'))) await runNpm(['ci', '--no-audit', '--no-fund'], {cwd: PLUGIN_DIR, timeoutMs: 300_000})
-    ;[registry] = await Promise.all([startVerdaccio(), buildAndPushTestImages(), buildStandinImage()])
+    ;[registry] = await Promise.all([startVerdaccio(), buildAndPushTestImages(), buildAndPushAccessoryImages(), buildStandinImage()])
     await registry.publish(PLUGIN_DIR)
     world = await createWorld('plug')
     // discode's plugins live in a throwaway oclif data dir; npm finds the vendor's scope on verdaccio.
@@ -67,6 +68,12 @@ describe('a vendor plugin from a private registry', () => {
     assert.match(result.stderr, /notes: initial schema loaded for 1\.0\.0/, "the vendor's log line reaches the user")
     assert.equal((await get()).body, 'version=1.0.0\n')
     assert.equal((await get('/data/hooks.log')).body, 'recipe preSwitch 1.0.0\npre-install 1.0.0\npost-install 1.0.0\n')
+    const status = await discodeJson(world, ['status', APP, '--offline'])
+    assert.deepEqual(
+      status.json.apps[0].accessories.map((a: {name: string; health: string}) => `${a.name}:${a.health}`),
+      ['db:healthy'],
+      "the recipe's database accessory runs beside the app",
+    )
   })
 
   it('a vendor hook runs only for apps from that vendor', async () => {

@@ -140,10 +140,14 @@ export function writeRecipe(dir: string, feedUrl: string, extra: Record<string, 
   return dir
 }
 
-/** Names of the app's containers that Docker reports running. */
+/** Names of the app's containers that Docker reports running, accessories (long-lived companions) aside. */
 export async function runningAppContainers(app: string): Promise<string[]> {
-  const {stdout} = await docker(['ps', '--filter', `label=discode.app=${app}`, '--format', '{{.Names}}'])
-  return stdout.split('\n').filter(Boolean).sort()
+  const {stdout} = await docker(['ps', '--filter', `label=discode.app=${app}`, '--format', '{{.Names}} {{.Label "discode.accessory"}}'])
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() && !line.trim().includes(' '))
+    .map((line) => line.trim())
+    .sort()
 }
 
 export async function allAppContainers(app: string): Promise<string[]> {
