@@ -1,0 +1,324 @@
+/** docs/benchmarks.md and the printed summary, both generated from one run's results. */
+import {median} from './stats.js'
+import type {Summary} from './stats.js'
+import type {Results, SwitchResult} from './types.js'
+
+const STEPS = ['proxy', 'reconcile', 'feed', 'pull', 'start', 'hooks', 'switch', 'retire', 'cleanup'] as const
+
+const ms = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '–')
+const s = (v: number, digits = 2) => (Number.isFinite(v) ? (v / 1000).toFixed(digits) : '–')
+const x = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–')
+const mark = (ok: boolean) => (ok ? '✅ met' : '❌ not met')
+const int = (v: number) => v.toLocaleString('en-US')
+
+function failedText(summary: Summary): string {
+  if (summary.failed === 0) return '0'
+  const detail = Object.entries(summary.failures)
+    .sort((a, b) => b[1] - a[1])
+    .map(([what, n]) => `${n}× ${what}`)
+    .join(', ')
+  return `${summary.failed} (${detail})`
+}
+
+function latencyText(summary: Summary): string {
+  return `${ms(summary.p50)} / ${ms(summary.p99)} / ${ms(summary.max)}`
+}
+
+/** Everything derived once, shared by the markdown and the summary. */
+export function derive(r: Results) {
+  const updates = r.discode.switches.filter((sw) => sw.command.startsWith('discode update'))
+  const rollbacks = r.discode.switches.filter((sw) => sw.command.startsWith('discode rollback'))
+  const switchP99Ratio = r.discode.windows.p99 / r.discode.steady.p99
+  const worstSwitchRatio = Math.max(...r.discode.switches.map((sw) => sw.summary.p99 / r.discode.steady.p99))
+  const discodeFailed = r.discode.all.failed
+  const tradFailed = r.traditional.all.failed
+  const tradPerUpdate = r.traditional.updates.map((u) => u.period.failed)
+  const tradDowntime = r.traditional.updates.map((u) => u.downtimeMs)
+  const overheads = r.discode.switches.filter((sw) => sw.code === 0).map((sw) => sw.overheadMs)
+  const node = median(r.startup.node)
+  const version = median(r.startup.version)
+  const status = median(r.startup.status)
+  // Socket errors (no host known) are already counted against the other apps.
+  const othersFailed = r.scale.load.others.failed
+  const commandsFailed = r.discode.switches.filter((sw) => sw.code !== 0).length + r.scale.switches.filter((sw) => sw.code !== 0).length
+  const oclifCore = r.anatomy.dependencyImports['@oclif/core'] ?? 0
+  /** Process start before the first step: --version (node + oclif) + the command's graph without oclif. */
+  const startupEstimate = {
+    update: version + (r.anatomy.commandImports.update ?? 0) - oclifCore,
+    rollback: version + (r.anatomy.commandImports.rollback ?? 0) - oclifCore,
+    status: version + (r.anatomy.commandImports.status ?? 0) - oclifCore,
+  }
+  return {
+    startupEstimate,
+    updates,
+    rollbacks,
+    switchP99Ratio,
+    worstSwitchRatio,
+    discodeFailed,
+    tradFailed,
+    tradPerUpdate,
+    tradDowntime,
+    overheads,
+    medianOverhead: median(overheads),
+    maxOverhead: Math.max(...overheads),
+    node,
+    version,
+    status,
+    versionRatio: version / node,
+    statusRatio: status / node,
+    othersFailed,
+    commandsFailed,
+    goals: {
+      zeroFailures: discodeFailed === 0 && commandsFailed === 0,
+      p99: switchP99Ratio <= 2,
+      overhead: Math.max(...overheads) < 1000,
+      startup: version / node < 3 && status / node < 3,
+      scale: othersFailed === 0,
+    },
+  }
+}
+
+function stepCell(sw: SwitchResult, step: string): string {
+  return sw.timings[step] === undefined ? '' : String(Math.round(sw.timings[step]))
+}
+
+function splitMedianRow(rows: SwitchResult[]): string {
+  const split = rows.map((sw) => sw.overheadSplit).filter((o): o is NonNullable<SwitchResult['overheadSplit']> => o !== undefined)
+  if (split.length === 0) return ''
+  const m = (pick: (o: (typeof split)[number]) => number) => Math.round(median(split.map(pick)))
+  return `| **median** | | **${Math.round(median(rows.map((sw) => sw.overheadMs)))}** | ${m((o) => o.beforeFirstDockerCall)} | ${m((o) => o.nodeBoot)} | ${m((o) => o.betweenSteps)} | ${m((o) => o.afterLastDockerCall)} | ${m((o) => o.outsideProcess)} | ${m((o) => o.dockerCalls)} |`
+}
+
+function medianRow(label: string, rows: SwitchResult[]): string {
+  if (rows.length === 0) return ''
+  const cell = (pick: (sw: SwitchResult) => number | undefined) => {
+    const values = rows.map(pick).filter((v): v is number => v !== undefined)
+    return values.length > 0 ? String(Math.round(median(values))) : ''
+  }
+  const steps = STEPS.map((step) => cell((sw) => sw.timings[step]))
+  const sum = cell((sw) => Object.values(sw.timings).reduce((a, b) => a + b, 0))
+  return `| **median, ${label}** | | **${cell((sw) => sw.wallMs)}** | ${steps.join(' | ')} | ${sum} | **${cell((sw) => sw.overheadMs)}** |`
+}
+
+export function renderMarkdown(r: Results): string {
+  const d = derive(r)
+  const c = r.config
+  const lines: string[] = []
+  const add = (...more: string[]) => lines.push(...more)
+  const tradMedianDowntime = median(d.tradDowntime)
+  const discodeDowntime = r.discode.switches.map((sw) => sw.downtimeMs)
+
+  add(
+    '# Benchmarks',
+    '',
+    `<!-- Generated by scripts/bench.ts on ${r.date}. Do not edit by hand: rerun the command below to refresh. -->`,
+    '',
+    `Measured ${r.date.slice(0, 10)} (${r.config.quick ? 'a **quick** run: fewer switches, apps and runs' : 'a full run'}, ${Math.round(r.totalSeconds)} s). To reproduce:`,
+    '',
+    '```bash',
+    r.command,
+    '```',
+    '',
+    '(`bash scripts/services.sh` starts dockerd and the local registry, `npm run build` builds the CLI, then',
+    '`node --import tsx scripts/bench.ts` runs everything in its own throw-away world and rewrites this file.',
+    '`npm run bench -- --quick` takes a few minutes and leaves this file alone unless `--write` is added.)',
+    '',
+    '## Machine',
+    '',
+    '| | |',
+    '|---|---|',
+    ...Object.entries(r.machine).map(([k, v]) => `| ${k} | ${v} |`),
+    '',
+    '**How busy the machine was** (all cores; the benchmark shares the machine with whatever else runs on it, and',
+    'its own process is the load generator and the feed server):',
+    '',
+    '| phase | machine CPU busy | the benchmark process | the proxy container | load average (1 min) at its end |',
+    '|---|---|---|---|---|',
+    ...Object.entries(r.cpu).map(
+      ([name, use]) => `| ${name} | ${ms(use.machinePercent, 0)} % | ${ms(use.benchPercent, 0)} % | ${Number.isFinite(use.proxyPercent) ? `${ms(use.proxyPercent, 0)} %` : '–'} | ${use.loadavg.toFixed(2)} |`,
+    ),
+    '',
+    'Percentages are of all cores. What is left of "machine CPU busy" after the benchmark process and the proxy is',
+    'Docker, the app containers, the discode commands themselves, and any other work on the machine.',
+    '',
+    'The proxy is **the project\'s kamal-proxy stand-in** (a small Node program, `test/fixtures/kamal-proxy`), not',
+    '`basecamp/kamal-proxy`: Docker Hub is out of reach here. Its proxying (keep-alive agent per target, health',
+    'checks, atomic swap, drain) follows the real one, but its latency and throughput are those of a Node proxy,',
+    'not of the Go binary. Timings on a 2-core machine are noisy: compare the ratios measured within one run.',
+    '',
+    '## Goals',
+    '',
+    '| goal | target | measured | |',
+    '|---|---|---|---|',
+    `| no failed request over all discode switches | 0 | ${d.discodeFailed} failed of ${int(r.discode.all.requests)} requests over ${r.discode.switches.length} switches (${r.discode.achievedRate.toFixed(0)} req/s achieved)${d.commandsFailed > 0 ? `; ${d.commandsFailed} command(s) failed` : ''} | ${mark(d.goals.zeroFailures)} |`,
+    `| p99 latency around a switch vs steady state | ≤ 2× | ${x(d.switchP99Ratio)} (${ms(r.discode.windows.p99)} ms vs ${ms(r.discode.steady.p99)} ms); worst single switch ${x(d.worstSwitchRatio)} | ${mark(d.goals.p99)} |`,
+    `| discode's own overhead per update or rollback | < 1 s | median ${s(d.medianOverhead)} s, max ${s(d.maxOverhead)} s | ${mark(d.goals.overhead)} |`,
+    `| start-up vs bare \`node -e 0\` (median of ${r.startup.runs}) | < 3× | \`--version\` ${x(d.versionRatio)}, \`status --json --offline\` with ${r.startup.apps} apps ${x(d.statusRatio)} | ${mark(d.goals.startup)} |`,
+    `| updating one of ${r.scale.apps} apps fails no request on the others | 0 | ${r.scale.load.others.failed} failed of ${int(r.scale.load.others.requests)} (${r.scale.load.achievedRate.toFixed(0)} req/s achieved over ${r.scale.load.hosts} host names) | ${mark(d.goals.scale)} |`,
+    '',
+    '## 1. Updates under load: discode vs a traditional stop-and-start',
+    '',
+    `A steady ${c.rate} requests/s asked through the proxy (autocannon, ${c.connections} connections; achieved: ${r.discode.achievedRate.toFixed(0)} and ${r.traditional.achievedRate.toFixed(0)} req/s), ${c.switches} discode switches`,
+    `(updates and rollbacks, alternating) on one app, then ${c.traditionalUpdates} traditional updates on another route, each under its own`,
+    `load of the same rate. Latencies in ms (p50 / p99 / max) of the successful requests.`,
+    '',
+    '| | discode (blue-green through kamal-proxy) | traditional (stop, then start) | discode ÷ traditional |',
+    '|---|---|---|---|',
+    `| switches / updates | ${r.discode.switches.length} | ${r.traditional.updates.length} | |`,
+    `| requests sent (after ${c.warmupMs / 1000} s warm-up), achieved rate | ${int(r.discode.all.requests)}, ${r.discode.achievedRate.toFixed(0)} req/s | ${int(r.traditional.all.requests)}, ${r.traditional.achievedRate.toFixed(0)} req/s | |`,
+    `| failed requests: non-2xx / socket errors and timeouts | ${r.discode.all.non2xx} / ${r.discode.all.errors} | ${r.traditional.all.non2xx} / ${r.traditional.all.errors} | |`,
+    `| failed requests per update (median, max) | ${median(r.discode.switches.map((sw) => sw.summary.failed))}, ${Math.max(...r.discode.switches.map((sw) => sw.summary.failed))} | ${median(d.tradPerUpdate)}, ${Math.max(...d.tradPerUpdate)} | ${x(median(r.discode.switches.map((sw) => sw.summary.failed)) / median(d.tradPerUpdate))} |`,
+    `| downtime per update, s (median, max) | ${s(median(discodeDowntime))}, ${s(Math.max(...discodeDowntime))} | ${s(tradMedianDowntime)}, ${s(Math.max(...d.tradDowntime))} | ${x(median(discodeDowntime) / tradMedianDowntime)} |`,
+    `| command time, s (median) | ${s(median(r.discode.switches.map((sw) => sw.wallMs)))} | ${s(median(r.traditional.updates.map((u) => u.wallMs)))} | ${x(median(r.discode.switches.map((sw) => sw.wallMs)) / median(r.traditional.updates.map((u) => u.wallMs)))} |`,
+    `| latency, steady state | ${latencyText(r.discode.steady)} | ${latencyText(r.traditional.steady)} | |`,
+    `| latency, in the switch windows | ${latencyText(r.discode.windows)} | ${latencyText(r.traditional.windows)} | |`,
+    `| p99 in windows ÷ steady p99 | ${x(r.discode.windows.p99 / r.discode.steady.p99)} | ${x(r.traditional.windows.p99 / r.traditional.steady.p99)} | |`,
+    `| listen-queue overflows in the app (SYN dropped, retried after 1 s) | ${r.discode.listenOverflows} | ${r.traditional.listenOverflows} | |`,
+    `| failed requests outside the windows | ${r.discode.failedOutside} | ${r.traditional.failedOutside} (after the window, before the next update: counted in that update) | |`,
+    `| autocannon's own counters: answers / non-2xx / errors / timeouts (incl. warm-up) | ${int(r.discode.autocannon.completed)} / ${r.discode.autocannon.non2xx} / ${r.discode.autocannon.errors} / ${r.discode.autocannon.timeouts} | ${int(r.traditional.autocannon.completed)} / ${r.traditional.autocannon.non2xx} / ${r.traditional.autocannon.errors} / ${r.traditional.autocannon.timeouts} | |`,
+    '',
+    '### Each discode switch',
+    '',
+    'Window: from the command\'s start to 1 s after it returned.',
+    '',
+    '| # | command | from → to | exit | wall s | requests | failed | p50 / p99 / max ms | p99 ÷ steady p99 | answers seen |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+    ...r.discode.switches.map(
+      (sw) =>
+        `| ${sw.n} | \`${sw.command}\` | ${sw.from ?? '?'} → ${sw.to ?? '?'} | ${sw.code} | ${s(sw.wallMs)} | ${sw.summary.requests} | ${failedText(sw.summary)} | ${latencyText(sw.summary)} | ${x(sw.summary.p99 / r.discode.steady.p99)} | ${Object.entries(sw.versions)
+          .map(([body, n]) => `${body}: ${n}`)
+          .join(', ')} |`,
+    ),
+    '',
+    '### Each traditional update',
+    '',
+    'Window (latency): from `docker stop` to 1 s after `docker run` returned. Failures and downtime are counted from',
+    '`docker stop` until the next update, since a new app still starting 1 s after `docker run` returned keeps failing',
+    'requests; downtime runs from the first failed request to the first successful request sent after the last failed one.',
+    '',
+    '| # | from → to | docker stop s | docker run s | requests in window | failed | of which after the window | downtime s | p50 / p99 / max ms in window |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...r.traditional.updates.map(
+      (u) =>
+        `| ${u.n} | ${u.from} → ${u.to} | ${s(u.stopMs)} | ${s(u.runMs)} | ${u.summary.requests} | ${failedText(u.period)} | ${u.period.failed - u.summary.failed} | ${s(u.downtimeMs)} | ${latencyText(u.summary)} |`,
+    ),
+    '',
+    '## 2. Where the time of an update goes',
+    '',
+    'Milliseconds per step, as `discode update|rollback --json` reports them under `timings`. **switch** is',
+    "kamal-proxy's deploy: health wait + atomic switch + drain. **overhead** is discode's own: the command's wall time",
+    '(spawn to exit, so including process start) minus the sum of its steps.',
+    '',
+    `| # | command | wall | ${STEPS.join(' | ')} | steps sum | overhead |`,
+    `|---|---|---|${STEPS.map(() => '---').join('|')}|---|---|`,
+    ...r.discode.switches.map(
+      (sw) =>
+        `| ${sw.n} | \`${sw.command.replace('discode ', '')}\` | ${Math.round(sw.wallMs)} | ${STEPS.map((step) => stepCell(sw, step)).join(' | ')} | ${Math.round(Object.values(sw.timings).reduce((a, b) => a + b, 0))} | ${Math.round(sw.overheadMs)} |`,
+    ),
+    medianRow('updates', d.updates),
+    medianRow('rollbacks', d.rollbacks),
+    '',
+    'The overhead, split by marks a preload (`scripts/bench/trace-preload.mjs`, loaded with `node --import` into these',
+    'commands only) takes at the first and last Docker API request and at exit:',
+    '',
+    '| # | command | overhead | until the first Docker call | of which node boot | between steps | after the last Docker call | spawn and teardown | Docker API calls |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...r.discode.switches.map((sw) => {
+      const o = sw.overheadSplit
+      if (!o) return `| ${sw.n} | \`${sw.command.replace('discode ', '')}\` | ${Math.round(sw.overheadMs)} | | | | | | |`
+      return `| ${sw.n} | \`${sw.command.replace('discode ', '')}\` | ${Math.round(sw.overheadMs)} | ${Math.round(o.beforeFirstDockerCall)} | ${Math.round(o.nodeBoot)} | ${Math.round(o.betweenSteps)} | ${Math.round(o.afterLastDockerCall)} | ${Math.round(o.outsideProcess)} | ${o.dockerCalls} |`
+    }),
+    splitMedianRow(r.discode.switches),
+    '',
+    '**until the first Docker call** is start-up: node, loading the command\'s modules, oclif, reading the record and',
+    `recipe. Measured alone in the same run (section 3), \`discode --version\` takes ${Math.round(d.version)} ms (node ${Math.round(d.node)} ms) and`,
+    `importing \`dist/commands/update.js\` with its whole module graph takes ${Math.round(r.anatomy.commandImports.update)} ms above bare node (dockerode alone`,
+    `${Math.round(r.anatomy.dependencyImports.dockerode)} ms). **between steps** is discode's own work that no step covers (lock, journal, rendering the`,
+    'recipe, writing the record); **after the last Docker call** is writing the record, printing the JSON and exiting.',
+    `Two of the steps run a proxy client command (\`kamal-proxy list\` in **reconcile**, \`deploy\` in **switch**): with the`,
+    `stand-in each costs ${Math.round(r.anatomy.proxyList)} ms (a Node process started inside the proxy container) against ${Math.round(r.anatomy.bareExec)} ms for a`,
+    'bare `docker exec`; the real kamal-proxy client is a Go binary, so those steps would be shorter with it.',
+    '`pull` pulls from a registry on 127.0.0.1 with every layer already on the host (only the manifest travels);',
+    'a download from a remote registry adds its transfer time to that step and to nothing else.',
+    '',
+    '## 3. Start-up cost',
+    '',
+    `Wall time from spawn to exit, ${r.startup.runs} runs each, the three commands alternating, with ${r.startup.apps} apps installed behind one proxy.`,
+    '',
+    '| command | median ms | min | max | ÷ `node -e 0` |',
+    '|---|---|---|---|---|',
+    ...([
+      ['`node -e 0`', r.startup.node],
+      ['`discode --version`', r.startup.version],
+      ['`discode status --json --offline`', r.startup.status],
+    ] as [string, number[]][]).map(
+      ([label, values]) => `| ${label} | ${ms(median(values), 0)} | ${ms(Math.min(...values), 0)} | ${ms(Math.max(...values), 0)} | ${x(median(values) / d.node)} |`,
+    ),
+    '',
+    `Where it goes (median of ${r.anatomy.runs} runs each, a fresh node process that only imports the module, minus bare node):`,
+    '',
+    '| module or call | ms |',
+    '|---|---|',
+    ...Object.entries(r.anatomy.commandImports).map(([name, v]) => `| import \`dist/commands/${name}.js\` (its whole module graph) | ${Math.round(v)} |`),
+    ...Object.entries(r.anatomy.dependencyImports)
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, v]) => `| import \`${name}\` alone | ${Math.round(v)} |`),
+    `| \`docker exec <proxy> kamal-proxy list\` (stand-in client) | ${Math.round(r.anatomy.proxyList)} |`,
+    `| \`docker exec <app> true\` (bare exec, for comparison) | ${Math.round(r.anatomy.bareExec)} |`,
+    '',
+    `So \`status --json --offline\` (${Math.round(d.status)} ms) ≈ \`--version\` ${Math.round(d.version)} ms + importing its module graph`,
+    `${Math.round(r.anatomy.commandImports.status - r.anatomy.dependencyImports['@oclif/core'])} ms (not counting @oclif/core again) + one \`kamal-proxy list\` ${Math.round(r.anatomy.proxyList)} ms + the rest`,
+    `${Math.round(d.status - d.startupEstimate.status - r.anatomy.proxyList)} ms (reading ${r.startup.apps} records, listing containers, printing).`,
+    '',
+    '## 4. Scale: many apps behind one proxy',
+    '',
+    `${r.scale.apps} apps installed by discode, each on its own host name, plus the traditional route: ${r.scale.routes} routes on one proxy.`,
+    '',
+    '| | |',
+    '|---|---|',
+    `| \`discode status --json --offline\`, median of ${r.scale.statusOffline.length} | ${ms(median(r.scale.statusOffline), 0)} ms (${x(median(r.scale.statusOffline) / d.node)} \`node -e 0\`; with ${r.startup.apps} apps: ${ms(d.status, 0)} ms) |`,
+    `| \`discode status --json\` (reads ${r.scale.apps} feeds), median of ${r.scale.statusOnline.length} | ${ms(median(r.scale.statusOnline), 0)} ms |`,
+    `| load during the switches | ${c.rate} req/s asked (${r.scale.load.achievedRate.toFixed(0)} achieved) over ${r.scale.load.hosts} host names (every app), ${int(r.scale.load.all.requests)} requests |`,
+    `| failed requests on the other ${r.scale.apps - 1} apps | ${failedText(r.scale.load.others)} of ${int(r.scale.load.others.requests)} |`,
+    `| failed requests on the switched app | ${failedText(r.scale.load.target)} of ${int(r.scale.load.target.requests)} |`,
+    `| latency, other apps (p50 / p99 / max ms) | ${latencyText(r.scale.load.others)} |`,
+    `| listen-queue overflows in the apps' containers (read at the end) | ${r.scale.load.listenOverflows} |`,
+    '',
+    '| command | exit | wall s | others: requests, failed, p99 ms | switched app: requests, failed, p99 ms |',
+    '|---|---|---|---|---|',
+    ...r.scale.switches.map(
+      (sw) =>
+        `| \`${sw.command}\` | ${sw.code} | ${s(sw.wallMs)} | ${sw.others.requests}, ${failedText(sw.others)}, ${ms(sw.others.p99)} | ${sw.target.requests}, ${failedText(sw.target)}, ${ms(sw.target.p99)} |`,
+    ),
+    '',
+    '## How it is measured',
+    '',
+    `- **World**: its own \`DISCODE_HOME\`, Docker network, proxy container and ports on 127.0.0.1 (\`createWorld\`), removed at the end, also on failure. Images: the test app (\`${'busybox httpd'}\`, \`/up\` health path) 1.0.0 / 1.1.0 / 1.2.0 from the local registry; a release feed on 127.0.0.1. The switched app's recipe has one \`preSwitch\` hook (a one-off container that appends a line to the app's volume), so **hooks** is measured too; health checks every 200 ms.`,
+    `- **Load**: autocannon's programmatic API, a \`Host\` header per request, a fixed total rate of ${c.rate} req/s over ${c.connections} keep-alive connections (each keeps one request in flight, so they sustain the rate while a request takes under ${Math.round((1000 * c.connections) / c.rate)} ms; the achieved rate is reported), ${c.timeoutSeconds} s timeout. autocannon releases each connection's per-second quota at the start of a second, so the load runs as ${c.connections} autocannon instances of one connection at ${c.rate / c.connections} req/s whose seconds are staggered by ${Math.round(1000 / c.connections)} ms: a burst every ${Math.round(1000 / c.connections)} ms rather than one per second, which keeps the downtime resolution near ${Math.round(1000 / c.connections)} ms. Every answer and error is recorded with its send time (answer time minus autocannon's response time), status and host.`,
+    `- **The test app** is busybox \`httpd\`: one connection per request (the proxy opens a new one to it each time) and a small listen backlog. When more connections arrive at once than that backlog holds, the kernel drops the SYN and the proxy's connect is retried after 1 s, so a request takes 1 s longer: a p99 near 1 s with nothing to do with discode. The benchmark counts these drops (\`ListenOverflows\` of each app container's network namespace, read from the host) and keeps the connections few enough (${c.connections}) that there should be none; with 20 connections on this machine there were dozens per phase.`,
+    `- **Windows**: a request belongs to the window it was sent in; a switch window runs from the command's start to 1 s after it returned. **Steady state** is every other request after the ${c.warmupMs / 1000} s warm-up: ${c.baselineMs / 1000} s before the first switch, and the ${c.gapMs / 1000} s of steady load between two switches (after their windows). A failure is a non-2xx answer, a socket error or a timeout.`,
+    '- **discode switches**: the built CLI (`bin/run.js`), `update APP --to V` and `rollback APP` alternating, with `--json`; wall time from spawn to exit.',
+    "- **Traditional update**: the honest best case of stop-and-start. The route targets a fixed name held by a \"network holder\" container (like a Kubernetes pod's pause container), and the app runs in the holder's network namespace, so the name always resolves and a stopped app is refused at once (no DNS failures, no connect timeouts). Each update pulls the new image first (outside the window), then `docker stop` the serving container and `docker run` the new version in the same namespace; the proxy keeps its target and has nothing to do. This is what `docker compose pull && docker compose up -d` does to a single container, minus the recreate of its network endpoint.",
+    '- **Start-up**: `node -e 0`, `discode --version` and `discode status --json --offline` alternate, after one untimed round; the median of each is compared.',
+    '- **Scale**: the load cycles over every app\'s host name while one app is updated then rolled back; requests are attributed to apps by their `Host` header (socket errors cannot be, and would count against the other apps).',
+  )
+  if (r.findings.length > 0) add('', '## Observations from this run', '', ...r.findings.map((f) => `- ${f}`))
+  add('')
+  return lines.join('\n')
+}
+
+export function renderSummary(r: Results): string {
+  const d = derive(r)
+  const rows = [
+    '',
+    `discode benchmark (${r.config.quick ? 'quick' : 'full'}, ${Math.round(r.totalSeconds)} s, ${r.config.rate} req/s, stand-in kamal-proxy)`,
+    `  discode switches:  ${r.discode.switches.length}, ${d.discodeFailed} failed of ${r.discode.all.requests} requests (${r.discode.achievedRate.toFixed(0)} req/s); p99 steady ${ms(r.discode.steady.p99)} ms, around switches ${ms(r.discode.windows.p99)} ms (${x(d.switchP99Ratio)})  ${mark(d.goals.zeroFailures && d.goals.p99)}`,
+    `  traditional:       ${r.traditional.updates.length} updates, ${d.tradFailed} failed of ${r.traditional.all.requests}; per update median ${median(d.tradPerUpdate)} failed, ${s(median(d.tradDowntime))} s down (max ${s(Math.max(...d.tradDowntime))} s)`,
+    `  update time:       median wall ${s(median(d.updates.map((u) => u.wallMs)))} s (switch ${s(median(d.updates.map((u) => u.timings.switch ?? 0)))} s, pull ${s(median(d.updates.map((u) => u.timings.pull ?? 0)))} s, start ${s(median(d.updates.map((u) => u.timings.start ?? 0)))} s, hooks ${s(median(d.updates.map((u) => u.timings.hooks ?? 0)))} s); discode overhead median ${s(d.medianOverhead)} s, max ${s(d.maxOverhead)} s, of which start-up until the first Docker call ${s(median(r.discode.switches.flatMap((sw) => (sw.overheadSplit ? [sw.overheadSplit.beforeFirstDockerCall] : []))))} s  ${mark(d.goals.overhead)}`,
+    `  start-up:          node -e 0 ${ms(d.node, 0)} ms, --version ${ms(d.version, 0)} ms (${x(d.versionRatio)}), status --offline with ${r.startup.apps} apps ${ms(d.status, 0)} ms (${x(d.statusRatio)})  ${mark(d.goals.startup)}`,
+    `  start-up anatomy:  importing status's modules ${ms(r.anatomy.commandImports.status, 0)} ms, update's ${ms(r.anatomy.commandImports.update, 0)} ms (dockerode alone ${ms(r.anatomy.dependencyImports.dockerode, 0)} ms); stand-in \`kamal-proxy list\` ${ms(r.anatomy.proxyList, 0)} ms vs bare docker exec ${ms(r.anatomy.bareExec, 0)} ms`,
+    `  scale:             ${r.scale.apps} apps; others lost ${r.scale.load.others.failed} of ${r.scale.load.others.requests} requests during the switches; status --offline ${ms(median(r.scale.statusOffline), 0)} ms, status (feeds) ${ms(median(r.scale.statusOnline), 0)} ms  ${mark(d.goals.scale)}`,
+  ]
+  if (r.findings.length > 0) rows.push('  observations:', ...r.findings.map((f) => `    - ${f}`))
+  return `${rows.join('\n')}\n`
+}

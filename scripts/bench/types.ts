@@ -1,0 +1,128 @@
+/** The shape of one benchmark run's results (also written raw to .tmp/bench-results.json). */
+import type {Anatomy} from './anatomy.js'
+import type {CpuUse} from './cpu.js'
+import type {LoadTotals} from './load.js'
+import type {Summary, Window} from './stats.js'
+
+export interface BenchConfig {
+  quick: boolean
+  /** Requests per second of the steady load. */
+  rate: number
+  connections: number
+  /** discode switches (updates and rollbacks, alternating) under load. */
+  switches: number
+  traditionalUpdates: number
+  /** Steady load before the first switch, discarded as warm-up. */
+  warmupMs: number
+  /** Steady load after the warm-up, before the first switch (steady state also includes the gaps). */
+  baselineMs: number
+  /** Steady load between two switches. */
+  gapMs: number
+  startupApps: number
+  scaleApps: number
+  /** Runs per command for the start-up and status medians. */
+  runs: number
+  /** Runs of `status --offline` with every scale app installed. */
+  scaleStatusRuns: number
+  /** Runs per probe of the start-up anatomy. */
+  anatomyRuns: number
+  onlineStatusRuns: number
+  installConcurrency: number
+  timeoutSeconds: number
+}
+
+export interface SwitchResult {
+  n: number
+  command: string
+  from?: string
+  to?: string
+  code: number
+  error?: string
+  wallMs: number
+  timings: Record<string, number>
+  /** Wall time minus the sum of the step timings. */
+  overheadMs: number
+  /** The overhead split by the marks of trace-preload.mjs (ms). */
+  overheadSplit?: {
+    /** From the child's start to its first Docker API request: node, modules, oclif, reading state. */
+    beforeFirstDockerCall: number
+    /** From its last Docker API request to exit: writing the record, printing, exiting. */
+    afterLastDockerCall: number
+    /** Spawn and teardown as the caller sees them (wall time minus the child's own lifetime). */
+    outsideProcess: number
+    /** The rest: discode's time between its Docker calls that no step covers. */
+    betweenSteps: number
+    /** Of beforeFirstDockerCall: node's own boot, until the preload ran. */
+    nodeBoot: number
+    dockerCalls: number
+  }
+  window: Window
+  summary: Summary
+  /** As for the traditional update: first failure to recovery; 0 when nothing failed. */
+  downtimeMs: number
+  versions: Record<string, number>
+}
+
+export interface TraditionalResult {
+  n: number
+  from: string
+  to: string
+  /** `docker stop` + `docker run` (the pull happened before, outside the window). */
+  wallMs: number
+  stopMs: number
+  runMs: number
+  window: Window
+  /** The requests sent in the window (latency). */
+  summary: Summary
+  /** The requests sent from `docker stop` until the next update (failures, downtime). */
+  period: Summary
+  downtimeMs: number
+}
+
+export interface LoadReport {
+  /** Requests sent before the measurement started (warm-up, not counted). */
+  warmup: number
+  all: Summary
+  steady: Summary
+  windows: Summary
+  /** Failed requests outside every switch window (should be 0). */
+  failedOutside: number
+  autocannon: LoadTotals['autocannon']
+  durationS: number
+  /** Requests per second actually sent after the warm-up. */
+  achievedRate: number
+  /** Listen-queue overflows in the serving app containers during the phase (SYN drops: +1 s each). */
+  listenOverflows: number
+}
+
+export interface ScaleSwitch {
+  command: string
+  code: number
+  error?: string
+  wallMs: number
+  others: Summary
+  target: Summary
+}
+
+export interface Results {
+  date: string
+  command: string
+  config: BenchConfig
+  machine: Record<string, string>
+  discode: LoadReport & {switches: SwitchResult[]}
+  traditional: LoadReport & {updates: TraditionalResult[]}
+  startup: {apps: number; runs: number; node: number[]; version: number[]; status: number[]}
+  anatomy: Anatomy
+  /** Machine CPU use per phase (the machine may be shared with other work). */
+  cpu: Record<string, CpuUse>
+  scale: {
+    apps: number
+    routes: number
+    statusOffline: number[]
+    statusOnline: number[]
+    load: {listenOverflows: number; achievedRate: number; all: Summary; others: Summary; target: Summary; unattributed: number; hosts: number}
+    switches: ScaleSwitch[]
+  }
+  findings: string[]
+  totalSeconds: number
+}
