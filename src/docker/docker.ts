@@ -269,6 +269,11 @@ export async function inspectContainer(docker: DockerClient, name: string): Prom
   }
 }
 
+/** A listed container's name (Docker lists names with a leading slash). */
+export function containerName(container: {Names: string[]}): string {
+  return container.Names[0]?.replace(/^\//, '') ?? ''
+}
+
 /** Containers (running or not) carrying every given label (`key` or `key=value`). */
 export async function listContainers(docker: DockerClient, labels: string[]): Promise<ContainerInfo[]> {
   try {

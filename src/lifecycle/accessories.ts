@@ -7,6 +7,7 @@ import {
   type ContainerInspect,
   type ContainerSpec,
   containerLogText,
+  containerName,
   createContainer,
   ensureVolume,
   inspectContainer,
@@ -172,7 +173,7 @@ export async function ensureAccessories(
   const orphans = existing.filter((c) => !Object.hasOwn(recipe.accessories, c.Labels[ACCESSORY_LABELS.accessory]))
   for (const orphan of orphans) {
     const name = orphan.Labels[ACCESSORY_LABELS.accessory]
-    const container = nameOf(orphan)
+    const container = containerName(orphan)
     if (!options.replace) {
       if (container === accessoryContainerName(app, name)) {
         engine.reporter.warn(`The accessory ${name} (${container}) is no longer in the recipe; it is left running. "discode update ${app} --accessories" removes it (its volumes are kept)`)
@@ -190,7 +191,7 @@ export async function ensureAccessories(
 
 async function planAccessory(engine: Engine, app: string, name: string, accessory: RecipeAccessory, existing: ContainerInfo[]): Promise<Planned> {
   const container = accessoryContainerName(app, name)
-  const ours = (c: ContainerInfo, named: string) => nameOf(c) === named && c.Labels[ACCESSORY_LABELS.accessory] === name
+  const ours = (c: ContainerInfo, named: string) => containerName(c) === named && c.Labels[ACCESSORY_LABELS.accessory] === name
   let current = existing.find((c) => ours(c, container))
   const previous = existing.find((c) => ours(c, previousName(app, name)))
   if (!current && previous) {
@@ -395,7 +396,7 @@ export interface AccessoryStatus {
 export async function accessoryStatuses(engine: Engine, record: AppRecord): Promise<AccessoryStatus[]> {
   const app = record.app
   const containers = (await listContainers(engine.docker, [`${LABELS.app}=${app}`, ACCESSORY_LABELS.accessory])).filter(
-    (c) => nameOf(c) === accessoryContainerName(app, c.Labels[ACCESSORY_LABELS.accessory]),
+    (c) => containerName(c) === accessoryContainerName(app, c.Labels[ACCESSORY_LABELS.accessory]),
   )
   let declared: string[] = []
   try {
@@ -427,7 +428,7 @@ export function accessorySummary(statuses: AccessoryStatus[]): string {
 export async function stopAccessories(engine: Engine, containers: ContainerInfo[]): Promise<void> {
   for (const container of containers) {
     if (container.Labels[ACCESSORY_LABELS.accessory] && container.State === 'running') {
-      await stopContainer(engine.docker, nameOf(container), STOP_TIMEOUT_SECONDS)
+      await stopContainer(engine.docker, containerName(container), STOP_TIMEOUT_SECONDS)
     }
   }
 }
@@ -450,6 +451,3 @@ export function describeAccessories(reports: AccessoryReport[] | undefined): str
   })
 }
 
-function nameOf(container: {Names: string[]}): string {
-  return container.Names[0]?.replace(/^\//, '') ?? ''
-}

@@ -1,4 +1,4 @@
-import {removeContainer, startContainer, stopContainer} from '../docker/docker.js'
+import {containerName, removeContainer, startContainer, stopContainer} from '../docker/docker.js'
 import {LockedError} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
@@ -28,7 +28,7 @@ export async function reconcileApp(engine: Engine, timings: Timings, record: App
     const live = route?.targets[0]?.split(':')[0]
     let next = record
 
-    const liveContainer = containers.find((c) => nameOf(c) === live && c.Labels[LABELS.release])
+    const liveContainer = containers.find((c) => containerName(c) === live && c.Labels[LABELS.release])
     if (liveContainer && live !== record.current?.container) {
       const adopted = releaseFromLabels(liveContainer.Labels, live!, liveContainer.ImageID)
       engine.reporter.warn(`The proxy serves ${adopted.version} (${live}) but the last run did not record it: recording it now`)
@@ -41,7 +41,7 @@ export async function reconcileApp(engine: Engine, timings: Timings, record: App
 
     const kept = new Set(next.previous.map((r) => r.container))
     for (const container of containers) {
-      const name = nameOf(container)
+      const name = containerName(container)
       if (container.Labels[ACCESSORY_LABELS.accessory]) continue
       if (name === next.current?.container) {
         // e.g. a pause-strategy update that died after stopping it: what the route targets must run.
@@ -84,9 +84,6 @@ export async function recoverIfInterrupted(engine: Engine, app: string): Promise
   }
 }
 
-function nameOf(container: {Names: string[]}): string {
-  return container.Names[0]?.replace(/^\//, '') ?? ''
-}
 
 function releaseFromLabels(labels: Record<string, string>, container: string, imageId: string): ReleaseRecord {
   return {

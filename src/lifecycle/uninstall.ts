@@ -1,4 +1,4 @@
-import {inspectContainer, listVolumes, removeContainer, removeImage, removeVolume} from '../docker/docker.js'
+import {containerName, inspectContainer, listVolumes, removeContainer, removeImage, removeVolume} from '../docker/docker.js'
 import {stopAccessories} from './accessories.js'
 import {type Engine, step, type Timings} from './context.js'
 import {runOperation} from './operation.js'
@@ -30,7 +30,7 @@ export async function uninstall(engine: Engine, options: {app: string; purge: bo
     await step(engine, timings, 'route', `Removing the route of ${app}`, async () => {
       if ((await inspectContainer(engine.docker, engine.proxy.containerName))?.State.Running) await engine.proxy.removeService(app)
     })
-    const names = containers.map((c) => c.Names[0].replace(/^\//, ''))
+    const names = containers.map(containerName)
     await step(engine, timings, 'containers', `Removing ${names.length} container(s)`, async () => {
       await stopAccessories(engine, containers)
       for (const name of names) await removeContainer(engine.docker, name)
