@@ -55,7 +55,7 @@ export async function deployRelease(
     await switchTraffic(engine, timings, app, recipe, next)
   } catch (error) {
     const logs = await discardRelease(engine, next)
-    throw notDeployedError(error, next, previous, logs)
+    throw notDeployedError(error, next.version, previous && `${previous.version} keeps serving; nothing was changed.`, logs)
   }
 
   return finishDeploy(engine, timings, record, recipe, next, {...options, retire: true})
@@ -100,15 +100,18 @@ export async function finishDeploy(
   return {from: previous, to: updated.current!, timings}
 }
 
-/** Why a release never took traffic, with its last log lines; says what keeps serving. */
-function notDeployedError(error: unknown, next: ReleaseRecord, previous: ReleaseRecord | undefined, logs: string): DiscodeError {
+/**
+ * Why a release never took traffic, for every strategy: the reason, then `serving` (what users get
+ * now), the cause's own hint and the failed release's last log lines.
+ */
+export function notDeployedError(error: unknown, version: string, serving: string | undefined, logs: string): DiscodeError {
   const reason = error instanceof Error ? error.message : String(error)
   const hints = [
-    previous ? `${previous.version} keeps serving; nothing was changed.` : undefined,
+    serving,
     (error as DiscodeError).hint,
-    logs.trim() ? `Last log lines of ${next.container}:\n${logs.trim().split('\n').map((l) => `  | ${l}`).join('\n')}` : undefined,
+    logs.trim() ? `Last log lines of the failed release:\n${logs.trim().split('\n').map((l) => `  | ${l}`).join('\n')}` : undefined,
   ].filter(Boolean)
-  return new DiscodeError(`${next.version} was not deployed: ${reason}`, {
+  return new DiscodeError(`${version} was not deployed: ${reason}`, {
     hint: hints.join('\n'),
     code: (error as DiscodeError).code ?? 'DEPLOY_FAILED',
     cause: error,

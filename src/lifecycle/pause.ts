@@ -9,7 +9,7 @@ import {parseDuration} from '../recipes/duration.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {type Engine, step, type Timings} from './context.js'
-import {deployRelease, type DeployResult, finishDeploy, type SourcedRecipe} from './deploy.js'
+import {deployRelease, type DeployResult, finishDeploy, notDeployedError, type SourcedRecipe} from './deploy.js'
 import {
   discardRelease,
   loadInstalledRecipe,
@@ -77,7 +77,11 @@ export async function pauseRelease(
   } catch (error) {
     const logs = next ? await discardRelease(engine, next).catch(() => '') : ''
     const problems = await revert(engine, timings, app, recipe, previous, route, pausedOn)
-    throw notDeployedError(error, release.version, previous, logs, problems)
+    const serving =
+      problems.length === 0
+        ? `${previous.version} serves again: requests were held during the attempt, not refused.`
+        : `Going back to ${previous.version} had problems: ${problems.join('; ')}. See "discode status".`
+    throw notDeployedError(error, release.version, serving, logs)
   }
   const deployed = next
   if (route) await resumeRoute(engine, timings, app, deployArgs(app, recipe, `${next.container}:${recipe.port}`, hostsOf(recipe), recipe.proxy.tls), pausedOn)
@@ -188,23 +192,6 @@ function deployArgs(app: string, recipe: Recipe, target: string, hosts: string[]
     drainTimeout: DRAIN_TIMEOUT,
     tls,
   }
-}
-
-/** Why a release never took traffic; says that the old version serves again (or what went wrong). */
-function notDeployedError(error: unknown, version: string, previous: ReleaseRecord, logs: string, problems: string[]): DiscodeError {
-  const reason = error instanceof Error ? error.message : String(error)
-  const hints = [
-    problems.length === 0
-      ? `${previous.version} serves again: requests were held during the attempt, not refused.`
-      : `Going back to ${previous.version} had problems: ${problems.join('; ')}. See "discode status".`,
-    (error as DiscodeError).hint,
-    logs.trim() ? `Last log lines of the failed release:\n${logs.trim().split('\n').map((l) => `  | ${l}`).join('\n')}` : undefined,
-  ].filter(Boolean)
-  return new DiscodeError(`${version} was not deployed: ${reason}`, {
-    hint: hints.join('\n'),
-    code: (error as DiscodeError).code ?? 'DEPLOY_FAILED',
-    cause: error,
-  })
 }
 
 // ---------------------------------------------------------------------------------------------------
