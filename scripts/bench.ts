@@ -23,7 +23,7 @@ import {buildStandinImage, createWorld, destroyWorld, feedOf, ROOT, STANDIN_IMAG
 import {type FeedServer, httpGet, startFeedServer} from '../test/support/http.js'
 import {buildAndPushTestImages, docker, REPOSITORY} from '../test/support/images.js'
 import {measureAnatomy} from './bench/anatomy.js'
-import {timedDiscode, timedDiscodeJson, timedNode, tracedDiscodeJson} from './bench/cli.js'
+import {timedDiscode, timedDiscodeJson, timedNode} from './bench/cli.js'
 import {cpuMark, cpuUse, type CpuUse} from './bench/cpu.js'
 import {type LoadTotals, type RequestRecord, startLoad} from './bench/load.js'
 import {listenOverflows, runningContainers} from './bench/netstat.js'
@@ -240,22 +240,14 @@ async function discodeSwitches(): Promise<Results['discode']> {
     // The serving container's whole life is behind it once the next switch retires it.
     overflows += await listenOverflows(await runningContainers(MAIN))
     const args = n % 2 === 1 ? ['update', MAIN, '--to', targets[Math.floor(n / 2) % 2]] : ['rollback', MAIN]
-    const result = await tracedDiscodeJson(world!, args)
+    const result = await timedDiscodeJson(world!, args)
     const window = {from: result.startedAt, to: result.endedAt + 1000}
     const timings: Record<string, number> = result.json?.timings ?? {}
     const stepSum = Object.values(timings).reduce((a, b) => a + b, 0)
-    const t = result.trace
-    const split =
-      t?.firstDockerStart != null && t.lastDockerEnd != null && t.exit != null
-        ? {
-            beforeFirstDockerCall: t.firstDockerStart,
-            afterLastDockerCall: t.exit - t.lastDockerEnd,
-            outsideProcess: result.wallMs - t.exit,
-            betweenSteps: result.wallMs - stepSum - t.firstDockerStart - (t.exit - t.lastDockerEnd) - (result.wallMs - t.exit),
-            nodeBoot: t.preload,
-            dockerCalls: t.dockerCalls,
-          }
-        : undefined
+    const elapsed: {startupMs: number; totalMs: number} | undefined = result.json?.elapsed
+    const split = elapsed
+      ? {startup: elapsed.startupMs, inRun: elapsed.totalMs - elapsed.startupMs - stepSum, outsideRun: result.wallMs - elapsed.totalMs}
+      : undefined
     const entry: SwitchResult = {
       n,
       command: `discode ${args.join(' ').replace(MAIN, 'APP')}`,

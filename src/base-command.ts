@@ -2,13 +2,11 @@ import {Command, Flags, type Interfaces, ux} from '@oclif/core'
 import {join} from 'node:path'
 
 import {settingsFromEnv} from './config.js'
-import {connectDocker, type PullProgress} from './docker/docker.js'
+import type {PullProgress} from './docker/docker.js'
 import {DiscodeError} from './errors.js'
 import type {Engine, Reporter} from './lifecycle/context.js'
-import {Proxy} from './proxy/proxy.js'
 import {pluginRecipeRoots, vendorHooks} from './plugin-host.js'
 import type {RecipeRoot} from './recipes/load.js'
-import {StateStore} from './state/store.js'
 
 /**
  * What every discode command shares: `--json`, errors as `Error:` + `Hint:` lines, and the engine
@@ -26,8 +24,15 @@ export abstract class DiscodeCommand extends Command {
 
   private actionRunning = false
 
-  /** The engine, wired to this process's environment and plugins. */
-  protected engine(): Engine {
+  /** When this command began (ms since the process started): what came before is start-up. */
+  private readonly startedAt = performance.now()
+
+  /**
+   * The engine, wired to this process's environment and plugins. Its modules are imported here, not
+   * at the top: commands that never touch Docker or state (recipes, feed) start without them.
+   */
+  protected async engine(): Promise<Engine> {
+    const [{connectDocker}, {Proxy}, {StateStore}] = await Promise.all([import('./docker/docker.js'), import('./proxy/proxy.js'), import('./state/store.js')])
     const settings = settingsFromEnv(process.env, this.config.configDir)
     const docker = connectDocker()
     return {
@@ -44,6 +49,15 @@ export abstract class DiscodeCommand extends Command {
   /** Built-in recipes first, then those of every installed or linked plugin. */
   protected recipeRoots(): RecipeRoot[] {
     return [{source: 'builtin', dir: join(this.config.root, 'recipes')}, ...pluginRecipeRoots(this.config, (m) => this.warn(m))]
+  }
+
+  /**
+   * For an operation's --json: `startupMs` is the process's start-up (node, oclif, this command's
+   * modules) and `totalMs` the time since the process started, so that with the steps' `timings`
+   * a script can tell where the time of the run went.
+   */
+  protected elapsed(): {startupMs: number; totalMs: number} {
+    return {startupMs: Math.round(this.startedAt), totalMs: Math.round(performance.now())}
   }
 
   /** Prints rows as aligned columns (the first row is the header). */

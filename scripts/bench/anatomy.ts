@@ -13,7 +13,7 @@ import {timedNode} from './cli.js'
 import {median} from './stats.js'
 
 /** Dependencies worth timing on their own: the packages the commands' module graphs import. */
-export const DEPENDENCIES = ['@oclif/core', 'dockerode', 'conf', 'zod', 'handlebars', 'yaml', 'semver', 'proper-lockfile'] as const
+export const DEPENDENCIES = ['@oclif/core', 'docker-modem', 'conf', 'zod', 'handlebars', 'yaml', 'semver', 'proper-lockfile'] as const
 export const COMMAND_MODULES = ['status', 'update', 'rollback'] as const
 
 export interface Anatomy {

@@ -86,7 +86,7 @@ function splitMedianRow(rows: SwitchResult[]): string {
   const split = rows.map((sw) => sw.overheadSplit).filter((o): o is NonNullable<SwitchResult['overheadSplit']> => o !== undefined)
   if (split.length === 0) return ''
   const m = (pick: (o: (typeof split)[number]) => number) => Math.round(median(split.map(pick)))
-  return `| **median** | | **${Math.round(median(rows.map((sw) => sw.overheadMs)))}** | ${m((o) => o.beforeFirstDockerCall)} | ${m((o) => o.nodeBoot)} | ${m((o) => o.betweenSteps)} | ${m((o) => o.afterLastDockerCall)} | ${m((o) => o.outsideProcess)} | ${m((o) => o.dockerCalls)} |`
+  return `| **median** | | **${Math.round(median(rows.map((sw) => sw.overheadMs)))}** | ${m((o) => o.startup)} | ${m((o) => o.inRun)} | ${m((o) => o.outsideRun)} |`
 }
 
 function medianRow(label: string, rows: SwitchResult[]): string {
@@ -141,10 +141,11 @@ export function renderMarkdown(r: Results): string {
     'Percentages are of all cores. What is left of "machine CPU busy" after the benchmark process and the proxy is',
     'Docker, the app containers, the discode commands themselves, and any other work on the machine.',
     '',
-    'The proxy is **the project\'s kamal-proxy stand-in** (a small Node program, `test/fixtures/kamal-proxy`), not',
+    'The proxy is **the project\'s kamal-proxy stand-in** (a small Node server, `test/fixtures/kamal-proxy`), not',
     '`basecamp/kamal-proxy`: Docker Hub is out of reach here. Its proxying (keep-alive agent per target, health',
-    'checks, atomic swap, drain) follows the real one, but its latency and throughput are those of a Node proxy,',
-    'not of the Go binary. Timings on a 2-core machine are noisy: compare the ratios measured within one run.',
+    'checks, atomic swap, drain) follows the real one, and its client is native like the real Go client, but its',
+    'latency and throughput are those of a single-threaded Node proxy, not of the Go binary. Timings on a 2-core',
+    'machine are noisy: compare the ratios measured within one run.',
     '',
     '## Goals',
     '',
@@ -218,26 +219,25 @@ export function renderMarkdown(r: Results): string {
     medianRow('updates', d.updates),
     medianRow('rollbacks', d.rollbacks),
     '',
-    'The overhead, split by marks a preload (`scripts/bench/trace-preload.mjs`, loaded with `node --import` into these',
-    'commands only) takes at the first and last Docker API request and at exit:',
+    "The overhead, split by the run's own `elapsed` (in its --json: `startupMs`, when the command began, and `totalMs`,",
+    'both counted from the process start):',
     '',
-    '| # | command | overhead | until the first Docker call | of which node boot | between steps | after the last Docker call | spawn and teardown | Docker API calls |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| # | command | overhead | start-up (node, oclif, modules) | in the run, outside steps | spawn and exit |',
+    '|---|---|---|---|---|---|',
     ...r.discode.switches.map((sw) => {
       const o = sw.overheadSplit
-      if (!o) return `| ${sw.n} | \`${sw.command.replace('discode ', '')}\` | ${Math.round(sw.overheadMs)} | | | | | | |`
-      return `| ${sw.n} | \`${sw.command.replace('discode ', '')}\` | ${Math.round(sw.overheadMs)} | ${Math.round(o.beforeFirstDockerCall)} | ${Math.round(o.nodeBoot)} | ${Math.round(o.betweenSteps)} | ${Math.round(o.afterLastDockerCall)} | ${Math.round(o.outsideProcess)} | ${o.dockerCalls} |`
+      if (!o) return `| ${sw.n} | \`${sw.command.replace('discode ', '')}\` | ${Math.round(sw.overheadMs)} | | | |`
+      return `| ${sw.n} | \`${sw.command.replace('discode ', '')}\` | ${Math.round(sw.overheadMs)} | ${Math.round(o.startup)} | ${Math.round(o.inRun)} | ${Math.round(o.outsideRun)} |`
     }),
     splitMedianRow(r.discode.switches),
     '',
-    '**until the first Docker call** is start-up: node, loading the command\'s modules, oclif, reading the record and',
-    `recipe. Measured alone in the same run (section 3), \`discode --version\` takes ${Math.round(d.version)} ms (node ${Math.round(d.node)} ms) and`,
-    `importing \`dist/commands/update.js\` with its whole module graph takes ${Math.round(r.anatomy.commandImports.update)} ms above bare node (dockerode alone`,
-    `${Math.round(r.anatomy.dependencyImports.dockerode)} ms). **between steps** is discode's own work that no step covers (lock, journal, rendering the`,
-    'recipe, writing the record); **after the last Docker call** is writing the record, printing the JSON and exiting.',
-    `Two of the steps run a proxy client command (\`kamal-proxy list\` in **reconcile**, \`deploy\` in **switch**): with the`,
-    `stand-in each costs ${Math.round(r.anatomy.proxyList)} ms (a Node process started inside the proxy container) against ${Math.round(r.anatomy.bareExec)} ms for a`,
-    'bare `docker exec`; the real kamal-proxy client is a Go binary, so those steps would be shorter with it.',
+    `**start-up** is node's boot, oclif and loading the command's modules. Measured alone in the same run (section 3),`,
+    `\`discode --version\` takes ${Math.round(d.version)} ms (bare node ${Math.round(d.node)} ms) and importing \`dist/commands/update.js\` with its whole`,
+    `module graph takes ${Math.round(r.anatomy.commandImports.update)} ms above bare node. **in the run, outside steps** is discode's own work that no step`,
+    "covers (lock, journal, reading and rendering the recipe, writing the record, printing); **spawn and exit** is the",
+    "process's creation and teardown as the caller sees it.",
+    `Two of the steps run a proxy client command (\`kamal-proxy list\` in **reconcile**, \`deploy\` in **switch**); one`,
+    `\`kamal-proxy list\` costs ${Math.round(r.anatomy.proxyList)} ms here, a bare \`docker exec\` ${Math.round(r.anatomy.bareExec)} ms.`,
     '`pull` pulls from a registry on 127.0.0.1 with every layer already on the host (only the manifest travels);',
     'a download from a remote registry adds its transfer time to that step and to nothing else.',
     '',
@@ -314,9 +314,9 @@ export function renderSummary(r: Results): string {
     `discode benchmark (${r.config.quick ? 'quick' : 'full'}, ${Math.round(r.totalSeconds)} s, ${r.config.rate} req/s, stand-in kamal-proxy)`,
     `  discode switches:  ${r.discode.switches.length}, ${d.discodeFailed} failed of ${r.discode.all.requests} requests (${r.discode.achievedRate.toFixed(0)} req/s); p99 steady ${ms(r.discode.steady.p99)} ms, around switches ${ms(r.discode.windows.p99)} ms (${x(d.switchP99Ratio)})  ${mark(d.goals.zeroFailures && d.goals.p99)}`,
     `  traditional:       ${r.traditional.updates.length} updates, ${d.tradFailed} failed of ${r.traditional.all.requests}; per update median ${median(d.tradPerUpdate)} failed, ${s(median(d.tradDowntime))} s down (max ${s(Math.max(...d.tradDowntime))} s)`,
-    `  update time:       median wall ${s(median(d.updates.map((u) => u.wallMs)))} s (switch ${s(median(d.updates.map((u) => u.timings.switch ?? 0)))} s, pull ${s(median(d.updates.map((u) => u.timings.pull ?? 0)))} s, start ${s(median(d.updates.map((u) => u.timings.start ?? 0)))} s, hooks ${s(median(d.updates.map((u) => u.timings.hooks ?? 0)))} s); discode overhead median ${s(d.medianOverhead)} s, max ${s(d.maxOverhead)} s, of which start-up until the first Docker call ${s(median(r.discode.switches.flatMap((sw) => (sw.overheadSplit ? [sw.overheadSplit.beforeFirstDockerCall] : []))))} s  ${mark(d.goals.overhead)}`,
+    `  update time:       median wall ${s(median(d.updates.map((u) => u.wallMs)))} s (switch ${s(median(d.updates.map((u) => u.timings.switch ?? 0)))} s, pull ${s(median(d.updates.map((u) => u.timings.pull ?? 0)))} s, start ${s(median(d.updates.map((u) => u.timings.start ?? 0)))} s, hooks ${s(median(d.updates.map((u) => u.timings.hooks ?? 0)))} s); discode overhead median ${s(d.medianOverhead)} s, max ${s(d.maxOverhead)} s, of which start-up ${s(median(r.discode.switches.flatMap((sw) => (sw.overheadSplit ? [sw.overheadSplit.startup] : []))))} s  ${mark(d.goals.overhead)}`,
     `  start-up:          node -e 0 ${ms(d.node, 0)} ms, --version ${ms(d.version, 0)} ms (${x(d.versionRatio)}), status --offline with ${r.startup.apps} apps ${ms(d.status, 0)} ms (${x(d.statusRatio)})  ${mark(d.goals.startup)}`,
-    `  start-up anatomy:  importing status's modules ${ms(r.anatomy.commandImports.status, 0)} ms, update's ${ms(r.anatomy.commandImports.update, 0)} ms (dockerode alone ${ms(r.anatomy.dependencyImports.dockerode, 0)} ms); stand-in \`kamal-proxy list\` ${ms(r.anatomy.proxyList, 0)} ms vs bare docker exec ${ms(r.anatomy.bareExec, 0)} ms`,
+    `  start-up anatomy:  importing status's modules ${ms(r.anatomy.commandImports.status, 0)} ms, update's ${ms(r.anatomy.commandImports.update, 0)} ms (docker-modem alone ${ms(r.anatomy.dependencyImports['docker-modem'], 0)} ms); stand-in \`kamal-proxy list\` ${ms(r.anatomy.proxyList, 0)} ms vs bare docker exec ${ms(r.anatomy.bareExec, 0)} ms`,
     `  scale:             ${r.scale.apps} apps; others lost ${r.scale.load.others.failed} of ${r.scale.load.others.requests} requests during the switches; status --offline ${ms(median(r.scale.statusOffline), 0)} ms, status (feeds) ${ms(median(r.scale.statusOnline), 0)} ms  ${mark(d.goals.scale)}`,
   ]
   if (r.findings.length > 0) rows.push('  observations:', ...r.findings.map((f) => `    - ${f}`))

@@ -42,19 +42,14 @@ export interface SwitchResult {
   timings: Record<string, number>
   /** Wall time minus the sum of the step timings. */
   overheadMs: number
-  /** The overhead split by the marks of trace-preload.mjs (ms). */
+  /** The overhead split by the run's own `elapsed` (its --json): start-up, in the run, exit (ms). */
   overheadSplit?: {
-    /** From the child's start to its first Docker API request: node, modules, oclif, reading state. */
-    beforeFirstDockerCall: number
-    /** From its last Docker API request to exit: writing the record, printing, exiting. */
-    afterLastDockerCall: number
-    /** Spawn and teardown as the caller sees them (wall time minus the child's own lifetime). */
-    outsideProcess: number
-    /** The rest: discode's time between its Docker calls that no step covers. */
-    betweenSteps: number
-    /** Of beforeFirstDockerCall: node's own boot, until the preload ran. */
-    nodeBoot: number
-    dockerCalls: number
+    /** From the process's start to the command's start: node, oclif, loading the command's modules. */
+    startup: number
+    /** The command's run minus its steps: lock, journal, records, rendering the recipe, printing. */
+    inRun: number
+    /** Spawn and exit as the caller sees them: wall time minus the process's own total. */
+    outsideRun: number
   }
   window: Window
   summary: Summary

@@ -34,7 +34,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
   async run() {
     const {args, flags} = await this.parse(Install)
     const interactive = !flags.yes && !this.jsonEnabled() && Boolean(process.stdin.isTTY)
-    const result = await install(this.engine(), {
+    const result = await install(await this.engine(), {
       app: args.app,
       recipe: flags.recipe,
       set: parseSetFlags(flags.set),
@@ -45,6 +45,6 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     })
     const where = result.hosts.length > 0 ? ` at ${result.hosts.map((h) => `http://${h}`).join(', ')}` : ''
     this.log(`Installed ${result.app} ${result.to.version} (${result.to.container})${where}`)
-    return result
+    return {...result, elapsed: this.elapsed()}
   }
 }

@@ -16,7 +16,7 @@ export default class Logs extends DiscodeCommand {
 
   async run() {
     const {args, flags} = await this.parse(Logs)
-    const engine = this.engine()
+    const engine = await this.engine()
     const record = await installedRecord(engine, args.app)
     const abort = new AbortController()
     process.once('SIGINT', () => abort.abort())

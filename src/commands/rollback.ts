@@ -17,8 +17,8 @@ export default class Rollback extends DiscodeCommand {
 
   async run() {
     const {args, flags} = await this.parse(Rollback)
-    const result = await rollback(this.engine(), {app: args.app, to: flags.to, wait: flags.wait})
+    const result = await rollback(await this.engine(), {app: args.app, to: flags.to, wait: flags.wait})
     this.log(`Rolled back ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})`)
-    return result
+    return {...result, elapsed: this.elapsed()}
   }
 }

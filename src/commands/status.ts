@@ -12,7 +12,7 @@ export default class Status extends DiscodeCommand {
 
   async run() {
     const {args, flags} = await this.parse(Status)
-    const apps = await status(this.engine(), {app: args.app, checkUpdates: !flags.offline})
+    const apps = await status(await this.engine(), {app: args.app, checkUpdates: !flags.offline})
     if (apps.length === 0) this.log('No apps installed. Install one with "discode install APP".')
     else {
       this.table([

@@ -16,9 +16,9 @@ export default class Uninstall extends DiscodeCommand {
 
   async run() {
     const {args, flags} = await this.parse(Uninstall)
-    const result = await uninstall(this.engine(), {app: args.app, purge: flags.purge, wait: flags.wait})
+    const result = await uninstall(await this.engine(), {app: args.app, purge: flags.purge, wait: flags.wait})
     const kept = result.volumes.kept.length > 0 ? `; kept volume(s) ${result.volumes.kept.join(', ')} (use --purge to delete)` : ''
     this.log(`Uninstalled ${args.app}${kept}`)
-    return result
+    return {...result, elapsed: this.elapsed()}
   }
 }

@@ -29,7 +29,7 @@ If anything fails before the switch, the new container is removed and the runnin
 
   async run() {
     const {args, flags} = await this.parse(Update)
-    const engine = this.engine()
+    const engine = await this.engine()
     if (flags.check) {
       const check = await checkUpdate(engine, args.app, {to: flags.to})
       this.log(check.available ? `${args.app}: ${check.current} → ${check.available.version} available` : `${args.app}: ${check.current} is up to date`)
@@ -39,6 +39,6 @@ If anything fails before the switch, the new container is removed and the runnin
     for (const line of describeAccessories(result.accessories)) this.log(line)
     if (result.status === 'up-to-date') this.log(`${args.app} ${result.current.version} is up to date`)
     else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})`)
-    return result
+    return {...result, elapsed: this.elapsed()}
   }
 }

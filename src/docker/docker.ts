@@ -1,4 +1,5 @@
-import Docker from 'dockerode'
+import type {ContainerInfo as DockerContainerInfo, ContainerInspectInfo} from 'dockerode'
+import Modem from 'docker-modem'
 import {PassThrough, type Writable} from 'node:stream'
 
 import {DiscodeError} from '../errors.js'
@@ -6,22 +7,37 @@ import {DiscodeError} from '../errors.js'
 /**
  * Docker access for the engine: every call to the Docker API goes through here, so errors reach the
  * user as one line with a hint and the rest of the engine speaks in containers, not HTTP.
+ *
+ * The calls go through docker-modem, the transport dockerode is built on (unix socket, TCP + TLS,
+ * ssh DOCKER_HOSTs, hijacked streams, demultiplexing, pull progress), with the Engine API paths
+ * dockerode would use. dockerode itself is not loaded: its entry point eagerly loads gRPC and
+ * protobuf for BuildKit sessions discode never opens, which cost every command a few hundred ms of
+ * start-up. Its type definitions still describe the responses.
  */
 
-export type DockerClient = Docker
-export type ContainerInfo = Docker.ContainerInfo
-export type ContainerInspect = Docker.ContainerInspectInfo
+export type DockerClient = Modem
+export type ContainerInfo = DockerContainerInfo
+export type ContainerInspect = ContainerInspectInfo
 
-/** dockerode reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself. */
+/** docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself. */
 export function connectDocker(): DockerClient {
-  return new Docker()
+  return new Modem()
 }
+
+/** One Engine API request (the shape dockerode sends); rejects with docker-modem's error (statusCode, json). */
+function call<T>(docker: DockerClient, options: Modem.DialOptions): Promise<T> {
+  return new Promise((resolve, reject) => {
+    docker.dial(options, (error, result) => (error ? reject(error) : resolve(result as T)))
+  })
+}
+
+const SERVER_ERROR = {500: 'server error'}
 
 export class DockerUnavailableError extends DiscodeError {}
 
 export async function assertDockerRunning(docker: DockerClient): Promise<void> {
   try {
-    await docker.ping()
+    await call(docker, {path: '/_ping', method: 'GET', statusCodes: {200: true, ...SERVER_ERROR}})
   } catch (error) {
     throw dockerError(error, 'reach Docker')
   }
@@ -49,13 +65,18 @@ function isNotFound(error: unknown): boolean {
 
 export async function ensureNetwork(docker: DockerClient, name: string): Promise<boolean> {
   try {
-    await docker.getNetwork(name).inspect()
+    await call(docker, {path: `/networks/${encodeURIComponent(name)}`, method: 'GET', statusCodes: {200: true, 404: 'no such network', ...SERVER_ERROR}})
     return false
   } catch (error) {
     if (!isNotFound(error)) throw dockerError(error, `inspect network ${name}`)
   }
   try {
-    await docker.createNetwork({Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: {'discode.network': 'true'}})
+    await call(docker, {
+      path: '/networks/create',
+      method: 'POST',
+      options: {Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: {'discode.network': 'true'}},
+      statusCodes: {200: true, 201: true, 404: 'driver not found', 409: 'network already exists', ...SERVER_ERROR},
+    })
     return true
   } catch (error) {
     // Another discode may have created it between our inspect and create.
@@ -66,10 +87,10 @@ export async function ensureNetwork(docker: DockerClient, name: string): Promise
 
 export async function ensureVolume(docker: DockerClient, name: string, labels: Record<string, string>): Promise<void> {
   try {
-    await docker.getVolume(name).inspect()
+    await call(docker, {path: `/volumes/${encodeURIComponent(name)}`, method: 'GET', statusCodes: {200: true, 404: 'no such volume', ...SERVER_ERROR}})
   } catch (error) {
     if (!isNotFound(error)) throw dockerError(error, `inspect volume ${name}`)
-    await docker.createVolume({Name: name, Labels: labels}).catch((e) => {
+    await call(docker, {path: '/volumes/create', method: 'POST', options: {Name: name, Labels: labels}, statusCodes: {200: true, 201: true, ...SERVER_ERROR}}).catch((e) => {
       throw dockerError(e, `create volume ${name}`)
     })
   }
@@ -77,7 +98,12 @@ export async function ensureVolume(docker: DockerClient, name: string, labels: R
 
 export async function listVolumes(docker: DockerClient, label: string): Promise<string[]> {
   try {
-    const result = await docker.listVolumes({filters: {label: [label]}})
+    const result = await call<{Volumes?: {Name: string}[]}>(docker, {
+      path: '/volumes?',
+      method: 'GET',
+      options: {filters: {label: [label]}},
+      statusCodes: {200: true, 400: 'bad parameter', ...SERVER_ERROR},
+    })
     return (result.Volumes ?? []).map((v) => v.Name)
   } catch (error) {
     throw dockerError(error, 'list volumes')
@@ -86,7 +112,7 @@ export async function listVolumes(docker: DockerClient, label: string): Promise<
 
 export async function removeVolume(docker: DockerClient, name: string): Promise<void> {
   try {
-    await docker.getVolume(name).remove()
+    await call(docker, {path: `/volumes/${encodeURIComponent(name)}`, method: 'DELETE', statusCodes: {204: true, 404: 'no such volume', 409: 'volume is in use', ...SERVER_ERROR}})
   } catch (error) {
     if (!isNotFound(error)) throw dockerError(error, `remove volume ${name}`)
   }
@@ -99,7 +125,7 @@ export interface ImageInfo {
 
 export async function inspectImage(docker: DockerClient, ref: string): Promise<ImageInfo | undefined> {
   try {
-    const info = await docker.getImage(ref).inspect()
+    const info = await call<{Id: string; RepoDigests?: string[]}>(docker, {path: `/images/${ref}/json`, method: 'GET', statusCodes: {200: true, 404: 'no such image', ...SERVER_ERROR}})
     return {id: info.Id, repoDigests: info.RepoDigests ?? []}
   } catch (error) {
     if (isNotFound(error)) return undefined
@@ -109,7 +135,7 @@ export async function inspectImage(docker: DockerClient, ref: string): Promise<I
 
 export async function removeImage(docker: DockerClient, ref: string): Promise<void> {
   try {
-    await docker.getImage(ref).remove()
+    await call(docker, {path: `/images/${ref}`, method: 'DELETE', statusCodes: {200: true, 404: 'no such image', 409: 'conflict', ...SERVER_ERROR}})
   } catch (error) {
     // 409: still used by another container (e.g. another app on the same image); that is fine.
     const status = (error as {statusCode?: number}).statusCode
@@ -137,13 +163,21 @@ export async function pullImage(
 ): Promise<void> {
   let stream: NodeJS.ReadableStream
   try {
-    stream = await docker.pull(ref, options.auth ? {authconfig: options.auth} : {})
+    const {repository, tag} = splitReference(ref)
+    stream = await call<NodeJS.ReadableStream>(docker, {
+      path: '/images/create?',
+      method: 'POST',
+      options: {_query: {fromImage: repository, tag}, _body: {}},
+      authconfig: options.auth,
+      isStream: true,
+      statusCodes: {200: true, ...SERVER_ERROR},
+    })
   } catch (error) {
     throw pullError(ref, error)
   }
   const layers = new Map<string, {current: number; total: number}>()
   await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(
+    docker.followProgress(
       stream,
       (error: unknown) => (error ? reject(pullError(ref, error)) : resolve()),
       (event: {id?: string; status?: string; progressDetail?: {current?: number; total?: number}}) => {
@@ -183,6 +217,18 @@ function pullError(ref: string, error: unknown): DiscodeError {
   return new DiscodeError(text, {hint, code: 'PULL_FAILED', cause: error})
 }
 
+/**
+ * `fromImage` and `tag` of a pull, split as dockerode splits them: a digest after `@` goes as the
+ * tag; a colon in the registry host (a port) is not a tag; no tag means `latest`.
+ */
+export function splitReference(ref: string): {repository: string; tag: string} {
+  const digest = ref.indexOf('@')
+  const separator = digest >= 0 ? digest : ref.lastIndexOf(':')
+  const tag = separator >= 0 ? ref.slice(separator + 1) : ''
+  if (separator < 0 || tag.includes('/')) return {repository: ref, tag: 'latest'}
+  return {repository: ref.slice(0, separator), tag}
+}
+
 /** The registry host of an image reference (Docker's rule: a first part with a dot, colon or "localhost"). */
 export function registryOf(ref: string): string {
   const first = ref.split('/')[0]
@@ -209,7 +255,7 @@ export interface ContainerSpec {
 /** Log limits as Kamal sets them: a busy app must not fill the disk. */
 const LOG_CONFIG = {Type: 'json-file', Config: {'max-size': '10m', 'max-file': '3'}}
 
-export async function createContainer(docker: DockerClient, spec: ContainerSpec): Promise<Docker.Container> {
+export async function createContainer(docker: DockerClient, spec: ContainerSpec): Promise<void> {
   const exposed: Record<string, object> = {}
   const bindings: Record<string, {HostIp?: string; HostPort: string}[]> = {}
   for (const p of spec.ports ?? []) {
@@ -217,8 +263,7 @@ export async function createContainer(docker: DockerClient, spec: ContainerSpec)
     bindings[`${p.containerPort}/tcp`] = [{HostIp: p.hostIp ?? '', HostPort: String(p.hostPort)}]
   }
   try {
-    return await docker.createContainer({
-      name: spec.name,
+    const config = {
       Image: spec.image,
       Env: Object.entries(spec.env ?? {}).map(([k, v]) => `${k}=${v}`),
       Labels: spec.labels ?? {},
@@ -233,6 +278,12 @@ export async function createContainer(docker: DockerClient, spec: ContainerSpec)
         PortBindings: bindings,
       },
       NetworkingConfig: {EndpointsConfig: {[spec.network]: {Aliases: spec.aliases ?? []}}},
+    }
+    await call(docker, {
+      path: '/containers/create?',
+      method: 'POST',
+      options: {_query: {name: spec.name}, _body: config},
+      statusCodes: {200: true, 201: true, 404: 'no such image', 406: 'impossible to attach', 409: 'name in use', ...SERVER_ERROR},
     })
   } catch (error) {
     throw dockerError(error, `create container ${spec.name}`)
@@ -254,7 +305,7 @@ function healthConfig(check: NonNullable<ContainerSpec['healthcheck']>) {
 
 export async function renameContainer(docker: DockerClient, name: string, newName: string): Promise<void> {
   try {
-    await docker.getContainer(name).rename({name: newName})
+    await call(docker, {path: `${containerPath(name)}/rename?`, method: 'POST', options: {_query: {name: newName}, _body: {}}, statusCodes: {200: true, 204: true, 404: 'no such container', 409: 'name in use', ...SERVER_ERROR}})
   } catch (error) {
     throw dockerError(error, `rename container ${name} to ${newName}`)
   }
@@ -262,7 +313,7 @@ export async function renameContainer(docker: DockerClient, name: string, newNam
 
 export async function inspectContainer(docker: DockerClient, name: string): Promise<ContainerInspect | undefined> {
   try {
-    return await docker.getContainer(name).inspect()
+    return await call<ContainerInspect>(docker, {path: `${containerPath(name)}/json`, method: 'GET', statusCodes: {200: true, 404: 'no such container', ...SERVER_ERROR}})
   } catch (error) {
     if (isNotFound(error)) return undefined
     throw dockerError(error, `inspect container ${name}`)
@@ -277,7 +328,12 @@ export function containerName(container: {Names: string[]}): string {
 /** Containers (running or not) carrying every given label (`key` or `key=value`). */
 export async function listContainers(docker: DockerClient, labels: string[]): Promise<ContainerInfo[]> {
   try {
-    return await docker.listContainers({all: true, filters: {label: labels}})
+    return await call<ContainerInfo[]>(docker, {
+      path: '/containers/json?',
+      method: 'GET',
+      options: {all: true, filters: {label: labels}},
+      statusCodes: {200: true, 400: 'bad parameter', ...SERVER_ERROR},
+    })
   } catch (error) {
     throw dockerError(error, 'list containers')
   }
@@ -285,7 +341,7 @@ export async function listContainers(docker: DockerClient, labels: string[]): Pr
 
 export async function startContainer(docker: DockerClient, name: string): Promise<void> {
   try {
-    await docker.getContainer(name).start()
+    await call(docker, {path: `${containerPath(name)}/start`, method: 'POST', statusCodes: {204: true, 304: 'container already started', 404: 'no such container', ...SERVER_ERROR}})
   } catch (error) {
     // 304: already running.
     if ((error as {statusCode?: number}).statusCode !== 304) throw dockerError(error, `start container ${name}`)
@@ -294,7 +350,7 @@ export async function startContainer(docker: DockerClient, name: string): Promis
 
 export async function stopContainer(docker: DockerClient, name: string, timeoutSeconds = 10): Promise<void> {
   try {
-    await docker.getContainer(name).stop({t: timeoutSeconds})
+    await call(docker, {path: `${containerPath(name)}/stop?`, method: 'POST', options: {_query: {t: timeoutSeconds}, _body: {}}, statusCodes: {204: true, 304: 'container already stopped', 404: 'no such container', ...SERVER_ERROR}})
   } catch (error) {
     const status = (error as {statusCode?: number}).statusCode
     if (status !== 304 && status !== 404) throw dockerError(error, `stop container ${name}`)
@@ -303,7 +359,7 @@ export async function stopContainer(docker: DockerClient, name: string, timeoutS
 
 export async function removeContainer(docker: DockerClient, name: string): Promise<void> {
   try {
-    await docker.getContainer(name).remove({force: true, v: false})
+    await call(docker, {path: `${containerPath(name)}?`, method: 'DELETE', options: {force: true, v: false}, statusCodes: {204: true, 400: 'bad parameter', 404: 'no such container', 409: 'conflict', ...SERVER_ERROR}})
   } catch (error) {
     if (!isNotFound(error)) throw dockerError(error, `remove container ${name}`)
   }
@@ -318,10 +374,22 @@ export interface CommandResult {
 /** Runs a command inside a running container (used for the kamal-proxy client). */
 export async function execInContainer(docker: DockerClient, name: string, cmd: string[]): Promise<CommandResult> {
   try {
-    const exec = await docker.getContainer(name).exec({Cmd: cmd, AttachStdout: true, AttachStderr: true})
-    const stream = await exec.start({hijack: true, stdin: false})
+    const exec = await call<{Id: string}>(docker, {
+      path: `${containerPath(name)}/exec`,
+      method: 'POST',
+      options: {Cmd: cmd, AttachStdout: true, AttachStderr: true},
+      statusCodes: {200: true, 201: true, 404: 'no such container', 409: 'container stopped/paused', ...SERVER_ERROR},
+    })
+    const stream = await call<NodeJS.ReadableStream>(docker, {
+      path: `/exec/${exec.Id}/start`,
+      method: 'POST',
+      options: {Detach: false, Tty: false},
+      hijack: true,
+      isStream: true,
+      statusCodes: {200: true, 204: true, 404: 'no such exec', 409: 'container stopped/paused', 500: 'container not running'},
+    })
     const {stdout, stderr} = await collectDemuxed(docker, stream)
-    const info = await exec.inspect()
+    const info = await call<{ExitCode: number | null}>(docker, {path: `/exec/${exec.Id}/json`, method: 'GET', statusCodes: {200: true, 404: 'no such exec', ...SERVER_ERROR}})
     return {exitCode: info.ExitCode ?? -1, stdout, stderr}
   } catch (error) {
     throw dockerError(error, `run ${cmd[0]} in ${name}`)
@@ -333,7 +401,7 @@ async function collectDemuxed(docker: DockerClient, stream: NodeJS.ReadableStrea
   const err: Buffer[] = []
   const stdout = new PassThrough().on('data', (c: Buffer) => out.push(c))
   const stderr = new PassThrough().on('data', (c: Buffer) => err.push(c))
-  docker.modem.demuxStream(stream, stdout, stderr)
+  docker.demuxStream(stream, stdout, stderr)
   await new Promise<void>((resolve, reject) => {
     stream.on('end', resolve)
     stream.on('close', resolve)
@@ -351,17 +419,22 @@ export async function runOneOff(
   spec: ContainerSpec,
   options: {timeoutMs?: number} = {},
 ): Promise<{exitCode: number; output: string; timedOut: boolean}> {
-  const container = await createContainer(docker, {...spec, restart: false})
+  await createContainer(docker, {...spec, restart: false})
   try {
     // 'next-exit': a container that is only created already satisfies the default condition.
-    const waiting = container.wait({condition: 'next-exit'})
+    const waiting = call<{StatusCode: number}>(docker, {
+      path: `${containerPath(spec.name)}/wait?`,
+      method: 'POST',
+      options: {_query: {condition: 'next-exit'}, _body: {}},
+      statusCodes: {200: true, 400: 'bad parameter', 404: 'no such container', ...SERVER_ERROR},
+    })
     await startContainer(docker, spec.name)
     let timedOut = false
     const timer = setTimeout(() => {
       timedOut = true
-      container.kill().catch(() => {})
+      call(docker, {path: `${containerPath(spec.name)}/kill`, method: 'POST', statusCodes: {204: true, 404: 'no such container', 409: 'not running', ...SERVER_ERROR}}).catch(() => {})
     }, options.timeoutMs ?? 10 * 60_000)
-    const result = (await waiting.finally(() => clearTimeout(timer))) as {StatusCode: number}
+    const result = await waiting.finally(() => clearTimeout(timer))
     const output = await containerLogText(docker, spec.name, {tail: 200})
     return {exitCode: result.StatusCode, output, timedOut}
   } catch (error) {
@@ -374,8 +447,7 @@ export async function runOneOff(
 /** The last `tail` lines of a container's stdout and stderr, interleaved as Docker stored them. */
 export async function containerLogText(docker: DockerClient, name: string, options: {tail?: number} = {}): Promise<string> {
   try {
-    const buffer = (await docker.getContainer(name).logs({stdout: true, stderr: true, follow: false, tail: options.tail ?? 100})) as unknown as Buffer
-    return demuxBuffer(buffer)
+    return demuxBuffer(await containerLogs(docker, name, {tail: options.tail}))
   } catch (error) {
     if (isNotFound(error)) return ''
     throw dockerError(error, `read logs of ${name}`)
@@ -389,14 +461,18 @@ export async function streamContainerLogs(
   options: {tail?: number; follow: boolean; stdout: Writable; stderr: Writable; signal?: AbortSignal},
 ): Promise<void> {
   try {
-    const container = docker.getContainer(name)
     if (!options.follow) {
-      const buffer = (await container.logs({stdout: true, stderr: true, follow: false, tail: options.tail ?? 100})) as unknown as Buffer
-      for (const frame of frames(buffer)) (frame.stream === 2 ? options.stderr : options.stdout).write(frame.data)
+      for (const frame of frames(await containerLogs(docker, name, {tail: options.tail}))) (frame.stream === 2 ? options.stderr : options.stdout).write(frame.data)
       return
     }
-    const stream = await container.logs({stdout: true, stderr: true, follow: true, tail: options.tail ?? 100})
-    docker.modem.demuxStream(stream, options.stdout, options.stderr)
+    const stream = await call<NodeJS.ReadableStream>(docker, {
+      path: `${containerPath(name)}/logs?`,
+      method: 'GET',
+      options: {stdout: true, stderr: true, follow: true, tail: options.tail ?? 100},
+      isStream: true,
+      statusCodes: {200: true, 404: 'no such container', ...SERVER_ERROR},
+    })
+    docker.demuxStream(stream, options.stdout, options.stderr)
     options.signal?.addEventListener('abort', () => (stream as unknown as {destroy(): void}).destroy())
     await new Promise<void>((resolve) => {
       stream.on('end', resolve)
@@ -406,6 +482,25 @@ export async function streamContainerLogs(
   } catch (error) {
     throw dockerError(error, `read logs of ${name}`)
   }
+}
+
+/** The processes running in a container, as `docker top` shows them. */
+export async function listProcesses(docker: DockerClient, name: string): Promise<{Titles: string[]; Processes: string[][]}> {
+  return call(docker, {path: `${containerPath(name)}/top?`, method: 'GET', options: {}, statusCodes: {200: true, 404: 'no such container', 409: 'not running', ...SERVER_ERROR}})
+}
+
+/** A finished container's logs (multiplexed frames). */
+function containerLogs(docker: DockerClient, name: string, options: {tail?: number}): Promise<Buffer> {
+  return call<Buffer>(docker, {
+    path: `${containerPath(name)}/logs?`,
+    method: 'GET',
+    options: {stdout: true, stderr: true, follow: false, tail: options.tail ?? 100},
+    statusCodes: {200: true, 404: 'no such container', ...SERVER_ERROR},
+  })
+}
+
+function containerPath(name: string): string {
+  return `/containers/${encodeURIComponent(name)}`
 }
 
 /** Docker multiplexes non-TTY output in frames: 1 byte stream id, 3 padding, 4 bytes big-endian length. */

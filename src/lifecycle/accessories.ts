@@ -24,7 +24,7 @@ import {DiscodeError} from '../errors.js'
 import type {Recipe, RecipeAccessory} from '../recipes/schema.js'
 import type {AppRecord} from '../state/store.js'
 import {type Engine, step, type Timings} from './context.js'
-import {LABELS, loadInstalledRecipe} from './steps.js'
+import {LABELS} from './names.js'
 
 /**
  * Accessories: the long-lived companions of an app (a database, a cache, a search engine). Each runs
@@ -392,19 +392,17 @@ export interface AccessoryStatus {
   health: 'healthy' | 'unhealthy' | 'starting' | 'running' | 'stopped' | 'missing'
 }
 
-/** The app's accessories (those in its recipe, and any still running from an older recipe) with their health. */
-export async function accessoryStatuses(engine: Engine, record: AppRecord): Promise<AccessoryStatus[]> {
+/**
+ * The app's accessories with their health: those its recipe had at the last deploy (kept in the
+ * record, so a report never has to load a recipe) and any container Docker still has for it.
+ * `containers` are the app's containers as listed by the caller (one listing serves many apps).
+ */
+export async function accessoryStatuses(engine: Engine, record: AppRecord, appContainers: ContainerInfo[]): Promise<AccessoryStatus[]> {
   const app = record.app
-  const containers = (await listContainers(engine.docker, [`${LABELS.app}=${app}`, ACCESSORY_LABELS.accessory])).filter(
-    (c) => containerName(c) === accessoryContainerName(app, c.Labels[ACCESSORY_LABELS.accessory]),
+  const containers = appContainers.filter(
+    (c) => c.Labels[LABELS.app] === app && c.Labels[ACCESSORY_LABELS.accessory] && containerName(c) === accessoryContainerName(app, c.Labels[ACCESSORY_LABELS.accessory]),
   )
-  let declared: string[] = []
-  try {
-    declared = Object.keys(loadInstalledRecipe(engine, record).raw.accessories)
-  } catch {
-    // The recipe cannot be read (e.g. its plugin is gone): report what Docker has.
-  }
-  const names = [...new Set([...declared, ...containers.map((c) => c.Labels[ACCESSORY_LABELS.accessory])])].sort()
+  const names = [...new Set([...(record.accessories ?? []), ...containers.map((c) => c.Labels[ACCESSORY_LABELS.accessory])])].sort()
   return Promise.all(
     names.map(async (name): Promise<AccessoryStatus> => {
       const container = containers.find((c) => c.Labels[ACCESSORY_LABELS.accessory] === name)

@@ -79,6 +79,7 @@ export async function finishDeploy(
   const previous = record.current
   let updated: AppRecord = {
     ...record,
+    accessories: Object.keys(recipe.accessories),
     current: {...next, deployedAt: new Date().toISOString()},
     previous: [...(previous ? [previous] : []), ...record.previous].filter((r) => r.container !== next.container),
   }

@@ -9,7 +9,8 @@ import {acceptedFeed, findRelease} from './release.js'
 import {ensureAccessories} from './accessories.js'
 import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
 import {pauseRelease} from './pause.js'
-import {feedFor, pullRelease, registryCredentials, renderFor, validateAppName} from './steps.js'
+import {validateAppName} from './names.js'
+import {feedFor, pullRelease, registryCredentials, renderFor} from './steps.js'
 
 export interface InstallOptions {
   app: string

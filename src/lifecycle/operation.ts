@@ -22,6 +22,7 @@ export async function runOperation<T>(
       engine.reporter.warn(`The last ${interrupted.operation} of ${app} (${interrupted.since}) was interrupted ${where}; finishing or undoing it first`)
     }
     engine.store.ensureAppDir(app)
+    engine.store.prepareWrites()
     journal.begin(operation, options.detail)
     const timings: Timings = {}
     try {

@@ -10,6 +10,7 @@ import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {type Engine, step, type Timings} from './context.js'
 import {deployRelease, type DeployResult, finishDeploy, notDeployedError, type SourcedRecipe} from './deploy.js'
+import {validateAppName} from './names.js'
 import {
   discardRelease,
   loadInstalledRecipe,
@@ -18,7 +19,6 @@ import {
   runRecipeHooks,
   startRelease,
   switchTraffic,
-  validateAppName,
 } from './steps.js'
 
 /**

@@ -7,7 +7,8 @@ import {runOperation} from './operation.js'
 import {ACCESSORY_LABELS} from './accessories.js'
 import {type Engine, step, type Timings} from './context.js'
 import {recoverPausedRoute} from './pause.js'
-import {appContainers, LABELS} from './steps.js'
+import {LABELS} from './names.js'
+import {appContainers} from './steps.js'
 
 /**
  * Makes discode's record agree with what really runs, before any operation changes anything. A run

@@ -1,10 +1,12 @@
 import {inspectContainer, listContainers} from '../docker/docker.js'
 import type {ProxyRoute} from '../proxy/list.js'
+import {Journal} from '../state/journal.js'
 import {type AccessoryStatus, accessoryStatuses} from './accessories.js'
 import {type Engine, silentReporter} from './context.js'
-import {recoverIfInterrupted} from './reconcile.js'
-import {LABELS, notInstalledError} from './steps.js'
-import {checkUpdate} from './update.js'
+import {LABELS, notInstalledError} from './names.js'
+
+// `status` is the command people run most, so it loads only what a report needs: the repair of an
+// interrupted run and the feed check (recipes, feeds, templates) are imported when they are needed.
 
 export interface AppStatus {
   app: string
@@ -25,7 +27,9 @@ export interface AppStatus {
 /** The installed apps as Docker and the proxy see them; with `checkUpdates`, each feed is read too. */
 export async function status(engine: Engine, options: {app?: string; checkUpdates: boolean}): Promise<AppStatus[]> {
   const apps = options.app ? [options.app] : engine.store.apps()
-  for (const app of apps) await recoverIfInterrupted(engine, app)
+  for (const app of apps) {
+    if (new Journal(engine.store.appDir(app)).interrupted()) await (await import('./reconcile.js')).recoverIfInterrupted(engine, app)
+  }
   const records = (await Promise.all(apps.map((app) => engine.store.read(app)))).filter((r) => r?.current)
   if (options.app && records.length === 0) throw notInstalledError(options.app)
   if (records.length === 0) return []
@@ -49,10 +53,11 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         health: routes ? healthOf(state, serving, route?.state) : 'proxy-down',
         route: route && {hosts: route.hosts, targets: route.targets, state: route.state},
         previous: record!.previous.map((r) => r.version),
-        accessories: await accessoryStatuses(engine, record!),
+        accessories: await accessoryStatuses(engine, record!, containers),
       }
       if (options.checkUpdates) {
         // Quietly: status is a report, not a sequence of steps.
+        const {checkUpdate} = await import('./update.js')
         result.update = await checkUpdate({...engine, reporter: silentReporter}, record!.app).then(
           (check) => ({available: check.available?.version}),
           (error: Error) => ({error: error.message}),

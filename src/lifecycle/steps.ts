@@ -1,4 +1,4 @@
-import {createHash, randomBytes} from 'node:crypto'
+import {randomBytes} from 'node:crypto'
 import {join} from 'node:path'
 
 import {
@@ -24,6 +24,7 @@ import {parseRecipeFile, renderFeed, renderRecipe, resolveRecipe} from '../recip
 import type {RawRecipe, Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord, SecretsRecord} from '../state/store.js'
 import {type Engine, step, type Timings} from './context.js'
+import {LABELS, releaseContainerName, releaseKey} from './names.js'
 import type {DiscodeHookContext, DiscodeHookEvent} from './plugin-hooks.js'
 import type {FeedSource} from './release.js'
 
@@ -32,43 +33,11 @@ import type {FeedSource} from './release.js'
  * so install, update and rollback read as a list of steps and each step can be tested on its own.
  */
 
-export const LABELS = {
-  app: 'discode.app',
-  version: 'discode.version',
-  release: 'discode.release',
-  image: 'discode.image',
-  hook: 'discode.hook',
-} as const
-
 /** How many older releases keep a stopped container for a fast rollback. */
 export const KEPT_PREVIOUS_RELEASES = 2
 
 /** Lines of a failed release's log shown to the user. */
 const FAILURE_LOG_LINES = 20
-
-const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/
-
-export function validateAppName(app: string): void {
-  if (!APP_NAME.test(app) || app.includes('--')) {
-    throw new DiscodeError(`Invalid app name "${app}"`, {
-      hint: 'Use 2 to 32 lowercase letters, digits and single hyphens, starting with a letter (e.g. "myapp")',
-      code: 'BAD_APP_NAME',
-    })
-  }
-}
-
-/** 12 hex characters that identify a release: its version and the exact image content. */
-export function releaseKey(version: string, imageId: string): string {
-  return createHash('sha256').update(`${version}\n${imageId}`).digest('hex').slice(0, 12)
-}
-
-export function releaseContainerName(app: string, key: string): string {
-  return `${app}-${key}`
-}
-
-export function notInstalledError(app: string): DiscodeError {
-  return new DiscodeError(`${app} is not installed`, {hint: `Install it with "discode install ${app}", or see "discode status"`, code: 'NOT_INSTALLED'})
-}
 
 export interface LoadedRecipe {
   raw: RawRecipe

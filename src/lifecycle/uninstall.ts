@@ -2,7 +2,8 @@ import {containerName, inspectContainer, listVolumes, removeContainer, removeIma
 import {stopAccessories} from './accessories.js'
 import {type Engine, step, type Timings} from './context.js'
 import {runOperation} from './operation.js'
-import {appContainers, LABELS, notInstalledError, validateAppName} from './steps.js'
+import {LABELS, notInstalledError, validateAppName} from './names.js'
+import {appContainers} from './steps.js'
 
 export interface UninstallResult {
   app: string

@@ -1,3 +1,5 @@
+import {isDeepStrictEqual} from 'node:util'
+
 import {DiscodeError} from '../errors.js'
 import type {Release} from '../feed/feed.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
@@ -9,7 +11,8 @@ import {runOperation} from './operation.js'
 import {reconcileApp} from './reconcile.js'
 import {settleInputs} from './inputs.js'
 import {acceptedFeed, findRelease} from './release.js'
-import {feedFor, loadInstalledRecipe, registryCredentials, notInstalledError, pullRelease, renderFor, validateAppName} from './steps.js'
+import {notInstalledError, validateAppName} from './names.js'
+import {feedFor, loadInstalledRecipe, registryCredentials, pullRelease, renderFor} from './steps.js'
 
 export interface UpdateCheck {
   app: string
@@ -65,6 +68,8 @@ export async function update(
       // Still (re)starts a missing or stopped accessory, and applies accessory changes with --accessories.
       const running = renderFor(app, raw, record.inputs, secrets, current)
       const accessories = await ensureAccessories(engine, timings, app, running, {replace: Boolean(options.accessories), credentials: registryCredentials(running, secrets)})
+      const declared = Object.keys(running.accessories)
+      if (!isDeepStrictEqual(declared, record.accessories)) await engine.store.write({...record, accessories: declared})
       return {status: 'up-to-date', app, current, timings, accessories}
     }
     const recipe = {...renderFor(app, raw, plain, secrets, release), source: record.recipe.source}

@@ -10,6 +10,7 @@ import {
   execInContainer,
   inspectContainer,
   inspectImage,
+  listProcesses,
   pullImage,
   type PullProgress,
   removeContainer,
@@ -217,7 +218,7 @@ export class Proxy {
     for (;;) {
       let running: boolean
       try {
-        const top = (await this.docker.getContainer(this.containerName).top()) as {Titles: string[]; Processes: string[][]}
+        const top = await listProcesses(this.docker, this.containerName)
         const command = top.Titles.indexOf('CMD')
         running = top.Processes.some((process) => pattern.test(process[command] ?? process.join(' ')))
       } catch {

@@ -1,7 +1,9 @@
-import {mkdirSync, readdirSync, rmSync, existsSync} from 'node:fs'
+import {existsSync, mkdirSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type ConfType from 'conf'
+
+import {DiscodeError} from '../errors.js'
 
 /** One release of an app as it exists on this host. */
 export interface ReleaseRecord {
@@ -29,6 +31,8 @@ export interface AppRecord {
   updatedAt: string
   /** The newest `published` time of a signed feed accepted for this app (replay protection). */
   feedPublished?: string
+  /** The accessories the recipe declared at the last deploy, for reports that must not load recipes. */
+  accessories?: string[]
 }
 
 export interface SecretsRecord {
@@ -70,9 +74,8 @@ export class StateStore {
   }
 
   async read(app: string): Promise<AppRecord | undefined> {
-    if (!existsSync(join(this.appDir(app), 'app.json'))) return undefined
-    const store = await this.open<AppRecord>(app, 'app')
-    return store.store
+    const file = join(this.appDir(app), 'app.json')
+    return existsSync(file) ? readRecord<AppRecord>(file) : undefined
   }
 
   async write(record: AppRecord): Promise<void> {
@@ -81,8 +84,8 @@ export class StateStore {
   }
 
   async readSecrets(app: string): Promise<SecretsRecord> {
-    const store = await this.open<SecretsRecord>(app, 'secrets')
-    const stored: Partial<SecretsRecord> = store.store
+    const file = join(this.appDir(app), 'secrets.json')
+    const stored = existsSync(file) ? readRecord<Partial<SecretsRecord>>(file) : {}
     return {generated: stored.generated ?? {}, inputs: stored.inputs ?? {}, ...(stored.registry ? {registry: stored.registry} : {})}
   }
 
@@ -96,11 +99,35 @@ export class StateStore {
     rmSync(this.appDir(app), {recursive: true, force: true})
   }
 
+  /**
+   * Starts loading conf without waiting for it: an operation writes only after its first Docker
+   * calls, and the module then loads while those wait instead of after them.
+   */
+  prepareWrites(): void {
+    import('conf').catch(() => {}) // a real failure shows at the first write
+  }
+
+  /** Writes go through conf (atomic rename, 0600 file in a 0700 directory). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async open<T extends Record<string, any>>(app: string, name: string): Promise<ConfType<T>> {
     mkdirSync(this.appDir(app), {recursive: true, mode: 0o700})
     // conf pulls in a JSON-schema validator: load it only when a command touches state.
     const {default: Conf} = await import('conf')
     return new Conf<T>({cwd: this.appDir(app), configName: name, configFileMode: 0o600, clearInvalidConfig: false})
+  }
+}
+
+/**
+ * Records are the plain JSON conf writes (atomically, so a reader sees the old or the new file):
+ * reading needs no library, and commands that only read (status) never load conf's validator.
+ */
+function readRecord<T>(file: string): T {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T
+  } catch (error) {
+    throw new DiscodeError(`discode's record ${file} cannot be read: ${(error as Error).message}`, {
+      hint: 'It was edited by hand or the disk is damaged: restore it from a backup, or move the app directory away and install the app again',
+      code: 'STATE_UNREADABLE',
+    })
   }
 }

@@ -122,6 +122,10 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
     assert.deepEqual(await runningAppContainers(APP), [result!.json.to.container])
     assert.ok((await allAppContainers(APP)).includes(result!.json.from.container), 'the old container is kept (stopped) for rollback')
     for (const name of ['pull', 'start', 'hooks', 'switch', 'retire']) assert.equal(typeof result!.json.timings[name], 'number', `timing ${name}`)
+    // Where the run's time went: start-up, then the operation, whose steps fit inside it.
+    const {startupMs, totalMs} = result!.json.elapsed
+    const steps = Object.values(result!.json.timings as Record<string, number>).reduce((a, b) => a + b, 0)
+    assert.ok(startupMs > 0 && totalMs >= startupMs + steps, `elapsed ${JSON.stringify(result!.json.elapsed)} vs steps ${steps} ms`)
     // The hook ran at install (no route yet), then in the new image while the old version still
     // served, and both runs wrote into the same volume.
     assert.equal((await get('/data/migrations.log')).body, `${MIGRATED}`)

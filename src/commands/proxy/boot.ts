@@ -8,7 +8,7 @@ export default class ProxyBoot extends DiscodeCommand {
 
   async run() {
     await this.parse(ProxyBoot)
-    const engine = this.engine()
+    const engine = await this.engine()
     await bootProxy(engine, {})
     const recovered = await recoverPausedRoutes(engine)
     for (const app of recovered) this.log(`Re-created the paused route of ${app}`)

@@ -15,6 +15,7 @@ export default class ProxyLogs extends DiscodeCommand {
     const {flags} = await this.parse(ProxyLogs)
     const abort = new AbortController()
     process.once('SIGINT', () => abort.abort())
-    await this.engine().proxy.logs({tail: flags.tail, follow: flags.follow, stdout: process.stdout, stderr: process.stderr, signal: abort.signal})
+    const {proxy} = await this.engine()
+    await proxy.logs({tail: flags.tail, follow: flags.follow, stdout: process.stdout, stderr: process.stderr, signal: abort.signal})
   }
 }

@@ -8,7 +8,7 @@ export default class ProxyReboot extends DiscodeCommand {
 
   async run() {
     await this.parse(ProxyReboot)
-    const engine = this.engine()
+    const engine = await this.engine()
     await engine.proxy.reboot({onPull: (p) => engine.reporter.pullProgress(engine.settings.proxyImage, p)})
     // A route paused when the proxy went down comes back paused, and kamal-proxy cannot resume it.
     const recovered = await recoverPausedRoutes(engine)

@@ -7,7 +7,7 @@ export default class ProxyRemove extends DiscodeCommand {
 
   async run() {
     await this.parse(ProxyRemove)
-    const engine = this.engine()
+    const engine = await this.engine()
     await engine.proxy.remove()
     this.log(`Removed ${engine.proxy.containerName}; its routes are kept in volume ${engine.proxy.stateVolume}`)
     return {container: engine.proxy.containerName, removed: true}

@@ -6,7 +6,8 @@ export default class ProxyStatus extends DiscodeCommand {
 
   async run() {
     await this.parse(ProxyStatus)
-    const status = await this.engine().proxy.status()
+    const {proxy} = await this.engine()
+    const status = await proxy.status()
     this.log(`Proxy ${status.container}: ${status.state}${status.image ? ` (${status.image})` : ''}`)
     for (const route of status.routes) {
       this.log(`  ${route.service}  ${route.hosts.join(',') || '*'}  → ${route.targets.join(',')}  ${route.state}${route.tls ? '  tls' : ''}`)
