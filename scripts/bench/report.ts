@@ -4,6 +4,8 @@ import type {Summary} from './stats.js'
 import type {Results, SwitchResult} from './types.js'
 
 const STEPS = ['proxy', 'reconcile', 'feed', 'pull', 'start', 'hooks', 'switch', 'retire', 'cleanup'] as const
+/** The issue's load for the default run: zero failures must hold at least at this rate, achieved. */
+const MIN_RATE = 200
 
 const ms = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '–')
 const s = (v: number, digits = 2) => (Number.isFinite(v) ? (v / 1000).toFixed(digits) : '–')
@@ -69,7 +71,7 @@ export function derive(r: Results) {
     othersFailed,
     commandsFailed,
     goals: {
-      zeroFailures: discodeFailed === 0 && commandsFailed === 0,
+      zeroFailures: discodeFailed === 0 && commandsFailed === 0 && r.discode.achievedRate >= MIN_RATE,
       p99: switchP99Ratio <= 2,
       overhead: Math.max(...overheads) < 1000,
       startup: version / node < 3 && status / node < 3,
@@ -151,7 +153,7 @@ export function renderMarkdown(r: Results): string {
     '',
     '| goal | target | measured | |',
     '|---|---|---|---|',
-    `| no failed request over all discode switches | 0 | ${d.discodeFailed} failed of ${int(r.discode.all.requests)} requests over ${r.discode.switches.length} switches (${r.discode.achievedRate.toFixed(0)} req/s achieved)${d.commandsFailed > 0 ? `; ${d.commandsFailed} command(s) failed` : ''} | ${mark(d.goals.zeroFailures)} |`,
+    `| no failed request over all discode switches, at ≥ ${MIN_RATE} req/s achieved | 0 | ${d.discodeFailed} failed of ${int(r.discode.all.requests)} requests over ${r.discode.switches.length} switches (${r.discode.achievedRate.toFixed(0)} req/s achieved)${d.commandsFailed > 0 ? `; ${d.commandsFailed} command(s) failed` : ''} | ${mark(d.goals.zeroFailures)} |`,
     `| p99 latency around a switch vs steady state | ≤ 2× | ${x(d.switchP99Ratio)} (${ms(r.discode.windows.p99)} ms vs ${ms(r.discode.steady.p99)} ms); worst single switch ${x(d.worstSwitchRatio)} | ${mark(d.goals.p99)} |`,
     `| discode's own overhead per update or rollback | < 1 s | median ${s(d.medianOverhead)} s, max ${s(d.maxOverhead)} s | ${mark(d.goals.overhead)} |`,
     `| start-up vs bare \`node -e 0\` (median of ${r.startup.runs}) | < 3× | \`--version\` ${x(d.versionRatio)}, \`status --json --offline\` with ${r.startup.apps} apps ${x(d.statusRatio)} | ${mark(d.goals.startup)} |`,
@@ -269,6 +271,10 @@ export function renderMarkdown(r: Results): string {
     `So \`status --json --offline\` (${Math.round(d.status)} ms) ≈ \`--version\` ${Math.round(d.version)} ms + importing its module graph`,
     `${Math.round(r.anatomy.commandImports.status - r.anatomy.dependencyImports['@oclif/core'])} ms (not counting @oclif/core again) + one \`kamal-proxy list\` ${Math.round(r.anatomy.proxyList)} ms + the rest`,
     `${Math.round(d.status - d.startupEstimate.status - r.anatomy.proxyList)} ms (reading ${r.startup.apps} records, listing containers, printing).`,
+    `What bounds it: \`status\` asks the proxy what it routes (that is how it tells \`serving\` from \`not-routed\` or \`paused\`),`,
+    "and kamal-proxy answers only through its client inside its container (it has no API), so one `docker exec` is part of",
+    `every report: \`--version\` (node and oclif, no discode code) plus one bare \`docker exec\` (the docker CLI included) is already`,
+    `${x((d.version + r.anatomy.bareExec) / d.node)} bare node on this machine.`,
     '',
     '## 4. Scale: many apps behind one proxy',
     '',
@@ -293,9 +299,9 @@ export function renderMarkdown(r: Results): string {
     '',
     '## How it is measured',
     '',
-    `- **World**: its own \`DISCODE_HOME\`, Docker network, proxy container and ports on 127.0.0.1 (\`createWorld\`), removed at the end, also on failure. Images: the test app (\`${'busybox httpd'}\`, \`/up\` health path) 1.0.0 / 1.1.0 / 1.2.0 from the local registry; a release feed on 127.0.0.1. The switched app's recipe has one \`preSwitch\` hook (a one-off container that appends a line to the app's volume), so **hooks** is measured too; health checks every 200 ms.`,
+    `- **World**: its own \`DISCODE_HOME\`, Docker network, proxy container and ports on 127.0.0.1 (\`createWorld\`), removed at the end, also on failure. Images: the keep-alive test app (\`test/fixtures/keepalive-app\`, \`/up\` health path) 1.0.0 / 1.1.0 / 1.2.0 from the local registry; a release feed on 127.0.0.1. The switched app's recipe has one \`preSwitch\` hook (a one-off container that appends a line to the app's volume), so **hooks** is measured too; health checks every 200 ms.`,
     `- **Load**: autocannon's programmatic API, a \`Host\` header per request, a fixed total rate of ${c.rate} req/s over ${c.connections} keep-alive connections (each keeps one request in flight, so they sustain the rate while a request takes under ${Math.round((1000 * c.connections) / c.rate)} ms; the achieved rate is reported), ${c.timeoutSeconds} s timeout. autocannon releases each connection's per-second quota at the start of a second, so the load runs as ${c.connections} autocannon instances of one connection at ${c.rate / c.connections} req/s whose seconds are staggered by ${Math.round(1000 / c.connections)} ms: a burst every ${Math.round(1000 / c.connections)} ms rather than one per second, which keeps the downtime resolution near ${Math.round(1000 / c.connections)} ms. Every answer and error is recorded with its send time (answer time minus autocannon's response time), status and host.`,
-    `- **The test app** is busybox \`httpd\`: one connection per request (the proxy opens a new one to it each time) and a small listen backlog. When more connections arrive at once than that backlog holds, the kernel drops the SYN and the proxy's connect is retried after 1 s, so a request takes 1 s longer: a p99 near 1 s with nothing to do with discode. The benchmark counts these drops (\`ListenOverflows\` of each app container's network namespace, read from the host) and keeps the connections few enough (${c.connections}) that there should be none; with 20 connections on this machine there were dozens per phase.`,
+    `- **The test app** (\`test/fixtures/keepalive-app\`) is a small static-file server in C that keeps connections alive, as real app servers do, so the proxy reuses its upstream connections. (The e2e tests' busybox \`httpd\` answers one request per connection and listens with a backlog of 9: under load the kernel drops SYNs and the proxy's connect is retried after 1 s, a latency that has nothing to do with discode.) The benchmark still counts listen-queue drops (\`ListenOverflows\` of each app container's network namespace, read from the host) to show there are none.`,
     `- **Windows**: a request belongs to the window it was sent in; a switch window runs from the command's start to 1 s after it returned. **Steady state** is every other request after the ${c.warmupMs / 1000} s warm-up: ${c.baselineMs / 1000} s before the first switch, and the ${c.gapMs / 1000} s of steady load between two switches (after their windows). A failure is a non-2xx answer, a socket error or a timeout.`,
     '- **discode switches**: the built CLI (`bin/run.js`), `update APP --to V` and `rollback APP` alternating, with `--json`; wall time from spawn to exit.',
     "- **Traditional update**: the honest best case of stop-and-start. The route targets a fixed name held by a \"network holder\" container (like a Kubernetes pod's pause container), and the app runs in the holder's network namespace, so the name always resolves and a stopped app is refused at once (no DNS failures, no connect timeouts). Each update pulls the new image first (outside the window), then `docker stop` the serving container and `docker run` the new version in the same namespace; the proxy keeps its target and has nothing to do. This is what `docker compose pull && docker compose up -d` does to a single container, minus the recreate of its network endpoint.",

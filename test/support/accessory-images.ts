@@ -7,12 +7,11 @@
  *   <registry>/discode-test/accessory-db:1|2   the db accessory on :7000: /cgi-bin/kv stores keys in
  *       /var/lib/db (guarded by $DB_PASSWORD), /healthz -> 200 about a second after the start
  */
-import {copyFile, cp, mkdtemp, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
+import {cp} from 'node:fs/promises'
 import {dirname, join, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
-import {docker, REGISTRY} from './images.js'
+import {buildAndPushFixtureImages, REGISTRY} from './images.js'
 
 export const ACCESSORY_APP_REPOSITORY = `${REGISTRY}/discode-test/accessory-app`
 export const ACCESSORY_DB_REPOSITORY = `${REGISTRY}/discode-test/accessory-db`
@@ -21,7 +20,6 @@ export type AccessoryAppTag = '1.0.0' | '1.1.0' | '1.2.0'
 export type AccessoryDbTag = '1' | '2'
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/accessory')
-const BUSYBOX = process.env.DISCODE_TEST_BUSYBOX ?? '/usr/bin/busybox'
 
 const BUILDS: {tag: string; target: 'app' | 'db'; arg: string}[] = [
   ...(['1.0.0', '1.1.0', '1.2.0'] as const).map((v) => ({tag: `${ACCESSORY_APP_REPOSITORY}:${v}`, target: 'app' as const, arg: `APP_VERSION=${v}`})),
@@ -38,18 +36,12 @@ export function buildAndPushAccessoryImages(): Promise<void> {
   return inflight
 }
 
-async function doBuild(): Promise<void> {
-  const context = await mkdtemp(join(tmpdir(), 'discode-test-accessory-'))
-  try {
-    await cp(FIXTURES, context, {recursive: true})
-    await copyFile(BUSYBOX, join(context, 'busybox')).catch((error: unknown) => {
-      throw new Error(`cannot copy ${BUSYBOX} into the build context (apt-get install busybox-static)`, {cause: error})
-    })
-    for (const build of BUILDS) await docker(['build', '--quiet', '--target', build.target, '--build-arg', build.arg, '--tag', build.tag, context])
-  } finally {
-    await rm(context, {recursive: true, force: true})
-  }
-  await Promise.all(BUILDS.map((build) => docker(['push', build.tag])))
+function doBuild(): Promise<void> {
+  return buildAndPushFixtureImages(
+    'accessory',
+    (context) => cp(FIXTURES, context, {recursive: true}),
+    BUILDS.map((build) => ({tag: build.tag, target: build.target, args: [build.arg]})),
+  )
 }
 
 export function accessoryFeed(versions: AccessoryAppTag[]) {

@@ -94,26 +94,38 @@ export function buildAndPushTestImages(): Promise<TestImages> {
 
 async function doBuildAndPush(): Promise<TestImages> {
   const tags = Object.fromEntries(TEST_TAGS.map((tag) => [tag, `${REPOSITORY}:${tag}`])) as Record<TestTag, string>
-  const context = await mkdtemp(join(tmpdir(), 'discode-test-apps-'))
+  await buildAndPushFixtureImages(
+    'apps',
+    (context) => cp(FIXTURES, context, {recursive: true}),
+    TEST_TAGS.map((tag) => ({tag: tags[tag], target: BUILDS[tag].target, args: BUILDS[tag].version ? [`APP_VERSION=${BUILDS[tag].version}`] : []})),
+  )
+  return {repository: REPOSITORY, tags}
+}
+
+/**
+ * Builds test images FROM scratch and pushes them: `fill` copies the fixture files into a fresh build
+ * context, the host's static busybox is added as `busybox`, then each image is built (in order, so the
+ * first fills the cache for shared stages) with its target and build args, and all are pushed.
+ */
+export async function buildAndPushFixtureImages(
+  name: string,
+  fill: (context: string) => Promise<void>,
+  builds: {tag: string; target?: string; args?: string[]}[],
+): Promise<void> {
+  const context = await mkdtemp(join(tmpdir(), `discode-test-${name}-`))
   try {
-    await cp(FIXTURES, context, {recursive: true})
+    await fill(context)
     await copyFile(BUSYBOX, join(context, 'busybox')).catch((error: unknown) => {
       throw new Error(`cannot copy ${BUSYBOX} into the build context (apt-get install busybox-static)`, {cause: error})
     })
-    // Sequential builds: the first one fills the cache for the shared base stage.
-    for (const tag of TEST_TAGS) {
-      const {target, version} = BUILDS[tag]
-      const args = ['build', '--quiet', '--target', target, '--tag', tags[tag]]
-      if (version) args.push('--build-arg', `APP_VERSION=${version}`)
-      args.push(context)
-      await docker(args)
+    for (const build of builds) {
+      const target = build.target ? ['--target', build.target] : []
+      await docker(['build', '--quiet', ...target, ...(build.args ?? []).flatMap((arg) => ['--build-arg', arg]), '--tag', build.tag, context])
     }
   } finally {
     await rm(context, {recursive: true, force: true})
   }
-
-  await Promise.all(TEST_TAGS.map((tag) => docker(['push', tags[tag]])))
-  return {repository: REPOSITORY, tags}
+  await Promise.all(builds.map((build) => docker(['push', build.tag])))
 }
 
 /** `docker rmi -f REF`, ignoring a missing image: lets a test prove that a later pull is a real pull. */
