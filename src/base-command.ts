@@ -52,9 +52,9 @@ export abstract class DiscodeCommand extends Command {
   }
 
   /**
-   * For an operation's --json: `startupMs` is the process's start-up (node, oclif, this command's
-   * modules) and `totalMs` the time since the process started, so that with the steps' `timings`
-   * a script can tell where the time of the run went.
+   * For --json (operations and status): `startupMs` is the process's start-up (node, oclif, this
+   * command's modules) and `totalMs` the time since the process started, so that with an operation's
+   * step `timings` a script can tell where the time of the run went.
    */
   protected elapsed(): {startupMs: number; totalMs: number} {
     return {startupMs: Math.round(this.startedAt), totalMs: Math.round(performance.now())}

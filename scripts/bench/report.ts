@@ -271,6 +271,8 @@ export function renderMarkdown(r: Results): string {
     `So \`status --json --offline\` (${Math.round(d.status)} ms) ≈ \`--version\` ${Math.round(d.version)} ms + importing its module graph`,
     `${Math.round(r.anatomy.commandImports.status - r.anatomy.dependencyImports['@oclif/core'])} ms (not counting @oclif/core again) + one \`kamal-proxy list\` ${Math.round(r.anatomy.proxyList)} ms + the rest`,
     `${Math.round(d.status - d.startupEstimate.status - r.anatomy.proxyList)} ms (reading ${r.startup.apps} records, listing containers, printing).`,
+    `Of that, status's start-up (its \`elapsed.startupMs\`: node, oclif and its modules, before it asks Docker anything) is`,
+    `${ms(median(r.startup.statusStartup), 0)} ms, ${x(median(r.startup.statusStartup) / d.node)} bare node; the rest is its work: one container listing, one proxy inspect, one \`kamal-proxy list\`.`,
     `What bounds it: \`status\` asks the proxy what it routes (that is how it tells \`serving\` from \`not-routed\` or \`paused\`),`,
     "and kamal-proxy answers only through its client inside its container (it has no API), so one `docker exec` is part of",
     `every report: \`--version\` (node and oclif, no discode code) plus one bare \`docker exec\` (the docker CLI included) is already`,

@@ -106,7 +106,8 @@ export interface Results {
   machine: Record<string, string>
   discode: LoadReport & {switches: SwitchResult[]}
   traditional: LoadReport & {updates: TraditionalResult[]}
-  startup: {apps: number; runs: number; node: number[]; version: number[]; status: number[]}
+  /** Wall times (ms); `statusStartup`: status's own `elapsed.startupMs`, the part before it asks Docker anything. */
+  startup: {apps: number; runs: number; node: number[]; version: number[]; status: number[]; statusStartup: number[]}
   anatomy: Anatomy
   /** Machine CPU use per phase (the machine may be shared with other work). */
   cpu: Record<string, CpuUse>

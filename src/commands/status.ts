@@ -28,6 +28,6 @@ export default class Status extends DiscodeCommand {
         ]),
       ])
     }
-    return {apps}
+    return {apps, elapsed: this.elapsed()}
   }
 }
