@@ -1,4 +1,5 @@
 import {Command, Flags, type Interfaces, ux} from '@oclif/core'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {settingsFromEnv} from './config.js'
@@ -16,6 +17,14 @@ export abstract class DiscodeCommand extends Command {
   static override enableJsonFlag = true
 
   static override baseFlags = {}
+
+  /** `--set-file` for commands that take input values (with `--set`; see inputValues). */
+  static setFileFlag = {
+    'set-file': Flags.string({
+      description: 'Input value read from a file, KEY=PATH (repeatable; a final newline is dropped): for secret inputs, which --set would show in the process list',
+      multiple: true,
+    }),
+  }
 
   /** `--wait` for commands that take the app's lock. */
   static waitFlag = {
@@ -110,13 +119,29 @@ function megabytes(bytes: number): string {
   return (bytes / 1_000_000).toFixed(1)
 }
 
-/** `--set key=value` pairs; the value may contain anything, including `=`. */
-export function parseSetFlags(pairs: string[] | undefined): Record<string, string> {
+/**
+ * Input values from `--set KEY=VALUE` (the value may contain anything, `=` too) and `--set-file
+ * KEY=PATH` (the file's content). `inArguments` names those whose value sat in the process arguments.
+ */
+export function inputValues(set: string[] | undefined, setFile: string[] | undefined): {values: Record<string, string>; inArguments: string[]} {
   const values: Record<string, string> = {}
-  for (const pair of pairs ?? []) {
-    const at = pair.indexOf('=')
-    if (at <= 0) throw new DiscodeError(`--set ${pair} is not KEY=VALUE`, {hint: 'e.g. --set hostname=app.example.com', code: 'BAD_FLAG'})
-    values[pair.slice(0, at)] = pair.slice(at + 1)
+  for (const [key, value] of (set ?? []).map((pair) => splitPair('--set', pair, 'VALUE', 'hostname=app.example.com'))) values[key] = value
+  const inArguments = Object.keys(values)
+  for (const [key, path] of (setFile ?? []).map((pair) => splitPair('--set-file', pair, 'PATH', 'license_key=./license.txt'))) {
+    try {
+      values[key] = readFileSync(path, 'utf8').replace(/\r?\n$/, '')
+    } catch (error) {
+      throw new DiscodeError(`Cannot read the file of --set-file ${key}: ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+        hint: 'Give a readable file that holds the value',
+        code: 'BAD_FLAG',
+      })
+    }
   }
-  return values
+  return {values, inArguments}
+}
+
+function splitPair(flag: string, pair: string, what: string, example: string): [string, string] {
+  const at = pair.indexOf('=')
+  if (at <= 0) throw new DiscodeError(`${flag} ${pair} is not KEY=${what}`, {hint: `e.g. ${flag} ${example}`, code: 'BAD_FLAG'})
+  return [pair.slice(0, at), pair.slice(at + 1)]
 }

@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {DiscodeCommand, parseSetFlags} from '../base-command.js'
+import {DiscodeCommand, inputValues} from '../base-command.js'
 import {install} from '../lifecycle/install.js'
 import {promptForInput} from '../prompt.js'
 
@@ -13,6 +13,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     {description: 'Install the demo recipe as an app named "demo"', command: '<%= config.bin %> install demo --set hostname=demo.example.com'},
     {description: "Install a second instance from a vendor plugin's recipe", command: '<%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --yes'},
     {description: 'Install a recipe from a directory, at a given version', command: '<%= config.bin %> install myapp --recipe ./recipes/myapp --version 1.0.0'},
+    {description: 'Give a secret input from a file, so that it never shows in the process list', command: '<%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --set-file license_key=./license.txt'},
     {description: "Pull from the vendor's private registry (the password from the environment)", command: 'DISCODE_REGISTRY_PASSWORD=s3cret <%= config.bin %> install shop --registry-user customer-42'},
   ]
 
@@ -20,7 +21,8 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
 
   static override flags = {
     recipe: Flags.string({char: 'r', description: 'Recipe name, plugin:name, or a path to a recipe directory [default: APP]'}),
-    set: Flags.string({char: 's', description: 'Input value KEY=VALUE (repeatable)', multiple: true}),
+    set: Flags.string({char: 's', description: 'Input value KEY=VALUE (repeatable); for a secret one prefer --set-file', multiple: true}),
+    ...DiscodeCommand.setFileFlag,
     version: Flags.string({description: 'Install this release instead of the newest stable one'}),
     yes: Flags.boolean({char: 'y', description: 'Never prompt: missing required inputs are an error'}),
     'registry-user': Flags.string({description: "User name for the vendor's private image registry", dependsOn: ['registry-password']}),
@@ -34,10 +36,12 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
   async run() {
     const {args, flags} = await this.parse(Install)
     const interactive = !flags.yes && !this.jsonEnabled() && Boolean(process.stdin.isTTY)
+    const inputs = inputValues(flags.set, flags['set-file'])
     const result = await install(await this.engine(), {
       app: args.app,
       recipe: flags.recipe,
-      set: parseSetFlags(flags.set),
+      set: inputs.values,
+      inArguments: inputs.inArguments,
       version: flags.version,
       prompt: interactive ? promptForInput : undefined,
       wait: flags.wait,

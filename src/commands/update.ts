@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 
-import {DiscodeCommand, parseSetFlags} from '../base-command.js'
+import {DiscodeCommand, inputValues} from '../base-command.js'
 import {describeAccessories} from '../lifecycle/accessories.js'
 import {checkUpdate, update} from '../lifecycle/update.js'
 
@@ -23,6 +23,7 @@ If anything fails before the switch, the new container is removed and the runnin
     to: Flags.string({description: 'Install this release (any version in the feed)'}),
     check: Flags.boolean({description: 'Report what would be installed; change nothing'}),
     set: Flags.string({char: 's', description: 'Change an input (KEY=VALUE, repeatable); applied with the release being deployed', multiple: true}),
+    ...DiscodeCommand.setFileFlag,
     accessories: Flags.boolean({description: 'Replace accessories whose definition changed (each is down until its new container is healthy; volumes are kept)'}),
     ...DiscodeCommand.waitFlag,
   }
@@ -35,7 +36,8 @@ If anything fails before the switch, the new container is removed and the runnin
       this.log(check.available ? `${args.app}: ${check.current} → ${check.available.version} available` : `${args.app}: ${check.current} is up to date`)
       return {app: args.app, current: check.current, available: check.available ?? null}
     }
-    const result = await update(engine, {app: args.app, to: flags.to, wait: flags.wait, set: parseSetFlags(flags.set), accessories: flags.accessories})
+    const inputs = inputValues(flags.set, flags['set-file'])
+    const result = await update(engine, {app: args.app, to: flags.to, wait: flags.wait, set: inputs.values, inArguments: inputs.inArguments, accessories: flags.accessories})
     for (const line of describeAccessories(result.accessories)) this.log(line)
     if (result.status === 'up-to-date') this.log(`${args.app} ${result.current.version} is up to date`)
     else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})`)

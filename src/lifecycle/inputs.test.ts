@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {RecipeSchema} from '../recipes/schema.js'
-import {ensureGeneratedSecrets, resolveInputs, splitSecretInputs} from './inputs.js'
+import {ensureGeneratedSecrets, resolveInputs, splitSecretInputs, warnSecretsInArguments} from './inputs.js'
 
 const recipe = RecipeSchema.parse({
   name: 'shop',
@@ -25,7 +25,8 @@ describe('recipe inputs', () => {
   it('names every missing required input, with a hint to pass them', async () => {
     await assert.rejects(resolveInputs(recipe, {}, {}, 'myshop'), (error: Error & {hint?: string}) => {
       assert.equal(error.message, 'Missing required input(s): license_key')
-      assert.match(error.hint!, /--set license_key=/)
+      // A secret input is asked for from a file: --set would show it in the process list.
+      assert.match(error.hint!, /--set-file license_key=PATH/)
       return true
     })
   })
@@ -52,5 +53,18 @@ describe('recipe inputs', () => {
     const first = ensureGeneratedSecrets(recipe, {generated: {}, inputs: {}})
     assert.match(first.generated.db_password, /^[A-Za-z0-9]{24}$/)
     assert.deepEqual(ensureGeneratedSecrets(recipe, first), first)
+  })
+})
+
+describe('secret inputs in process arguments', () => {
+  it('warns for a secret input given with --set, and only for it', () => {
+    const warnings: string[] = []
+    const reporter = {stepStarted() {}, stepFinished() {}, pullProgress() {}, info() {}, warn: (message: string) => warnings.push(message)}
+    warnSecretsInArguments(reporter, recipe, ['hostname', 'license_key'])
+    assert.equal(warnings.length, 1)
+    assert.match(warnings[0], /^license_key is a secret input: given with --set, .*--set-file license_key=PATH/)
+    warnSecretsInArguments(reporter, recipe, ['hostname', 'motto'])
+    warnSecretsInArguments(reporter, recipe, undefined)
+    assert.equal(warnings.length, 1)
   })
 })

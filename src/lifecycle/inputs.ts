@@ -5,6 +5,7 @@ import {generateSecret} from '../secrets/generate.js'
 import {renderInputs} from '../recipes/load.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import type {SecretsRecord, StateStore} from '../state/store.js'
+import type {Reporter} from './context.js'
 
 export type RecipeInput = RawRecipe['inputs'][number]
 
@@ -32,7 +33,7 @@ export async function resolveInputs(
     })
   }
   const values: Record<string, string> = {}
-  const missing: string[] = []
+  const missing: RecipeInput[] = []
   // Input descriptions and defaults may use {{app.name}}.
   for (const input of renderInputs(recipe, {app: {name: app}})) {
     let value: string | undefined = given[input.name] ?? kept[input.name]
@@ -40,7 +41,7 @@ export async function resolveInputs(
     if (value === undefined && prompt) value = (await prompt(input)) || undefined
     value ??= input.default
     if (value === undefined || (value === '' && input.required)) {
-      if (input.required) missing.push(input.name)
+      if (input.required) missing.push(input)
       continue
     }
     if (input.pattern && !new RegExp(input.pattern).test(value)) {
@@ -52,8 +53,10 @@ export async function resolveInputs(
     values[input.name] = value
   }
   if (missing.length > 0) {
-    throw new DiscodeError(`Missing required input(s): ${missing.join(', ')}`, {
-      hint: `Pass them with ${missing.map((name) => `--set ${name}=...`).join(' ')} (or run on a terminal to be asked)`,
+    // A secret one from a file: --set would put it in the process list.
+    const flags = missing.map((input) => (input.secret ? `--set-file ${input.name}=PATH` : `--set ${input.name}=...`))
+    throw new DiscodeError(`Missing required input(s): ${missing.map((input) => input.name).join(', ')}`, {
+      hint: `Pass them with ${flags.join(' ')} (or run on a terminal to be asked)`,
       code: 'MISSING_INPUT',
     })
   }
@@ -98,4 +101,16 @@ export function ensureGeneratedSecrets(recipe: RawRecipe, secrets: SecretsRecord
   const generated = {...secrets.generated}
   for (const [name, spec] of Object.entries(recipe.secrets)) generated[name] ??= generateSecret(spec)
   return {...secrets, generated}
+}
+
+/**
+ * A secret input given with --set sat in this run's process arguments, which every user of the server
+ * can read (`ps`): the user is told, with the way that does not show it.
+ */
+export function warnSecretsInArguments(reporter: Reporter, recipe: RawRecipe, inArguments: string[] = []): void {
+  for (const input of recipe.inputs) {
+    if (input.secret && inArguments.includes(input.name)) {
+      reporter.warn(`${input.name} is a secret input: given with --set, it showed in this server's process list while discode ran; give it with --set-file ${input.name}=PATH instead`)
+    }
+  }
 }

@@ -2,7 +2,7 @@ import {DiscodeError} from '../errors.js'
 import {resolveRecipe} from '../recipes/load.js'
 import type {AppRecord} from '../state/store.js'
 import type {Engine} from './context.js'
-import {type InputPrompt, settleInputs} from './inputs.js'
+import {type InputPrompt, settleInputs, warnSecretsInArguments} from './inputs.js'
 import {runOperation} from './operation.js'
 import {reconcileApp} from './reconcile.js'
 import {acceptedFeed, findRelease} from './release.js'
@@ -19,6 +19,8 @@ export interface InstallOptions {
   set: Record<string, string>
   version?: string
   prompt?: InputPrompt
+  /** Inputs whose values came in the process arguments (--set): secret ones get a warning. */
+  inArguments?: string[]
   wait?: boolean
   /** Credentials for a private image registry, kept with the app's secrets for every later pull. */
   registry?: {username: string; password: string}
@@ -48,6 +50,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     }
     const ref = options.recipe ?? earlier?.recipe.ref ?? app
     const resolved = resolveRecipe(ref, engine.recipeRoots)
+    warnSecretsInArguments(engine.reporter, resolved.raw, options.inArguments)
     let {plain, secrets} = await settleInputs(engine.store, app, resolved.raw, options.set, earlier?.inputs ?? {}, options.prompt)
     if (options.registry) await engine.store.writeSecrets(app, (secrets = {...secrets, registry: options.registry}))
     const now = new Date().toISOString()

@@ -9,7 +9,7 @@ import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
 import {pauseRelease} from './pause.js'
 import {runOperation} from './operation.js'
 import {reconcileApp} from './reconcile.js'
-import {settleInputs} from './inputs.js'
+import {settleInputs, warnSecretsInArguments} from './inputs.js'
 import {acceptedFeed, findRelease} from './release.js'
 import {notInstalledError, validateAppName} from './names.js'
 import {feedFor, loadInstalledRecipe, registryCredentials, pullRelease, renderFor} from './steps.js'
@@ -47,7 +47,7 @@ export async function checkUpdate(engine: Engine, app: string, options: {to?: st
  */
 export async function update(
   engine: Engine,
-  options: {app: string; to?: string; wait?: boolean; set?: Record<string, string>; accessories?: boolean},
+  options: {app: string; to?: string; wait?: boolean; set?: Record<string, string>; inArguments?: string[]; accessories?: boolean},
 ): Promise<UpdateResult> {
   const {app} = options
   await installedRecord(engine, app)
@@ -57,6 +57,7 @@ export async function update(
     const current = record.current!
     const {raw} = loadInstalledRecipe(engine, record)
     // A newer recipe may bring inputs (with defaults) and secrets the install did not have.
+    warnSecretsInArguments(engine.reporter, raw, options.inArguments)
     const {plain, secrets} = await settleInputs(engine.store, app, raw, options.set ?? {}, record.inputs)
     const feed = feedFor(app, raw, plain, secrets)
     const {release, published} = await findRelease(engine, timings, feed, {current: current.version, to: options.to, newestAccepted: record.feedPublished})
@@ -64,7 +65,7 @@ export async function update(
     const accepted = acceptedFeed(record, published)
     if (accepted !== record) await engine.store.write((record = accepted))
     if (!release || release.version === current.version) {
-      if (options.set && Object.keys(options.set).length > 0) engine.reporter.warn('No release to deploy: the values given with --set were not applied')
+      if (options.set && Object.keys(options.set).length > 0) engine.reporter.warn('No release to deploy: the values given with --set or --set-file were not applied')
       // Still (re)starts a missing or stopped accessory, and applies accessory changes with --accessories.
       const running = renderFor(app, raw, record.inputs, secrets, current)
       const accessories = await ensureAccessories(engine, timings, app, running, {replace: Boolean(options.accessories), credentials: registryCredentials(running, secrets)})

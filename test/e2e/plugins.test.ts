@@ -66,6 +66,11 @@ describe('a vendor plugin from a private registry', () => {
     ])
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stderr, /notes: initial schema loaded for 1\.0\.0/, "the vendor's log line reaches the user")
+    // The secret input came with --set, so it sat in the process list: the user is told, with the way out.
+    // (oclif wraps a warning at the terminal width: its lines are joined back first.)
+    const warnings = result.stderr.replace(/\s*\n\s*›?\s*/g, ' ')
+    assert.match(warnings, /license_key is a secret input: given with --set, .* --set-file license_key=PATH instead/)
+    assert.doesNotMatch(warnings, /(hostname|admin_email|feed_url) is a secret input/)
     assert.equal((await get()).body, 'version=1.0.0\n')
     assert.equal((await get('/data/hooks.log')).body, 'recipe preSwitch 1.0.0\npre-install 1.0.0\npost-install 1.0.0\n')
     const status = await discodeJson(world, ['status', APP, '--offline'])

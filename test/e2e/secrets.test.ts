@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict'
 import {randomBytes} from 'node:crypto'
-import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -169,8 +169,10 @@ describe('secret hygiene', () => {
   })
 
   it('install: the app gets both secrets, discode shows neither', async () => {
-    // The license key is given with --set (so it is on this one command line, the user's choice); the
-    // registry password through the environment, which stays out of process lists.
+    // The license key from a file (--set-file) and the registry password through the environment:
+    // neither is ever in a process argument list.
+    const licenseFile = join(scratch, 'license.txt')
+    writeFileSync(licenseFile, `${LICENSE}\n`, {mode: 0o600})
     const result = await discode({...world, env: {...world.env, DISCODE_REGISTRY_PASSWORD: REGISTRY_PASSWORD}}, [
       'install',
       APP,
@@ -178,12 +180,13 @@ describe('secret hygiene', () => {
       recipeDir,
       '--set',
       `hostname=${HOST}`,
-      '--set',
-      `license_key=${LICENSE}`,
+      '--set-file',
+      `license_key=${licenseFile}`,
       '--registry-user',
       'customer-7',
     ])
     assert.equal(result.code, 0, shown(result))
+    assert.doesNotMatch(result.stderr, /secret input/, 'no warning: nothing secret was in the arguments')
     const stored = JSON.parse(readFileSync(join(world.home, 'apps', APP, 'secrets.json'), 'utf8'))
     assert.equal(stored.registry?.password, REGISTRY_PASSWORD, 'the registry password is kept in secrets.json')
     const generated: string = stored.generated?.secret_key_base
