@@ -20,13 +20,10 @@ export interface UninstallResult {
 export async function uninstall(engine: Engine, options: {app: string; purge: boolean; wait?: boolean}): Promise<UninstallResult> {
   const {app, purge} = options
   validateAppName(app)
+  // Checked before the lock too: taking it would leave a directory for an app discode never knew.
+  await whatToRemove(engine, app, purge)
   return runOperation(engine, app, 'uninstall', {wait: options.wait}, async (engine, timings) => {
-    const record = await engine.store.read(app)
-    const containers = await appContainers(engine, app)
-    const volumes = await listVolumes(engine.docker, `${LABELS.app}=${app}`)
-    // After an uninstall that kept data, only --purge has something left to do.
-    const leftovers = purge && (record !== undefined || volumes.length > 0)
-    if (!record?.current && containers.length === 0 && !leftovers) throw notInstalledError(app)
+    const {record, containers, volumes} = await whatToRemove(engine, app, purge)
 
     await step(engine, timings, 'route', `Removing the route of ${app}`, async () => {
       if ((await inspectContainer(engine.docker, engine.proxy.containerName))?.State.Running) await engine.proxy.removeService(app)
@@ -48,4 +45,15 @@ export async function uninstall(engine: Engine, options: {app: string; purge: bo
     }
     return {app, containers: names, volumes: purge ? {removed: volumes, kept: []} : {removed: [], kept: volumes}, purged: purge, timings}
   })
+}
+
+/** The app's record, containers and volumes; not installed when none of them is left to remove. */
+async function whatToRemove(engine: Engine, app: string, purge: boolean) {
+  const record = await engine.store.read(app)
+  const containers = await appContainers(engine, app)
+  const volumes = await listVolumes(engine.docker, `${LABELS.app}=${app}`)
+  // After an uninstall that kept data, only --purge has something left to do.
+  const leftovers = purge && (record !== undefined || volumes.length > 0)
+  if (!record?.current && containers.length === 0 && !leftovers) throw notInstalledError(app)
+  return {record, containers, volumes}
 }

@@ -294,6 +294,15 @@ describe('bad input: clear errors, nothing lost', () => {
       })
     }
 
+    it('uninstall of an app that was never installed fails, and leaves nothing behind', async () => {
+      for (const args of [['uninstall', 'never-here'], ['uninstall', 'never-here', '--purge']]) {
+        const result = await run(args)
+        assertCleanFailure(result, /^Error: never-here is not installed/, /discode status/)
+      }
+      assert.ok(!existsSync(join(world.home, 'apps', 'never-here')), 'no directory, lock or journal for it')
+      await assertIntact()
+    })
+
     it('refuses an app name that is already installed', async () => {
       const result = await run(['install', APP, '--recipe', spareRecipe, '--set', 'hostname=other.test'])
       assertCleanFailure(result, /^Error: bad-app is already installed \(version 1\.0\.0\)/, /discode update bad-app/)
