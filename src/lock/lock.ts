@@ -61,8 +61,21 @@ export async function withAppLock<T>(
   try {
     return await work()
   } finally {
-    rmSync(holderFile, {force: true})
+    // Unlock first, then remove the holder file if it is still ours. Killed in between, this leaves
+    // only a holder file, which the next discode to lock overwrites; the other order would leave a
+    // lock without a holder, which reads as "busy" until it goes stale (15 s).
     await release().catch(() => {})
+    removeHolderIfOurs(holderFile, holder)
+  }
+}
+
+/** Another discode may have locked and written its own holder file since we unlocked: leave that one. */
+function removeHolderIfOurs(file: string, ours: LockHolder): void {
+  try {
+    const found = JSON.parse(readFileSync(file, 'utf8')) as LockHolder
+    if (found.pid === ours.pid && found.since === ours.since && found.host === ours.host) rmSync(file, {force: true})
+  } catch {
+    // Gone already, or being rewritten by the next holder: either way not ours to remove.
   }
 }
 
