@@ -1,4 +1,7 @@
-import {Command, Flags, type Interfaces, ux} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
+import type {Interfaces} from '@oclif/core'
+import * as ux from '@oclif/core/ux'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -44,13 +47,19 @@ export abstract class DiscodeCommand extends Command {
     const [{connectDocker}, {Proxy}, {StateStore}] = await Promise.all([import('./docker/docker.js'), import('./proxy/proxy.js'), import('./state/store.js')])
     const settings = settingsFromEnv(process.env, this.config.configDir)
     const docker = connectDocker()
+    const command = this
+    let recipeRoots: RecipeRoot[] | undefined
     return {
       settings,
       docker,
       proxy: new Proxy(docker, settings),
       store: new StateStore(settings.home),
       reporter: this.jsonEnabled() ? this.quietReporter() : this.terminalReporter(),
-      recipeRoots: this.recipeRoots(),
+      // Looked up when an operation resolves a recipe: a report (status) never does.
+      get recipeRoots() {
+        recipeRoots ??= command.recipeRoots()
+        return recipeRoots
+      },
       pluginHooks: (source) => vendorHooks(this.config, source),
     }
   }
@@ -67,6 +76,12 @@ export abstract class DiscodeCommand extends Command {
    */
   protected elapsed(): {startupMs: number; totalMs: number} {
     return {startupMs: Math.round(this.startedAt), totalMs: Math.round(performance.now())}
+  }
+
+  /** --json output: oclif colours it token by token even into a pipe, where no colour shows; a script gets it as it is. */
+  override logJson(json: unknown): void {
+    if (process.stdout.isTTY) super.logJson(json)
+    else ux.stdout(JSON.stringify(json, null, 2))
   }
 
   /** Prints rows as aligned columns (the first row is the header). */

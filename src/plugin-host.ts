@@ -1,6 +1,6 @@
-import {type Interfaces, ModuleLoader} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
+import {createRequire} from 'node:module'
 import {resolve} from 'node:path'
-import semver from 'semver'
 
 import {DiscodeError} from './errors.js'
 import type {DiscodeHookContext, DiscodeHookEvent, PluginHooks} from './lifecycle/plugin-hooks.js'
@@ -19,11 +19,15 @@ interface DiscodePjson {
   discode?: {apiVersion?: number | string; recipes?: string}
 }
 
+/** semver loads some fifty files: it is required only once a plugin that ships recipes is found. */
+const requireWhenNeeded = createRequire(import.meta.url)
+
 export function pluginRecipeRoots(config: Interfaces.Config, warn: (message: string) => void): RecipeRoot[] {
   const roots: RecipeRoot[] = []
   for (const plugin of config.getPluginsList()) {
     const meta = (plugin.pjson as DiscodePjson).discode
     if (!meta?.recipes || plugin.isRoot) continue
+    const semver = requireWhenNeeded('semver') as typeof import('semver')
     const version = semver.coerce(String(meta.apiVersion ?? ''))
     if (!version || !semver.satisfies(version, SUPPORTED_API_VERSIONS)) {
       warn(`Ignoring the recipes of ${plugin.name}: it targets discode API ${meta.apiVersion ?? '(none)'}, this discode supports ${SUPPORTED_API_VERSIONS}`)
@@ -46,6 +50,8 @@ export function vendorHooks(config: Interfaces.Config, source: string, timeoutMs
   return {
     async run(event: DiscodeHookEvent, context: DiscodeHookContext): Promise<void> {
       for (const hook of plugin.hooks[event] ?? []) {
+        // oclif's index (all of it) is loaded only when a vendor hook runs: commands import its parts.
+        const {ModuleLoader} = await import('@oclif/core')
         const {module} = await ModuleLoader.loadWithData(plugin, hook.target)
         const fn = module[hook.identifier] ?? module.default
         if (typeof fn !== 'function') throw new VendorHookError(`${plugin.name}: ${hook.target} exports no ${event} hook`, {code: 'HOOK_FAILED'})

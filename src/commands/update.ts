@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand, inputValues} from '../base-command.js'
 import {describeAccessories} from '../lifecycle/accessories.js'
@@ -39,7 +40,7 @@ If anything fails before the switch, the new container is removed and the runnin
     const inputs = inputValues(flags.set, flags['set-file'])
     const result = await update(engine, {app: args.app, to: flags.to, wait: flags.wait, set: inputs.values, inArguments: inputs.inArguments, accessories: flags.accessories})
     for (const line of describeAccessories(result.accessories)) this.log(line)
-    if (result.status === 'up-to-date') this.log(`${args.app} ${result.current.version} is up to date`)
+    if (result.status === 'up-to-date') this.log(`${args.app} ${result.current.version} is up to date${result.rerouted ? ', and routed again' : ''}`)
     else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})`)
     return {...result, elapsed: this.elapsed()}
   }

@@ -1,4 +1,4 @@
-import {inspectContainer, listContainers} from '../docker/docker.js'
+import {listContainers} from '../docker/docker.js'
 import type {ProxyRoute} from '../proxy/list.js'
 import {Journal} from '../state/journal.js'
 import {type AccessoryStatus, accessoryStatuses} from './accessories.js'
@@ -27,17 +27,25 @@ export interface AppStatus {
 /** The installed apps as Docker and the proxy see them; with `checkUpdates`, each feed is read too. */
 export async function status(engine: Engine, options: {app?: string; checkUpdates: boolean}): Promise<AppStatus[]> {
   const apps = options.app ? [options.app] : engine.store.apps()
-  for (const app of apps) {
-    if (new Journal(engine.store.appDir(app)).interrupted()) await (await import('./reconcile.js')).recoverIfInterrupted(engine, app)
+  const interrupted = apps.filter((app) => new Journal(engine.store.appDir(app)).interrupted())
+  if (interrupted.length > 0) {
+    const {recoverIfInterrupted} = await import('./reconcile.js')
+    for (const app of interrupted) await recoverIfInterrupted(engine, app)
   }
+  if (apps.length === 0) return []
+  // Docker's answers are on their way while the records are read.
+  const seen = Promise.all([listContainers(engine.docker, [LABELS.app]), proxyRoutes(engine)])
+  seen.catch(() => {}) // awaited below; a Docker error meanwhile is not an unhandled one
   const records = (await Promise.all(apps.map((app) => engine.store.read(app)))).filter((r) => r?.current)
-  if (options.app && records.length === 0) throw notInstalledError(options.app)
-  if (records.length === 0) return []
+  if (records.length === 0) {
+    if (options.app) throw notInstalledError(options.app)
+    return []
+  }
 
-  const [containers, routes] = await Promise.all([listContainers(engine.docker, [LABELS.app]), proxyRoutes(engine)])
+  const [containers, routes] = await seen
   // A report does not repair: it says so, and the next update (or proxy boot) brings the proxy back.
   if (!routes) engine.reporter.warn(`The proxy ${engine.proxy.containerName} is not running, so no app is reachable: start it with "discode proxy boot" (its routes come back)`)
-  return Promise.all(
+  const reports = await Promise.all(
     records.map(async (record) => {
       const current = record!.current!
       const container = containers.find((c) => c.Names.includes(`/${current.container}`))
@@ -66,6 +74,10 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
       return result
     }),
   )
+  for (const report of reports.filter((r) => r.health === 'not-routed')) {
+    engine.reporter.warn(`${report.app} runs, but the proxy does not route to it: "discode update ${report.app} --to ${report.version}" routes it again`)
+  }
+  return reports
 }
 
 function healthOf(state: string, serving: boolean, routeState?: string): AppStatus['health'] {
@@ -77,6 +89,5 @@ function healthOf(state: string, serving: boolean, routeState?: string): AppStat
 
 /** The proxy's routes, or undefined when the proxy is not running. */
 async function proxyRoutes(engine: Engine): Promise<ProxyRoute[] | undefined> {
-  const proxy = await inspectContainer(engine.docker, engine.proxy.containerName)
-  return proxy?.State.Running ? engine.proxy.routes() : undefined
+  return (await engine.proxy.inspectWithRoutes()).routes
 }

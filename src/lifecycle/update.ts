@@ -12,7 +12,7 @@ import {reconcileApp} from './reconcile.js'
 import {settleInputs, warnSecretsInArguments} from './inputs.js'
 import {acceptedFeed, findRelease} from './release.js'
 import {notInstalledError, validateAppName} from './names.js'
-import {feedFor, loadInstalledRecipe, registryCredentials, pullRelease, renderFor} from './steps.js'
+import {feedFor, loadInstalledRecipe, registryCredentials, pullRelease, renderFor, restoreRoute} from './steps.js'
 
 export interface UpdateCheck {
   app: string
@@ -21,7 +21,7 @@ export interface UpdateCheck {
   available?: Release
 }
 
-export type UpdateResult = ({status: 'updated'} & DeployResult & {app: string}) | {status: 'up-to-date'; app: string; current: ReleaseRecord; timings: Timings; accessories: AccessoryReport[]}
+export type UpdateResult = ({status: 'updated'} & DeployResult & {app: string}) | {status: 'up-to-date'; app: string; current: ReleaseRecord; timings: Timings; accessories: AccessoryReport[]; rerouted: boolean}
 
 /** The app's record, which must name a serving release. */
 export async function installedRecord(engine: Engine, app: string): Promise<AppRecord & {current: ReleaseRecord}> {
@@ -71,7 +71,8 @@ export async function update(
       const accessories = await ensureAccessories(engine, timings, app, running, {replace: Boolean(options.accessories), credentials: registryCredentials(running, secrets)})
       const declared = Object.keys(running.accessories)
       if (!isDeepStrictEqual(declared, record.accessories)) await engine.store.write({...record, accessories: declared})
-      return {status: 'up-to-date', app, current, timings, accessories}
+      const rerouted = await restoreRoute(engine, timings, app, running, current)
+      return {status: 'up-to-date', app, current, timings, accessories, rerouted}
     }
     const recipe = {...renderFor(app, raw, plain, secrets, release), source: record.recipe.source}
     const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key), credentials: registryCredentials(recipe, secrets)})

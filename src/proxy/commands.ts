@@ -50,3 +50,6 @@ export function listCommand(): string[] {
 
 /** Where the proxy keeps kamal-proxy.state; a volume here lets routes survive a recreate. */
 export const PROXY_STATE_DIR = '/home/kamal-proxy/.config/kamal-proxy'
+
+/** kamal-proxy rewrites this file after every change to its routes (its content is internal). */
+export const PROXY_STATE_FILE = `${PROXY_STATE_DIR}/kamal-proxy.state`

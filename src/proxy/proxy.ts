@@ -1,9 +1,11 @@
+import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {Settings} from '../config.js'
 import {
   assertDockerRunning,
   createContainer,
+  type ContainerInspect,
   type DockerClient,
   ensureNetwork,
   ensureVolume,
@@ -16,11 +18,13 @@ import {
   removeContainer,
   startContainer,
   stopContainer,
+  statPath,
   streamContainerLogs,
 } from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
-import {type DeployArgs, deployCommand, listCommand, pauseCommand, PROXY_STATE_DIR, removeCommand, resumeCommand} from './commands.js'
+import {type DeployArgs, deployCommand, listCommand, pauseCommand, PROXY_STATE_DIR, PROXY_STATE_FILE, removeCommand, resumeCommand} from './commands.js'
 import {parseList, type ProxyRoute} from './list.js'
+import {reusableRoutes, saveListing} from './listing-cache.js'
 
 /** kamal-proxy answered `Error: <message>` (exit 1). */
 export class ProxyCommandError extends DiscodeError {
@@ -110,8 +114,35 @@ export class Proxy {
     await this.run(resumeCommand(service))
   }
 
+  /** What the proxy routes now, from `kamal-proxy list`: operations act on this answer. */
   async routes(): Promise<ProxyRoute[]> {
     return parseList(await this.run(listCommand()))
+  }
+
+  /**
+   * The proxy container and, when it runs, its routes, for reports (status): the same routes as
+   * routes(), without the `docker exec` when nothing changed since the last listing. The proxy's state
+   * file is stat-ed through Docker (no process in the container), and `kamal-proxy list` runs again
+   * only if the file, or the container, is not the one the last listing was taken under (see
+   * listing-cache.ts). That exec is otherwise most of what a report costs.
+   */
+  async inspectWithRoutes(): Promise<{info?: ContainerInspect; routes?: ProxyRoute[]}> {
+    // The stat is taken before any listing (see saveListing); without one, the report simply lists.
+    const [info, stat] = await Promise.all([
+      inspectContainer(this.docker, this.containerName),
+      statPath(this.docker, this.containerName, PROXY_STATE_FILE).catch(() => undefined),
+    ])
+    if (!info?.State.Running) return {info}
+    const mark = stat && {container: info.Id, startedAt: info.State.StartedAt, ...stat}
+    const reused = mark && reusableRoutes(this.listingFile, mark)
+    if (reused) return {info, routes: reused}
+    const routes = await this.routes()
+    if (mark) saveListing(this.listingFile, mark, routes)
+    return {info, routes}
+  }
+
+  private get listingFile(): string {
+    return join(this.settings.home, 'proxy', 'routes.json')
   }
 
   async route(service: string): Promise<ProxyRoute | undefined> {
@@ -180,15 +211,9 @@ export class Proxy {
 
   async status(): Promise<ProxyStatus> {
     await assertDockerRunning(this.docker)
-    const info = await inspectContainer(this.docker, this.containerName)
+    const {info, routes} = await this.inspectWithRoutes()
     if (!info) return {container: this.containerName, running: false, state: 'missing', routes: []}
-    return {
-      container: this.containerName,
-      image: info.Config.Image,
-      running: info.State.Running,
-      state: info.State.Status,
-      routes: info.State.Running ? await this.routes() : [],
-    }
+    return {container: this.containerName, image: info.Config.Image, running: info.State.Running, state: info.State.Status, routes: routes ?? []}
   }
 
   /** Recreates the container (e.g. for a new DISCODE_PROXY_IMAGE); routes come back from the state volume. */

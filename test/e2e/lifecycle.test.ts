@@ -197,6 +197,40 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
     assert.deepEqual(app.previous, ['1.1.0'])
   })
 
+  it('status asks the proxy again only when its state changed: unchanged costs no exec; a route paused or removed behind its back shows, and update routes it again', async () => {
+    const report = async () => (await discodeJson(world, ['status', APP, '--offline'])).json.apps[0]
+    /** The commands docker exec-ed in the proxy since `since` (seconds), as Docker's events list them. */
+    const proxyExecs = async (since: number) => {
+      const events = await docker(['events', '--since', since.toFixed(9), '--until', (Date.now() / 1000).toFixed(9), '--filter', `container=${world.proxyContainer}`, '--filter', 'event=exec_create', '--format', '{{.Action}}'])
+      return events.stdout.split('\n').filter(Boolean)
+    }
+    assert.equal((await report()).health, 'serving')
+
+    let since = Date.now() / 1000
+    assert.equal((await report()).health, 'serving')
+    assert.deepEqual(await proxyExecs(since), [], 'nothing changed since the last report: no kamal-proxy list')
+
+    await docker(['exec', world.proxyContainer, 'kamal-proxy', 'pause', APP])
+    since = Date.now() / 1000
+    assert.equal((await report()).health, 'paused')
+    assert.deepEqual(await proxyExecs(since), ['exec_create: kamal-proxy list'], 'the state file changed: listed again')
+    await docker(['exec', world.proxyContainer, 'kamal-proxy', 'resume', APP])
+
+    await docker(['exec', world.proxyContainer, 'kamal-proxy', 'remove', APP])
+    const removed = await discodeJson(world, ['status', APP, '--offline'])
+    assert.equal(removed.json.apps[0].health, 'not-routed')
+    assert.equal(removed.json.apps[0].route, undefined)
+    assert.match(removed.stderr, new RegExp(`${APP} runs, but the proxy does not route to it: "discode update ${APP} --to 1\\.0\\.0" routes it again`))
+    assert.equal((await get()).status, 404)
+
+    // The repair it names: an update to the serving release routes it again.
+    const repair = await discode(world, ['update', APP, '--to', '1.0.0'])
+    assert.equal(repair.code, 0, repair.stderr)
+    assert.match(repair.stdout, /1\.0\.0 is up to date, and routed again/)
+    assert.equal((await report()).health, 'serving')
+    assert.equal(await body(), 'version=1.0.0\n')
+  })
+
   it('logs shows the serving container; proxy status and logs show the proxy', async () => {
     const logs = await discode(world, ['logs', APP, '--tail', '5'])
     assert.equal(logs.code, 0, logs.stderr)

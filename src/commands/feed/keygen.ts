@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../../base-command.js'
 import {writeKeyPair} from '../../feed/signature.js'

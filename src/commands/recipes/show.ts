@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {stringify} from 'yaml'
 
 import {DiscodeCommand} from '../../base-command.js'

@@ -1,4 +1,5 @@
-import {Args, ux} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as ux from '@oclif/core/ux'
 
 import {DiscodeCommand} from '../../base-command.js'
 import {formatProblem, validateRecipeDir} from '../../recipes/load.js'

@@ -3,7 +3,9 @@ import type {Hook} from '@oclif/core'
 /**
  * `discode plugins uninstall` would take away the recipe (and hooks) that installed apps update from.
  * The apps would keep running, but their next update would fail; so refuse, naming them, unless the
- * user insists. Runs before every command: it returns at once for all others.
+ * user insists. Runs before every command: it returns at once for all others. That is also why it is
+ * CommonJS (.cts): oclif loads it for every command, and a require costs about 1 ms where an ES module
+ * import costs several.
  */
 const hook: Hook<'prerun'> = async function ({Command, argv, config}) {
   if (Command.id !== 'plugins:uninstall' || process.env.DISCODE_FORCE_PLUGIN_UNINSTALL === '1') return
