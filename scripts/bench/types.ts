@@ -106,8 +106,12 @@ export interface Results {
   machine: Record<string, string>
   discode: LoadReport & {switches: SwitchResult[]}
   traditional: LoadReport & {updates: TraditionalResult[]}
-  /** Wall times (ms); `statusStartup`: status's own `elapsed.startupMs`, the part before it asks Docker anything. */
-  startup: {apps: number; runs: number; node: number[]; version: number[]; status: number[]; statusStartup: number[]}
+  /**
+   * Wall times (ms); `statusListing`: status without its last proxy listing, as the first one after a change
+   * to the routes (it runs `kamal-proxy list`); `statusStartup`: status's own `elapsed.startupMs`, the part
+   * before it asks Docker anything.
+   */
+  startup: {apps: number; runs: number; node: number[]; version: number[]; status: number[]; statusListing: number[]; statusStartup: number[]}
   anatomy: Anatomy
   /** Machine CPU use per phase (the machine may be shared with other work). */
   cpu: Record<string, CpuUse>
