@@ -14,7 +14,9 @@ import {validateAppName} from './names.js'
 import {
   discardRelease,
   loadInstalledRecipe,
+  releaseOnHost,
   renderFor,
+  reviveRelease,
   runPluginHooks,
   runRecipeHooks,
   startRelease,
@@ -58,6 +60,54 @@ export async function pauseRelease(
     engine.reporter.warn(`health.deployTimeout (${recipe.health.deployTimeout}) is not below pause.maxPause (${maxPause}): a slow start answers held requests with 504`)
   }
 
+  const deployed = await switchWithPause(engine, timings, app, recipe, previous, release.version, {
+    bringUp: () => startRelease(engine, timings, app, recipe, release),
+    beforeSwitch: async (next) => {
+      await runRecipeHooks(engine, timings, 'preSwitch', app, recipe, next)
+      await runPluginHooks(engine, timings, options.install ? 'discode:pre-install' : 'discode:pre-switch', app, recipe, next, previous)
+    },
+    takeDown: (next) => discardRelease(engine, next).catch(() => ''),
+  })
+  return finishDeploy(engine, timings, record, recipe, deployed, {...options, retire: false})
+}
+
+/**
+ * Rollback with the pause strategy: the kept release must not run beside the serving one either, so
+ * the same hold → stop → start (the kept container) → switch → resume, with no hooks (see rollback).
+ * On failure the kept container is stopped again and the serving one comes back. The serving release
+ * is stopped on return.
+ */
+export async function pauseRollback(engine: Engine, timings: Timings, app: string, recipe: Recipe, current: ReleaseRecord, target: ReleaseRecord): Promise<void> {
+  // Users wait while the serving version is down: a missing release must be found out before that.
+  await releaseOnHost(engine, app, target)
+  await switchWithPause(engine, timings, app, recipe, current, target.version, {
+    bringUp: async () => {
+      await reviveRelease(engine, timings, app, recipe, target)
+      return target
+    },
+    takeDown: async () => {
+      await stopContainer(engine.docker, target.container).catch(() => {})
+      return ''
+    },
+  })
+}
+
+/**
+ * The pause strategy's switch, shared by update and rollback: pause → stop `previous` → `bringUp` the
+ * next release → `beforeSwitch` (an update's pre-switch hooks) → deploy → resume. If anything fails
+ * before the switch, `takeDown` removes the next release (returning its last log lines), the serving
+ * release is started again and deployed back, the route resumed, and the error says what users got.
+ */
+async function switchWithPause(
+  engine: Engine,
+  timings: Timings,
+  app: string,
+  recipe: Recipe,
+  previous: ReleaseRecord,
+  version: string,
+  steps: {bringUp: () => Promise<ReleaseRecord>; beforeSwitch?: (next: ReleaseRecord) => Promise<void>; takeDown: (next: ReleaseRecord) => Promise<string>},
+): Promise<ReleaseRecord> {
+  const maxPause = recipe.pause.maxPause
   // No route (removed by hand): nothing to hold; the switch creates it again.
   const route = await engine.proxy.route(app)
   const pausedOn = await proxyInstance(engine)
@@ -70,23 +120,20 @@ export async function pauseRelease(
   let next: ReleaseRecord | undefined
   try {
     await step(engine, timings, 'stop', `Stopping ${previous.container} (${previous.version})`, () => stopContainer(engine.docker, previous.container))
-    next = await startRelease(engine, timings, app, recipe, release)
-    await runRecipeHooks(engine, timings, 'preSwitch', app, recipe, next)
-    await runPluginHooks(engine, timings, options.install ? 'discode:pre-install' : 'discode:pre-switch', app, recipe, next, previous)
+    next = await steps.bringUp()
+    await steps.beforeSwitch?.(next)
     await switchTraffic(engine, timings, app, recipe, next)
   } catch (error) {
-    const logs = next ? await discardRelease(engine, next).catch(() => '') : ''
+    const logs = next ? await steps.takeDown(next) : ''
     const problems = await revert(engine, timings, app, recipe, previous, route, pausedOn)
     const serving =
       problems.length === 0
         ? `${previous.version} serves again: requests were held during the attempt, not refused.`
         : `Going back to ${previous.version} had problems: ${problems.join('; ')}. See "discode status".`
-    throw notDeployedError(error, release.version, serving, logs)
+    throw notDeployedError(error, version, serving, logs)
   }
-  const deployed = next
   if (route) await resumeRoute(engine, timings, app, deployArgs(app, recipe, `${next.container}:${recipe.port}`, hostsOf(recipe), recipe.proxy.tls), pausedOn)
-
-  return finishDeploy(engine, timings, record, recipe, deployed, {...options, retire: false})
+  return next
 }
 
 const DRAIN_TIMEOUT = '30s'

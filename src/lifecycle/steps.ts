@@ -297,16 +297,20 @@ export async function pruneReleases(engine: Engine, timings: Timings, record: Ap
   return {...record, previous: record.previous.slice(0, KEPT_PREVIOUS_RELEASES)}
 }
 
+/** What is left on the host of a kept release: its container, or only its image; neither is an error. */
+export async function releaseOnHost(engine: Engine, app: string, release: ReleaseRecord): Promise<'container' | 'image'> {
+  if (await inspectContainer(engine.docker, release.container)) return 'container'
+  if (await inspectImage(engine.docker, release.imageId)) return 'image'
+  throw new DiscodeError(`Release ${release.version} of ${app} is no longer on this host`, {
+    hint: `Install it again with "discode update ${app} --to ${release.version}"`,
+    code: 'RELEASE_GONE',
+  })
+}
+
 /** Brings a kept release's container back (recreating it from its image if it was removed). */
 export async function reviveRelease(engine: Engine, timings: Timings, app: string, recipe: Recipe, release: ReleaseRecord): Promise<void> {
   await step(engine, timings, 'start', `Starting ${release.container} (${release.version})`, async () => {
-    if (!(await inspectContainer(engine.docker, release.container))) {
-      if (!(await inspectImage(engine.docker, release.imageId))) {
-        throw new DiscodeError(`Release ${release.version} of ${app} is no longer on this host`, {
-          hint: `Install it again with "discode update ${app} --to ${release.version}"`,
-          code: 'RELEASE_GONE',
-        })
-      }
+    if ((await releaseOnHost(engine, app, release)) === 'image') {
       await ensureAppResources(engine, app, recipe)
       await createContainer(engine.docker, {
         ...appContainerSpec(engine, app, recipe, release, release.container),

@@ -113,6 +113,38 @@ describe('strategy: pause', () => {
     assert.deepEqual(await allAppContainers(APP), before, 'no leftover container')
   })
 
+  it('a rollback holds requests too: the serving container stops before the kept one starts, and no request fails', async () => {
+    const [serving] = await runningAppContainers(APP)
+    const since = (Date.now() / 1000).toFixed(9)
+    let result: {code: number; json: any; stderr: string} | undefined
+    const loop = await underLoad(async () => {
+      result = await discodeJson(world, ['rollback', APP])
+    })
+    assert.equal(result!.code, 0, result!.stderr)
+    console.log(`# pause rollback: ${loop.total} requests, ${loop.failures} failed, longest ${Math.round(loop.maxLatencyMs)} ms`)
+    assert.equal(loop.failures, 0, `failed requests: ${loop.failureSamples.join(' | ')}`)
+    const kept = result!.json.to.container
+    assert.equal(result!.json.to.version, '1.0.0')
+    // Docker's own record of the two containers: the serving one died before the kept one started.
+    const events = (
+      await docker(['events', '--since', since, '--until', (Date.now() / 1000).toFixed(9), '--filter', `container=${serving}`, '--filter', `container=${kept}`, '--filter', 'event=die', '--filter', 'event=start', '--format', '{{.TimeNano}} {{.Action}} {{.Actor.Attributes.name}}'])
+    ).stdout.trim().split('\n').map((line) => line.split(' '))
+    const died = events.find(([, action, name]) => action === 'die' && name === serving)
+    const started = events.find(([, action, name]) => action === 'start' && name === kept)
+    assert.ok(died && started, `both events seen: ${JSON.stringify(events)}`)
+    assert.ok(BigInt(died[0]) < BigInt(started[0]), `${serving} died before ${kept} started: ${JSON.stringify(events)}`)
+    for (const name of ['pause', 'stop', 'start', 'switch', 'resume']) assert.equal(typeof result!.json.timings[name], 'number', `timing ${name}`)
+    assert.equal(result!.json.timings.retire, undefined, 'the serving container was stopped before, not after')
+    assert.equal(await routeState(), 'running')
+    assert.equal((await get()).body, 'version=1.0.0\n')
+    assert.deepEqual(await runningAppContainers(APP), [kept])
+
+    // And forward again for the tests below.
+    const again = await discode(world, ['rollback', APP, '--to', '1.1.0'])
+    assert.equal(again.code, 0, again.stderr)
+    assert.equal((await get()).body, 'version=1.1.0\n')
+  })
+
   it('a route paused across a proxy restart is re-created by "proxy boot" (resume would crash the proxy)', async () => {
     await docker(['exec', world.proxyContainer, 'kamal-proxy', 'pause', APP])
     await docker(['restart', world.proxyContainer])
