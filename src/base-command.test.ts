@@ -29,6 +29,22 @@ describe('inputValues (--set and --set-file)', () => {
     assert.equal(inputValues(undefined, [`motto=${file}`]).values.motto, 'two\nlines\n', 'only one final newline is dropped')
   })
 
+  it('reads KEY=- from standard input, for one key only', () => {
+    const stdin = () => 'LK-from-a-pipe\n'
+    assert.deepEqual(inputValues(undefined, ['license_key=-'], stdin), {values: {license_key: 'LK-from-a-pipe'}, inArguments: []})
+    assert.throws(
+      () => inputValues(undefined, ['license_key=-', 'api_token=-'], stdin),
+      (error: DiscodeError) => error.code === 'BAD_FLAG' && /standard input for one key, not 2 \(license_key, api_token\)/.test(error.message) && Boolean(error.hint),
+    )
+    assert.throws(
+      () =>
+        inputValues(undefined, ['license_key=-'], () => {
+          throw Object.assign(new Error('closed'), {code: 'EAGAIN'})
+        }),
+      (error: DiscodeError) => /Cannot read the file of --set-file license_key: standard input \(EAGAIN\)/.test(error.message),
+    )
+  })
+
   it('refuses a pair without KEY= and a file it cannot read, with a hint', () => {
     assert.throws(() => inputValues(['hostname'], undefined), (error: DiscodeError) => error.code === 'BAD_FLAG' && /--set hostname is not KEY=VALUE/.test(error.message))
     assert.throws(

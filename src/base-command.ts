@@ -24,7 +24,7 @@ export abstract class DiscodeCommand extends Command {
   /** `--set-file` for commands that take input values (with `--set`; see inputValues). */
   static setFileFlag = {
     'set-file': Flags.string({
-      description: 'Input value read from a file, KEY=PATH (repeatable; a final newline is dropped): for secret inputs, which --set would show in the process list',
+      description: 'Input value read from a file, KEY=PATH, or from standard input, KEY=- (repeatable; a final newline is dropped): for secret inputs, which --set would show in the process list',
       multiple: true,
     }),
   }
@@ -136,17 +136,30 @@ function megabytes(bytes: number): string {
 
 /**
  * Input values from `--set KEY=VALUE` (the value may contain anything, `=` too) and `--set-file
- * KEY=PATH` (the file's content). `inArguments` names those whose value sat in the process arguments.
+ * KEY=PATH` (the file's content; `-` is standard input, for one key: `pass show shop | discode install
+ * ... --set-file license_key=-`). `inArguments` names those whose value sat in the process arguments.
  */
-export function inputValues(set: string[] | undefined, setFile: string[] | undefined): {values: Record<string, string>; inArguments: string[]} {
+export function inputValues(
+  set: string[] | undefined,
+  setFile: string[] | undefined,
+  readStdin: () => string = () => readFileSync(0, 'utf8'),
+): {values: Record<string, string>; inArguments: string[]} {
   const values: Record<string, string> = {}
   for (const [key, value] of (set ?? []).map((pair) => splitPair('--set', pair, 'VALUE', 'hostname=app.example.com'))) values[key] = value
   const inArguments = Object.keys(values)
-  for (const [key, path] of (setFile ?? []).map((pair) => splitPair('--set-file', pair, 'PATH', 'license_key=./license.txt'))) {
+  const files = (setFile ?? []).map((pair) => splitPair('--set-file', pair, 'PATH', 'license_key=./license.txt'))
+  const fromStdin = files.filter(([, path]) => path === '-').map(([key]) => key)
+  if (fromStdin.length > 1) {
+    throw new DiscodeError(`--set-file can read standard input for one key, not ${fromStdin.length} (${fromStdin.join(', ')})`, {
+      hint: 'Give the other values in files: --set-file KEY=PATH',
+      code: 'BAD_FLAG',
+    })
+  }
+  for (const [key, path] of files) {
     try {
-      values[key] = readFileSync(path, 'utf8').replace(/\r?\n$/, '')
+      values[key] = (path === '-' ? readStdin() : readFileSync(path, 'utf8')).replace(/\r?\n$/, '')
     } catch (error) {
-      throw new DiscodeError(`Cannot read the file of --set-file ${key}: ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
+      throw new DiscodeError(`Cannot read the file of --set-file ${key}: ${path === '-' ? 'standard input' : path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
         hint: 'Give a readable file that holds the value',
         code: 'BAD_FLAG',
       })

@@ -15,6 +15,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     {description: "Install a second instance from a vendor plugin's recipe", command: '<%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --yes'},
     {description: 'Install a recipe from a directory, at a given version', command: '<%= config.bin %> install myapp --recipe ./recipes/myapp --version 1.0.0'},
     {description: 'Give a secret input from a file, so that it never shows in the process list', command: '<%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --set-file license_key=./license.txt'},
+    {description: 'The same, from standard input (e.g. a password manager)', command: 'pass show shop/license | <%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --set-file license_key=-'},
     {description: "Pull from the vendor's private registry (the password from the environment)", command: 'DISCODE_REGISTRY_PASSWORD=s3cret <%= config.bin %> install shop --registry-user customer-42'},
   ]
 

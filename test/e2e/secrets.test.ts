@@ -97,8 +97,8 @@ describe('secret hygiene', () => {
   }
 
   /** Runs discode and notes any secret either stream shows (asserted by assertNoLeaksSince). */
-  async function run(label: string, args: string[]): Promise<RunResult> {
-    const result = await discode(world, args)
+  async function run(label: string, args: string[], input?: string): Promise<RunResult> {
+    const result = await discode(world, args, {input})
     const found = [...scan(`${label} stdout`, result.stdout), ...scan(`${label} stderr`, result.stderr)]
     if (found.length > 0) printed.push(`discode ${args.join(' ')} printed:\n${result.stdout}${result.stderr}`)
     return result
@@ -210,11 +210,14 @@ describe('secret hygiene', () => {
     const poll = startPolling()
     let result: RunResult
     try {
-      result = await run('update', ['update', APP])
+      // The license key given again, this time on standard input (--set-file KEY=-), as from a password manager.
+      result = await run('update', ['update', APP, '--set-file', 'license_key=-'], `${LICENSE}\n`)
     } finally {
       await poll.stop()
     }
     assert.equal(result.code, 0, shown(result))
+    assert.doesNotMatch(result.stderr, /secret input|not applied/, 'read from stdin: no warning, and applied')
+    assert.equal(JSON.parse(readFileSync(join(world.home, 'apps', APP, 'secrets.json'), 'utf8')).inputs?.license_key, LICENSE)
     assert.ok(poll.rounds > 3, `the /proc poll ran ${poll.rounds} rounds`)
     assert.ok(poll.sawUpdate, 'the poll saw the update running (its discode process)')
     assert.ok(poll.sawHook, 'the poll saw the preSwitch hook run (its one-off container)')

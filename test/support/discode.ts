@@ -93,13 +93,14 @@ export interface RunResult {
   stderr: string
 }
 
-/** Runs the built CLI as a user would, in the world's environment, with no TTY. */
-export function discode(world: World, args: string[], options: {timeoutMs?: number} = {}): Promise<RunResult> {
+/** Runs the built CLI as a user would, in the world's environment, with no TTY; `input` is piped to its stdin. */
+export function discode(world: World, args: string[], options: {timeoutMs?: number; input?: string} = {}): Promise<RunResult> {
   return new Promise((ok) => {
-    execFile(process.execPath, [BIN, ...args], {env: world.env, timeout: options.timeoutMs ?? 180_000, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
+    const child = execFile(process.execPath, [BIN, ...args], {env: world.env, timeout: options.timeoutMs ?? 180_000, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
       const code = error ? ((error as {code?: unknown}).code as number) ?? 1 : 0
       ok({code: typeof code === 'number' ? code : 1, stdout, stderr})
     })
+    if (options.input !== undefined) child.stdin?.end(options.input)
   })
 }
 
