@@ -73,7 +73,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     }
     await bootProxy(engine, timings)
     // An install that died after the switch left a serving container: adopt it instead of starting over.
-    record = await reconcileApp(engine, timings, record)
+    record = (await reconcileApp(engine, timings, record)).record
     const recipe = {...renderFor(app, resolved.raw, plain, secrets, release), source: resolved.source}
     const hosts = recipe.proxy.host ? recipe.proxy.host.split(',') : []
     if (record.current) {

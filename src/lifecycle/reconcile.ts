@@ -21,7 +21,7 @@ import {appContainers} from './steps.js'
  * - a paused route (nobody resumes it while we hold the lock): re-created, see recoverPausedRoute.
  * The proxy must be running (callers boot it first).
  */
-export async function reconcileApp(engine: Engine, timings: Timings, record: AppRecord): Promise<AppRecord> {
+export async function reconcileApp(engine: Engine, timings: Timings, record: AppRecord): Promise<Reconciled> {
   return step(engine, timings, 'reconcile', `Checking ${record.app} against Docker and the proxy`, async () => {
     await engine.proxy.waitForCommands(record.app)
     const containers = await appContainers(engine, record.app)
@@ -60,9 +60,16 @@ export async function reconcileApp(engine: Engine, timings: Timings, record: App
     }
 
     if (next !== record) await engine.store.write(next)
-    await recoverPausedRoute(engine, next, route)
-    return next
+    const recovered = await recoverPausedRoute(engine, next, route)
+    const current = next.current?.container
+    return {record: next, routed: Boolean(current) && (recovered || live === current)}
   })
+}
+
+export interface Reconciled {
+  record: AppRecord
+  /** Whether the proxy now routes to the record's current release (see restoreRoute). */
+  routed: boolean
 }
 
 /**

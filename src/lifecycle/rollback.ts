@@ -19,7 +19,7 @@ export async function rollback(engine: Engine, options: {app: string; to?: strin
   await installedRecord(engine, app)
   return runOperation(engine, app, 'rollback', {wait: options.wait}, async (engine, timings) => {
     await bootProxy(engine, timings)
-    const record = await reconcileApp(engine, timings, await installedRecord(engine, app))
+    const {record} = await reconcileApp(engine, timings, await installedRecord(engine, app))
     const current = record.current!
     const target = options.to ? record.previous.find((r) => r.version === options.to) : record.previous[0]
     if (!target) throw noPreviousReleaseError(app, options.to)

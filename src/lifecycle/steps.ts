@@ -259,14 +259,11 @@ export async function switchTraffic(engine: Engine, timings: Timings, app: strin
 /**
  * Routes the serving release again when the proxy lost its route behind discode's back (removed by
  * hand, or a proxy recreated without its state volume): `status` reports that app as not-routed, and
- * `update` brings the route back through this. Returns whether it had to.
+ * an `update` with nothing newer to deploy brings the route back through this (reconcile tells it).
  */
-export async function restoreRoute(engine: Engine, timings: Timings, app: string, recipe: Recipe, release: ReleaseRecord): Promise<boolean> {
-  const route = await engine.proxy.route(app)
-  if (route?.targets.some((target) => target.split(':')[0] === release.container)) return false
+export async function restoreRoute(engine: Engine, timings: Timings, app: string, recipe: Recipe, release: ReleaseRecord): Promise<void> {
   engine.reporter.warn(`The proxy had no route to ${release.container} (${release.version}): routing it again`)
   await switchTraffic(engine, timings, app, recipe, release)
-  return true
 }
 
 /** Stops a container that no longer serves; it stays on the host for a fast rollback. */

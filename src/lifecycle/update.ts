@@ -53,7 +53,8 @@ export async function update(
   await installedRecord(engine, app)
   return runOperation(engine, app, 'update', {wait: options.wait}, async (engine, timings) => {
     await bootProxy(engine, timings)
-    let record = await reconcileApp(engine, timings, await installedRecord(engine, app))
+    const reconciled = await reconcileApp(engine, timings, await installedRecord(engine, app))
+    let record = reconciled.record
     const current = record.current!
     const {raw} = loadInstalledRecipe(engine, record)
     // A newer recipe may bring inputs (with defaults) and secrets the install did not have.
@@ -71,7 +72,8 @@ export async function update(
       const accessories = await ensureAccessories(engine, timings, app, running, {replace: Boolean(options.accessories), credentials: registryCredentials(running, secrets)})
       const declared = Object.keys(running.accessories)
       if (!isDeepStrictEqual(declared, record.accessories)) await engine.store.write({...record, accessories: declared})
-      const rerouted = await restoreRoute(engine, timings, app, running, current)
+      const rerouted = !reconciled.routed
+      if (rerouted) await restoreRoute(engine, timings, app, running, current)
       return {status: 'up-to-date', app, current, timings, accessories, rerouted}
     }
     const recipe = {...renderFor(app, raw, plain, secrets, release), source: record.recipe.source}
