@@ -9,7 +9,6 @@ import {createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, ty
 import {chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {DiscodeError} from '../errors.js'
 import {check} from '../recipes/issues.js'
 import {displayUrl, type Feed, FeedError, FeedSchema, fetchFeedBytes, type FetchFeedOptions, isPinnedByDigest, parseFeed} from './feed.js'
 

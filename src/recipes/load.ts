@@ -8,7 +8,7 @@ import {homedir} from 'node:os'
 import {basename, dirname, isAbsolute, join, resolve, sep} from 'node:path'
 import {LineCounter, parseDocument, type Document, type YAMLError} from 'yaml'
 import {DiscodeError} from '../errors.js'
-import {check, didYouMean, formatPath, problemAt, type Problem} from './issues.js'
+import {check, didYouMean, problemAt, type Problem} from './issues.js'
 import {RecipeSchema, RenderedRecipeSchema, isHttpUrl, type RawRecipe, type Recipe, type RecipeInput} from './schema.js'
 import {renderTemplate, templateSyntaxError, templateVariables, undefinedVariable} from './template.js'
 

@@ -8,7 +8,7 @@
  *       /var/lib/db (guarded by $DB_PASSWORD), /healthz -> 200 about a second after the start
  */
 import {cp} from 'node:fs/promises'
-import {dirname, join, resolve} from 'node:path'
+import {dirname, resolve} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {buildAndPushFixtureImages, REGISTRY} from './images.js'
