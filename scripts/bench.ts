@@ -175,7 +175,13 @@ async function installMany(apps: {app: string; host: string}[], recipeDir: strin
   }
 }
 
-function loadReport(totals: LoadTotals, measureFrom: number, windows: Window[], durationS: number, label: string): Omit<LoadReport, 'listenOverflows'> {
+function loadReport(
+  totals: LoadTotals,
+  measureFrom: number,
+  windows: Window[],
+  durationS: number,
+  label: string,
+): Omit<LoadReport, 'listenOverflows'> {
   const measured = totals.records.filter((r) => r.start >= measureFrom)
   const achievedRate = achieved(measured, measureFrom, label)
   const inside = measured.filter((r) => inAnyWindow(r, windows))
@@ -229,7 +235,14 @@ async function machineInfo(): Promise<Record<string, string>> {
 
 async function discodeSwitches(): Promise<Results['discode']> {
   say(`discode: ${config.switches} switches of ${MAIN} under ${config.rate} req/s (${config.connections} connections)`)
-  const load = startLoad({url: `${world!.url}/`, hosts: [MAIN_HOST], rate: config.rate, connections: config.connections, maxSeconds: 600, timeoutSeconds: config.timeoutSeconds})
+  const load = startLoad({
+    url: `${world!.url}/`,
+    hosts: [MAIN_HOST],
+    rate: config.rate,
+    connections: config.connections,
+    maxSeconds: 600,
+    timeoutSeconds: config.timeoutSeconds,
+  })
   loads.push(load)
   const loadStart = performance.now()
   await sleep(config.warmupMs)
@@ -282,7 +295,17 @@ async function discodeSwitches(): Promise<Results['discode']> {
     entry.downtimeMs = downtimeMs(inside)
     entry.versions = bodies(inside)
   }
-  return {...loadReport(totals, measureFrom, switches.map((s) => s.window), durationS, 'discode switches'), listenOverflows: overflows, switches}
+  return {
+    ...loadReport(
+      totals,
+      measureFrom,
+      switches.map((s) => s.window),
+      durationS,
+      'discode switches',
+    ),
+    listenOverflows: overflows,
+    switches,
+  }
 }
 
 // ---------------------------------------------------------------------------------------- 2. traditional
@@ -295,17 +318,59 @@ async function discodeSwitches(): Promise<Results['discode']> {
  * container and `docker run` the new version in the same namespace: stop, then start, on the same route.
  */
 async function traditionalSetup(): Promise<string> {
-  await docker(['run', '-d', '--name', TRAD_HOLDER, '--network', world!.network, '--label', LABEL, '--entrypoint', '/bin/sleep', `${REPOSITORY}:1.0.0`, '3600'])
+  await docker([
+    'run',
+    '-d',
+    '--name',
+    TRAD_HOLDER,
+    '--network',
+    world!.network,
+    '--label',
+    LABEL,
+    '--entrypoint',
+    '/bin/sleep',
+    `${REPOSITORY}:1.0.0`,
+    '3600',
+  ])
   const first = `${TRAD_SERVICE}-1`
-  await docker(['run', '-d', '--name', first, '--network', `container:${TRAD_HOLDER}`, '--label', LABEL, '--restart', 'unless-stopped', `${REPOSITORY}:1.0.0`])
-  const deploy = ['exec', world!.proxyContainer, 'kamal-proxy', 'deploy', TRAD_SERVICE, '--target', `${TRAD_HOLDER}:80`, '--host', TRAD_HOST]
+  await docker([
+    'run',
+    '-d',
+    '--name',
+    first,
+    '--network',
+    `container:${TRAD_HOLDER}`,
+    '--label',
+    LABEL,
+    '--restart',
+    'unless-stopped',
+    `${REPOSITORY}:1.0.0`,
+  ])
+  const deploy = [
+    'exec',
+    world!.proxyContainer,
+    'kamal-proxy',
+    'deploy',
+    TRAD_SERVICE,
+    '--target',
+    `${TRAD_HOLDER}:80`,
+    '--host',
+    TRAD_HOST,
+  ]
   await docker([...deploy, '--health-check-path', '/up', '--health-check-interval', '200ms', '--deploy-timeout', '10s'])
   return first
 }
 
 async function traditionalUpdates(firstContainer: string): Promise<Results['traditional']> {
   say(`traditional: ${config.traditionalUpdates} stop-and-start updates under ${config.rate} req/s`)
-  const load = startLoad({url: `${world!.url}/`, hosts: [TRAD_HOST], rate: config.rate, connections: config.connections, maxSeconds: 600, timeoutSeconds: config.timeoutSeconds})
+  const load = startLoad({
+    url: `${world!.url}/`,
+    hosts: [TRAD_HOST],
+    rate: config.rate,
+    connections: config.connections,
+    maxSeconds: 600,
+    timeoutSeconds: config.timeoutSeconds,
+  })
   loads.push(load)
   const loadStart = performance.now()
   await sleep(config.warmupMs)
@@ -325,10 +390,33 @@ async function traditionalUpdates(firstContainer: string): Promise<Results['trad
     const t0 = performance.now()
     await docker(['stop', current])
     const t1 = performance.now()
-    await docker(['run', '-d', '--name', next, '--network', `container:${TRAD_HOLDER}`, '--label', LABEL, '--restart', 'unless-stopped', image])
+    await docker([
+      'run',
+      '-d',
+      '--name',
+      next,
+      '--network',
+      `container:${TRAD_HOLDER}`,
+      '--label',
+      LABEL,
+      '--restart',
+      'unless-stopped',
+      image,
+    ])
     const t2 = performance.now()
     const none = summarize([])
-    updates.push({n, from: currentVersion, to: version, wallMs: t2 - t0, stopMs: t1 - t0, runMs: t2 - t1, window: {from: t0, to: t2 + 1000}, summary: none, period: none, downtimeMs: 0})
+    updates.push({
+      n,
+      from: currentVersion,
+      to: version,
+      wallMs: t2 - t0,
+      stopMs: t1 - t0,
+      runMs: t2 - t1,
+      window: {from: t0, to: t2 + 1000},
+      summary: none,
+      period: none,
+      downtimeMs: 0,
+    })
     say(`  ${n}. docker stop + docker run: ${currentVersion} -> ${version}, ${((t2 - t0) / 1000).toFixed(2)} s`)
     await sleep(1000)
     await docker(['rm', current])
@@ -349,14 +437,26 @@ async function traditionalUpdates(firstContainer: string): Promise<Results['trad
     entry.period = summarize(during)
     entry.downtimeMs = downtimeMs(during)
   })
-  return {...loadReport(totals, measureFrom, updates.map((u) => u.window), durationS, 'traditional updates'), listenOverflows: overflows, updates}
+  return {
+    ...loadReport(
+      totals,
+      measureFrom,
+      updates.map((u) => u.window),
+      durationS,
+      'traditional updates',
+    ),
+    listenOverflows: overflows,
+    updates,
+  }
 }
 
 // ---------------------------------------------------------------------------------------- 4. start-up
 
 async function startup(): Promise<Results['startup']> {
   const apps = config.startupApps
-  say(`start-up: ${config.runs} runs each of node -e 0, discode --version, discode status --json --offline (${apps} apps), then status listing the proxy again`)
+  say(
+    `start-up: ${config.runs} runs each of node -e 0, discode --version, discode status --json --offline (${apps} apps), then status listing the proxy again`,
+  )
   const env = world!.env
   const bin = join(ROOT, 'bin', 'run.js')
   const commands = {
@@ -372,7 +472,10 @@ async function startup(): Promise<Results['startup']> {
   // One untimed round warms the file cache; then the three alternate so that drift hits them alike.
   for (const fn of Object.values(commands)) await fn()
   for (let i = 0; i < config.runs; i++) {
-    for (const [name, fn] of Object.entries(commands) as [keyof typeof commands, () => Promise<{wallMs: number; code: number; stdout: string; stderr: string}>][]) {
+    for (const [name, fn] of Object.entries(commands) as [
+      keyof typeof commands,
+      () => Promise<{wallMs: number; code: number; stdout: string; stderr: string}>,
+    ][]) {
       const result = await fn()
       if (result.code !== 0) throw new Error(`${name} failed: ${result.stderr}`)
       times[name].push(result.wallMs)
@@ -397,7 +500,8 @@ async function scale(): Promise<Results['scale']> {
   const apps = config.scaleApps
   const statusOffline: number[] = []
   const statusOnline: number[] = []
-  for (let i = 0; i < config.scaleStatusRuns; i++) statusOffline.push((await timedDiscode(world!, ['status', '--json', '--offline'])).wallMs)
+  for (let i = 0; i < config.scaleStatusRuns; i++)
+    statusOffline.push((await timedDiscode(world!, ['status', '--json', '--offline'])).wallMs)
   for (let i = 0; i < config.onlineStatusRuns; i++) {
     const result = await timedDiscodeJson(world!, ['status'])
     const errors = (result.json?.apps ?? []).filter((a: {update?: {error?: string}}) => a.update?.error)
@@ -410,13 +514,25 @@ async function scale(): Promise<Results['scale']> {
   const target = 1
   const hosts = [MAIN_HOST, ...Array.from({length: apps - 1}, (_, i) => scaleHost(i + 1))]
   const targetIndex = hosts.indexOf(scaleHost(target))
-  say(`scale: ${apps} apps, ${routes} routes; updating ${scaleApp(target)} under ${config.rate} req/s spread over ${hosts.length} host names`)
-  const load = startLoad({url: `${world!.url}/`, hosts, rate: config.rate, connections: config.connections, maxSeconds: 300, timeoutSeconds: config.timeoutSeconds})
+  say(
+    `scale: ${apps} apps, ${routes} routes; updating ${scaleApp(target)} under ${config.rate} req/s spread over ${hosts.length} host names`,
+  )
+  const load = startLoad({
+    url: `${world!.url}/`,
+    hosts,
+    rate: config.rate,
+    connections: config.connections,
+    maxSeconds: 300,
+    timeoutSeconds: config.timeoutSeconds,
+  })
   loads.push(load)
   await sleep(config.warmupMs)
   const measureFrom = performance.now()
   const switches: (ScaleSwitch & {window: Window})[] = []
-  for (const args of [['update', scaleApp(target), '--to', '1.1.0'], ['rollback', scaleApp(target)]]) {
+  for (const args of [
+    ['update', scaleApp(target), '--to', '1.1.0'],
+    ['rollback', scaleApp(target)],
+  ]) {
     const result = await run(args)
     const entry = {
       command: `discode ${args.join(' ').replace(scaleApp(target), 's01')}`,
@@ -436,8 +552,15 @@ async function scale(): Promise<Results['scale']> {
   }
   const totals = await load.stop()
   // Every app's serving container, read once at the end (s01's earlier containers are gone by then).
-  const serving = (await docker(['ps', '--filter', 'label=discode.app', '--filter', 'status=running', '--format', '{{.Names}}\t{{.Label "discode.app"}}'])).stdout
-  const overflows = await listenOverflows(serving.split('\n').filter((line) => line.split('\t')[1]?.startsWith(NAME)).map((line) => line.split('\t')[0]))
+  const serving = (
+    await docker(['ps', '--filter', 'label=discode.app', '--filter', 'status=running', '--format', '{{.Names}}\t{{.Label "discode.app"}}'])
+  ).stdout
+  const overflows = await listenOverflows(
+    serving
+      .split('\n')
+      .filter((line) => line.split('\t')[1]?.startsWith(NAME))
+      .map((line) => line.split('\t')[0]),
+  )
   const measured = totals.records.filter((r) => r.start >= measureFrom)
   const isOther = (r: RequestRecord) => r.host !== targetIndex
   for (const entry of switches) {
@@ -487,10 +610,15 @@ async function main(): Promise<void> {
   for (const version of ['1.0.0', '1.1.0', '1.2.0']) await docker(['pull', '-q', `${REPOSITORY}:${version}`])
   const machine = await machineInfo()
   world = await createWorld(NAME)
-  feed = await startFeedServer({releases: ['1.0.0', '1.1.0', '1.2.0'].map((version) => ({version, image: `${REPOSITORY}:${version}`, channel: 'stable'}))})
+  feed = await startFeedServer({
+    releases: ['1.0.0', '1.1.0', '1.2.0'].map((version) => ({version, image: `${REPOSITORY}:${version}`, channel: 'stable'})),
+  })
   const mainRecipe = writeRecipe(join(world.home, 'recipes', 'main'), feed.url, {
     image: REPOSITORY,
-    hooks: {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'echo "migrated to $APP_VERSION" >> /www/data/migrations.log']}], postSwitch: []},
+    hooks: {
+      preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'echo "migrated to $APP_VERSION" >> /www/data/migrations.log']}],
+      postSwitch: [],
+    },
   })
   const plainRecipe = writeRecipe(join(world.home, 'recipes', 'plain'), feed.url, {image: REPOSITORY})
 
@@ -507,17 +635,25 @@ async function main(): Promise<void> {
   const traditional = await phase('traditional updates under load', () => traditionalUpdates(tradFirst))
 
   say(`installing ${config.startupApps - 1} more apps (${config.installConcurrency} at a time)`)
-  await installMany(Array.from({length: config.startupApps - 1}, (_, i) => ({app: scaleApp(i + 1), host: scaleHost(i + 1)})), plainRecipe)
+  await installMany(
+    Array.from({length: config.startupApps - 1}, (_, i) => ({app: scaleApp(i + 1), host: scaleHost(i + 1)})),
+    plainRecipe,
+  )
   const start = await phase('start-up runs', startup)
   say(`start-up anatomy: module imports and proxy client calls, ${config.anatomyRuns} runs each`)
-  const mainContainer = (await docker(['ps', '--filter', `label=discode.app=${MAIN}`, '--format', '{{.Names}}'])).stdout.trim().split('\n')[0]
+  const mainContainer = (await docker(['ps', '--filter', `label=discode.app=${MAIN}`, '--format', '{{.Names}}'])).stdout
+    .trim()
+    .split('\n')[0]
   const anatomy = await phase('start-up anatomy', () =>
     measureAnatomy({runs: config.anatomyRuns, env: world!.env, proxyContainer: world!.proxyContainer, appContainer: mainContainer}),
   )
 
   say(`installing ${config.scaleApps - config.startupApps} more apps`)
   await installMany(
-    Array.from({length: config.scaleApps - config.startupApps}, (_, i) => ({app: scaleApp(config.startupApps + i), host: scaleHost(config.startupApps + i)})),
+    Array.from({length: config.scaleApps - config.startupApps}, (_, i) => ({
+      app: scaleApp(config.startupApps + i),
+      host: scaleHost(config.startupApps + i),
+    })),
     plainRecipe,
   )
   const scaled = await phase('scale', scale)
@@ -561,4 +697,3 @@ main()
     // autocannon's timers and the feed server are gone; nothing should keep the process alive.
     setTimeout(() => process.exit(), 2000).unref()
   })
-

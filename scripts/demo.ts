@@ -38,7 +38,9 @@ function removeEarlierDemo(): Promise<void> {
 function discode(args: string[]): Promise<void> {
   say(`$ discode ${args.join(' ')}`)
   return new Promise((ok, fail) => {
-    const child = execFile(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {env}, (error) => (error ? fail(new Error(`discode ${args[0]} failed`)) : ok()))
+    const child = execFile(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {env}, (error) =>
+      error ? fail(new Error(`discode ${args[0]} failed`)) : ok(),
+    )
     child.stdout?.pipe(process.stdout)
     child.stderr?.pipe(process.stderr)
   })
@@ -85,7 +87,9 @@ async function main() {
     say(`requests: ${result.total}, failed: ${result.failures}, seen: ${seen}`)
     say(`now serving: ${(await httpGet(url, {host: HOST})).body.trim()}`)
     say(`try: curl -H 'Host: ${HOST}' ${url}   |   DISCODE_HOME=${env.DISCODE_HOME} ./bin/run.js status`)
-    say(`clean up: DISCODE_HOME=${env.DISCODE_HOME} DISCODE_PROXY_IMAGE=${env.DISCODE_PROXY_IMAGE} ./bin/run.js uninstall ${APP} --purge && ./bin/run.js proxy remove`)
+    say(
+      `clean up: DISCODE_HOME=${env.DISCODE_HOME} DISCODE_PROXY_IMAGE=${env.DISCODE_PROXY_IMAGE} ./bin/run.js uninstall ${APP} --purge && ./bin/run.js proxy remove`,
+    )
     if (result.failures > 0) process.exitCode = 1
   } finally {
     await feed.close()

@@ -34,7 +34,10 @@ describe('inputValues (--set and --set-file)', () => {
     assert.deepEqual(inputValues(undefined, ['license_key=-'], stdin), {values: {license_key: 'LK-from-a-pipe'}, inArguments: []})
     assert.throws(
       () => inputValues(undefined, ['license_key=-', 'api_token=-'], stdin),
-      (error: DiscodeError) => error.code === 'BAD_FLAG' && /standard input for one key, not 2 \(license_key, api_token\)/.test(error.message) && Boolean(error.hint),
+      (error: DiscodeError) =>
+        error.code === 'BAD_FLAG' &&
+        /standard input for one key, not 2 \(license_key, api_token\)/.test(error.message) &&
+        Boolean(error.hint),
     )
     assert.throws(
       () =>
@@ -46,10 +49,16 @@ describe('inputValues (--set and --set-file)', () => {
   })
 
   it('refuses a pair without KEY= and a file it cannot read, with a hint', () => {
-    assert.throws(() => inputValues(['hostname'], undefined), (error: DiscodeError) => error.code === 'BAD_FLAG' && /--set hostname is not KEY=VALUE/.test(error.message))
+    assert.throws(
+      () => inputValues(['hostname'], undefined),
+      (error: DiscodeError) => error.code === 'BAD_FLAG' && /--set hostname is not KEY=VALUE/.test(error.message),
+    )
     assert.throws(
       () => inputValues(undefined, [`license_key=${join(dir, 'missing.txt')}`]),
-      (error: DiscodeError) => error.code === 'BAD_FLAG' && /Cannot read the file of --set-file license_key: .*missing\.txt \(ENOENT\)/.test(error.message) && Boolean(error.hint),
+      (error: DiscodeError) =>
+        error.code === 'BAD_FLAG' &&
+        /Cannot read the file of --set-file license_key: .*missing\.txt \(ENOENT\)/.test(error.message) &&
+        Boolean(error.hint),
     )
   })
 })

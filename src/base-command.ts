@@ -24,7 +24,8 @@ export abstract class DiscodeCommand extends Command {
   /** `--set-file` for commands that take input values (with `--set`; see inputValues). */
   static setFileFlag = {
     'set-file': Flags.string({
-      description: 'Input value read from a file, KEY=PATH, or from standard input, KEY=- (repeatable; a final newline is dropped): for secret inputs, which --set would show in the process list',
+      description:
+        'Input value read from a file, KEY=PATH, or from standard input, KEY=- (repeatable; a final newline is dropped): for secret inputs, which --set would show in the process list',
       multiple: true,
     }),
   }
@@ -44,7 +45,11 @@ export abstract class DiscodeCommand extends Command {
    * at the top: commands that never touch Docker or state (recipes, feed) start without them.
    */
   protected async engine(): Promise<Engine> {
-    const [{connectDocker}, {Proxy}, {StateStore}] = await Promise.all([import('./docker/docker.js'), import('./proxy/proxy.js'), import('./state/store.js')])
+    const [{connectDocker}, {Proxy}, {StateStore}] = await Promise.all([
+      import('./docker/docker.js'),
+      import('./proxy/proxy.js'),
+      import('./state/store.js'),
+    ])
     const settings = settingsFromEnv(process.env, this.config.configDir)
     const docker = connectDocker()
     const command = this
@@ -87,7 +92,13 @@ export abstract class DiscodeCommand extends Command {
   /** Prints rows as aligned columns (the first row is the header). */
   protected table(rows: string[][]): void {
     const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => (row[i] ?? '').length)))
-    for (const row of rows) this.log(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]))).join('  ').trimEnd())
+    for (const row of rows)
+      this.log(
+        row
+          .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i])))
+          .join('  ')
+          .trimEnd(),
+      )
   }
 
   private terminalReporter(): Reporter {
@@ -159,10 +170,13 @@ export function inputValues(
     try {
       values[key] = (path === '-' ? readStdin() : readFileSync(path, 'utf8')).replace(/\r?\n$/, '')
     } catch (error) {
-      throw new DiscodeError(`Cannot read the file of --set-file ${key}: ${path === '-' ? 'standard input' : path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-        hint: 'Give a readable file that holds the value',
-        code: 'BAD_FLAG',
-      })
+      throw new DiscodeError(
+        `Cannot read the file of --set-file ${key}: ${path === '-' ? 'standard input' : path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        {
+          hint: 'Give a readable file that holds the value',
+          code: 'BAD_FLAG',
+        },
+      )
     }
   }
   return {values, inArguments}

@@ -33,6 +33,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, defaultHom
 function port(value: string | undefined, fallback: number, name: string): number {
   if (!value) return fallback
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 1 || n > 65_535) throw new DiscodeError(`${name}=${value} is not a port number`, {hint: 'Use a number from 1 to 65535', code: 'BAD_ENV'})
+  if (!Number.isInteger(n) || n < 1 || n > 65_535)
+    throw new DiscodeError(`${name}=${value} is not a port number`, {hint: 'Use a number from 1 to 65535', code: 'BAD_ENV'})
   return n
 }

@@ -30,7 +30,9 @@ export function pluginRecipeRoots(config: Interfaces.Config, warn: (message: str
     const semver = requireWhenNeeded('semver') as typeof import('semver')
     const version = semver.coerce(String(meta.apiVersion ?? ''))
     if (!version || !semver.satisfies(version, SUPPORTED_API_VERSIONS)) {
-      warn(`Ignoring the recipes of ${plugin.name}: it targets discode API ${meta.apiVersion ?? '(none)'}, this discode supports ${SUPPORTED_API_VERSIONS}`)
+      warn(
+        `Ignoring the recipes of ${plugin.name}: it targets discode API ${meta.apiVersion ?? '(none)'}, this discode supports ${SUPPORTED_API_VERSIONS}`,
+      )
       continue
     }
     roots.push({source: plugin.name, dir: resolve(plugin.root, meta.recipes)})
@@ -54,7 +56,8 @@ export function vendorHooks(config: Interfaces.Config, source: string, timeoutMs
         const {ModuleLoader} = await import('@oclif/core')
         const {module} = await ModuleLoader.loadWithData(plugin, hook.target)
         const fn = module[hook.identifier] ?? module.default
-        if (typeof fn !== 'function') throw new VendorHookError(`${plugin.name}: ${hook.target} exports no ${event} hook`, {code: 'HOOK_FAILED'})
+        if (typeof fn !== 'function')
+          throw new VendorHookError(`${plugin.name}: ${hook.target} exports no ${event} hook`, {code: 'HOOK_FAILED'})
         const oclifContext = {
           config,
           debug() {},

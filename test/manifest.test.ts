@@ -12,7 +12,13 @@ function commandIds(dir = join(ROOT, 'src', 'commands')): string[] {
     const path = join(dir, entry.name)
     if (entry.isDirectory()) return commandIds(path)
     if (!entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) return []
-    return [relative(join(ROOT, 'src', 'commands'), path).replace(/\.ts$/, '').replace(/\/index$/, '').split('/').join(':')]
+    return [
+      relative(join(ROOT, 'src', 'commands'), path)
+        .replace(/\.ts$/, '')
+        .replace(/\/index$/, '')
+        .split('/')
+        .join(':'),
+    ]
   })
 }
 

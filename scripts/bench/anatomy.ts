@@ -40,7 +40,12 @@ function importScript(specifier: string): string[] {
   return ['--input-type=module', '-e', `await import(${JSON.stringify(specifier)})`]
 }
 
-export async function measureAnatomy(options: {runs: number; env: NodeJS.ProcessEnv; proxyContainer: string; appContainer: string}): Promise<Anatomy> {
+export async function measureAnatomy(options: {
+  runs: number
+  env: NodeJS.ProcessEnv
+  proxyContainer: string
+  appContainer: string
+}): Promise<Anatomy> {
   const env = options.env
   const probes: [string, () => Promise<number>][] = [
     ['node', async () => (await timedNode(['-e', '0'], env)).wallMs],
@@ -48,7 +53,10 @@ export async function measureAnatomy(options: {runs: number; env: NodeJS.Process
       `command:${name}`,
       async () => (await timedNode(importScript(pathToFileURL(join(ROOT, 'dist', 'commands', `${name}.js`)).href), env)).wallMs,
     ]),
-    ...DEPENDENCIES.map((name): [string, () => Promise<number>] => [`dep:${name}`, async () => (await timedNode(importScript(name), {...env}, 60_000)).wallMs]),
+    ...DEPENDENCIES.map((name): [string, () => Promise<number>] => [
+      `dep:${name}`,
+      async () => (await timedNode(importScript(name), {...env}, 60_000)).wallMs,
+    ]),
     ['proxyList', () => timedDocker(['exec', options.proxyContainer, 'kamal-proxy', 'list'])],
     ['bareExec', () => timedDocker(['exec', options.appContainer, 'true'])],
   ]

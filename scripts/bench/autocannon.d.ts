@@ -9,7 +9,7 @@ declare module 'autocannon' {
     onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void
   }
 
-  interface AutocannonClient extends EventEmitter {}
+  type AutocannonClient = EventEmitter
 
   interface AutocannonOptions {
     url: string

@@ -54,7 +54,14 @@ export function cpuMark(containerId?: string): CpuMark {
     busy = total - fields[3] - (fields[4] ?? 0)
   } catch {}
   const usage = process.cpuUsage()
-  return {at: performance.now(), container: containerCpuNs(containerId), busy, total, self: usage.user + usage.system, loadavg: os.loadavg()[0]}
+  return {
+    at: performance.now(),
+    container: containerCpuNs(containerId),
+    busy,
+    total,
+    self: usage.user + usage.system,
+    loadavg: os.loadavg()[0],
+  }
 }
 
 export function cpuUse(from: CpuMark, to: CpuMark): CpuUse {

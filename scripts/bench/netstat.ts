@@ -26,7 +26,9 @@ function overflowsOfPid(pid: number): number {
 /** Sum of ListenOverflows over the running containers among `names` (missing or stopped ones count 0). */
 export async function listenOverflows(names: string[]): Promise<number> {
   if (names.length === 0) return 0
-  const {stdout} = await docker(['inspect', '--format', '{{.State.Pid}}', ...names]).catch((error: {stdout?: string}) => ({stdout: error.stdout ?? ''}))
+  const {stdout} = await docker(['inspect', '--format', '{{.State.Pid}}', ...names]).catch((error: {stdout?: string}) => ({
+    stdout: error.stdout ?? '',
+  }))
   return stdout
     .split('\n')
     .map(Number)

@@ -138,13 +138,14 @@ export function renderMarkdown(r: Results): string {
     '| phase | machine CPU busy | the benchmark process | the proxy container | load average (1 min) at its end |',
     '|---|---|---|---|---|',
     ...Object.entries(r.cpu).map(
-      ([name, use]) => `| ${name} | ${ms(use.machinePercent, 0)} % | ${ms(use.benchPercent, 0)} % | ${Number.isFinite(use.proxyPercent) ? `${ms(use.proxyPercent, 0)} %` : '–'} | ${use.loadavg.toFixed(2)} |`,
+      ([name, use]) =>
+        `| ${name} | ${ms(use.machinePercent, 0)} % | ${ms(use.benchPercent, 0)} % | ${Number.isFinite(use.proxyPercent) ? `${ms(use.proxyPercent, 0)} %` : '–'} | ${use.loadavg.toFixed(2)} |`,
     ),
     '',
     'Percentages are of all cores. What is left of "machine CPU busy" after the benchmark process and the proxy is',
     'Docker, the app containers, the discode commands themselves, and any other work on the machine.',
     '',
-    'The proxy is **the project\'s kamal-proxy stand-in** (a small Node server, `test/fixtures/kamal-proxy`), not',
+    "The proxy is **the project's kamal-proxy stand-in** (a small Node server, `test/fixtures/kamal-proxy`), not",
     '`basecamp/kamal-proxy`: Docker Hub is out of reach here. Its proxying (keep-alive agent per target, health',
     'checks, atomic swap, drain) follows the real one, and its client is native like the real Go client, but its',
     'latency and throughput are those of a single-threaded Node proxy, not of the Go binary. Timings on a 2-core',
@@ -183,13 +184,15 @@ export function renderMarkdown(r: Results): string {
     '',
     '### Each discode switch',
     '',
-    'Window: from the command\'s start to 1 s after it returned.',
+    "Window: from the command's start to 1 s after it returned.",
     '',
     '| # | command | from → to | exit | wall s | requests | failed | p50 / p99 / max ms | p99 ÷ steady p99 | answers seen |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...r.discode.switches.map(
       (sw) =>
-        `| ${sw.n} | \`${sw.command}\` | ${sw.from ?? '?'} → ${sw.to ?? '?'} | ${sw.code} | ${s(sw.wallMs)} | ${sw.summary.requests} | ${failedText(sw.summary)} | ${latencyText(sw.summary)} | ${x(sw.summary.p99 / r.discode.steady.p99)} | ${Object.entries(sw.versions)
+        `| ${sw.n} | \`${sw.command}\` | ${sw.from ?? '?'} → ${sw.to ?? '?'} | ${sw.code} | ${s(sw.wallMs)} | ${sw.summary.requests} | ${failedText(sw.summary)} | ${latencyText(sw.summary)} | ${x(sw.summary.p99 / r.discode.steady.p99)} | ${Object.entries(
+          sw.versions,
+        )
           .map(([body, n]) => `${body}: ${n}`)
           .join(', ')} |`,
     ),
@@ -237,7 +240,7 @@ export function renderMarkdown(r: Results): string {
     `**start-up** is node's boot, oclif and loading the command's modules. Measured alone in the same run (section 3),`,
     `\`discode --version\` takes ${Math.round(d.version)} ms (bare node ${Math.round(d.node)} ms) and importing \`dist/commands/update.js\` with its whole`,
     `module graph takes ${Math.round(r.anatomy.commandImports.update)} ms above bare node. **in the run, outside steps** is discode's own work that no step`,
-    "covers (lock, journal, reading and rendering the recipe, writing the record, printing); **spawn and exit** is the",
+    'covers (lock, journal, reading and rendering the recipe, writing the record, printing); **spawn and exit** is the',
     "process's creation and teardown as the caller sees it.",
     `Two of the steps run a proxy client command (\`kamal-proxy list\` in **reconcile**, \`deploy\` in **switch**); one`,
     `\`kamal-proxy list\` costs ${Math.round(r.anatomy.proxyList)} ms here, a bare \`docker exec\` ${Math.round(r.anatomy.bareExec)} ms.`,
@@ -250,20 +253,25 @@ export function renderMarkdown(r: Results): string {
     '',
     '| command | median ms | min | max | ÷ `node -e 0` |',
     '|---|---|---|---|---|',
-    ...([
-      ['`node -e 0`', r.startup.node],
-      ['`discode --version`', r.startup.version],
-      ['`discode status --json --offline`', r.startup.status],
-      ['`discode status --json --offline`, first after a change to the routes (lists the proxy again)', r.startup.statusListing ?? []],
-    ] as [string, number[]][]).map(
-      ([label, values]) => `| ${label} | ${ms(median(values), 0)} | ${ms(Math.min(...values), 0)} | ${ms(Math.max(...values), 0)} | ${x(median(values) / d.node)} |`,
+    ...(
+      [
+        ['`node -e 0`', r.startup.node],
+        ['`discode --version`', r.startup.version],
+        ['`discode status --json --offline`', r.startup.status],
+        ['`discode status --json --offline`, first after a change to the routes (lists the proxy again)', r.startup.statusListing ?? []],
+      ] as [string, number[]][]
+    ).map(
+      ([label, values]) =>
+        `| ${label} | ${ms(median(values), 0)} | ${ms(Math.min(...values), 0)} | ${ms(Math.max(...values), 0)} | ${x(median(values) / d.node)} |`,
     ),
     '',
     `Where it goes (median of ${r.anatomy.runs} runs each, a fresh node process that only imports the module, minus bare node):`,
     '',
     '| module or call | ms |',
     '|---|---|',
-    ...Object.entries(r.anatomy.commandImports).map(([name, v]) => `| import \`dist/commands/${name}.js\` (its whole module graph) | ${Math.round(v)} |`),
+    ...Object.entries(r.anatomy.commandImports).map(
+      ([name, v]) => `| import \`dist/commands/${name}.js\` (its whole module graph) | ${Math.round(v)} |`,
+    ),
     ...Object.entries(r.anatomy.dependencyImports)
       .sort((a, b) => b[1] - a[1])
       .map(([name, v]) => `| import \`${name}\` alone | ${Math.round(v)} |`),
@@ -310,9 +318,9 @@ export function renderMarkdown(r: Results): string {
     `- **The test app** (\`test/fixtures/keepalive-app\`) is a small static-file server in C that keeps connections alive, as real app servers do, so the proxy reuses its upstream connections. (The e2e tests' busybox \`httpd\` answers one request per connection and listens with a backlog of 9: under load the kernel drops SYNs and the proxy's connect is retried after 1 s, a latency that has nothing to do with discode.) The benchmark still counts listen-queue drops (\`ListenOverflows\` of each app container's network namespace, read from the host) to show there are none.`,
     `- **Windows**: a request belongs to the window it was sent in; a switch window runs from the command's start to 1 s after it returned. **Steady state** is every other request after the ${c.warmupMs / 1000} s warm-up: ${c.baselineMs / 1000} s before the first switch, and the ${c.gapMs / 1000} s of steady load between two switches (after their windows). A failure is a non-2xx answer, a socket error or a timeout.`,
     '- **discode switches**: the built CLI (`bin/run.js`), `update APP --to V` and `rollback APP` alternating, with `--json`; wall time from spawn to exit.',
-    "- **Traditional update**: the honest best case of stop-and-start. The route targets a fixed name held by a \"network holder\" container (like a Kubernetes pod's pause container), and the app runs in the holder's network namespace, so the name always resolves and a stopped app is refused at once (no DNS failures, no connect timeouts). Each update pulls the new image first (outside the window), then `docker stop` the serving container and `docker run` the new version in the same namespace; the proxy keeps its target and has nothing to do. This is what `docker compose pull && docker compose up -d` does to a single container, minus the recreate of its network endpoint.",
+    '- **Traditional update**: the honest best case of stop-and-start. The route targets a fixed name held by a "network holder" container (like a Kubernetes pod\'s pause container), and the app runs in the holder\'s network namespace, so the name always resolves and a stopped app is refused at once (no DNS failures, no connect timeouts). Each update pulls the new image first (outside the window), then `docker stop` the serving container and `docker run` the new version in the same namespace; the proxy keeps its target and has nothing to do. This is what `docker compose pull && docker compose up -d` does to a single container, minus the recreate of its network endpoint.',
     '- **Start-up**: `node -e 0`, `discode --version` and `discode status --json --offline` alternate, after one untimed round; the median of each is compared. Then, apart, the same status with its last proxy listing deleted before each run (as the first status after a change to the routes).',
-    '- **Scale**: the load cycles over every app\'s host name while one app is updated then rolled back; requests are attributed to apps by their `Host` header (socket errors cannot be, and would count against the other apps).',
+    "- **Scale**: the load cycles over every app's host name while one app is updated then rolled back; requests are attributed to apps by their `Host` header (socket errors cannot be, and would count against the other apps).",
   )
   if (r.findings.length > 0) add('', '## Observations from this run', '', ...r.findings.map((f) => `- ${f}`))
   add('')

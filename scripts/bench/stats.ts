@@ -49,7 +49,10 @@ export interface Summary {
 }
 
 export function summarize(records: RequestRecord[]): Summary {
-  const latencies = records.filter(ok).map((r) => r.end - r.start).sort((a, b) => a - b)
+  const latencies = records
+    .filter(ok)
+    .map((r) => r.end - r.start)
+    .sort((a, b) => a - b)
   const failures: Record<string, number> = {}
   let non2xx = 0
   let errors = 0

@@ -111,7 +111,15 @@ export interface Results {
    * to the routes (it runs `kamal-proxy list`); `statusStartup`: status's own `elapsed.startupMs`, the part
    * before it asks Docker anything.
    */
-  startup: {apps: number; runs: number; node: number[]; version: number[]; status: number[]; statusListing: number[]; statusStartup: number[]}
+  startup: {
+    apps: number
+    runs: number
+    node: number[]
+    version: number[]
+    status: number[]
+    statusListing: number[]
+    statusStartup: number[]
+  }
   anatomy: Anatomy
   /** Machine CPU use per phase (the machine may be shared with other work). */
   cpu: Record<string, CpuUse>
@@ -120,7 +128,15 @@ export interface Results {
     routes: number
     statusOffline: number[]
     statusOnline: number[]
-    load: {listenOverflows: number; achievedRate: number; all: Summary; others: Summary; target: Summary; unattributed: number; hosts: number}
+    load: {
+      listenOverflows: number
+      achievedRate: number
+      all: Summary
+      others: Summary
+      target: Summary
+      unattributed: number
+      hosts: number
+    }
     switches: ScaleSwitch[]
   }
   findings: string[]

@@ -11,12 +11,32 @@ export default class Install extends DiscodeCommand {
 Missing inputs are asked for on a terminal; with --yes or without a terminal they are an error that names them. Generated secrets are created once and kept (0600) under DISCODE_HOME.`
 
   static override examples = [
-    {description: 'Install the demo recipe as an app named "demo"', command: '<%= config.bin %> install demo --set hostname=demo.example.com'},
-    {description: "Install a second instance from a vendor plugin's recipe", command: '<%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --yes'},
-    {description: 'Install a recipe from a directory, at a given version', command: '<%= config.bin %> install myapp --recipe ./recipes/myapp --version 1.0.0'},
-    {description: 'Give a secret input from a file, so that it never shows in the process list', command: '<%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --set-file license_key=./license.txt'},
-    {description: 'The same, from standard input (e.g. a password manager)', command: 'pass show shop/license | <%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --set-file license_key=-'},
-    {description: "Pull from the vendor's private registry (the password from the environment)", command: 'DISCODE_REGISTRY_PASSWORD=s3cret <%= config.bin %> install shop --registry-user customer-42'},
+    {
+      description: 'Install the demo recipe as an app named "demo"',
+      command: '<%= config.bin %> install demo --set hostname=demo.example.com',
+    },
+    {
+      description: "Install a second instance from a vendor plugin's recipe",
+      command: '<%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --yes',
+    },
+    {
+      description: 'Install a recipe from a directory, at a given version',
+      command: '<%= config.bin %> install myapp --recipe ./recipes/myapp --version 1.0.0',
+    },
+    {
+      description: 'Give a secret input from a file, so that it never shows in the process list',
+      command:
+        '<%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --set-file license_key=./license.txt',
+    },
+    {
+      description: 'The same, from standard input (e.g. a password manager)',
+      command:
+        'pass show shop/license | <%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --set-file license_key=-',
+    },
+    {
+      description: "Pull from the vendor's private registry (the password from the environment)",
+      command: 'DISCODE_REGISTRY_PASSWORD=s3cret <%= config.bin %> install shop --registry-user customer-42',
+    },
   ]
 
   static override args = {app: Args.string({description: 'Name of the app instance (lowercase letters, digits, hyphens)', required: true})}
@@ -47,7 +67,10 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
       version: flags.version,
       prompt: interactive ? promptForInput : undefined,
       wait: flags.wait,
-      registry: flags['registry-user'] && flags['registry-password'] ? {username: flags['registry-user'], password: flags['registry-password']} : undefined,
+      registry:
+        flags['registry-user'] && flags['registry-password']
+          ? {username: flags['registry-user'], password: flags['registry-password']}
+          : undefined,
     })
     const where = result.hosts.length > 0 ? ` at ${result.hosts.map((h) => `http://${h}`).join(', ')}` : ''
     this.log(`Installed ${result.app} ${result.to.version} (${result.to.container})${where}`)

@@ -14,7 +14,10 @@ export default class Rollback extends DiscodeCommand {
   ]
 
   static override args = {app: Args.string({description: 'Installed app name', required: true})}
-  static override flags = {to: Flags.string({description: 'Version to roll back to (must still be on this host)'}), ...DiscodeCommand.waitFlag}
+  static override flags = {
+    to: Flags.string({description: 'Version to roll back to (must still be on this host)'}),
+    ...DiscodeCommand.waitFlag,
+  }
 
   async run() {
     const {args, flags} = await this.parse(Rollback)

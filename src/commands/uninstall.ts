@@ -6,7 +6,7 @@ import {uninstall} from '../lifecycle/uninstall.js'
 
 export default class Uninstall extends DiscodeCommand {
   static override summary = "Remove an app's route, containers and images"
-  static override description = 'Volumes (the app\'s data) and its secrets are kept, so installing it again finds them, unless --purge.'
+  static override description = "Volumes (the app's data) and its secrets are kept, so installing it again finds them, unless --purge."
   static override examples = [
     {description: 'Remove the app, keep its data', command: '<%= config.bin %> uninstall myapp'},
     {description: 'Remove the app and delete its data and secrets', command: '<%= config.bin %> uninstall myapp --purge'},

@@ -15,7 +15,10 @@ If anything fails before the switch, the new container is removed and the runnin
     {description: 'Only show what an update would install', command: '<%= config.bin %> update myapp --check'},
     {description: 'Move to a given release (also older ones)', command: '<%= config.bin %> update myapp --to 1.4.2'},
     {description: 'Update and change an input on the way', command: '<%= config.bin %> update myapp --set hostname=new.example.com'},
-    {description: "Also replace accessories whose definition changed (e.g. the vendor's new database image)", command: '<%= config.bin %> update myapp --accessories'},
+    {
+      description: "Also replace accessories whose definition changed (e.g. the vendor's new database image)",
+      command: '<%= config.bin %> update myapp --accessories',
+    },
   ]
 
   static override args = {app: Args.string({description: 'Installed app name', required: true})}
@@ -23,9 +26,15 @@ If anything fails before the switch, the new container is removed and the runnin
   static override flags = {
     to: Flags.string({description: 'Install this release (any version in the feed)'}),
     check: Flags.boolean({description: 'Report what would be installed; change nothing'}),
-    set: Flags.string({char: 's', description: 'Change an input (KEY=VALUE, repeatable); applied with the release being deployed', multiple: true}),
+    set: Flags.string({
+      char: 's',
+      description: 'Change an input (KEY=VALUE, repeatable); applied with the release being deployed',
+      multiple: true,
+    }),
     ...DiscodeCommand.setFileFlag,
-    accessories: Flags.boolean({description: 'Replace accessories whose definition changed (each is down until its new container is healthy; volumes are kept)'}),
+    accessories: Flags.boolean({
+      description: 'Replace accessories whose definition changed (each is down until its new container is healthy; volumes are kept)',
+    }),
     ...DiscodeCommand.waitFlag,
   }
 
@@ -34,13 +43,25 @@ If anything fails before the switch, the new container is removed and the runnin
     const engine = await this.engine()
     if (flags.check) {
       const check = await checkUpdate(engine, args.app, {to: flags.to})
-      this.log(check.available ? `${args.app}: ${check.current} → ${check.available.version} available` : `${args.app}: ${check.current} is up to date`)
+      this.log(
+        check.available
+          ? `${args.app}: ${check.current} → ${check.available.version} available`
+          : `${args.app}: ${check.current} is up to date`,
+      )
       return {app: args.app, current: check.current, available: check.available ?? null}
     }
     const inputs = inputValues(flags.set, flags['set-file'])
-    const result = await update(engine, {app: args.app, to: flags.to, wait: flags.wait, set: inputs.values, inArguments: inputs.inArguments, accessories: flags.accessories})
+    const result = await update(engine, {
+      app: args.app,
+      to: flags.to,
+      wait: flags.wait,
+      set: inputs.values,
+      inArguments: inputs.inArguments,
+      accessories: flags.accessories,
+    })
     for (const line of describeAccessories(result.accessories)) this.log(line)
-    if (result.status === 'up-to-date') this.log(`${args.app} ${result.current.version} is up to date${result.rerouted ? ', and routed again' : ''}`)
+    if (result.status === 'up-to-date')
+      this.log(`${args.app} ${result.current.version} is up to date${result.rerouted ? ', and routed again' : ''}`)
     else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})`)
     return {...result, elapsed: this.elapsed()}
   }

@@ -8,7 +8,10 @@ describe('image references', () => {
     assert.deepEqual(splitReference('127.0.0.1:5000/acme/app:1.2.0'), {repository: '127.0.0.1:5000/acme/app', tag: '1.2.0'})
     assert.deepEqual(splitReference('127.0.0.1:5000/acme/app'), {repository: '127.0.0.1:5000/acme/app', tag: 'latest'})
     assert.deepEqual(splitReference('acme/app@sha256:0123abcd'), {repository: 'acme/app', tag: 'sha256:0123abcd'})
-    assert.deepEqual(splitReference('registry.example.com:443/app:1.0@sha256:0123abcd'), {repository: 'registry.example.com:443/app:1.0', tag: 'sha256:0123abcd'})
+    assert.deepEqual(splitReference('registry.example.com:443/app:1.0@sha256:0123abcd'), {
+      repository: 'registry.example.com:443/app:1.0',
+      tag: 'sha256:0123abcd',
+    })
     assert.deepEqual(splitReference('postgres'), {repository: 'postgres', tag: 'latest'})
   })
 

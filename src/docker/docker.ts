@@ -61,7 +61,10 @@ export function dockerError(error: unknown, doing: string): DiscodeError {
   if (err.code === 'ECONNREFUSED' || err.code === 'ENOENT' || err.code === 'EACCES') {
     const where = process.env.DOCKER_HOST || '/var/run/docker.sock'
     return new DockerUnavailableError(`Docker is not running or not reachable at ${where} (${err.code})`, {
-      hint: err.code === 'EACCES' ? 'Run discode as root or as a member of the docker group' : 'Start Docker (e.g. "sudo systemctl start docker") or set DOCKER_HOST',
+      hint:
+        err.code === 'EACCES'
+          ? 'Run discode as root or as a member of the docker group'
+          : 'Start Docker (e.g. "sudo systemctl start docker") or set DOCKER_HOST',
       code: 'DOCKER_UNAVAILABLE',
       cause: error,
     })
@@ -76,7 +79,11 @@ function isNotFound(error: unknown): boolean {
 
 export async function ensureNetwork(docker: DockerClient, name: string): Promise<boolean> {
   try {
-    await call(docker, {path: `/networks/${encodeURIComponent(name)}`, method: 'GET', statusCodes: {200: true, 404: 'no such network', ...SERVER_ERROR}})
+    await call(docker, {
+      path: `/networks/${encodeURIComponent(name)}`,
+      method: 'GET',
+      statusCodes: {200: true, 404: 'no such network', ...SERVER_ERROR},
+    })
     return false
   } catch (error) {
     if (!isNotFound(error)) throw dockerError(error, `inspect network ${name}`)
@@ -98,10 +105,19 @@ export async function ensureNetwork(docker: DockerClient, name: string): Promise
 
 export async function ensureVolume(docker: DockerClient, name: string, labels: Record<string, string>): Promise<void> {
   try {
-    await call(docker, {path: `/volumes/${encodeURIComponent(name)}`, method: 'GET', statusCodes: {200: true, 404: 'no such volume', ...SERVER_ERROR}})
+    await call(docker, {
+      path: `/volumes/${encodeURIComponent(name)}`,
+      method: 'GET',
+      statusCodes: {200: true, 404: 'no such volume', ...SERVER_ERROR},
+    })
   } catch (error) {
     if (!isNotFound(error)) throw dockerError(error, `inspect volume ${name}`)
-    await call(docker, {path: '/volumes/create', method: 'POST', options: {Name: name, Labels: labels}, statusCodes: {200: true, 201: true, ...SERVER_ERROR}}).catch((e) => {
+    await call(docker, {
+      path: '/volumes/create',
+      method: 'POST',
+      options: {Name: name, Labels: labels},
+      statusCodes: {200: true, 201: true, ...SERVER_ERROR},
+    }).catch((e) => {
       throw dockerError(e, `create volume ${name}`)
     })
   }
@@ -123,7 +139,11 @@ export async function listVolumes(docker: DockerClient, label: string): Promise<
 
 export async function removeVolume(docker: DockerClient, name: string): Promise<void> {
   try {
-    await call(docker, {path: `/volumes/${encodeURIComponent(name)}`, method: 'DELETE', statusCodes: {204: true, 404: 'no such volume', 409: 'volume is in use', ...SERVER_ERROR}})
+    await call(docker, {
+      path: `/volumes/${encodeURIComponent(name)}`,
+      method: 'DELETE',
+      statusCodes: {204: true, 404: 'no such volume', 409: 'volume is in use', ...SERVER_ERROR},
+    })
   } catch (error) {
     if (!isNotFound(error)) throw dockerError(error, `remove volume ${name}`)
   }
@@ -136,7 +156,11 @@ export interface ImageInfo {
 
 export async function inspectImage(docker: DockerClient, ref: string): Promise<ImageInfo | undefined> {
   try {
-    const info = await call<{Id: string; RepoDigests?: string[]}>(docker, {path: `/images/${ref}/json`, method: 'GET', statusCodes: {200: true, 404: 'no such image', ...SERVER_ERROR}})
+    const info = await call<{Id: string; RepoDigests?: string[]}>(docker, {
+      path: `/images/${ref}/json`,
+      method: 'GET',
+      statusCodes: {200: true, 404: 'no such image', ...SERVER_ERROR},
+    })
     return {id: info.Id, repoDigests: info.RepoDigests ?? []}
   } catch (error) {
     if (isNotFound(error)) return undefined
@@ -146,7 +170,11 @@ export async function inspectImage(docker: DockerClient, ref: string): Promise<I
 
 export async function removeImage(docker: DockerClient, ref: string): Promise<void> {
   try {
-    await call(docker, {path: `/images/${ref}`, method: 'DELETE', statusCodes: {200: true, 404: 'no such image', 409: 'conflict', ...SERVER_ERROR}})
+    await call(docker, {
+      path: `/images/${ref}`,
+      method: 'DELETE',
+      statusCodes: {200: true, 404: 'no such image', 409: 'conflict', ...SERVER_ERROR},
+    })
   } catch (error) {
     // 409: still used by another container (e.g. another app on the same image); that is fine.
     const status = (error as {statusCode?: number}).statusCode
@@ -316,7 +344,12 @@ function healthConfig(check: NonNullable<ContainerSpec['healthcheck']>) {
 
 export async function renameContainer(docker: DockerClient, name: string, newName: string): Promise<void> {
   try {
-    await call(docker, {path: `${containerPath(name)}/rename?`, method: 'POST', options: {_query: {name: newName}, _body: {}}, statusCodes: {200: true, 204: true, 404: 'no such container', 409: 'name in use', ...SERVER_ERROR}})
+    await call(docker, {
+      path: `${containerPath(name)}/rename?`,
+      method: 'POST',
+      options: {_query: {name: newName}, _body: {}},
+      statusCodes: {200: true, 204: true, 404: 'no such container', 409: 'name in use', ...SERVER_ERROR},
+    })
   } catch (error) {
     throw dockerError(error, `rename container ${name} to ${newName}`)
   }
@@ -324,7 +357,11 @@ export async function renameContainer(docker: DockerClient, name: string, newNam
 
 export async function inspectContainer(docker: DockerClient, name: string): Promise<ContainerInspect | undefined> {
   try {
-    return await call<ContainerInspect>(docker, {path: `${containerPath(name)}/json`, method: 'GET', statusCodes: {200: true, 404: 'no such container', ...SERVER_ERROR}})
+    return await call<ContainerInspect>(docker, {
+      path: `${containerPath(name)}/json`,
+      method: 'GET',
+      statusCodes: {200: true, 404: 'no such container', ...SERVER_ERROR},
+    })
   } catch (error) {
     if (isNotFound(error)) return undefined
     throw dockerError(error, `inspect container ${name}`)
@@ -383,7 +420,11 @@ export async function listContainers(docker: DockerClient, labels: string[]): Pr
 
 export async function startContainer(docker: DockerClient, name: string): Promise<void> {
   try {
-    await call(docker, {path: `${containerPath(name)}/start`, method: 'POST', statusCodes: {204: true, 304: 'container already started', 404: 'no such container', ...SERVER_ERROR}})
+    await call(docker, {
+      path: `${containerPath(name)}/start`,
+      method: 'POST',
+      statusCodes: {204: true, 304: 'container already started', 404: 'no such container', ...SERVER_ERROR},
+    })
   } catch (error) {
     // 304: already running.
     if ((error as {statusCode?: number}).statusCode !== 304) throw dockerError(error, `start container ${name}`)
@@ -392,7 +433,12 @@ export async function startContainer(docker: DockerClient, name: string): Promis
 
 export async function stopContainer(docker: DockerClient, name: string, timeoutSeconds = 10): Promise<void> {
   try {
-    await call(docker, {path: `${containerPath(name)}/stop?`, method: 'POST', options: {_query: {t: timeoutSeconds}, _body: {}}, statusCodes: {204: true, 304: 'container already stopped', 404: 'no such container', ...SERVER_ERROR}})
+    await call(docker, {
+      path: `${containerPath(name)}/stop?`,
+      method: 'POST',
+      options: {_query: {t: timeoutSeconds}, _body: {}},
+      statusCodes: {204: true, 304: 'container already stopped', 404: 'no such container', ...SERVER_ERROR},
+    })
   } catch (error) {
     const status = (error as {statusCode?: number}).statusCode
     if (status !== 304 && status !== 404) throw dockerError(error, `stop container ${name}`)
@@ -401,7 +447,12 @@ export async function stopContainer(docker: DockerClient, name: string, timeoutS
 
 export async function removeContainer(docker: DockerClient, name: string): Promise<void> {
   try {
-    await call(docker, {path: `${containerPath(name)}?`, method: 'DELETE', options: {force: true, v: false}, statusCodes: {204: true, 400: 'bad parameter', 404: 'no such container', 409: 'conflict', ...SERVER_ERROR}})
+    await call(docker, {
+      path: `${containerPath(name)}?`,
+      method: 'DELETE',
+      options: {force: true, v: false},
+      statusCodes: {204: true, 400: 'bad parameter', 404: 'no such container', 409: 'conflict', ...SERVER_ERROR},
+    })
   } catch (error) {
     if (!isNotFound(error)) throw dockerError(error, `remove container ${name}`)
   }
@@ -431,7 +482,11 @@ export async function execInContainer(docker: DockerClient, name: string, cmd: s
       statusCodes: {200: true, 204: true, 404: 'no such exec', 409: 'container stopped/paused', 500: 'container not running'},
     })
     const {stdout, stderr} = await collectDemuxed(docker, stream)
-    const info = await call<{ExitCode: number | null}>(docker, {path: `/exec/${exec.Id}/json`, method: 'GET', statusCodes: {200: true, 404: 'no such exec', ...SERVER_ERROR}})
+    const info = await call<{ExitCode: number | null}>(docker, {
+      path: `/exec/${exec.Id}/json`,
+      method: 'GET',
+      statusCodes: {200: true, 404: 'no such exec', ...SERVER_ERROR},
+    })
     return {exitCode: info.ExitCode ?? -1, stdout, stderr}
   } catch (error) {
     throw dockerError(error, `run ${cmd[0]} in ${name}`)
@@ -472,10 +527,17 @@ export async function runOneOff(
     })
     await startContainer(docker, spec.name)
     let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
-      call(docker, {path: `${containerPath(spec.name)}/kill`, method: 'POST', statusCodes: {204: true, 404: 'no such container', 409: 'not running', ...SERVER_ERROR}}).catch(() => {})
-    }, options.timeoutMs ?? 10 * 60_000)
+    const timer = setTimeout(
+      () => {
+        timedOut = true
+        call(docker, {
+          path: `${containerPath(spec.name)}/kill`,
+          method: 'POST',
+          statusCodes: {204: true, 404: 'no such container', 409: 'not running', ...SERVER_ERROR},
+        }).catch(() => {})
+      },
+      options.timeoutMs ?? 10 * 60_000,
+    )
     const result = await waiting.finally(() => clearTimeout(timer))
     const output = await containerLogText(docker, spec.name, {tail: 200})
     return {exitCode: result.StatusCode, output, timedOut}
@@ -504,7 +566,8 @@ export async function streamContainerLogs(
 ): Promise<void> {
   try {
     if (!options.follow) {
-      for (const frame of frames(await containerLogs(docker, name, {tail: options.tail}))) (frame.stream === 2 ? options.stderr : options.stdout).write(frame.data)
+      for (const frame of frames(await containerLogs(docker, name, {tail: options.tail})))
+        (frame.stream === 2 ? options.stderr : options.stdout).write(frame.data)
       return
     }
     const stream = await call<NodeJS.ReadableStream>(docker, {
@@ -528,7 +591,12 @@ export async function streamContainerLogs(
 
 /** The processes running in a container, as `docker top` shows them. */
 export async function listProcesses(docker: DockerClient, name: string): Promise<{Titles: string[]; Processes: string[][]}> {
-  return call(docker, {path: `${containerPath(name)}/top?`, method: 'GET', options: {}, statusCodes: {200: true, 404: 'no such container', 409: 'not running', ...SERVER_ERROR}})
+  return call(docker, {
+    path: `${containerPath(name)}/top?`,
+    method: 'GET',
+    options: {},
+    statusCodes: {200: true, 404: 'no such container', 409: 'not running', ...SERVER_ERROR},
+  })
 }
 
 /** A finished container's logs (multiplexed frames). */

@@ -173,7 +173,14 @@ function release(version: string, channel = 'stable'): Release {
 describe('chooseRelease', () => {
   const feed: Pick<Feed, 'releases'> = {
     // Deliberately out of order: the feed's order means nothing.
-    releases: [release('1.10.0'), release('2.0.0-rc.1'), release('1.9.0'), release('1.2.0'), release('3.0.0', 'beta'), release('2.0.0-beta.2', 'beta')],
+    releases: [
+      release('1.10.0'),
+      release('2.0.0-rc.1'),
+      release('1.9.0'),
+      release('1.2.0'),
+      release('3.0.0', 'beta'),
+      release('2.0.0-beta.2', 'beta'),
+    ],
   }
 
   it('picks the highest stable release by semver, not by feed order', () => {

@@ -9,9 +9,12 @@ import {DiscodeError} from '../errors.js'
 import {check, describeValue} from '../recipes/issues.js'
 
 const NAME_COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*'
-const DOMAIN = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?'
+const DOMAIN =
+  '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?'
 /** Docker reference grammar: `[registry[:port]/]path[:tag][@sha256:<64 hex>]`. */
-const IMAGE_REFERENCE = new RegExp(`^(?:${DOMAIN}/)?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`)
+const IMAGE_REFERENCE = new RegExp(
+  `^(?:${DOMAIN}/)?${NAME_COMPONENT}(?:/${NAME_COMPONENT})*(?::[\\w][\\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$`,
+)
 const DIGEST = /@sha256:[a-f0-9]{64}$/
 
 export function isPinnedByDigest(image: string): boolean {
@@ -24,12 +27,18 @@ const ReleaseSchema = z.object({
     .refine((version) => semver.valid(version) !== null, {error: (issue) => `${describeValue(issue.input)} is not semver`})
     // `v1.2.3` is accepted and kept as `1.2.3`, the form used in labels and messages.
     .transform((version) => semver.valid(version)!),
-  image: z.string().regex(IMAGE_REFERENCE, {error: (issue) => `${describeValue(issue.input)} is not an image reference (repo:tag or repo@sha256:<digest>)`}),
+  image: z
+    .string()
+    .regex(IMAGE_REFERENCE, {
+      error: (issue) => `${describeValue(issue.input)} is not an image reference (repo:tag or repo@sha256:<digest>)`,
+    }),
   channel: z.string().min(1).default('stable'),
   notes: z.string().optional(),
 })
 
-const isoDate = z.string().refine((value) => !Number.isNaN(Date.parse(value)), {error: (issue) => `${describeValue(issue.input)} is not an ISO 8601 date`})
+const isoDate = z
+  .string()
+  .refine((value) => !Number.isNaN(Date.parse(value)), {error: (issue) => `${describeValue(issue.input)} is not an ISO 8601 date`})
 
 export const FeedSchema = z
   .looseObject({
@@ -80,7 +89,8 @@ export async function fetchFeedBytes(url: string, options: FetchFeedOptions = {}
   const {timeoutMs = 10_000, maxBytes = 1024 * 1024, fetchImpl = fetch} = options
   const {target, shown, authorization} = splitCredentials(url)
   const signal = AbortSignal.timeout(timeoutMs)
-  const fail = (reason: string, code: string, hint?: string, cause?: unknown) => new FeedError(`feed ${shown} ${reason}`, {code, hint, cause})
+  const fail = (reason: string, code: string, hint?: string, cause?: unknown) =>
+    new FeedError(`feed ${shown} ${reason}`, {code, hint, cause})
 
   let raw: Buffer
   try {
@@ -89,10 +99,18 @@ export async function fetchFeedBytes(url: string, options: FetchFeedOptions = {}
     const response = await fetchImpl(target, {signal, headers, redirect: 'follow'})
     if (!response.ok) {
       await response.body?.cancel().catch(() => {})
-      throw fail(`answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`, 'FEED_HTTP_STATUS', statusHint(response.status))
+      throw fail(
+        `answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`,
+        'FEED_HTTP_STATUS',
+        statusHint(response.status),
+      )
     }
     raw = await readBody(response, maxBytes, () =>
-      fail(`is larger than ${formatBytes(maxBytes)}`, 'FEED_TOO_LARGE', 'A release feed lists releases only; ask the vendor to check what this URL serves'),
+      fail(
+        `is larger than ${formatBytes(maxBytes)}`,
+        'FEED_TOO_LARGE',
+        'A release feed lists releases only; ask the vendor to check what this URL serves',
+      ),
     )
   } catch (error) {
     if (error instanceof FeedError) throw error
@@ -105,19 +123,28 @@ export async function fetchFeedBytes(url: string, options: FetchFeedOptions = {}
 /** Parses and validates the bytes of the feed at `url` (named in errors without its credentials). */
 export function parseFeed(raw: Buffer, url: string): Feed {
   const {shown} = splitCredentials(url)
-  const fail = (reason: string, code: string, hint?: string, cause?: unknown) => new FeedError(`feed ${shown} ${reason}`, {code, hint, cause})
+  const fail = (reason: string, code: string, hint?: string, cause?: unknown) =>
+    new FeedError(`feed ${shown} ${reason}`, {code, hint, cause})
   let data: unknown
   try {
     data = JSON.parse(new TextDecoder().decode(raw))
   } catch (error) {
-    throw fail(`is not JSON (${(error as Error).message})`, 'FEED_NOT_JSON', 'The feed must be a JSON document with a "releases" list', error)
+    throw fail(
+      `is not JSON (${(error as Error).message})`,
+      'FEED_NOT_JSON',
+      'The feed must be a JSON document with a "releases" list',
+      error,
+    )
   }
 
   const result = check(FeedSchema, data)
   if (!result.ok) {
     const [first] = result.problems
     const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more problems)` : ''
-    throw new FeedError(`feed ${shown}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, {code: 'FEED_INVALID', hint: 'The feed is malformed; tell its vendor'})
+    throw new FeedError(`feed ${shown}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, {
+      code: 'FEED_INVALID',
+      hint: 'The feed is malformed; tell its vendor',
+    })
   }
   return result.value
 }
@@ -137,14 +164,21 @@ export function displayUrl(url: string): string {
 }
 
 function splitCredentials(url: string): {target: string; shown: string; authorization?: string} {
-  if (!URL.canParse(url)) throw new FeedError(`feed URL ${JSON.stringify(url.replace(/\/\/[^/@]*@/, '//'))} is not a valid URL`, {code: 'FEED_BAD_URL', hint: "Check the recipe's feed URL"})
+  if (!URL.canParse(url))
+    throw new FeedError(`feed URL ${JSON.stringify(url.replace(/\/\/[^/@]*@/, '//'))} is not a valid URL`, {
+      code: 'FEED_BAD_URL',
+      hint: "Check the recipe's feed URL",
+    })
   const parsed = new URL(url)
   const {username, password} = parsed
   parsed.username = ''
   parsed.password = ''
   const target = parsed.toString()
   const shown = displayUrl(url)
-  const authorization = username || password ? `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString('base64')}` : undefined
+  const authorization =
+    username || password
+      ? `Basic ${Buffer.from(`${decodeURIComponent(username)}:${decodeURIComponent(password)}`).toString('base64')}`
+      : undefined
   return {target, shown, authorization}
 }
 
@@ -236,6 +270,10 @@ function exactRelease(newestFirst: Release[], to: string): Release {
 
 function validVersion(version: string, what: string): string {
   const valid = semver.valid(version)
-  if (valid === null) throw new DiscodeError(`${what} ${JSON.stringify(version)} is not semver`, {hint: 'Give a version such as 1.4.2', code: 'INVALID_VERSION'})
+  if (valid === null)
+    throw new DiscodeError(`${what} ${JSON.stringify(version)} is not semver`, {
+      hint: 'Give a version such as 1.4.2',
+      code: 'INVALID_VERSION',
+    })
   return valid
 }

@@ -153,7 +153,11 @@ describe('signFeed', () => {
     const keys = writeKeyPair(dir)
     const data = {releases: [PINNED_FEED.releases[0], {version: '1.2.0', image: 'registry.example.com/acme/demo:1.2.0'}]}
     const feedPath = writeFeed(data)
-    throwsCode(() => signFeed(feedPath, keys.privateKeyPath, {now: NOW}), 'FEED_IMAGE_NOT_PINNED', /^release 1\.2\.0: image registry\.example\.com\/acme\/demo:1\.2\.0 is not pinned by digest$/)
+    throwsCode(
+      () => signFeed(feedPath, keys.privateKeyPath, {now: NOW}),
+      'FEED_IMAGE_NOT_PINNED',
+      /^release 1\.2\.0: image registry\.example\.com\/acme\/demo:1\.2\.0 is not pinned by digest$/,
+    )
     assert.equal(readFileSync(feedPath, 'utf8'), JSON.stringify(data))
     assert.throws(() => statSync(`${feedPath}.sig`), {code: 'ENOENT'})
   })
@@ -161,7 +165,10 @@ describe('signFeed', () => {
   it('refuses an invalid feed, a feed that is not JSON, and a key that is not an ed25519 key', () => {
     const keys = writeKeyPair(dir)
     const invalid = writeFeed({releases: [{version: '1.2', image: `acme/demo@${DIGEST_A}`}]})
-    assert.throws(() => signFeed(invalid, keys.privateKeyPath), (error: unknown) => error instanceof FeedError && error.code === 'FEED_INVALID' && /releases\[0\]\.version/.test(error.message))
+    assert.throws(
+      () => signFeed(invalid, keys.privateKeyPath),
+      (error: unknown) => error instanceof FeedError && error.code === 'FEED_INVALID' && /releases\[0\]\.version/.test(error.message),
+    )
     const notJson = join(dir, 'broken.json')
     writeFileSync(notJson, '{"releases": [')
     assert.throws(() => signFeed(notJson, keys.privateKeyPath), {code: 'FEED_NOT_JSON'})
@@ -186,7 +193,11 @@ describe('verifyFeed', () => {
     const text = raw.toString('utf8')
     const changed = Buffer.from(text.replace('"acme"', '"acmf"'))
     assert.notDeepEqual(changed, raw)
-    throwsCode(() => verifyFeed(changed, signature, keys.publicKey, {now: NOW}), 'FEED_SIGNATURE_MISMATCH', /^the feed's signature does not match the vendor's key$/)
+    throwsCode(
+      () => verifyFeed(changed, signature, keys.publicKey, {now: NOW}),
+      'FEED_SIGNATURE_MISMATCH',
+      /^the feed's signature does not match the vendor's key$/,
+    )
     // Even a trailing newline removed: the signature covers the exact bytes.
     throwsCode(() => verifyFeed(raw.subarray(0, raw.length - 1), signature, keys.publicKey, {now: NOW}), 'FEED_SIGNATURE_MISMATCH')
   })
@@ -199,7 +210,11 @@ describe('verifyFeed', () => {
   it('refuses an expired feed', () => {
     const {keys, raw, signature, result} = signedFixture(PINNED_FEED, '1d')
     verifyFeed(raw, signature, keys.publicKey, {now: new Date(NOW.getTime() + DAY - 1)})
-    throwsCode(() => verifyFeed(raw, signature, keys.publicKey, {now: new Date(NOW.getTime() + DAY)}), 'FEED_EXPIRED', new RegExp(`^the feed expired on ${result.expires}`))
+    throwsCode(
+      () => verifyFeed(raw, signature, keys.publicKey, {now: new Date(NOW.getTime() + DAY)}),
+      'FEED_EXPIRED',
+      new RegExp(`^the feed expired on ${result.expires}`),
+    )
   })
 
   it('refuses a feed published before the newest one accepted (replay), accepts the same one again', () => {
@@ -238,7 +253,11 @@ describe('verifyFeed', () => {
       published: NOW.toISOString(),
       expires: new Date(NOW.getTime() + DAY).toISOString(),
     })
-    throwsCode(() => verifyFeed(raw, signature, publicKey, {now: NOW}), 'FEED_IMAGE_NOT_PINNED', /^release 2\.0\.0: image acme\/demo:2\.0\.0 is not pinned by digest/)
+    throwsCode(
+      () => verifyFeed(raw, signature, publicKey, {now: NOW}),
+      'FEED_IMAGE_NOT_PINNED',
+      /^release 2\.0\.0: image acme\/demo:2\.0\.0 is not pinned by digest/,
+    )
   })
 
   it('refuses missing or invalid published / expires', () => {

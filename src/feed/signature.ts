@@ -79,9 +79,17 @@ export function writeKeyPair(dir: string, options: {force?: boolean} = {}): Writ
     chmodSync(publicKeyPath, 0o644)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new FeedSignatureError(`${privateKeyPath} already exists`, {code: 'FEED_KEY_EXISTS', hint: 'Pass --force to replace it', cause: error})
+      throw new FeedSignatureError(`${privateKeyPath} already exists`, {
+        code: 'FEED_KEY_EXISTS',
+        hint: 'Pass --force to replace it',
+        cause: error,
+      })
     }
-    throw new FeedSignatureError(`cannot write the key pair in ${dir}: ${fsReason(error)}`, {code: 'FEED_KEY_WRITE_FAILED', hint: 'Choose a directory you can write to', cause: error})
+    throw new FeedSignatureError(`cannot write the key pair in ${dir}: ${fsReason(error)}`, {
+      code: 'FEED_KEY_WRITE_FAILED',
+      hint: 'Choose a directory you can write to',
+      cause: error,
+    })
   }
   return {privateKeyPath, publicKeyPath, publicKey: pair.publicKey}
 }
@@ -179,7 +187,11 @@ export function signFeed(feedPath: string, privateKeyPath: string, options: Sign
     writeFileSync(feedPath, bytes)
     writeFileSync(signaturePath, `${signature}\n`)
   } catch (error) {
-    throw new FeedSignatureError(`cannot write the signed feed ${feedPath}: ${fsReason(error)}`, {code: 'FEED_WRITE_FAILED', hint: 'Check the file permissions', cause: error})
+    throw new FeedSignatureError(`cannot write the signed feed ${feedPath}: ${fsReason(error)}`, {
+      code: 'FEED_WRITE_FAILED',
+      hint: 'Check the file permissions',
+      cause: error,
+    })
   }
   return {feedPath, signaturePath, published, expires, publicKey: rawPublicKey(key)}
 }
@@ -190,29 +202,47 @@ function readFeedFile(feedPath: string): Record<string, unknown> {
   try {
     text = readFileSync(feedPath, 'utf8')
   } catch (error) {
-    throw new FeedError(`cannot read the feed ${feedPath}: ${fsReason(error)}`, {code: 'FEED_FILE_UNREADABLE', hint: 'Give the path of the feed JSON file', cause: error})
+    throw new FeedError(`cannot read the feed ${feedPath}: ${fsReason(error)}`, {
+      code: 'FEED_FILE_UNREADABLE',
+      hint: 'Give the path of the feed JSON file',
+      cause: error,
+    })
   }
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch (error) {
-    throw new FeedError(`${feedPath} is not JSON (${(error as Error).message})`, {code: 'FEED_NOT_JSON', hint: 'The feed must be a JSON document with a "releases" list', cause: error})
+    throw new FeedError(`${feedPath} is not JSON (${(error as Error).message})`, {
+      code: 'FEED_NOT_JSON',
+      hint: 'The feed must be a JSON document with a "releases" list',
+      cause: error,
+    })
   }
   const result = check(FeedSchema, data)
   if (!result.ok) {
     const [first] = result.problems
     const more = result.problems.length > 1 ? ` (and ${result.problems.length - 1} more problems)` : ''
-    throw new FeedError(`${feedPath}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, {code: 'FEED_INVALID', hint: 'Fix the feed before signing it'})
+    throw new FeedError(`${feedPath}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`, {
+      code: 'FEED_INVALID',
+      hint: 'Fix the feed before signing it',
+    })
   }
   // The original document is signed (not the schema's output), so the vendor's text is kept as written.
-  assertPinned((data as {releases: unknown[]}).releases, 'Name each image as repo@sha256:<digest> (`docker buildx imagetools inspect IMAGE` shows it) and sign again')
+  assertPinned(
+    (data as {releases: unknown[]}).releases,
+    'Name each image as repo@sha256:<digest> (`docker buildx imagetools inspect IMAGE` shows it) and sign again',
+  )
   return data as Record<string, unknown>
 }
 
 /** `30d`, `12h`, `90m` in milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^([1-9]\d{0,5})([dhm])$/.exec(text.trim())
-  if (!match) throw new FeedSignatureError(`--expires ${JSON.stringify(text)} is not a duration`, {code: 'FEED_BAD_DURATION', hint: 'Give a number and a unit: 30d, 12h or 90m'})
+  if (!match)
+    throw new FeedSignatureError(`--expires ${JSON.stringify(text)} is not a duration`, {
+      code: 'FEED_BAD_DURATION',
+      hint: 'Give a number and a unit: 30d, 12h or 90m',
+    })
   const unit = {d: 86_400_000, h: 3_600_000, m: 60_000}[match[2] as 'd' | 'h' | 'm']
   return Number(match[1]) * unit
 }
@@ -232,7 +262,12 @@ export interface VerifyFeedOptions {
  * Checks the signature over the raw bytes first, and only then reads the feed: its `published` and
  * `expires`, and that every release image is pinned by digest. Returns the two dates.
  */
-export function verifyFeed(raw: Buffer, signatureB64: string, publicKeyB64: string, options: VerifyFeedOptions = {}): {published: string; expires: string} {
+export function verifyFeed(
+  raw: Buffer,
+  signatureB64: string,
+  publicKeyB64: string,
+  options: VerifyFeedOptions = {},
+): {published: string; expires: string} {
   const where = options.source ? ` (${options.source})` : ''
   const key = parsePublicKey(publicKeyB64)
   const signature = strictBase64(signatureB64)
@@ -253,20 +288,31 @@ export function verifyFeed(raw: Buffer, signatureB64: string, publicKeyB64: stri
   try {
     data = JSON.parse(new TextDecoder().decode(raw))
   } catch (error) {
-    throw new FeedError(`the signed feed is not JSON${where}`, {code: 'FEED_NOT_JSON', hint: 'The vendor signed something that is not a feed; tell them', cause: error})
+    throw new FeedError(`the signed feed is not JSON${where}`, {
+      code: 'FEED_NOT_JSON',
+      hint: 'The vendor signed something that is not a feed; tell them',
+      cause: error,
+    })
   }
   const feed = (typeof data === 'object' && data !== null && !Array.isArray(data) ? data : {}) as Record<string, unknown>
 
   const datesHint = 'The vendor must sign the feed with `discode feed sign`, which sets both; tell them'
   const date = (name: 'published' | 'expires'): string => {
     const value = instant(feed[name])
-    if (value === undefined) throw new FeedSignatureError(`the signed feed's "${name}" is missing or not an ISO 8601 time${where}`, {code: 'FEED_DATES_INVALID', hint: datesHint})
+    if (value === undefined)
+      throw new FeedSignatureError(`the signed feed's "${name}" is missing or not an ISO 8601 time${where}`, {
+        code: 'FEED_DATES_INVALID',
+        hint: datesHint,
+      })
     return value
   }
   const published = date('published')
   const expires = date('expires')
   if (Date.parse(expires) <= Date.parse(published)) {
-    throw new FeedSignatureError(`the signed feed's "expires" (${expires}) is not after its "published" (${published})${where}`, {code: 'FEED_DATES_INVALID', hint: datesHint})
+    throw new FeedSignatureError(`the signed feed's "expires" (${expires}) is not after its "published" (${published})${where}`, {
+      code: 'FEED_DATES_INVALID',
+      hint: datesHint,
+    })
   }
 
   const now = options.now ?? new Date()
@@ -286,14 +332,21 @@ export function verifyFeed(raw: Buffer, signatureB64: string, publicKeyB64: stri
       })
     }
     if (Date.parse(published) < newest) {
-      throw new FeedSignatureError(`the feed (published ${published}) is older than the newest feed already accepted (${new Date(newest).toISOString()})${where}`, {
-        code: 'FEED_REPLAYED',
-        hint: 'Someone may be serving an old copy of the feed to hold back updates; try again later or tell the vendor',
-      })
+      throw new FeedSignatureError(
+        `the feed (published ${published}) is older than the newest feed already accepted (${new Date(newest).toISOString()})${where}`,
+        {
+          code: 'FEED_REPLAYED',
+          hint: 'Someone may be serving an old copy of the feed to hold back updates; try again later or tell the vendor',
+        },
+      )
     }
   }
 
-  assertPinned(Array.isArray(feed.releases) ? feed.releases : [], 'A signed feed must name each image by digest (repo@sha256:...); tell the vendor', where)
+  assertPinned(
+    Array.isArray(feed.releases) ? feed.releases : [],
+    'A signed feed must name each image by digest (repo@sha256:...); tell the vendor',
+    where,
+  )
   return {published, expires}
 }
 
@@ -333,7 +386,7 @@ export async function fetchSignedFeed(
     if (signatureStatus === 404) {
       throw new FeedSignatureError(`the feed is not signed: ${displayUrl(signatureUrl)} answered HTTP 404`, {
         code: 'FEED_NOT_SIGNED',
-        hint: "The recipe has a feedKey, so it requires a signed feed: the vendor must publish FEED.sig beside the feed (`discode feed sign`); tell them",
+        hint: 'The recipe has a feedKey, so it requires a signed feed: the vendor must publish FEED.sig beside the feed (`discode feed sign`); tell them',
         cause: signatureResult.reason,
       })
     }
@@ -354,7 +407,6 @@ function signatureUrlFor(url: string): string {
   return parsed.toString()
 }
 
-
 // ---------------------------------------------------------------------------------------------------
 // Pulled images
 
@@ -370,7 +422,10 @@ export function digestOf(image: string): string | undefined {
 export function assertImageDigest(image: string, repoDigests: string[]): void {
   const digest = digestOf(image)
   if (digest === undefined) {
-    throw new FeedSignatureError(`image ${image} is not pinned by digest`, {code: 'FEED_IMAGE_NOT_PINNED', hint: 'A signed feed must name each image as repo@sha256:<digest>; tell the vendor'})
+    throw new FeedSignatureError(`image ${image} is not pinned by digest`, {
+      code: 'FEED_IMAGE_NOT_PINNED',
+      hint: 'A signed feed must name each image as repo@sha256:<digest>; tell the vendor',
+    })
   }
   if (repoDigests.some((reference) => reference.endsWith(`@${digest}`))) return
   const seen = repoDigests.length > 0 ? repoDigests.map((reference) => reference.slice(reference.indexOf('@') + 1)).join(', ') : 'none'
@@ -405,6 +460,12 @@ function instant(value: unknown): string | undefined {
 
 function fsReason(error: unknown): string {
   const {code, message} = error as NodeJS.ErrnoException
-  const reasons: Record<string, string> = {ENOENT: 'no such file or directory', EACCES: 'permission denied', EISDIR: 'is a directory', ENOTDIR: 'not a directory', EEXIST: 'already exists'}
+  const reasons: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EISDIR: 'is a directory',
+    ENOTDIR: 'not a directory',
+    EEXIST: 'already exists',
+  }
   return (code && reasons[code]) ?? message
 }

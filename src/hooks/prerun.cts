@@ -17,7 +17,9 @@ const hook: Hook<'prerun'> = async function ({Command, argv, config}) {
   const list = inUse.map(({app, plugin}) => `${app} (${plugin})`).join(', ')
   // Printed like every other discode error (one line and a hint), not wrapped by oclif.
   process.stderr.write(`Error: Installed apps come from this plugin: ${list}; their updates need it\n`)
-  process.stderr.write(`Hint: Uninstall those apps first ("discode uninstall APP"). They keep running either way; to remove the plugin anyway, set DISCODE_FORCE_PLUGIN_UNINSTALL=1\n`)
+  process.stderr.write(
+    `Hint: Uninstall those apps first ("discode uninstall APP"). They keep running either way; to remove the plugin anyway, set DISCODE_FORCE_PLUGIN_UNINSTALL=1\n`,
+  )
   this.exit(1)
 }
 

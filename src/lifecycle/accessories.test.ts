@@ -44,7 +44,10 @@ describe('accessory output', () => {
       {name: 'cache', container: 'blog-cache', image: 'cache:1', action: 'unchanged'},
       {name: 'search', container: 'blog-search', image: 'search:1', action: 'started'},
     ])
-    assert.deepEqual(lines, ['Replaced the accessory db (blog-db, now db:17): down for 2.3 s', 'Started the stopped accessory search (blog-search)'])
+    assert.deepEqual(lines, [
+      'Replaced the accessory db (blog-db, now db:17): down for 2.3 s',
+      'Started the stopped accessory search (blog-search)',
+    ])
   })
 
   it('summarises health for the status table', () => {

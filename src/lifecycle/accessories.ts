@@ -159,8 +159,12 @@ export async function ensureAccessories(
         engine.reporter.info(`Pulling ${p.accessory.image} for the accessory ${p.name}`)
         // The app's registry credentials go to that registry only (never, say, to Docker Hub).
         const registry = registryOf(p.accessory.image)
-        const auth = options.credentials && registry === registryOf(recipe.image) ? {...options.credentials, serveraddress: registry} : undefined
-        await pullImage(engine.docker, p.accessory.image, {auth, onProgress: (progress) => engine.reporter.pullProgress(p.accessory.image, progress)})
+        const auth =
+          options.credentials && registry === registryOf(recipe.image) ? {...options.credentials, serveraddress: registry} : undefined
+        await pullImage(engine.docker, p.accessory.image, {
+          auth,
+          onProgress: (progress) => engine.reporter.pullProgress(p.accessory.image, progress),
+        })
       }
     }
     return planned
@@ -176,7 +180,9 @@ export async function ensureAccessories(
     const container = containerName(orphan)
     if (!options.replace) {
       if (container === accessoryContainerName(app, name)) {
-        engine.reporter.warn(`The accessory ${name} (${container}) is no longer in the recipe; it is left running. "discode update ${app} --accessories" removes it (its volumes are kept)`)
+        engine.reporter.warn(
+          `The accessory ${name} (${container}) is no longer in the recipe; it is left running. "discode update ${app} --accessories" removes it (its volumes are kept)`,
+        )
       }
       continue
     }
@@ -189,7 +195,13 @@ export async function ensureAccessories(
   return reports
 }
 
-async function planAccessory(engine: Engine, app: string, name: string, accessory: RecipeAccessory, existing: ContainerInfo[]): Promise<Planned> {
+async function planAccessory(
+  engine: Engine,
+  app: string,
+  name: string,
+  accessory: RecipeAccessory,
+  existing: ContainerInfo[],
+): Promise<Planned> {
   const container = accessoryContainerName(app, name)
   const ours = (c: ContainerInfo, named: string) => containerName(c) === named && c.Labels[ACCESSORY_LABELS.accessory] === name
   let current = existing.find((c) => ours(c, container))
@@ -219,14 +231,20 @@ function accessoryChangedError(app: string, changed: Planned[]): AccessoryChange
   const plural = changed.length > 1
   const what = changed
     .map((p) => {
-      const change = p.current?.Image === p.accessory.image ? 'env, volumes, command, port or health changed' : `image ${p.current?.Image} → ${p.accessory.image}`
+      const change =
+        p.current?.Image === p.accessory.image
+          ? 'env, volumes, command, port or health changed'
+          : `image ${p.current?.Image} → ${p.accessory.image}`
       return plural ? `${p.name}: ${change}` : change
     })
     .join('; ')
-  return new AccessoryChangedError(`The recipe changes the accessor${plural ? 'ies' : 'y'} ${names} of ${app} (${what}): nothing was changed`, {
-    hint: `An update never replaces a running accessory on its own. Run "discode update ${app} --accessories" to replace ${plural ? 'them' : 'it'}: ${plural ? 'each is' : 'it is'} stopped, started again from the new definition on the same volumes, and down until healthy`,
-    code: 'ACCESSORY_CHANGED',
-  })
+  return new AccessoryChangedError(
+    `The recipe changes the accessor${plural ? 'ies' : 'y'} ${names} of ${app} (${what}): nothing was changed`,
+    {
+      hint: `An update never replaces a running accessory on its own. Run "discode update ${app} --accessories" to replace ${plural ? 'them' : 'it'}: ${plural ? 'each is' : 'it is'} stopped, started again from the new definition on the same volumes, and down until healthy`,
+      code: 'ACCESSORY_CHANGED',
+    },
+  )
 }
 
 async function applyAccessory(engine: Engine, timings: Timings, app: string, p: Planned): Promise<AccessoryReport> {
@@ -259,21 +277,31 @@ async function applyAccessory(engine: Engine, timings: Timings, app: string, p: 
     }
     case 'replace': {
       let downtimeMs = 0
-      await step(engine, timings, 'accessories', `Replacing ${p.container} (${p.accessory.image}): stopping it, then waiting until the new one is healthy`, async () => {
-        const started = performance.now()
-        await stopContainer(engine.docker, p.container, STOP_TIMEOUT_SECONDS)
-        await removeContainer(engine.docker, stale)
-        await renameContainer(engine.docker, p.container, stale)
-        try {
-          await createAndWait(engine, app, p)
-        } catch (error) {
-          await restorePrevious(engine, app, p, stale)
-          const reason = error instanceof Error ? error.message : String(error)
-          throw new DiscodeError(`${reason}; the previous ${p.container} runs again`, {hint: (error as DiscodeError).hint, code: 'ACCESSORY_UNHEALTHY', cause: error})
-        }
-        downtimeMs = Math.round(performance.now() - started)
-        await removeContainer(engine.docker, stale)
-      })
+      await step(
+        engine,
+        timings,
+        'accessories',
+        `Replacing ${p.container} (${p.accessory.image}): stopping it, then waiting until the new one is healthy`,
+        async () => {
+          const started = performance.now()
+          await stopContainer(engine.docker, p.container, STOP_TIMEOUT_SECONDS)
+          await removeContainer(engine.docker, stale)
+          await renameContainer(engine.docker, p.container, stale)
+          try {
+            await createAndWait(engine, app, p)
+          } catch (error) {
+            await restorePrevious(engine, app, p, stale)
+            const reason = error instanceof Error ? error.message : String(error)
+            throw new DiscodeError(`${reason}; the previous ${p.container} runs again`, {
+              hint: (error as DiscodeError).hint,
+              code: 'ACCESSORY_UNHEALTHY',
+              cause: error,
+            })
+          }
+          downtimeMs = Math.round(performance.now() - started)
+          await removeContainer(engine.docker, stale)
+        },
+      )
       return report('replaced', downtimeMs)
     }
   }
@@ -281,7 +309,10 @@ async function applyAccessory(engine: Engine, timings: Timings, app: string, p: 
 
 async function createAndWait(engine: Engine, app: string, p: Planned): Promise<void> {
   for (const volume of p.accessory.volumes) {
-    await ensureVolume(engine.docker, accessoryVolumeName(app, p.name, volume.name), {[LABELS.app]: app, [ACCESSORY_LABELS.accessory]: p.name})
+    await ensureVolume(engine.docker, accessoryVolumeName(app, p.name, volume.name), {
+      [LABELS.app]: app,
+      [ACCESSORY_LABELS.accessory]: p.name,
+    })
   }
   // A container of this name here is a leftover of an interrupted run (a running one was renamed).
   await removeContainer(engine.docker, p.container)
@@ -321,7 +352,8 @@ async function waitHealthy(
     const logs = await containerLogText(engine.docker, container, {tail: FAILURE_LOG_LINES}).catch(() => '')
     const lines = logs.trim().split('\n').filter(Boolean)
     return new DiscodeError(`The accessory ${name} of ${app} did not become healthy: ${why}`, {
-      hint: lines.length > 0 ? `Last log lines of ${container}:\n${lines.map((l) => `  | ${l}`).join('\n')}` : `See "docker logs ${container}"`,
+      hint:
+        lines.length > 0 ? `Last log lines of ${container}:\n${lines.map((l) => `  | ${l}`).join('\n')}` : `See "docker logs ${container}"`,
       code: 'ACCESSORY_UNHEALTHY',
     })
   }
@@ -329,7 +361,8 @@ async function waitHealthy(
     const info = await inspectContainer(engine.docker, container)
     if (!info) throw await fail('its container disappeared')
     const state = info.State
-    if (!state.Running || state.Restarting) throw await fail(`it exited with code ${state.ExitCode}${state.Restarting ? ' and keeps restarting' : ''}`)
+    if (!state.Running || state.Restarting)
+      throw await fail(`it exited with code ${state.ExitCode}${state.Restarting ? ' and keeps restarting' : ''}`)
     if ((info.RestartCount ?? 0) > restarts) throw await fail('it exited and keeps restarting')
     // The previous definition's health check is the one on the restored container's labels.
     const health = await healthOf(engine, info, options.definition === 'previous' ? undefined : accessory)
@@ -347,7 +380,7 @@ type AccessoryHealth = 'healthy' | 'unhealthy' | 'starting' | 'running'
 
 /** The health of a running accessory container, from its labels (or the given definition). */
 async function healthOf(engine: Engine, info: ContainerInspect, accessory?: RecipeAccessory): Promise<AccessoryHealth> {
-  const label = accessory ? healthLabel(accessory) : info.Config.Labels?.[ACCESSORY_LABELS.health] ?? 'none'
+  const label = accessory ? healthLabel(accessory) : (info.Config.Labels?.[ACCESSORY_LABELS.health] ?? 'none')
   if (label === 'cmd') {
     const status = info.State.Health?.Status
     return status === 'healthy' ? 'healthy' : status === 'unhealthy' ? 'unhealthy' : 'starting'
@@ -371,10 +404,13 @@ function containerAddress(info: ContainerInspect, network: string): string | und
 /** One HTTP GET; true on 2xx. */
 function probe(address: string, port: number, path: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const request = http.get({host: address.replace(/^\[|\]$/g, ''), port, path, agent: false, headers: {'user-agent': 'discode'}, timeout: PROBE_TIMEOUT_MS}, (response) => {
-      response.resume()
-      resolve((response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300)
-    })
+    const request = http.get(
+      {host: address.replace(/^\[|\]$/g, ''), port, path, agent: false, headers: {'user-agent': 'discode'}, timeout: PROBE_TIMEOUT_MS},
+      (response) => {
+        response.resume()
+        resolve((response.statusCode ?? 0) >= 200 && (response.statusCode ?? 0) < 300)
+      },
+    )
     request.on('timeout', () => request.destroy())
     request.on('error', () => resolve(false))
   })
@@ -400,7 +436,10 @@ export interface AccessoryStatus {
 export async function accessoryStatuses(engine: Engine, record: AppRecord, appContainers: ContainerInfo[]): Promise<AccessoryStatus[]> {
   const app = record.app
   const containers = appContainers.filter(
-    (c) => c.Labels[LABELS.app] === app && c.Labels[ACCESSORY_LABELS.accessory] && containerName(c) === accessoryContainerName(app, c.Labels[ACCESSORY_LABELS.accessory]),
+    (c) =>
+      c.Labels[LABELS.app] === app &&
+      c.Labels[ACCESSORY_LABELS.accessory] &&
+      containerName(c) === accessoryContainerName(app, c.Labels[ACCESSORY_LABELS.accessory]),
   )
   const names = [...new Set([...(record.accessories ?? []), ...containers.map((c) => c.Labels[ACCESSORY_LABELS.accessory])])].sort()
   return Promise.all(
@@ -408,11 +447,18 @@ export async function accessoryStatuses(engine: Engine, record: AppRecord, appCo
       const container = containers.find((c) => c.Labels[ACCESSORY_LABELS.accessory] === name)
       const containerName = accessoryContainerName(app, name)
       if (!container) return {name, container: containerName, state: 'missing', health: 'missing'}
-      if (container.State !== 'running') return {name, container: containerName, image: container.Image, state: container.State, health: 'stopped'}
+      if (container.State !== 'running')
+        return {name, container: containerName, image: container.Image, state: container.State, health: 'stopped'}
       const info = await inspectContainer(engine.docker, containerName)
       const health = info ? await healthOf(engine, info) : 'starting'
       // A path check that does not answer on a running container is a failing one.
-      return {name, container: containerName, image: container.Image, state: container.State, health: health === 'starting' && !info?.State.Health ? 'unhealthy' : health}
+      return {
+        name,
+        container: containerName,
+        image: container.Image,
+        state: container.State,
+        health: health === 'starting' && !info?.State.Health ? 'unhealthy' : health,
+      }
     }),
   )
 }
@@ -448,4 +494,3 @@ export function describeAccessories(reports: AccessoryReport[] | undefined): str
     }
   })
 }
-

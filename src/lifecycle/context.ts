@@ -24,7 +24,6 @@ export const silentReporter: Reporter = {
   warn() {},
 }
 
-
 /** Everything a lifecycle operation needs, built once per command. */
 export interface Engine {
   settings: Settings

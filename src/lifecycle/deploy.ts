@@ -3,15 +3,7 @@ import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import type {AccessoryReport} from './accessories.js'
 import {type Engine, step, type Timings} from './context.js'
-import {
-  discardRelease,
-  pruneReleases,
-  retireRelease,
-  runPluginHooks,
-  runRecipeHooks,
-  startRelease,
-  switchTraffic,
-} from './steps.js'
+import {discardRelease, pruneReleases, retireRelease, runPluginHooks, runRecipeHooks, startRelease, switchTraffic} from './steps.js'
 
 export interface DeployResult {
   from?: ReleaseRecord
@@ -110,7 +102,13 @@ export function notDeployedError(error: unknown, version: string, serving: strin
   const hints = [
     serving,
     (error as DiscodeError).hint,
-    logs.trim() ? `Last log lines of the failed release:\n${logs.trim().split('\n').map((l) => `  | ${l}`).join('\n')}` : undefined,
+    logs.trim()
+      ? `Last log lines of the failed release:\n${logs
+          .trim()
+          .split('\n')
+          .map((l) => `  | ${l}`)
+          .join('\n')}`
+      : undefined,
   ].filter(Boolean)
   return new DiscodeError(`${version} was not deployed: ${reason}`, {
     hint: hints.join('\n'),

@@ -64,7 +64,10 @@ export async function resolveInputs(
 }
 
 /** Splits settled inputs into plain ones and those marked secret (kept in the 0600 secrets file). */
-export function splitSecretInputs(recipe: RawRecipe, values: Record<string, string>): {plain: Record<string, string>; secret: Record<string, string>} {
+export function splitSecretInputs(
+  recipe: RawRecipe,
+  values: Record<string, string>,
+): {plain: Record<string, string>; secret: Record<string, string>} {
   const plain: Record<string, string> = {}
   const secret: Record<string, string> = {}
   for (const input of recipe.inputs) {
@@ -110,7 +113,9 @@ export function ensureGeneratedSecrets(recipe: RawRecipe, secrets: SecretsRecord
 export function warnSecretsInArguments(reporter: Reporter, recipe: RawRecipe, inArguments: string[] = []): void {
   for (const input of recipe.inputs) {
     if (input.secret && inArguments.includes(input.name)) {
-      reporter.warn(`${input.name} is a secret input: given with --set, it showed in this server's process list while discode ran; give it with --set-file ${input.name}=PATH instead`)
+      reporter.warn(
+        `${input.name} is a secret input: given with --set, it showed in this server's process list while discode ran; give it with --set-file ${input.name}=PATH instead`,
+      )
     }
   }
 }

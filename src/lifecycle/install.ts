@@ -39,7 +39,8 @@ export interface InstallResult extends DeployResult {
 export async function install(engine: Engine, options: InstallOptions): Promise<InstallResult> {
   const {app} = options
   validateAppName(app)
-  if (app === engine.settings.proxyContainer) throw new DiscodeError(`"${app}" is the proxy's name`, {hint: 'Choose another app name', code: 'BAD_APP_NAME'})
+  if (app === engine.settings.proxyContainer)
+    throw new DiscodeError(`"${app}" is the proxy's name`, {hint: 'Choose another app name', code: 'BAD_APP_NAME'})
   return runOperation(engine, app, 'install', {wait: options.wait}, async (engine, timings) => {
     const earlier = await engine.store.read(app)
     if (earlier?.current) {
@@ -51,7 +52,9 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     const ref = options.recipe ?? earlier?.recipe.ref ?? app
     const resolved = resolveRecipe(ref, engine.recipeRoots)
     warnSecretsInArguments(engine.reporter, resolved.raw, options.inArguments)
-    let {plain, secrets} = await settleInputs(engine.store, app, resolved.raw, options.set, earlier?.inputs ?? {}, options.prompt)
+    const settled = await settleInputs(engine.store, app, resolved.raw, options.set, earlier?.inputs ?? {}, options.prompt)
+    const plain = settled.plain
+    let secrets = settled.secrets
     if (options.registry) await engine.store.writeSecrets(app, (secrets = {...secrets, registry: options.registry}))
     const now = new Date().toISOString()
     let record: AppRecord = {
@@ -69,7 +72,10 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     record = acceptedFeed(record, published)
     await engine.store.write(record)
     if (!release) {
-      throw new DiscodeError(`The feed of ${resolved.raw.name} lists no stable release`, {hint: 'Ask the vendor, or name a version with --version', code: 'NO_RELEASE'})
+      throw new DiscodeError(`The feed of ${resolved.raw.name} lists no stable release`, {
+        hint: 'Ask the vendor, or name a version with --version',
+        code: 'NO_RELEASE',
+      })
     }
     await bootProxy(engine, timings)
     // An install that died after the switch left a serving container: adopt it instead of starting over.
@@ -79,10 +85,23 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     if (record.current) {
       return {app, recipe: {ref, source: resolved.source}, hosts, from: undefined, to: record.current, timings}
     }
-    const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key), credentials: registryCredentials(recipe, secrets)})
+    const imageId = await pullRelease(engine, timings, release.image, {
+      requireDigest: Boolean(feed.key),
+      credentials: registryCredentials(recipe, secrets),
+    })
     // Accessories start (and are healthy) before the app; leftovers of a failed install are replaced.
-    const accessories = await ensureAccessories(engine, timings, app, recipe, {replace: true, credentials: registryCredentials(recipe, secrets)})
-    const result = await (recipe.strategy === 'pause' ? pauseRelease : deployRelease)(engine, timings, record, recipe, {...release, imageId}, {install: true})
+    const accessories = await ensureAccessories(engine, timings, app, recipe, {
+      replace: true,
+      credentials: registryCredentials(recipe, secrets),
+    })
+    const result = await (recipe.strategy === 'pause' ? pauseRelease : deployRelease)(
+      engine,
+      timings,
+      record,
+      recipe,
+      {...release, imageId},
+      {install: true},
+    )
     return {app, recipe: {ref, source: resolved.source}, hosts, ...result, accessories}
   })
 }

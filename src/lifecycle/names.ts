@@ -36,5 +36,8 @@ export function releaseContainerName(app: string, key: string): string {
 }
 
 export function notInstalledError(app: string): DiscodeError {
-  return new DiscodeError(`${app} is not installed`, {hint: `Install it with "discode install ${app}", or see "discode status"`, code: 'NOT_INSTALLED'})
+  return new DiscodeError(`${app} is not installed`, {
+    hint: `Install it with "discode install ${app}", or see "discode status"`,
+    code: 'NOT_INSTALLED',
+  })
 }

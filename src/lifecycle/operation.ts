@@ -19,7 +19,9 @@ export async function runOperation<T>(
     const interrupted = journal.interrupted()
     if (interrupted) {
       const where = interrupted.step ? `during its "${interrupted.step}" step` : 'between steps'
-      engine.reporter.warn(`The last ${interrupted.operation} of ${app} (${interrupted.since}) was interrupted ${where}; finishing or undoing it first`)
+      engine.reporter.warn(
+        `The last ${interrupted.operation} of ${app} (${interrupted.since}) was interrupted ${where}; finishing or undoing it first`,
+      )
     }
     engine.store.ensureAppDir(app)
     engine.store.prepareWrites()

@@ -57,7 +57,9 @@ export async function pauseRelease(
   }
   const maxPause = recipe.pause.maxPause
   if ((parseDuration(recipe.health.deployTimeout) ?? 0) >= (parseDuration(maxPause) ?? Infinity)) {
-    engine.reporter.warn(`health.deployTimeout (${recipe.health.deployTimeout}) is not below pause.maxPause (${maxPause}): a slow start answers held requests with 504`)
+    engine.reporter.warn(
+      `health.deployTimeout (${recipe.health.deployTimeout}) is not below pause.maxPause (${maxPause}): a slow start answers held requests with 504`,
+    )
   }
 
   const deployed = await switchWithPause(engine, timings, app, recipe, previous, release.version, {
@@ -77,7 +79,14 @@ export async function pauseRelease(
  * On failure the kept container is stopped again and the serving one comes back. The serving release
  * is stopped on return.
  */
-export async function pauseRollback(engine: Engine, timings: Timings, app: string, recipe: Recipe, current: ReleaseRecord, target: ReleaseRecord): Promise<void> {
+export async function pauseRollback(
+  engine: Engine,
+  timings: Timings,
+  app: string,
+  recipe: Recipe,
+  current: ReleaseRecord,
+  target: ReleaseRecord,
+): Promise<void> {
   // Users wait while the serving version is down: a missing release must be found out before that.
   await releaseOnHost(engine, app, target)
   await switchWithPause(engine, timings, app, recipe, current, target.version, {
@@ -105,21 +114,31 @@ async function switchWithPause(
   recipe: Recipe,
   previous: ReleaseRecord,
   version: string,
-  steps: {bringUp: () => Promise<ReleaseRecord>; beforeSwitch?: (next: ReleaseRecord) => Promise<void>; takeDown: (next: ReleaseRecord) => Promise<string>},
+  steps: {
+    bringUp: () => Promise<ReleaseRecord>
+    beforeSwitch?: (next: ReleaseRecord) => Promise<void>
+    takeDown: (next: ReleaseRecord) => Promise<string>
+  },
 ): Promise<ReleaseRecord> {
   const maxPause = recipe.pause.maxPause
   // No route (removed by hand): nothing to hold; the switch creates it again.
   const route = await engine.proxy.route(app)
   const pausedOn = await proxyInstance(engine)
   if (route) {
-    await step(engine, timings, 'pause', `Pausing ${app}: new requests are held (at most ${maxPause}) while ${previous.version} is replaced`, () =>
-      engine.proxy.pause(app, {drainTimeout: DRAIN_TIMEOUT, maxPause}),
+    await step(
+      engine,
+      timings,
+      'pause',
+      `Pausing ${app}: new requests are held (at most ${maxPause}) while ${previous.version} is replaced`,
+      () => engine.proxy.pause(app, {drainTimeout: DRAIN_TIMEOUT, maxPause}),
     )
   }
 
   let next: ReleaseRecord | undefined
   try {
-    await step(engine, timings, 'stop', `Stopping ${previous.container} (${previous.version})`, () => stopContainer(engine.docker, previous.container))
+    await step(engine, timings, 'stop', `Stopping ${previous.container} (${previous.version})`, () =>
+      stopContainer(engine.docker, previous.container),
+    )
     next = await steps.bringUp()
     await steps.beforeSwitch?.(next)
     await switchTraffic(engine, timings, app, recipe, next)
@@ -132,7 +151,14 @@ async function switchWithPause(
         : `Going back to ${previous.version} had problems: ${problems.join('; ')}. See "discode status".`
     throw notDeployedError(error, version, serving, logs)
   }
-  if (route) await resumeRoute(engine, timings, app, deployArgs(app, recipe, `${next.container}:${recipe.port}`, hostsOf(recipe), recipe.proxy.tls), pausedOn)
+  if (route)
+    await resumeRoute(
+      engine,
+      timings,
+      app,
+      deployArgs(app, recipe, `${next.container}:${recipe.port}`, hostsOf(recipe), recipe.proxy.tls),
+      pausedOn,
+    )
   return next
 }
 
@@ -189,7 +215,13 @@ async function proxyInstance(engine: Engine): Promise<ProxyInstance | undefined>
  * Releases the held requests. If the proxy restarted since the pause, `resume` would crash it: the
  * route is re-created (remove, then deploy of `args`) instead. A failing `resume` is handled the same.
  */
-async function resumeRoute(engine: Engine, timings: Timings, app: string, args: DeployArgs, pausedOn: ProxyInstance | undefined): Promise<void> {
+async function resumeRoute(
+  engine: Engine,
+  timings: Timings,
+  app: string,
+  args: DeployArgs,
+  pausedOn: ProxyInstance | undefined,
+): Promise<void> {
   const now = await proxyInstance(engine)
   if (now?.running && pausedOn && now.id === pausedOn.id && now.startedAt === pausedOn.startedAt) {
     try {
@@ -199,7 +231,9 @@ async function resumeRoute(engine: Engine, timings: Timings, app: string, args: 
       engine.reporter.warn(`Resuming ${app} failed (${(error as Error).message}); re-creating its route instead`)
     }
   } else {
-    engine.reporter.warn(`The proxy restarted while ${app} was paused: re-creating its route instead of resuming it (kamal-proxy cannot resume a pause it restored)`)
+    engine.reporter.warn(
+      `The proxy restarted while ${app} was paused: re-creating its route instead of resuming it (kamal-proxy cannot resume a pause it restored)`,
+    )
   }
   await step(engine, timings, 'resume', `Re-creating the route of ${app} to ${args.target}`, () => recreateRoute(engine, app, args))
 }
@@ -224,7 +258,12 @@ async function recreateRoute(engine: Engine, app: string, args: DeployArgs): Pro
 const PROXY_WAIT_MS = 20_000
 
 function hostsOf(recipe: Recipe): string[] {
-  return recipe.proxy.host ? recipe.proxy.host.split(',').map((h) => h.trim()).filter(Boolean) : []
+  return recipe.proxy.host
+    ? recipe.proxy.host
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean)
+    : []
 }
 
 function deployArgs(app: string, recipe: Recipe, target: string, hosts: string[], tls: boolean): DeployArgs {
@@ -252,7 +291,9 @@ function deployArgs(app: string, recipe: Recipe, target: string, hosts: string[]
 export async function recoverPausedRoute(engine: Engine, record: AppRecord, route: ProxyRoute | undefined): Promise<boolean> {
   const current = record.current
   if (route?.state !== 'paused' || !current) return false
-  engine.reporter.warn(`The route of ${record.app} was left paused: re-creating it to ${current.container} (a paused route cannot be resumed safely after a proxy restart)`)
+  engine.reporter.warn(
+    `The route of ${record.app} was left paused: re-creating it to ${current.container} (a paused route cannot be resumed safely after a proxy restart)`,
+  )
   const {raw} = loadInstalledRecipe(engine, record)
   const recipe = renderFor(record.app, raw, record.inputs, await engine.store.readSecrets(record.app), current)
   // An update that died between stopping the old container and the switch left it stopped.

@@ -92,7 +92,6 @@ export async function recoverIfInterrupted(engine: Engine, app: string): Promise
   }
 }
 
-
 function releaseFromLabels(labels: Record<string, string>, container: string, imageId: string): ReleaseRecord {
   return {
     version: labels[LABELS.version] ?? 'unknown',

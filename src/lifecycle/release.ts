@@ -25,14 +25,20 @@ export async function findRelease(
   feed: FeedSource,
   options: {current?: string; to?: string; newestAccepted?: string},
 ): Promise<FoundRelease> {
-  return step(engine, timings, 'feed', feed.key ? 'Reading and verifying the signed release feed' : 'Reading the release feed', async () => {
-    if (feed.key) {
-      const signed = await fetchSignedFeed(feed.url, feed.key, {newestAccepted: options.newestAccepted})
-      return {release: chooseRelease(signed.feed, options), published: signed.published}
-    }
-    const {feed: document} = await fetchFeed(feed.url)
-    return {release: chooseRelease(document, options)}
-  })
+  return step(
+    engine,
+    timings,
+    'feed',
+    feed.key ? 'Reading and verifying the signed release feed' : 'Reading the release feed',
+    async () => {
+      if (feed.key) {
+        const signed = await fetchSignedFeed(feed.url, feed.key, {newestAccepted: options.newestAccepted})
+        return {release: chooseRelease(signed.feed, options), published: signed.published}
+      }
+      const {feed: document} = await fetchFeed(feed.url)
+      return {release: chooseRelease(document, options)}
+    },
+  )
 }
 
 /**

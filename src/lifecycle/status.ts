@@ -44,7 +44,10 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
 
   const [containers, routes] = await seen
   // A report does not repair: it says so, and the next update (or proxy boot) brings the proxy back.
-  if (!routes) engine.reporter.warn(`The proxy ${engine.proxy.containerName} is not running, so no app is reachable: start it with "discode proxy boot" (its routes come back)`)
+  if (!routes)
+    engine.reporter.warn(
+      `The proxy ${engine.proxy.containerName} is not running, so no app is reachable: start it with "discode proxy boot" (its routes come back)`,
+    )
   const reports = await Promise.all(
     records.map(async (record) => {
       const current = record!.current!
@@ -75,7 +78,9 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
     }),
   )
   for (const report of reports.filter((r) => r.health === 'not-routed')) {
-    engine.reporter.warn(`${report.app} runs, but the proxy does not route to it: "discode update ${report.app} --to ${report.version}" routes it again`)
+    engine.reporter.warn(
+      `${report.app} runs, but the proxy does not route to it: "discode update ${report.app} --to ${report.version}" routes it again`,
+    )
   }
   return reports
 }

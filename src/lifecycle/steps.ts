@@ -70,7 +70,9 @@ export function registryCredentials(recipe: Recipe, secrets: SecretsRecord): {us
 
 /** The template context of one app; accessories are reached by their container name on the app network. */
 function templateContext(app: string, raw: RawRecipe, inputs: Record<string, string>, secrets: SecretsRecord) {
-  const accessories = Object.fromEntries(Object.entries(raw.accessories).map(([name, a]) => [name, {host: `${app}-${name}`, port: a.port ?? 0}]))
+  const accessories = Object.fromEntries(
+    Object.entries(raw.accessories).map(([name, a]) => [name, {host: `${app}-${name}`, port: a.port ?? 0}]),
+  )
   return {app: {name: app}, inputs: {...inputs, ...secrets.inputs}, secrets: secrets.generated, accessories}
 }
 
@@ -118,7 +120,13 @@ function releaseLabels(app: string, release: {version: string; image: string; ke
   return {[LABELS.app]: app, [LABELS.version]: release.version, [LABELS.release]: release.key, [LABELS.image]: release.image}
 }
 
-function appContainerSpec(engine: Engine, app: string, recipe: Recipe, release: {image: string; version: string}, name: string): ContainerSpec {
+function appContainerSpec(
+  engine: Engine,
+  app: string,
+  recipe: Recipe,
+  release: {image: string; version: string},
+  name: string,
+): ContainerSpec {
   return {
     name,
     image: release.image,
@@ -245,7 +253,12 @@ export async function switchTraffic(engine: Engine, timings: Timings, app: strin
     engine.proxy.deploy({
       service: app,
       target: `${release.container}:${recipe.port}`,
-      hosts: recipe.proxy.host ? recipe.proxy.host.split(',').map((h) => h.trim()).filter(Boolean) : [],
+      hosts: recipe.proxy.host
+        ? recipe.proxy.host
+            .split(',')
+            .map((h) => h.trim())
+            .filter(Boolean)
+        : [],
       healthCheckPath: recipe.health.path,
       healthCheckInterval: recipe.health.interval,
       healthCheckTimeout: recipe.health.timeout,
@@ -268,7 +281,9 @@ export async function restoreRoute(engine: Engine, timings: Timings, app: string
 
 /** Stops a container that no longer serves; it stays on the host for a fast rollback. */
 export async function retireRelease(engine: Engine, timings: Timings, release: ReleaseRecord): Promise<void> {
-  await step(engine, timings, 'retire', `Stopping ${release.container} (${release.version})`, () => stopContainer(engine.docker, release.container))
+  await step(engine, timings, 'retire', `Stopping ${release.container} (${release.version})`, () =>
+    stopContainer(engine.docker, release.container),
+  )
 }
 
 /**

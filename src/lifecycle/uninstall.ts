@@ -32,7 +32,11 @@ export async function uninstall(engine: Engine, options: {app: string; purge: bo
     await step(engine, timings, 'containers', `Removing ${names.length} container(s)`, async () => {
       await stopAccessories(engine, containers)
       for (const name of names) await removeContainer(engine.docker, name)
-      const images = new Set([...containers.map((c) => c.ImageID), ...(record?.current ? [record.current.imageId] : []), ...(record?.previous ?? []).map((r) => r.imageId)])
+      const images = new Set([
+        ...containers.map((c) => c.ImageID),
+        ...(record?.current ? [record.current.imageId] : []),
+        ...(record?.previous ?? []).map((r) => r.imageId),
+      ])
       for (const image of images) await removeImage(engine.docker, image)
     })
     if (purge) {

@@ -21,7 +21,9 @@ export interface UpdateCheck {
   available?: Release
 }
 
-export type UpdateResult = ({status: 'updated'} & DeployResult & {app: string}) | {status: 'up-to-date'; app: string; current: ReleaseRecord; timings: Timings; accessories: AccessoryReport[]; rerouted: boolean}
+export type UpdateResult =
+  | ({status: 'updated'} & DeployResult & {app: string})
+  | {status: 'up-to-date'; app: string; current: ReleaseRecord; timings: Timings; accessories: AccessoryReport[]; rerouted: boolean}
 
 /** The app's record, which must name a serving release. */
 export async function installedRecord(engine: Engine, app: string): Promise<AppRecord & {current: ReleaseRecord}> {
@@ -37,7 +39,11 @@ export async function checkUpdate(engine: Engine, app: string, options: {to?: st
   const {raw} = loadInstalledRecipe(engine, record)
   const feed = feedFor(app, raw, record.inputs, await engine.store.readSecrets(app))
   // Read-only: verifies the feed against what was accepted, but records nothing (no lock held).
-  const {release: available} = await findRelease(engine, {}, feed, {current: record.current.version, to: options.to, newestAccepted: record.feedPublished})
+  const {release: available} = await findRelease(engine, {}, feed, {
+    current: record.current.version,
+    to: options.to,
+    newestAccepted: record.feedPublished,
+  })
   return {app, current: record.current.version, available: available?.version === record.current.version ? undefined : available}
 }
 
@@ -61,15 +67,23 @@ export async function update(
     warnSecretsInArguments(engine.reporter, raw, options.inArguments)
     const {plain, secrets} = await settleInputs(engine.store, app, raw, options.set ?? {}, record.inputs)
     const feed = feedFor(app, raw, plain, secrets)
-    const {release, published} = await findRelease(engine, timings, feed, {current: current.version, to: options.to, newestAccepted: record.feedPublished})
+    const {release, published} = await findRelease(engine, timings, feed, {
+      current: current.version,
+      to: options.to,
+      newestAccepted: record.feedPublished,
+    })
     // Remembered at once: a later failure must not let an older feed be replayed.
     const accepted = acceptedFeed(record, published)
     if (accepted !== record) await engine.store.write((record = accepted))
     if (!release || release.version === current.version) {
-      if (options.set && Object.keys(options.set).length > 0) engine.reporter.warn('No release to deploy: the values given with --set or --set-file were not applied')
+      if (options.set && Object.keys(options.set).length > 0)
+        engine.reporter.warn('No release to deploy: the values given with --set or --set-file were not applied')
       // Still (re)starts a missing or stopped accessory, and applies accessory changes with --accessories.
       const running = renderFor(app, raw, record.inputs, secrets, current)
-      const accessories = await ensureAccessories(engine, timings, app, running, {replace: Boolean(options.accessories), credentials: registryCredentials(running, secrets)})
+      const accessories = await ensureAccessories(engine, timings, app, running, {
+        replace: Boolean(options.accessories),
+        credentials: registryCredentials(running, secrets),
+      })
       const declared = Object.keys(running.accessories)
       if (!isDeepStrictEqual(declared, record.accessories)) await engine.store.write({...record, accessories: declared})
       const rerouted = !reconciled.routed
@@ -77,10 +91,23 @@ export async function update(
       return {status: 'up-to-date', app, current, timings, accessories, rerouted}
     }
     const recipe = {...renderFor(app, raw, plain, secrets, release), source: record.recipe.source}
-    const imageId = await pullRelease(engine, timings, release.image, {requireDigest: Boolean(feed.key), credentials: registryCredentials(recipe, secrets)})
-    const accessories = await ensureAccessories(engine, timings, app, recipe, {replace: Boolean(options.accessories), credentials: registryCredentials(recipe, secrets)})
+    const imageId = await pullRelease(engine, timings, release.image, {
+      requireDigest: Boolean(feed.key),
+      credentials: registryCredentials(recipe, secrets),
+    })
+    const accessories = await ensureAccessories(engine, timings, app, recipe, {
+      replace: Boolean(options.accessories),
+      credentials: registryCredentials(recipe, secrets),
+    })
     // The new plain inputs are recorded with the release, once it serves.
-    const result = await (recipe.strategy === 'pause' ? pauseRelease : deployRelease)(engine, timings, {...record, inputs: plain}, recipe, {...release, imageId}, {install: false})
+    const result = await (recipe.strategy === 'pause' ? pauseRelease : deployRelease)(
+      engine,
+      timings,
+      {...record, inputs: plain},
+      recipe,
+      {...release, imageId},
+      {install: false},
+    )
     return {status: 'updated', app, ...result, accessories}
   })
 }

@@ -40,7 +40,7 @@ describe('withAppLock', () => {
     assert.ok(!existsSync(join(locks, 'shop.lock')) && !existsSync(join(locks, 'shop.holder.json')), 'no lock and no holder file left')
   })
 
-  it("takes over at once the lock of a holder that died (SIGKILL), without waiting for it to go stale", async () => {
+  it('takes over at once the lock of a holder that died (SIGKILL), without waiting for it to go stale', async () => {
     mkdirSync(join(locks, 'blog.lock'), {recursive: true})
     writeFileSync(join(locks, 'blog.holder.json'), holderOf(deadPid()))
     assert.equal(await withAppLock(home, 'blog', {command: 'update'}, async () => 'taken over'), 'taken over')

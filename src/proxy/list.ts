@@ -14,7 +14,10 @@ export interface ProxyRoute {
 const ANSI = /\u001B\[[0-9;]*m/g
 
 export function parseList(output: string): ProxyRoute[] {
-  const lines = output.replace(ANSI, '').split('\n').filter((line) => line.trim() !== '')
+  const lines = output
+    .replace(ANSI, '')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
   if (lines.length === 0) return []
   const columns = [...lines[0].matchAll(/\S+/g)].map((m) => ({name: m[0].toLowerCase(), start: m.index ?? 0}))
   return lines.slice(1).map((line) => {

@@ -10,7 +10,12 @@ import {type ProxyStateMark, reusableRoutes, saveListing} from './listing-cache.
 const home = mkdtempSync(join(tmpdir(), 'discode-listing-'))
 after(() => rmSync(home, {recursive: true, force: true}))
 
-const mark: ProxyStateMark = {container: 'c0ffee', startedAt: '2026-11-26T12:00:00.123456789Z', size: 812, mtime: '2026-11-26T12:05:00.987654321Z'}
+const mark: ProxyStateMark = {
+  container: 'c0ffee',
+  startedAt: '2026-11-26T12:00:00.123456789Z',
+  size: 812,
+  mtime: '2026-11-26T12:05:00.987654321Z',
+}
 const routes: ProxyRoute[] = [{service: 'blog', hosts: ['blog.test'], targets: ['blog-0123456789ab:80'], state: 'running', tls: false}]
 
 describe('the kept proxy listing', () => {

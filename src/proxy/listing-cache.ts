@@ -31,7 +31,12 @@ export function reusableRoutes(file: string, mark: ProxyStateMark): ProxyRoute[]
     return undefined
   }
   const saved = listing?.mark
-  const same = saved && saved.container === mark.container && saved.startedAt === mark.startedAt && saved.size === mark.size && saved.mtime === mark.mtime
+  const same =
+    saved &&
+    saved.container === mark.container &&
+    saved.startedAt === mark.startedAt &&
+    saved.size === mark.size &&
+    saved.mtime === mark.mtime
   return same && Array.isArray(listing.routes) ? listing.routes : undefined
 }
 

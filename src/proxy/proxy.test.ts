@@ -9,7 +9,11 @@ import {HealthCheckTimeoutError, HostConflictError, proxyCommandError, ServiceNo
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)))
   const style = (row: number, col: number) => (row === 0 ? '3;94' : col === 0 ? '1;34' : '')
-  return rows.map((row, r) => row.map((cell, c) => `\u001B[${style(r, c)}m${cell}\u001B[0m${' '.repeat(widths[c] - cell.length)}  `).join('')).join('\n') + '\n'
+  return (
+    rows
+      .map((row, r) => row.map((cell, c) => `\u001B[${style(r, c)}m${cell}\u001B[0m${' '.repeat(widths[c] - cell.length)}  `).join(''))
+      .join('\n') + '\n'
+  )
 }
 
 describe('kamal-proxy list parsing', () => {
@@ -44,19 +48,33 @@ describe('kamal-proxy command builders', () => {
       tls: false,
     })
     assert.deepEqual(argv, [
-      'kamal-proxy', 'deploy', 'shop', '--target=shop-0123456789ab:3000', '--host=a.test', '--host=b.test',
-      '--health-check-path=/up', '--health-check-interval=1s', '--health-check-timeout=5s', '--deploy-timeout=30s', '--drain-timeout=30s',
+      'kamal-proxy',
+      'deploy',
+      'shop',
+      '--target=shop-0123456789ab:3000',
+      '--host=a.test',
+      '--host=b.test',
+      '--health-check-path=/up',
+      '--health-check-interval=1s',
+      '--health-check-timeout=5s',
+      '--deploy-timeout=30s',
+      '--drain-timeout=30s',
     ])
   })
 })
 
 describe('kamal-proxy errors', () => {
-  it('maps the proxy\'s own messages to typed errors', () => {
-    assert.ok(proxyCommandError('Error: target failed to become healthy within configured timeout (30s)\n', 1) instanceof HealthCheckTimeoutError)
+  it("maps the proxy's own messages to typed errors", () => {
+    assert.ok(
+      proxyCommandError('Error: target failed to become healthy within configured timeout (30s)\n', 1) instanceof HealthCheckTimeoutError,
+    )
     assert.ok(proxyCommandError('Error: host settings conflict with another service\n', 1) instanceof HostConflictError)
     assert.ok(proxyCommandError('Error: service not found\n', 1) instanceof ServiceNotFoundError)
     const other = proxyCommandError('Error: something new\n', 1)
     assert.equal(other.message, 'kamal-proxy: something new')
-    assert.equal(proxyCommandError('panic: close of nil channel\n', 2).message, 'kamal-proxy: exited with code 2: panic: close of nil channel')
+    assert.equal(
+      proxyCommandError('panic: close of nil channel\n', 2).message,
+      'kamal-proxy: exited with code 2: panic: close of nil channel',
+    )
   })
 })

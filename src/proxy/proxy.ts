@@ -22,7 +22,16 @@ import {
   streamContainerLogs,
 } from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
-import {type DeployArgs, deployCommand, listCommand, pauseCommand, PROXY_STATE_DIR, PROXY_STATE_FILE, removeCommand, resumeCommand} from './commands.js'
+import {
+  type DeployArgs,
+  deployCommand,
+  listCommand,
+  pauseCommand,
+  PROXY_STATE_DIR,
+  PROXY_STATE_FILE,
+  removeCommand,
+  resumeCommand,
+} from './commands.js'
 import {parseList, type ProxyRoute} from './list.js'
 import {reusableRoutes, saveListing} from './listing-cache.js'
 
@@ -45,10 +54,16 @@ export function proxyCommandError(stderr: string, exitCode: number): ProxyComman
   const line = stderr.split('\n').find((l) => l.startsWith('Error: '))
   const message = line ? line.slice('Error: '.length).trim() : `exited with code ${exitCode}: ${stderr.trim().split('\n').pop() ?? ''}`
   if (message.startsWith('target failed to become healthy')) {
-    return new HealthCheckTimeoutError(message, {code: 'UNHEALTHY', hint: 'The new release never answered its health check; see its log lines above'})
+    return new HealthCheckTimeoutError(message, {
+      code: 'UNHEALTHY',
+      hint: 'The new release never answered its health check; see its log lines above',
+    })
   }
   if (message.startsWith('host settings conflict')) {
-    return new HostConflictError(message, {code: 'HOST_CONFLICT', hint: 'Another app already serves this host name; install with another --set hostname=...'})
+    return new HostConflictError(message, {
+      code: 'HOST_CONFLICT',
+      hint: 'Another app already serves this host name; install with another --set hostname=...',
+    })
   }
   if (message.startsWith('service not found')) return new ServiceNotFoundError(message, {code: 'SERVICE_NOT_FOUND'})
   return new ProxyCommandError(message, {hint: 'See "discode proxy logs"'})
@@ -213,7 +228,13 @@ export class Proxy {
     await assertDockerRunning(this.docker)
     const {info, routes} = await this.inspectWithRoutes()
     if (!info) return {container: this.containerName, running: false, state: 'missing', routes: []}
-    return {container: this.containerName, image: info.Config.Image, running: info.State.Running, state: info.State.Status, routes: routes ?? []}
+    return {
+      container: this.containerName,
+      image: info.Config.Image,
+      running: info.State.Running,
+      state: info.State.Status,
+      routes: routes ?? [],
+    }
   }
 
   /** Recreates the container (e.g. for a new DISCODE_PROXY_IMAGE); routes come back from the state volume. */
@@ -256,7 +277,10 @@ export class Proxy {
 
   async logs(options: Parameters<typeof streamContainerLogs>[2]): Promise<void> {
     if (!(await inspectContainer(this.docker, this.containerName))) {
-      throw new DiscodeError(`The proxy container ${this.containerName} does not exist`, {hint: 'Run "discode proxy boot"', code: 'PROXY_NOT_RUNNING'})
+      throw new DiscodeError(`The proxy container ${this.containerName} does not exist`, {
+        hint: 'Run "discode proxy boot"',
+        code: 'PROXY_NOT_RUNNING',
+      })
     }
     await streamContainerLogs(this.docker, this.containerName, options)
   }

@@ -107,7 +107,9 @@ function issueReason(issue: z.core.$ZodIssue): string {
   const input = (issue as {input?: unknown}).input
   switch (issue.code) {
     case 'invalid_type':
-      return isMissing(issue) ? 'is required' : `expected ${expectedName(issue.expected)}, got ${describeValue(input)}${quoteHint(issue.expected, input)}`
+      return isMissing(issue)
+        ? 'is required'
+        : `expected ${expectedName(issue.expected)}, got ${describeValue(input)}${quoteHint(issue.expected, input)}`
     case 'invalid_value':
       return `${describeValue(input)} is not one of ${issue.values.map(String).join(', ')}${typeof input === 'string' ? didYouMean(input, issue.values.map(String)) : ''}`
     case 'too_small':
@@ -124,13 +126,23 @@ function issueReason(issue: z.core.$ZodIssue): string {
 function sizeReason(issue: z.core.$ZodIssueTooSmall | z.core.$ZodIssueTooBig, input: unknown): string {
   const bound = issue.code === 'too_small' ? issue.minimum : issue.maximum
   const atLeast = issue.code === 'too_small'
-  if (issue.origin === 'array') return atLeast ? `must have at least ${bound} item${bound === 1 ? '' : 's'}` : `must have at most ${bound} items`
-  if (issue.origin === 'string') return atLeast && bound === 1 ? 'must not be empty' : `must be ${atLeast ? 'at least' : 'at most'} ${bound} characters`
+  if (issue.origin === 'array')
+    return atLeast ? `must have at least ${bound} item${bound === 1 ? '' : 's'}` : `must have at most ${bound} items`
+  if (issue.origin === 'string')
+    return atLeast && bound === 1 ? 'must not be empty' : `must be ${atLeast ? 'at least' : 'at most'} ${bound} characters`
   return `${describeValue(input)} must be ${atLeast ? 'at least' : 'at most'} ${bound}`
 }
 
 function expectedName(expected: string): string {
-  const names: Record<string, string> = {string: 'a string', number: 'a number', int: 'an integer', array: 'a list', object: 'a mapping', record: 'a mapping', boolean: 'true or false'}
+  const names: Record<string, string> = {
+    string: 'a string',
+    number: 'a number',
+    int: 'an integer',
+    array: 'a list',
+    object: 'a mapping',
+    record: 'a mapping',
+    boolean: 'true or false',
+  }
   return names[expected] ?? expected
 }
 

@@ -140,17 +140,45 @@ describe('parseRecipeFile', () => {
     ['wrong type', `${MINIMAL}env: [a]\n`, /: env: expected a mapping, got a list$/],
     ['unquoted number', `${MINIMAL}env:\n  PORT: 3000\n`, /: env\.PORT: expected a string, got 3000 \(quote it: "3000"\)$/],
     ['bad env name', `${MINIMAL}env:\n  bad-name: x\n`, /: env\.bad-name: "bad-name" is not a valid environment variable name$/],
-    ['bad enum', `${MINIMAL}strategy: blue-green\n`, /: strategy: "blue-green" is not one of bluegreen, pause \(did you mean "bluegreen"\?\)$/],
+    [
+      'bad enum',
+      `${MINIMAL}strategy: blue-green\n`,
+      /: strategy: "blue-green" is not one of bluegreen, pause \(did you mean "bluegreen"\?\)$/,
+    ],
     ['relative volume path', `${MINIMAL}volumes:\n  - {name: data, path: data}\n`, /: volumes\[0\]\.path: "data" is not an absolute path/],
-    ['empty hook command', `${MINIMAL}hooks:\n  preSwitch:\n    - {name: migrate, run: []}\n`, /: hooks\.preSwitch\[0\]\.run: must have at least 1 item$/],
-    ['bad input pattern', `${MINIMAL}inputs:\n  - {name: host, pattern: "("}\n`, /: inputs\[0\]\.pattern: "\(" is not a valid regular expression$/],
-    ['default breaking the pattern', `${MINIMAL}inputs:\n  - {name: host, pattern: "^[a-z]+$", default: "A1"}\n`, /: inputs\[0\]\.default: does not match the input's pattern$/],
+    [
+      'empty hook command',
+      `${MINIMAL}hooks:\n  preSwitch:\n    - {name: migrate, run: []}\n`,
+      /: hooks\.preSwitch\[0\]\.run: must have at least 1 item$/,
+    ],
+    [
+      'bad input pattern',
+      `${MINIMAL}inputs:\n  - {name: host, pattern: "("}\n`,
+      /: inputs\[0\]\.pattern: "\(" is not a valid regular expression$/,
+    ],
+    [
+      'default breaking the pattern',
+      `${MINIMAL}inputs:\n  - {name: host, pattern: "^[a-z]+$", default: "A1"}\n`,
+      /: inputs\[0\]\.default: does not match the input's pattern$/,
+    ],
     ['short secret', `${MINIMAL}secrets:\n  key: {generate: hex, length: 8}\n`, /: secrets\.key\.length: 8 must be at least 16$/],
     ['bad hostname', `${MINIMAL}proxy:\n  host: "not a host"\n`, /: proxy\.host: "not a host" is not a hostname/],
     ['tls without host', `${MINIMAL}proxy:\n  tls: true\n`, /: proxy\.tls: needs proxy\.host/],
-    ['feed not a URL', MINIMAL.replace('https://releases.example.com/demo/feed.json', 'ftp://x/feed.json'), /: feed: "ftp:\/\/x\/feed\.json" is not an http\(s\) URL$/],
-    ['accessory health with both', `${MINIMAL}accessories:\n  db: {image: x, port: 1, health: {cmd: [a], path: /b}}\n`, /: accessories\.db\.health: set either cmd or path$/],
-    ['accessory http health without port', `${MINIMAL}accessories:\n  db: {image: x, health: {path: /up}}\n`, /: accessories\.db\.port: is required when health\.path is set/],
+    [
+      'feed not a URL',
+      MINIMAL.replace('https://releases.example.com/demo/feed.json', 'ftp://x/feed.json'),
+      /: feed: "ftp:\/\/x\/feed\.json" is not an http\(s\) URL$/,
+    ],
+    [
+      'accessory health with both',
+      `${MINIMAL}accessories:\n  db: {image: x, port: 1, health: {cmd: [a], path: /b}}\n`,
+      /: accessories\.db\.health: set either cmd or path$/,
+    ],
+    [
+      'accessory http health without port',
+      `${MINIMAL}accessories:\n  db: {image: x, health: {path: /up}}\n`,
+      /: accessories\.db\.port: is required when health\.path is set/,
+    ],
   ]
   for (const [what, yaml, expected] of schemaErrors) {
     it(`reports ${what} with its key path`, () => assert.match(recipeError(yaml).message, expected))
@@ -158,8 +186,14 @@ describe('parseRecipeFile', () => {
 
   it('suggests the closest known key for an unknown key, at any depth', () => {
     assert.match(recipeError(`${MINIMAL}helth:\n  path: /up\n`).message, /: helth: unknown key \(did you mean "health"\?\)$/)
-    assert.match(recipeError(`${MINIMAL}health:\n  intervall: 1s\n`).message, /: health\.intervall: unknown key \(did you mean "interval"\?\)$/)
-    assert.match(recipeError(`${MINIMAL}hooks:\n  preSwitch:\n    - {name: m, rnu: [x]}\n`).message, /: hooks\.preSwitch\[0\]\.rnu: unknown key \(did you mean "run"\?\)/)
+    assert.match(
+      recipeError(`${MINIMAL}health:\n  intervall: 1s\n`).message,
+      /: health\.intervall: unknown key \(did you mean "interval"\?\)$/,
+    )
+    assert.match(
+      recipeError(`${MINIMAL}hooks:\n  preSwitch:\n    - {name: m, rnu: [x]}\n`).message,
+      /: hooks\.preSwitch\[0\]\.rnu: unknown key \(did you mean "run"\?\)/,
+    )
     assert.match(recipeError(`${MINIMAL}colour: blue\n`).message, /: colour: unknown key$/)
   })
 
@@ -285,7 +319,10 @@ describe('renderRecipe', () => {
 
   it('renders the inputs and the feed before the rest of the context exists', () => {
     assert.equal(renderInputs(raw, {app: {name: 'blog'}})[0].default, 'blog.localhost')
-    assert.deepEqual(renderFeed(raw, {app: {name: 'blog'}, inputs: {}, secrets: {}}), {url: 'https://releases.example.com/blog/feed.json', key: undefined})
+    assert.deepEqual(renderFeed(raw, {app: {name: 'blog'}, inputs: {}, secrets: {}}), {
+      url: 'https://releases.example.com/blog/feed.json',
+      key: undefined,
+    })
   })
 })
 

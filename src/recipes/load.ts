@@ -137,7 +137,10 @@ const EARLY_SCOPES: Record<string, {roots: string[]; why: string}> = {
   inputs: {roots: ['app'], why: 'inputs are asked before anything else is known'},
   feed: {roots: ['app', 'inputs', 'secrets'], why: 'the feed is read before a release is chosen'},
   feedKey: {roots: ['app', 'inputs', 'secrets'], why: 'the feed is read before a release is chosen'},
-  accessories: {roots: ['app', 'inputs', 'secrets', 'accessories'], why: 'accessories outlive releases (a release value would replace them at each update)'},
+  accessories: {
+    roots: ['app', 'inputs', 'secrets', 'accessories'],
+    why: 'accessories outlive releases (a release value would replace them at each update)',
+  },
 }
 
 /** Template variables that are not in the context, or not yet known where they are used. */
@@ -167,7 +170,8 @@ function variableProblems(raw: RawRecipe): Problem[] {
 
 /** What variable checks need of a recipe that failed its schema: the parts that still make sense. */
 function lenientRecipe(data: unknown): RawRecipe {
-  const object = (value: unknown): Record<string, unknown> => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {})
+  const object = (value: unknown): Record<string, unknown> =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {}
   const recipe = object(data)
   const inputs = Array.isArray(recipe.inputs) ? recipe.inputs.filter((input) => typeof object(input).name === 'string') : []
   const accessories = Object.fromEntries(Object.entries(object(recipe.accessories)).map(([name, a]) => [name, object(a)]))
@@ -234,7 +238,9 @@ function renderFailure(raw: RawRecipe, source: string, error: unknown): string {
 /** A rendering problem, with secret values (generated secrets and secret inputs) masked. */
 function renderError(raw: RawRecipe, context: Partial<RecipeContext>, problems: Problem[]): RecipeError {
   const secretInputs = raw.inputs.filter((input) => input.secret).map((input) => context.inputs?.[input.name])
-  const secrets = [...Object.values(context.secrets ?? {}), ...secretInputs].filter((value): value is string => !!value && value.length >= 4)
+  const secrets = [...Object.values(context.secrets ?? {}), ...secretInputs].filter(
+    (value): value is string => !!value && value.length >= 4,
+  )
   const mask = (text: string) =>
     secrets.reduce((masked, secret) => {
       let out = masked.split(secret).join('[secret]')

@@ -74,7 +74,11 @@ const HookSchema = z.strictObject({name: nonEmpty, run: command})
 function recipeSchema(rendered: boolean) {
   /** A string that must pass `test`; `what` completes `"<value>" is not ...`. */
   const formatted = (test: (value: string) => boolean, what: string) =>
-    z.string().refine((value) => (!rendered && hasTemplate(value)) || test(value), {error: (issue) => `${describeValue(issue.input)} is not ${what}`})
+    z
+      .string()
+      .refine((value) => (!rendered && hasTemplate(value)) || test(value), {
+        error: (issue) => `${describeValue(issue.input)} is not ${what}`,
+      })
   const urlPath = formatted((value) => value.startsWith('/'), 'a path (it must start with /)')
 
   const InputSchema = z
@@ -82,11 +86,14 @@ function recipeSchema(rendered: boolean) {
       name: matching(INPUT_NAME, 'a valid input name (lowercase letters, digits and _)'),
       description: z.string().optional(),
       required: z.boolean().default(false),
-      pattern: z.string().refine(compilesAsRegExp, {error: (issue) => `${describeValue(issue.input)} is not a valid regular expression`}).optional(),
+      pattern: z
+        .string()
+        .refine(compilesAsRegExp, {error: (issue) => `${describeValue(issue.input)} is not a valid regular expression`})
+        .optional(),
       default: z.string().optional(),
       secret: z.boolean().default(false),
     })
-    .refine((input) => !defaultBreaksPattern(input, rendered), {path: ['default'], error: 'does not match the input\'s pattern'})
+    .refine((input) => !defaultBreaksPattern(input, rendered), {path: ['default'], error: "does not match the input's pattern"})
 
   /** Accessory health: a command run in the container, or an HTTP path probed on its port. */
   const AccessoryHealthSchema = z
@@ -121,7 +128,10 @@ function recipeSchema(rendered: boolean) {
       host: formatted(isHostList, 'a hostname (or a comma-separated list of hostnames)').optional(),
       tls: z.boolean().default(false),
     })
-    .refine((proxy) => !proxy.tls || proxy.host !== undefined, {path: ['tls'], error: 'needs proxy.host (a certificate is issued per host)'})
+    .refine((proxy) => !proxy.tls || proxy.host !== undefined, {
+      path: ['tls'],
+      error: 'needs proxy.host (a certificate is issued per host)',
+    })
 
   return z.strictObject({
     name: matching(RECIPE_NAME, 'a valid recipe name (lowercase letters, digits and -, at most 40)'),
@@ -138,7 +148,9 @@ function recipeSchema(rendered: boolean) {
     env: EnvSchema.default({}),
     volumes: z.array(VolumeSchema).default([]),
     proxy: ProxySchema.default({tls: false}),
-    accessories: z.record(matching(ACCESSORY_NAME, 'a valid accessory name (lowercase letters, digits and -, at most 24)'), AccessorySchema).default({}),
+    accessories: z
+      .record(matching(ACCESSORY_NAME, 'a valid accessory name (lowercase letters, digits and -, at most 24)'), AccessorySchema)
+      .default({}),
     strategy: z.enum(['bluegreen', 'pause']).default('bluegreen'),
     pause: z.strictObject({maxPause: duration.default('30s')}).default({maxPause: '30s'}),
     hooks: z

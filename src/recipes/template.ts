@@ -68,7 +68,10 @@ function visitNode(node: Node, atRoot: boolean, found: TemplateVariable[]): void
     case 'MustacheStatement':
     case 'SubExpression': {
       const call = node as hbs.AST.MustacheStatement | hbs.AST.SubExpression
-      const isCall = call.params.length > 0 || call.hash !== undefined || (call.path.type === 'PathExpression' && isHelper((call.path as hbs.AST.PathExpression).original))
+      const isCall =
+        call.params.length > 0 ||
+        call.hash !== undefined ||
+        (call.path.type === 'PathExpression' && isHelper((call.path as hbs.AST.PathExpression).original))
       if (!isCall) visitNode(call.path, atRoot, found)
       visitArguments(call, atRoot, found)
       break
@@ -119,6 +122,11 @@ function oneLine(error: unknown): string {
   const where = /^Parse error on (line \d+):/.exec(first)?.[1]
   if (!where) return first.replace(/ - \d+:\d+$/, '')
   const got = /got '(\w+)'$/.exec(expected ?? '')?.[1]
-  const what = got === 'EOF' ? 'unexpected end (a missing "}}" or closing block?)' : got === 'INVALID' || !got ? 'unexpected character' : `unexpected ${got.toLowerCase()}`
+  const what =
+    got === 'EOF'
+      ? 'unexpected end (a missing "}}" or closing block?)'
+      : got === 'INVALID' || !got
+        ? 'unexpected character'
+        : `unexpected ${got.toLowerCase()}`
   return `${what} near ${JSON.stringify(excerpt)} (${where})`
 }

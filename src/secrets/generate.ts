@@ -12,12 +12,17 @@ const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012345
 const ALPHANUMERIC_LIMIT = 256 - (256 % ALPHANUMERIC.length)
 
 export function generateSecret(spec: SecretSpec): string {
-  if (!Number.isInteger(spec.length) || spec.length < 1) throw new RangeError(`secret length must be a positive integer, got ${spec.length}`)
+  if (!Number.isInteger(spec.length) || spec.length < 1)
+    throw new RangeError(`secret length must be a positive integer, got ${spec.length}`)
   switch (spec.generate) {
     case 'hex':
-      return randomBytes(Math.ceil(spec.length / 2)).toString('hex').slice(0, spec.length)
+      return randomBytes(Math.ceil(spec.length / 2))
+        .toString('hex')
+        .slice(0, spec.length)
     case 'base64url':
-      return randomBytes(Math.ceil((spec.length * 3) / 4)).toString('base64url').slice(0, spec.length)
+      return randomBytes(Math.ceil((spec.length * 3) / 4))
+        .toString('base64url')
+        .slice(0, spec.length)
     case 'alphanumeric':
       return randomAlphanumeric(spec.length)
   }

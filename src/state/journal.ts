@@ -81,7 +81,12 @@ export class Journal {
     // Steps run one after another, never nested: the last one started and not finished was running.
     const steps = entries.filter((e) => e.event === 'start' || e.event === 'done' || e.event === 'failed')
     const last = steps.at(-1)
-    return {operation: begin.name, since: begin.at, step: last?.event === 'start' ? last.name : undefined, done: steps.filter((e) => e.event === 'done').map((e) => e.name)}
+    return {
+      operation: begin.name,
+      since: begin.at,
+      step: last?.event === 'start' ? last.name : undefined,
+      done: steps.filter((e) => e.event === 'done').map((e) => e.name),
+    }
   }
 }
 

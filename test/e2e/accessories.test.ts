@@ -83,10 +83,10 @@ describe('accessories: started first, kept across updates, replaced only when as
   it('install starts the accessories first, waits until healthy, and the app reaches them by name', async () => {
     const {code, json, stderr} = await discodeJson(world, ['install', APP, '--recipe', recipeDir, '--set', `hostname=${HOST}`])
     assert.equal(code, 0, stderr)
-    assert.deepEqual(
-      json.accessories.map((a: {name: string; action: string}) => `${a.name}:${a.action}`).sort(),
-      ['cache:created', 'db:created'],
-    )
+    assert.deepEqual(json.accessories.map((a: {name: string; action: string}) => `${a.name}:${a.action}`).sort(), [
+      'cache:created',
+      'db:created',
+    ])
     assert.equal(typeof json.timings.accessories, 'number')
 
     const labels = JSON.parse(await inspect(DB, '{{json .Config.Labels}}'))
@@ -133,7 +133,10 @@ describe('accessories: started first, kept across updates, replaced only when as
     const {code, json, stderr} = await discodeJson(world, ['update', APP])
     assert.equal(code, 0, stderr)
     assert.equal(json.to.version, '1.1.0')
-    assert.deepEqual(json.accessories.map((a: {action: string}) => a.action), ['unchanged', 'unchanged'])
+    assert.deepEqual(
+      json.accessories.map((a: {action: string}) => a.action),
+      ['unchanged', 'unchanged'],
+    )
     assert.deepEqual({db: await inspect(DB, '{{.Id}}'), cache: await inspect(CACHE, '{{.Id}}')}, before, 'same containers')
     assert.equal((await get()).body, 'version=1.1.0\n')
     assert.equal(await db('op=get&key=greeting'), 'hello\n')
@@ -146,7 +149,10 @@ describe('accessories: started first, kept across updates, replaced only when as
     const dbId = await inspect(DB, '{{.Id}}')
     const result = await discode(world, ['update', APP])
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /Error: The recipe changes the accessory db of accsy-app \(image .*accessory-db:1 → .*accessory-db:2\): nothing was changed/)
+    assert.match(
+      result.stderr,
+      /Error: The recipe changes the accessory db of accsy-app \(image .*accessory-db:1 → .*accessory-db:2\): nothing was changed/,
+    )
     assert.match(result.stderr, /Hint: .*discode update accsy-app --accessories/)
     assert.equal(await inspect(DB, '{{.Id}}'), dbId)
     assert.equal((await get()).body, 'version=1.1.0\n', 'the app was not updated either')
@@ -165,7 +171,11 @@ describe('accessories: started first, kept across updates, replaced only when as
 
     assert.notEqual(await inspect(DB, '{{.Id}}'), before.db, 'a new db container')
     assert.equal(await inspect(CACHE, '{{.Id}}'), before.cache, 'the unchanged cache was not touched')
-    assert.deepEqual((await allAppContainers(APP)).filter((n) => n.startsWith(`${DB}-`)), [], 'no leftover of the old db')
+    assert.deepEqual(
+      (await allAppContainers(APP)).filter((n) => n.startsWith(`${DB}-`)),
+      [],
+      'no leftover of the old db',
+    )
     assert.equal(await db('op=version'), 'db=2\n')
     assert.equal(await db('op=get&key=greeting'), 'hello\n', 'the new db found the data in the same volume')
   })
@@ -183,7 +193,10 @@ describe('accessories: started first, kept across updates, replaced only when as
     writeAccessoryRecipe('1', ['/bin/sh', '-c', 'echo "db: cannot read the data directory" >&2; exit 3'])
     const result = await discode(world, ['update', APP, '--accessories'])
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /Error: The accessory db of accsy-app did not become healthy: it exited (with code 3 )?.*; the previous accsy-app-db runs again/)
+    assert.match(
+      result.stderr,
+      /Error: The accessory db of accsy-app did not become healthy: it exited (with code 3 )?.*; the previous accsy-app-db runs again/,
+    )
     assert.match(result.stderr, /db: cannot read the data directory/, 'its last log lines are shown')
     assert.equal(await inspect(DB, '{{.Id}}'), dbId, 'the very same container')
     assert.equal(await db('op=get&key=greeting'), 'hello\n')
@@ -210,7 +223,11 @@ describe('accessories: started first, kept across updates, replaced only when as
     const again = await discode(world, ['install', APP, '--recipe', recipeDir, '--set', `hostname=${HOST}`, '--version', '1.1.0'])
     assert.equal(again.code, 0, again.stderr)
     assert.equal(await db('op=get&key=greeting'), 'hello\n', 'same volume, same generated password')
-    assert.equal((await docker(['exec', DB, 'cat', '/var/lib/db/starts.log'])).stdout.split('\n').filter(Boolean).length, 6, 'install, replace, replace, restored, restart, reinstall')
+    assert.equal(
+      (await docker(['exec', DB, 'cat', '/var/lib/db/starts.log'])).stdout.split('\n').filter(Boolean).length,
+      6,
+      'install, replace, replace, restored, restart, reinstall',
+    )
 
     const purge = await discodeJson(world, ['uninstall', APP, '--purge'])
     assert.equal(purge.code, 0, purge.stderr)

@@ -133,7 +133,8 @@ describe('bad input: clear errors, nothing lost', () => {
       const result = await run(['install', app, '--recipe', dir, '--set', 'hostname=bad-recipe.test'])
       assertCleanFailure(result, error, new RegExp(`discode recipes validate ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`))
       // (Its journal may record the refused operation; no app record or secrets are written.)
-      for (const file of ['app.json', 'secrets.json']) assert.ok(!existsSync(join(world.home, 'apps', app, file)), `no ${file} for the refused app`)
+      for (const file of ['app.json', 'secrets.json'])
+        assert.ok(!existsSync(join(world.home, 'apps', app, file)), `no ${file} for the refused app`)
       await assertNotInstalled(app)
       await assertIntact()
     }
@@ -149,7 +150,10 @@ describe('bad input: clear errors, nothing lost', () => {
     })
 
     it('a mistyped nested key is named with its key path', async () => {
-      const dir = recipeFile('nested', recipeText(spare.url, {extra: ['hooks:', '  preSwitch:', '    - {name: migrate, rnu: [/bin/true]}']}))
+      const dir = recipeFile(
+        'nested',
+        recipeText(spare.url, {extra: ['hooks:', '  preSwitch:', '    - {name: migrate, rnu: [/bin/true]}']}),
+      )
       await assertRecipeRefused(dir, /^Error: .*nested\/recipe\.yml: hooks\.preSwitch\[0\]\.rnu: unknown key \(did you mean "run"\?\)/)
     })
 
@@ -160,7 +164,10 @@ describe('bad input: clear errors, nothing lost', () => {
 
     it('an unknown template variable is named, with a did-you-mean', async () => {
       const dir = recipeFile('variable', recipeText(spare.url, {env: ['GREETING: "hello {{inputs.hostnme}}"']}))
-      await assertRecipeRefused(dir, /^Error: .*variable\/recipe\.yml: env\.GREETING: unknown variable "inputs\.hostnme" \(did you mean "inputs\.hostname"\?\)/)
+      await assertRecipeRefused(
+        dir,
+        /^Error: .*variable\/recipe\.yml: env\.GREETING: unknown variable "inputs\.hostnme" \(did you mean "inputs\.hostname"\?\)/,
+      )
     })
 
     /** One recipe with many problems of every kind, and what `validate` must say about each. */
@@ -234,7 +241,8 @@ describe('bad input: clear errors, nothing lost', () => {
 
   describe('input values stay data', () => {
     const app = 'bad-vals'
-    const NOTE = '{{app.name}} {{secrets.secret_key_base}} {{#if x}}\nkey: value\n- item # not a comment\n  indented: "quoted" \'single\' a=b \\ }}'
+    const NOTE =
+      '{{app.name}} {{secrets.secret_key_base}} {{#if x}}\nkey: value\n- item # not a comment\n  indented: "quoted" \'single\' a=b \\ }}'
     let valsFeed: FeedServer
 
     before(async () => {
@@ -256,7 +264,16 @@ describe('bad input: clear errors, nothing lost', () => {
         ],
         env: {APP_HOST: '{{inputs.hostname}}', NOTE: '{{inputs.note}}', SECRET_KEY_BASE: '{{secrets.secret_key_base}}'},
       })
-      const {code, json, stderr} = await discodeJson(world, ['install', app, '--recipe', dir, '--set', 'hostname=bad-vals.test', '--set', `note=${NOTE}`])
+      const {code, json, stderr} = await discodeJson(world, [
+        'install',
+        app,
+        '--recipe',
+        dir,
+        '--set',
+        'hostname=bad-vals.test',
+        '--set',
+        `note=${NOTE}`,
+      ])
       assert.equal(code, 0, stderr)
       assert.equal(await noteOf(json.to.container), NOTE)
       assert.equal(await body('bad-vals.test'), SERVING)
@@ -265,7 +282,12 @@ describe('bad input: clear errors, nothing lost', () => {
     })
 
     it('the same value survives an update exactly (kept, not re-rendered)', async () => {
-      valsFeed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+      valsFeed.setFeed(
+        feedOf([
+          {version: '1.0.0', tag: '1.0.0'},
+          {version: '1.1.0', tag: '1.1.0'},
+        ]),
+      )
       const {code, json, stderr} = await discodeJson(world, ['update', app])
       assert.equal(code, 0, stderr)
       assert.equal(json.to.version, '1.1.0')
@@ -295,7 +317,10 @@ describe('bad input: clear errors, nothing lost', () => {
     }
 
     it('uninstall of an app that was never installed fails, and leaves nothing behind', async () => {
-      for (const args of [['uninstall', 'never-here'], ['uninstall', 'never-here', '--purge']]) {
+      for (const args of [
+        ['uninstall', 'never-here'],
+        ['uninstall', 'never-here', '--purge'],
+      ]) {
         const result = await run(args)
         assertCleanFailure(result, /^Error: never-here is not installed/, /discode status/)
       }
@@ -314,7 +339,8 @@ describe('bad input: clear errors, nothing lost', () => {
 
   describe('feed problems', () => {
     const app = 'bad-feed'
-    const installNew = (args: string[] = [], dir = spareRecipe) => run(['install', app, '--recipe', dir, '--set', 'hostname=bad-feed.test', ...args])
+    const installNew = (args: string[] = [], dir = spareRecipe) =>
+      run(['install', app, '--recipe', dir, '--set', 'hostname=bad-feed.test', ...args])
 
     /** Breaks a feed for one case, and always mends it. */
     async function withFeed(server: FeedServer, breakIt: () => void, work: () => Promise<void>) {
@@ -363,7 +389,11 @@ describe('bad input: clear errors, nothing lost', () => {
       const port = await freePort()
       const dir = writeRecipe(join(scratch, 'closed'), `http://127.0.0.1:${port}/feed.json`)
       const result = await installNew([], dir)
-      assertCleanFailure(result, new RegExp(`^Error: feed http://127\\.0\\.0\\.1:${port}/feed\\.json is unreachable: connection refused`), /network|feed URL/)
+      assertCleanFailure(
+        result,
+        new RegExp(`^Error: feed http://127\\.0\\.0\\.1:${port}/feed\\.json is unreachable: connection refused`),
+        /network|feed URL/,
+      )
       await assertNotInstalled(app)
       await assertIntact()
     })
@@ -373,7 +403,11 @@ describe('bad input: clear errors, nothing lost', () => {
       writeRecipe(recipeDir, `http://127.0.0.1:${port}/feed.json`)
       try {
         const result = await run(['update', APP])
-        assertCleanFailure(result, new RegExp(`^Error: feed http://127\\.0\\.0\\.1:${port}/feed\\.json is unreachable: connection refused`), /network|feed URL/)
+        assertCleanFailure(
+          result,
+          new RegExp(`^Error: feed http://127\\.0\\.0\\.1:${port}/feed\\.json is unreachable: connection refused`),
+          /network|feed URL/,
+        )
       } finally {
         writeRecipe(recipeDir, feed.url)
       }
@@ -382,17 +416,25 @@ describe('bad input: clear errors, nothing lost', () => {
 
     for (const c of cases) {
       it(`${c.name} at install`, async () => {
-        await withFeed(spare, () => c.breakIt(spare), async () => {
-          assertCleanFailure(await installNew(), c.error, c.hint)
-        })
+        await withFeed(
+          spare,
+          () => c.breakIt(spare),
+          async () => {
+            assertCleanFailure(await installNew(), c.error, c.hint)
+          },
+        )
         await assertNotInstalled(app)
         await assertIntact()
       })
 
       it(`${c.name} at update: keeps serving`, async () => {
-        await withFeed(feed, () => c.breakIt(feed), async () => {
-          assertCleanFailure(await run(['update', APP]), c.error, c.hint)
-        })
+        await withFeed(
+          feed,
+          () => c.breakIt(feed),
+          async () => {
+            assertCleanFailure(await run(['update', APP]), c.error, c.hint)
+          },
+        )
         await assertIntact()
       })
     }
@@ -400,7 +442,12 @@ describe('bad input: clear errors, nothing lost', () => {
     it('install --version / update --to a version that is not in the feed', async () => {
       assertCleanFailure(await installNew(['--version', '9.9.9']), /^Error: version 9\.9\.9 is not in the feed/, /1\.0\.0/)
       await assertNotInstalled(app)
-      feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+      feed.setFeed(
+        feedOf([
+          {version: '1.0.0', tag: '1.0.0'},
+          {version: '1.1.0', tag: '1.1.0'},
+        ]),
+      )
       try {
         assertCleanFailure(await run(['update', APP, '--to', '9.9.9']), /^Error: version 9\.9\.9 is not in the feed/, /1\.1\.0, 1\.0\.0/)
       } finally {
@@ -417,14 +464,25 @@ describe('bad input: clear errors, nothing lost', () => {
     })
 
     it('the feed names an image tag the registry does not have, at install and at update', async () => {
-      const missing = feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '9.9.9', tag: '9.9.9'}])
-      await withFeed(spare, () => spare.setFeed(missing), async () => {
-        assertCleanFailure(await installNew(), /^Error: .*127\.0\.0\.1:5000\/discode-test\/app:9\.9\.9/, /registry/)
-      })
+      const missing = feedOf([
+        {version: '1.0.0', tag: '1.0.0'},
+        {version: '9.9.9', tag: '9.9.9'},
+      ])
+      await withFeed(
+        spare,
+        () => spare.setFeed(missing),
+        async () => {
+          assertCleanFailure(await installNew(), /^Error: .*127\.0\.0\.1:5000\/discode-test\/app:9\.9\.9/, /registry/)
+        },
+      )
       await assertNotInstalled(app)
-      await withFeed(feed, () => feed.setFeed(missing), async () => {
-        assertCleanFailure(await run(['update', APP]), /^Error: .*127\.0\.0\.1:5000\/discode-test\/app:9\.9\.9/, /registry/)
-      })
+      await withFeed(
+        feed,
+        () => feed.setFeed(missing),
+        async () => {
+          assertCleanFailure(await run(['update', APP]), /^Error: .*127\.0\.0\.1:5000\/discode-test\/app:9\.9\.9/, /registry/)
+        },
+      )
       await assertIntact()
     })
   })
@@ -433,10 +491,19 @@ describe('bad input: clear errors, nothing lost', () => {
 
   it('a wrong port (8080 while the app listens on 80): the update fails its health check and 1.0.0 keeps serving', async () => {
     writeRecipe(recipeDir, feed.url, {port: 8080})
-    feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+    feed.setFeed(
+      feedOf([
+        {version: '1.0.0', tag: '1.0.0'},
+        {version: '1.1.0', tag: '1.1.0'},
+      ]),
+    )
     try {
       const result = await run(['update', APP])
-      assertCleanFailure(result, /^Error: 1\.1\.0 was not deployed: kamal-proxy: target failed to become healthy within configured timeout \(6s\)/, /1\.0\.0 keeps serving/)
+      assertCleanFailure(
+        result,
+        /^Error: 1\.1\.0 was not deployed: kamal-proxy: target failed to become healthy within configured timeout \(6s\)/,
+        /1\.0\.0 keeps serving/,
+      )
     } finally {
       writeRecipe(recipeDir, feed.url)
       feed.setFeed(ONLY_1_0_0)
@@ -470,7 +537,10 @@ describe('bad input: clear errors, nothing lost', () => {
   describe('--json errors', () => {
     it('install of a broken recipe', async () => {
       const dir = recipeFile('json-typo', recipeText(spare.url).replace('port: 80', 'prot: 80'))
-      const error = assertJsonFailure(await run(['install', 'bad-json', '--recipe', dir, '--set', 'hostname=bad-json.test', '--json']), /prot: unknown key/)
+      const error = assertJsonFailure(
+        await run(['install', 'bad-json', '--recipe', dir, '--set', 'hostname=bad-json.test', '--json']),
+        /prot: unknown key/,
+      )
       assert.match(error.hint, /recipes validate/)
     })
 

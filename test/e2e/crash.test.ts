@@ -11,7 +11,19 @@ import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {allAppContainers, buildStandinImage, createWorld, destroyWorld, discode, discodeJson, feedOf, ROOT, runningAppContainers, type World, writeRecipe} from '../support/discode.js'
+import {
+  allAppContainers,
+  buildStandinImage,
+  createWorld,
+  destroyWorld,
+  discode,
+  discodeJson,
+  feedOf,
+  ROOT,
+  runningAppContainers,
+  type World,
+  writeRecipe,
+} from '../support/discode.js'
 import {type FeedServer, httpGet, type RequestLoop, startFeedServer, startRequestLoop} from '../support/http.js'
 import {buildAndPushTestImages} from '../support/images.js'
 
@@ -90,9 +102,17 @@ describe('crash safety and concurrency', () => {
   before(async () => {
     await Promise.all([buildAndPushTestImages(), buildStandinImage()])
     world = await createWorld('crash')
-    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+    feed = await startFeedServer(
+      feedOf([
+        {version: '1.0.0', tag: '1.0.0'},
+        {version: '1.1.0', tag: '1.1.0'},
+      ]),
+    )
     recipe = writeRecipe(join(world.home, 'recipe'), feed.url, {
-      hooks: {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'sleep 0.3; echo "$APP_VERSION" >> /www/data/migrations.log']}], postSwitch: []},
+      hooks: {
+        preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'sleep 0.3; echo "$APP_VERSION" >> /www/data/migrations.log']}],
+        postSwitch: [],
+      },
     })
     const installed = await discode(world, ['install', APP, '--recipe', recipe, '--set', `hostname=${HOST}`, '--version', '1.0.0'])
     assert.equal(installed.code, 0, installed.stderr)
@@ -101,7 +121,8 @@ describe('crash safety and concurrency', () => {
 
   after(async () => {
     const result = await loop?.stop()
-    if (result) console.log(`crash tests: ${result.total} requests through the proxy, ${result.failures} failed, longest ${result.maxLatencyMs} ms`)
+    if (result)
+      console.log(`crash tests: ${result.total} requests through the proxy, ${result.failures} failed, longest ${result.maxLatencyMs} ms`)
     await feed?.close()
     if (world) await destroyWorld(world)
   })
@@ -132,7 +153,9 @@ describe('crash safety and concurrency', () => {
   it('a second update of the same app fails at once naming the holder; with --wait it waits its turn', async () => {
     const to = record().current.version === '1.0.0' ? '1.1.0' : '1.0.0'
     const first = new Promise<number>((resolve) => {
-      const child = execFile(process.execPath, [join(ROOT, 'bin/run.js'), 'update', APP, '--to', to], {env: world.env}, (error) => resolve(error ? 1 : 0))
+      const child = execFile(process.execPath, [join(ROOT, 'bin/run.js'), 'update', APP, '--to', to], {env: world.env}, (error) =>
+        resolve(error ? 1 : 0),
+      )
       void child
     })
     // Wait until the first one holds the lock.

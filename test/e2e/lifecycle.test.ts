@@ -63,7 +63,11 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
           {
             name: 'migrate',
             // Records, into the app's volume, which version the proxy served while the hook ran.
-            run: ['/bin/sh', '-c', `echo "$APP_VERSION ran while serving $(wget -qO- --header 'Host: ${HOST}' http://$PROXY/)" >> /www/data/migrations.log`],
+            run: [
+              '/bin/sh',
+              '-c',
+              `echo "$APP_VERSION ran while serving $(wget -qO- --header 'Host: ${HOST}' http://$PROXY/)" >> /www/data/migrations.log`,
+            ],
           },
         ],
         postSwitch: [],
@@ -102,7 +106,13 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
   })
 
   it('update --check reports the newest release without changing anything', async () => {
-    feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}, {version: '1.2.0-beta.1', tag: '1.2.0'}]))
+    feed.setFeed(
+      feedOf([
+        {version: '1.0.0', tag: '1.0.0'},
+        {version: '1.1.0', tag: '1.1.0'},
+        {version: '1.2.0-beta.1', tag: '1.2.0'},
+      ]),
+    )
     const {code, json} = await discodeJson(world, ['update', APP, '--check'])
     assert.equal(code, 0)
     assert.equal(json.current, '1.0.0')
@@ -121,7 +131,8 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
     assert.ok(loop.bodies.get('version=1.0.0\n')! > 0 && loop.bodies.get('version=1.1.0\n')! > 0, 'the loop saw both versions')
     assert.deepEqual(await runningAppContainers(APP), [result!.json.to.container])
     assert.ok((await allAppContainers(APP)).includes(result!.json.from.container), 'the old container is kept (stopped) for rollback')
-    for (const name of ['pull', 'start', 'hooks', 'switch', 'retire']) assert.equal(typeof result!.json.timings[name], 'number', `timing ${name}`)
+    for (const name of ['pull', 'start', 'hooks', 'switch', 'retire'])
+      assert.equal(typeof result!.json.timings[name], 'number', `timing ${name}`)
     // Where the run's time went: start-up, then the operation, whose steps fit inside it.
     const {startupMs, totalMs} = result!.json.elapsed
     const steps = Object.values(result!.json.timings as Record<string, number>).reduce((a, b) => a + b, 0)
@@ -133,17 +144,28 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
 
   it('an update that fails its preSwitch hook changes nothing and loses no request', async () => {
     const failing = writeRecipe(join(world.home, 'recipes', 'failing'), feed.url, {
-      hooks: {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'echo "migration 42 failed: column exists" >&2; exit 3']}], postSwitch: []},
+      hooks: {
+        preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'echo "migration 42 failed: column exists" >&2; exit 3']}],
+        postSwitch: [],
+      },
     })
     await repointRecipe(failing)
-    feed.setFeed(feedOf([{version: '1.1.0', tag: '1.1.0'}, {version: '1.2.0', tag: '1.2.0'}]))
+    feed.setFeed(
+      feedOf([
+        {version: '1.1.0', tag: '1.1.0'},
+        {version: '1.2.0', tag: '1.2.0'},
+      ]),
+    )
     const before = await allAppContainers(APP)
     let result: {code: number; stderr: string} | undefined
     const loop = await underLoad(async () => {
       result = await discode(world, ['update', APP])
     })
     assert.equal(result!.code, 1)
-    assert.match(result!.stderr, /Error: 1\.2\.0 was not deployed: preSwitch hook "migrate" failed \(exit 3\): migration 42 failed: column exists/)
+    assert.match(
+      result!.stderr,
+      /Error: 1\.2\.0 was not deployed: preSwitch hook "migrate" failed \(exit 3\): migration 42 failed: column exists/,
+    )
     assert.match(result!.stderr, /1\.1\.0 keeps serving/)
     assertNoFailures(loop)
     assert.equal(await body(), 'version=1.1.0\n')
@@ -152,14 +174,23 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
   })
 
   it('an update to a release that never becomes healthy fails clearly and keeps serving', async () => {
-    feed.setFeed(feedOf([{version: '1.1.0', tag: '1.1.0'}, {version: '1.3.0', tag: 'unhealthy'}, {version: '1.4.0', tag: 'crash'}]))
+    feed.setFeed(
+      feedOf([
+        {version: '1.1.0', tag: '1.1.0'},
+        {version: '1.3.0', tag: 'unhealthy'},
+        {version: '1.4.0', tag: 'crash'},
+      ]),
+    )
     const before = await allAppContainers(APP)
     let result: {code: number; stderr: string} | undefined
     const loop = await underLoad(async () => {
       result = await discode(world, ['update', APP, '--to', '1.3.0'])
     })
     assert.equal(result!.code, 1)
-    assert.match(result!.stderr, /Error: 1\.3\.0 was not deployed: kamal-proxy: target failed to become healthy within configured timeout \(6s\)/)
+    assert.match(
+      result!.stderr,
+      /Error: 1\.3\.0 was not deployed: kamal-proxy: target failed to become healthy within configured timeout \(6s\)/,
+    )
     assertNoFailures(loop)
     assert.equal(await body(), 'version=1.1.0\n')
     assert.deepEqual(await allAppContainers(APP), before, 'no leftover container')
@@ -186,7 +217,12 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
   })
 
   it('status --json shows version, container, health, route and the available update', async () => {
-    feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+    feed.setFeed(
+      feedOf([
+        {version: '1.0.0', tag: '1.0.0'},
+        {version: '1.1.0', tag: '1.1.0'},
+      ]),
+    )
     const {code, json} = await discodeJson(world, ['status'])
     assert.equal(code, 0)
     const app = json.apps.find((a: {app: string}) => a.app === APP)
@@ -201,7 +237,19 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
     const report = async () => (await discodeJson(world, ['status', APP, '--offline'])).json.apps[0]
     /** The commands docker exec-ed in the proxy since `since` (seconds), as Docker's events list them. */
     const proxyExecs = async (since: number) => {
-      const events = await docker(['events', '--since', since.toFixed(9), '--until', (Date.now() / 1000).toFixed(9), '--filter', `container=${world.proxyContainer}`, '--filter', 'event=exec_create', '--format', '{{.Action}}'])
+      const events = await docker([
+        'events',
+        '--since',
+        since.toFixed(9),
+        '--until',
+        (Date.now() / 1000).toFixed(9),
+        '--filter',
+        `container=${world.proxyContainer}`,
+        '--filter',
+        'event=exec_create',
+        '--format',
+        '{{.Action}}',
+      ])
       return events.stdout.split('\n').filter(Boolean)
     }
     assert.equal((await report()).health, 'serving')
@@ -220,7 +268,10 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
     const removed = await discodeJson(world, ['status', APP, '--offline'])
     assert.equal(removed.json.apps[0].health, 'not-routed')
     assert.equal(removed.json.apps[0].route, undefined)
-    assert.match(removed.stderr, new RegExp(`${APP} runs, but the proxy does not route to it: "discode update ${APP} --to 1\\.0\\.0" routes it again`))
+    assert.match(
+      removed.stderr,
+      new RegExp(`${APP} runs, but the proxy does not route to it: "discode update ${APP} --to 1\\.0\\.0" routes it again`),
+    )
     assert.equal((await get()).status, 404)
 
     // The repair it names: an update to the serving release routes it again.

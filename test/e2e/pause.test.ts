@@ -9,7 +9,18 @@ import assert from 'node:assert/strict'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {allAppContainers, buildStandinImage, createWorld, destroyWorld, discode, discodeJson, feedOf, runningAppContainers, type World, writeRecipe} from '../support/discode.js'
+import {
+  allAppContainers,
+  buildStandinImage,
+  createWorld,
+  destroyWorld,
+  discode,
+  discodeJson,
+  feedOf,
+  runningAppContainers,
+  type World,
+  writeRecipe,
+} from '../support/discode.js'
 import {eventually, type FeedServer, httpGet, type LoopResult, startFeedServer, startRequestLoop} from '../support/http.js'
 import {buildAndPushTestImages, docker} from '../support/images.js'
 
@@ -24,8 +35,10 @@ describe('strategy: pause', () => {
   let recipeDir: string
 
   const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST, timeoutMs: HELD_TIMEOUT_MS})
-  const proxyList = async () => (await docker(['exec', world.proxyContainer, 'kamal-proxy', 'list'])).stdout.replace(/\u001B\[[0-9;]*m/g, '')
-  const routeState = async () => proxyList().then((list) => /\b(running|paused|stopped)\b/.exec(list.split('\n').find((l) => l.startsWith(APP)) ?? '')?.[1])
+  const proxyList = async () =>
+    (await docker(['exec', world.proxyContainer, 'kamal-proxy', 'list'])).stdout.replace(/\u001B\[[0-9;]*m/g, '')
+  const routeState = async () =>
+    proxyList().then((list) => /\b(running|paused|stopped)\b/.exec(list.split('\n').find((l) => l.startsWith(APP)) ?? '')?.[1])
   const proxyRestarts = async () => Number((await docker(['inspect', '--format', '{{.RestartCount}}', world.proxyContainer])).stdout.trim())
 
   /** Runs `work` under a request loop whose requests may be held; returns what the loop saw. */
@@ -47,7 +60,10 @@ describe('strategy: pause', () => {
       strategy: 'pause',
       pause: {maxPause: '40s'},
       // Runs while the route is paused and the old container is stopped: a window the test can see.
-      hooks: {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'sleep 2; echo "$APP_VERSION migrated" >> /www/data/migrations.log']}], postSwitch: []},
+      hooks: {
+        preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'sleep 2; echo "$APP_VERSION migrated" >> /www/data/migrations.log']}],
+        postSwitch: [],
+      },
     })
   })
 
@@ -63,7 +79,12 @@ describe('strategy: pause', () => {
   })
 
   it('an update under load holds requests, never fails one, and answers the held ones with the new version', async () => {
-    feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+    feed.setFeed(
+      feedOf([
+        {version: '1.0.0', tag: '1.0.0'},
+        {version: '1.1.0', tag: '1.1.0'},
+      ]),
+    )
     let result: {code: number; json: any; stderr: string} | undefined
     let held: Promise<{status: number; body: string}> | undefined
     const loop = await underLoad(async () => {
@@ -75,18 +96,22 @@ describe('strategy: pause', () => {
         () => (done = true),
       )
       while (!done && !held) {
-        if ((await routeState().catch(() => undefined)) === 'paused') held = get().catch((error: Error) => ({status: 0, body: error.message}))
+        if ((await routeState().catch(() => undefined)) === 'paused')
+          held = get().catch((error: Error) => ({status: 0, body: error.message}))
         else await new Promise((r) => setTimeout(r, 100))
       }
       await updating
     })
     assert.equal(result!.code, 0, result!.stderr)
-    console.log(`# pause update: ${loop.total} requests, ${loop.failures} failed, longest ${Math.round(loop.maxLatencyMs)} ms (held while paused)`)
+    console.log(
+      `# pause update: ${loop.total} requests, ${loop.failures} failed, longest ${Math.round(loop.maxLatencyMs)} ms (held while paused)`,
+    )
     assert.ok(loop.total > 10, `the request loop sent only ${loop.total} requests`)
     assert.equal(loop.failures, 0, `failed requests: ${loop.failureSamples.join(' | ')}`)
     assert.ok(held, 'the test saw the route paused')
     assert.deepEqual(await held, {status: 200, body: 'version=1.1.0\n'}, 'a request sent while paused is answered by the new version')
-    for (const name of ['pause', 'stop', 'start', 'hooks', 'switch', 'resume']) assert.equal(typeof result!.json.timings[name], 'number', `timing ${name}`)
+    for (const name of ['pause', 'stop', 'start', 'hooks', 'switch', 'resume'])
+      assert.equal(typeof result!.json.timings[name], 'number', `timing ${name}`)
     assert.equal(result!.json.timings.retire, undefined, 'the old container was stopped before, not after')
     assert.equal(await routeState(), 'running')
     assert.equal((await get()).body, 'version=1.1.0\n')
@@ -95,7 +120,12 @@ describe('strategy: pause', () => {
   })
 
   it('a failing release goes back to the old container: zero failed requests, route resumed', async () => {
-    feed.setFeed(feedOf([{version: '1.1.0', tag: '1.1.0'}, {version: '1.3.0', tag: 'unhealthy'}]))
+    feed.setFeed(
+      feedOf([
+        {version: '1.1.0', tag: '1.1.0'},
+        {version: '1.3.0', tag: 'unhealthy'},
+      ]),
+    )
     const before = await allAppContainers(APP)
     const serving = await runningAppContainers(APP)
     let result: {code: number; stderr: string} | undefined
@@ -104,7 +134,10 @@ describe('strategy: pause', () => {
     })
     console.log(`# failed pause update: ${loop.total} requests, ${loop.failures} failed, longest ${Math.round(loop.maxLatencyMs)} ms`)
     assert.equal(result!.code, 1)
-    assert.match(result!.stderr, /Error: 1\.3\.0 was not deployed: kamal-proxy: target failed to become healthy within configured timeout \(6s\)/)
+    assert.match(
+      result!.stderr,
+      /Error: 1\.3\.0 was not deployed: kamal-proxy: target failed to become healthy within configured timeout \(6s\)/,
+    )
     assert.match(result!.stderr, /1\.1\.0 serves again: requests were held during the attempt, not refused/)
     assert.equal(loop.failures, 0, `failed requests: ${loop.failureSamples.join(' | ')}`)
     assert.equal(await routeState(), 'running')
@@ -127,13 +160,33 @@ describe('strategy: pause', () => {
     assert.equal(result!.json.to.version, '1.0.0')
     // Docker's own record of the two containers: the serving one died before the kept one started.
     const events = (
-      await docker(['events', '--since', since, '--until', (Date.now() / 1000).toFixed(9), '--filter', `container=${serving}`, '--filter', `container=${kept}`, '--filter', 'event=die', '--filter', 'event=start', '--format', '{{.TimeNano}} {{.Action}} {{.Actor.Attributes.name}}'])
-    ).stdout.trim().split('\n').map((line) => line.split(' '))
+      await docker([
+        'events',
+        '--since',
+        since,
+        '--until',
+        (Date.now() / 1000).toFixed(9),
+        '--filter',
+        `container=${serving}`,
+        '--filter',
+        `container=${kept}`,
+        '--filter',
+        'event=die',
+        '--filter',
+        'event=start',
+        '--format',
+        '{{.TimeNano}} {{.Action}} {{.Actor.Attributes.name}}',
+      ])
+    ).stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split(' '))
     const died = events.find(([, action, name]) => action === 'die' && name === serving)
     const started = events.find(([, action, name]) => action === 'start' && name === kept)
     assert.ok(died && started, `both events seen: ${JSON.stringify(events)}`)
     assert.ok(BigInt(died[0]) < BigInt(started[0]), `${serving} died before ${kept} started: ${JSON.stringify(events)}`)
-    for (const name of ['pause', 'stop', 'start', 'switch', 'resume']) assert.equal(typeof result!.json.timings[name], 'number', `timing ${name}`)
+    for (const name of ['pause', 'stop', 'start', 'switch', 'resume'])
+      assert.equal(typeof result!.json.timings[name], 'number', `timing ${name}`)
     assert.equal(result!.json.timings.retire, undefined, 'the serving container was stopped before, not after')
     assert.equal(await routeState(), 'running')
     assert.equal((await get()).body, 'version=1.0.0\n')

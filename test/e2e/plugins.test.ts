@@ -10,7 +10,18 @@ import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {buildStandinImage, createWorld, destroyWorld, discode, discodeJson, feedOf, ROOT, runningAppContainers, type World, writeRecipe} from '../support/discode.js'
+import {
+  buildStandinImage,
+  createWorld,
+  destroyWorld,
+  discode,
+  discodeJson,
+  feedOf,
+  ROOT,
+  runningAppContainers,
+  type World,
+  writeRecipe,
+} from '../support/discode.js'
 import {type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
 import {buildAndPushAccessoryImages} from '../support/accessory-images.js'
 import {buildAndPushTestImages} from '../support/images.js'
@@ -30,7 +41,8 @@ describe('a vendor plugin from a private registry', () => {
   const get = (path = '/', host = HOST) => httpGet(`${world.url}${path}`, {host})
 
   before(async () => {
-    if (!existsSync(join(PLUGIN_DIR, 'node_modules', '.bin', 'tsc'))) await runNpm(['ci', '--no-audit', '--no-fund'], {cwd: PLUGIN_DIR, timeoutMs: 300_000})
+    if (!existsSync(join(PLUGIN_DIR, 'node_modules', '.bin', 'tsc')))
+      await runNpm(['ci', '--no-audit', '--no-fund'], {cwd: PLUGIN_DIR, timeoutMs: 300_000})
     ;[registry] = await Promise.all([startVerdaccio(), buildAndPushTestImages(), buildAndPushAccessoryImages(), buildStandinImage()])
     await registry.publish(PLUGIN_DIR)
     world = await createWorld('plug')
@@ -61,8 +73,19 @@ describe('a vendor plugin from a private registry', () => {
 
   it('install runs the recipe hook, then the vendor pre-install hook, before traffic; post-install after', async () => {
     const result = await discode(world, [
-      'install', APP, '--recipe', 'notes', '--yes',
-      '--set', `hostname=${HOST}`, '--set', 'admin_email=admin@notes.test', '--set', 'license_key=NOTES-KEY-1234', '--set', `feed_url=${feed.url}`,
+      'install',
+      APP,
+      '--recipe',
+      'notes',
+      '--yes',
+      '--set',
+      `hostname=${HOST}`,
+      '--set',
+      'admin_email=admin@notes.test',
+      '--set',
+      'license_key=NOTES-KEY-1234',
+      '--set',
+      `feed_url=${feed.url}`,
     ])
     assert.equal(result.code, 0, result.stderr)
     assert.match(result.stderr, /notes: initial schema loaded for 1\.0\.0/, "the vendor's log line reaches the user")
@@ -91,7 +114,12 @@ describe('a vendor plugin from a private registry', () => {
   })
 
   it('update runs pre-switch hooks while the old version serves, post-switch after; zero failed requests', async () => {
-    feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+    feed.setFeed(
+      feedOf([
+        {version: '1.0.0', tag: '1.0.0'},
+        {version: '1.1.0', tag: '1.1.0'},
+      ]),
+    )
     const loop = startRequestLoop(`${world.url}/`, {host: HOST})
     const result = await discode(world, ['update', APP])
     await new Promise((r) => setTimeout(r, 300))
@@ -107,12 +135,20 @@ describe('a vendor plugin from a private registry', () => {
   })
 
   it("a failing vendor hook aborts the update with the vendor's message; 1.1.0 keeps serving, zero failed requests", async () => {
-    feed.setFeed(feedOf([{version: '1.1.0', tag: '1.1.0'}, {version: '1.2.0', tag: '1.2.0'}]))
+    feed.setFeed(
+      feedOf([
+        {version: '1.1.0', tag: '1.1.0'},
+        {version: '1.2.0', tag: '1.2.0'},
+      ]),
+    )
     const loop = startRequestLoop(`${world.url}/`, {host: HOST})
     const result = await discode(world, ['update', APP, '--set', 'fail_migration=yes'])
     const seen = await loop.stop()
     assert.equal(result.code, 1)
-    assert.match(result.stderr, /Error: 1\.2\.0 was not deployed: discode:pre-switch hook of @discode-example\/notes failed: migration 7 failed/)
+    assert.match(
+      result.stderr,
+      /Error: 1\.2\.0 was not deployed: discode:pre-switch hook of @discode-example\/notes failed: migration 7 failed/,
+    )
     assert.match(result.stderr, /1\.1\.0 keeps serving/)
     assert.equal(seen.failures, 0, seen.failureSamples.join(' | '))
     assert.equal((await get()).body, 'version=1.1.0\n')
@@ -145,7 +181,10 @@ describe('a vendor plugin from a private registry', () => {
     assert.match(refused.stderr, /plug-notes \(@discode-example\/notes\)/)
     assert.equal((await get()).body, 'version=1.2.0\n')
     const {json} = await discodeJson(world, ['plugins'])
-    assert.ok(json.some((p: {name: string}) => p.name === PLUGIN), 'the plugin is still installed')
+    assert.ok(
+      json.some((p: {name: string}) => p.name === PLUGIN),
+      'the plugin is still installed',
+    )
 
     assert.equal((await discode(world, ['uninstall', APP])).code, 0)
     const removed = await discode(world, ['plugins', 'uninstall', PLUGIN])

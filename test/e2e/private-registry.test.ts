@@ -41,13 +41,25 @@ describe('private image registries', () => {
   it('without credentials the pull fails, naming the registry that refused', async () => {
     const result = await discode(world, ['install', APP, '--recipe', recipe, '--set', `hostname=${HOST}`])
     assert.equal(result.code, 1)
-    assert.match(result.stderr, new RegExp(`^Error: The registry ${registry.address.replace(/\./g, '\\.')} refused to let discode pull .*unauthorized`, 'm'))
+    assert.match(
+      result.stderr,
+      new RegExp(`^Error: The registry ${registry.address.replace(/\./g, '\\.')} refused to let discode pull .*unauthorized`, 'm'),
+    )
     assert.match(result.stderr, /^Hint: .*--registry-user/m)
   })
 
   it('with credentials (password from the environment) install pulls and serves; they are kept as a secret', async () => {
     world.env.DISCODE_REGISTRY_PASSWORD = registry.password
-    const result = await discode(world, ['install', APP, '--recipe', recipe, '--set', `hostname=${HOST}`, '--registry-user', registry.username])
+    const result = await discode(world, [
+      'install',
+      APP,
+      '--recipe',
+      recipe,
+      '--set',
+      `hostname=${HOST}`,
+      '--registry-user',
+      registry.username,
+    ])
     delete world.env.DISCODE_REGISTRY_PASSWORD
     assert.equal(result.code, 0, result.stderr)
     assert.equal((await httpGet(`${world.url}/`, {host: HOST})).body, 'version=1.0.0\n')
@@ -59,7 +71,12 @@ describe('private image registries', () => {
   })
 
   it('update pulls the next private image with the kept credentials', async () => {
-    feed.setFeed({releases: [{version: '1.0.0', image: refs['1.0.0']}, {version: '1.1.0', image: refs['1.1.0']}]})
+    feed.setFeed({
+      releases: [
+        {version: '1.0.0', image: refs['1.0.0']},
+        {version: '1.1.0', image: refs['1.1.0']},
+      ],
+    })
     const result = await discode(world, ['update', APP])
     assert.equal(result.code, 0, result.stderr)
     assert.equal((await httpGet(`${world.url}/`, {host: HOST})).body, 'version=1.1.0\n')

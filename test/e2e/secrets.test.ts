@@ -69,7 +69,10 @@ describe('secret hygiene', () => {
   const printed: string[] = []
 
   // The shell stays alive through the sleep, so the /proc poll can see the hook's command line.
-  const HOOK_OK = {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'echo "migrating to $APP_VERSION"; sleep 2; echo migrated']}], postSwitch: []}
+  const HOOK_OK = {
+    preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'echo "migrating to $APP_VERSION"; sleep 2; echo migrated']}],
+    postSwitch: [],
+  }
 
   function recipe(extra: Record<string, unknown> = {}) {
     return writeRecipe(recipeDir, `${feed.url}?license={{inputs.license_key}}`, {
@@ -119,7 +122,12 @@ describe('secret hygiene', () => {
     const names = [...(await allAppContainers(APP)), world.proxyContainer]
     const found: string[] = []
     for (const name of names) {
-      const inspected = await docker(['inspect', '--format', '{{json .Config.Labels}}|{{json .Config.Cmd}}|{{json .Config.Entrypoint}}|{{json .Args}}|{{json .Path}}', name]).catch(
+      const inspected = await docker([
+        'inspect',
+        '--format',
+        '{{json .Config.Labels}}|{{json .Config.Cmd}}|{{json .Config.Entrypoint}}|{{json .Args}}|{{json .Path}}',
+        name,
+      ]).catch(
         () => undefined, // gone meanwhile
       )
       if (inspected) found.push(...scan(`container ${name} labels/cmd/entrypoint/args`, inspected.stdout))
@@ -142,7 +150,8 @@ describe('secret hygiene', () => {
       } catch {
         continue
       }
-      if (secrets.some(({value}) => leakedPiece(text, value)) && entry.mode !== 0o600) found.push(`${entry.path} holds a secret with mode ${entry.mode.toString(8)}`)
+      if (secrets.some(({value}) => leakedPiece(text, value)) && entry.mode !== 0o600)
+        found.push(`${entry.path} holds a secret with mode ${entry.mode.toString(8)}`)
     }
     leaks.push(...found)
     return found
@@ -206,7 +215,12 @@ describe('secret hygiene', () => {
 
   it('update: no secret in any process argument list, container, output or open file while it runs', async () => {
     const mark = startMark()
-    feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}]))
+    feed.setFeed(
+      feedOf([
+        {version: '1.0.0', tag: '1.0.0'},
+        {version: '1.1.0', tag: '1.1.0'},
+      ]),
+    )
     const poll = startPolling()
     let result: RunResult
     try {
@@ -227,10 +241,24 @@ describe('secret hygiene', () => {
     assertNoLeaksSince(mark)
   })
 
-  it('status, update --check and the proxy\'s status and logs, as text and --json', async () => {
+  it("status, update --check and the proxy's status and logs, as text and --json", async () => {
     const mark = startMark()
-    feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}, {version: '1.1.0', tag: '1.1.0'}, {version: '1.2.0', tag: '1.2.0'}]))
-    for (const args of [['status'], ['status', '--json'], ['status', APP, '--json'], ['update', APP, '--check'], ['update', APP, '--check', '--json'], ['proxy', 'status', '--json'], ['proxy', 'logs']]) {
+    feed.setFeed(
+      feedOf([
+        {version: '1.0.0', tag: '1.0.0'},
+        {version: '1.1.0', tag: '1.1.0'},
+        {version: '1.2.0', tag: '1.2.0'},
+      ]),
+    )
+    for (const args of [
+      ['status'],
+      ['status', '--json'],
+      ['status', APP, '--json'],
+      ['update', APP, '--check'],
+      ['update', APP, '--check', '--json'],
+      ['proxy', 'status', '--json'],
+      ['proxy', 'logs'],
+    ]) {
       const result = await run(args.join(' '), args)
       assert.equal(result.code, 0, shown(result))
     }
@@ -239,7 +267,10 @@ describe('secret hygiene', () => {
 
   it('logs', async () => {
     const mark = startMark()
-    for (const args of [['logs', APP], ['logs', APP, '--tail', '5']]) {
+    for (const args of [
+      ['logs', APP],
+      ['logs', APP, '--tail', '5'],
+    ]) {
       const result = await run(args.join(' '), args)
       assert.equal(result.code, 0, shown(result))
     }
@@ -249,7 +280,13 @@ describe('secret hygiene', () => {
   describe('failing updates print their error paths without a secret', () => {
     it('a release that never becomes healthy (its log lines are shown)', async () => {
       const mark = startMark()
-      feed.setFeed(feedOf([{version: '1.1.0', tag: '1.1.0'}, {version: '1.3.0', tag: 'unhealthy'}, {version: '1.4.0', tag: 'crash'}]))
+      feed.setFeed(
+        feedOf([
+          {version: '1.1.0', tag: '1.1.0'},
+          {version: '1.3.0', tag: 'unhealthy'},
+          {version: '1.4.0', tag: 'crash'},
+        ]),
+      )
       assertCleanFailure(await run('update --to 1.3.0', ['update', APP, '--to', '1.3.0']), /^Error: 1\.3\.0 was not deployed/)
       assert.equal((await run('update --to 1.3.0 --json', ['update', APP, '--to', '1.3.0', '--json'])).code, 1)
       assertCleanFailure(await run('update --to 1.4.0', ['update', APP, '--to', '1.4.0']), /^Error: 1\.4\.0 was not deployed/)
@@ -273,7 +310,12 @@ describe('secret hygiene', () => {
         assert.equal(unavailable.code, 1, shown(unavailable))
         assert.match(unavailable.stderr, /^Error: feed .*503/m)
       } finally {
-        feed.setFeed(feedOf([{version: '1.1.0', tag: '1.1.0'}, {version: '1.2.0', tag: '1.2.0'}]))
+        feed.setFeed(
+          feedOf([
+            {version: '1.1.0', tag: '1.1.0'},
+            {version: '1.2.0', tag: '1.2.0'},
+          ]),
+        )
       }
       assertNoLeaksSince(mark)
     })
@@ -282,7 +324,10 @@ describe('secret hygiene', () => {
       const mark = startMark()
       recipe({hooks: {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'echo "migration 7 failed" >&2; exit 3']}], postSwitch: []}})
       try {
-        assertCleanFailure(await run('update (hook fails)', ['update', APP]), /^Error: 1\.2\.0 was not deployed: preSwitch hook "migrate" failed \(exit 3\)/)
+        assertCleanFailure(
+          await run('update (hook fails)', ['update', APP]),
+          /^Error: 1\.2\.0 was not deployed: preSwitch hook "migrate" failed \(exit 3\)/,
+        )
         assert.equal((await run('update --json (hook fails)', ['update', APP, '--json'])).code, 1)
       } finally {
         recipe()
@@ -337,7 +382,12 @@ describe('secret hygiene', () => {
       return writeRecipe(join(scratch, name), feed.url, {env: {APP_HOST: '{{inputs.hostname}}', ...env}})
     }
 
-    for (const template of ['{{constructor.constructor}}', '{{inputs.__proto__}}', '{{inputs.constructor}}', '{{secrets.__proto__.constructor}}']) {
+    for (const template of [
+      '{{constructor.constructor}}',
+      '{{inputs.__proto__}}',
+      '{{inputs.constructor}}',
+      '{{secrets.__proto__.constructor}}',
+    ]) {
       it(`recipes validate refuses ${template}`, async () => {
         const dir = protoRecipe(`proto-${randomBytes(3).toString('hex')}`, {PROTO: template})
         const result = await discode(world, ['recipes', 'validate', dir])
@@ -391,7 +441,11 @@ describe('secret hygiene', () => {
     const deadline = Date.now() + 5 * 60_000
     const seen = new Set<string>()
     const note = (items: string[]) => {
-      for (const item of items) if (!seen.has(item)) seen.add(item), state.found.push(item)
+      for (const item of items) {
+        if (seen.has(item)) continue
+        seen.add(item)
+        state.found.push(item)
+      }
     }
     const procLoop = (async () => {
       while (!stopped && Date.now() < deadline) {
@@ -404,7 +458,9 @@ describe('secret hygiene', () => {
           }
           if (cmdline.includes('run.js update sec-app')) state.sawUpdate = true
           if (cmdline.includes('migrating to')) state.sawHook = true
-          const hits = secrets.flatMap(({name, value}) => (leakedPiece(cmdline, value) ? [`process ${pid} (${cmdline.slice(0, 200)}): ${name}`] : []))
+          const hits = secrets.flatMap(({name, value}) =>
+            leakedPiece(cmdline, value) ? [`process ${pid} (${cmdline.slice(0, 200)}): ${name}`] : [],
+          )
           note(hits)
         }
         note(fileLeaks())

@@ -22,7 +22,11 @@ export type AccessoryDbTag = '1' | '2'
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/accessory')
 
 const BUILDS: {tag: string; target: 'app' | 'db'; arg: string}[] = [
-  ...(['1.0.0', '1.1.0', '1.2.0'] as const).map((v) => ({tag: `${ACCESSORY_APP_REPOSITORY}:${v}`, target: 'app' as const, arg: `APP_VERSION=${v}`})),
+  ...(['1.0.0', '1.1.0', '1.2.0'] as const).map((v) => ({
+    tag: `${ACCESSORY_APP_REPOSITORY}:${v}`,
+    target: 'app' as const,
+    arg: `APP_VERSION=${v}`,
+  })),
   ...(['1', '2'] as const).map((v) => ({tag: `${ACCESSORY_DB_REPOSITORY}:${v}`, target: 'db' as const, arg: `DB_VERSION=${v}`})),
 ]
 

@@ -17,7 +17,9 @@ export const STANDIN_IMAGE = 'discode-test/kamal-proxy:standin'
 
 export async function buildStandinImage(): Promise<string> {
   await new Promise<void>((ok, fail) =>
-    execFile('bash', [join(ROOT, 'test/fixtures/kamal-proxy/build.sh'), STANDIN_IMAGE], (error, _out, stderr) => (error ? fail(new Error(stderr)) : ok())),
+    execFile('bash', [join(ROOT, 'test/fixtures/kamal-proxy/build.sh'), STANDIN_IMAGE], (error, _out, stderr) =>
+      error ? fail(new Error(stderr)) : ok(),
+    ),
   )
   return STANDIN_IMAGE
 }
@@ -75,14 +77,21 @@ export async function createWorld(name: string): Promise<World> {
 
 /** Removes every Docker object the world made (by name and label), and its home unless kept. */
 export async function destroyWorld(world: World, options: {keepHome?: boolean} = {}): Promise<void> {
-  const ids = (await docker(['ps', '-aq', '--filter', `network=${world.network}`]).catch(() => ({stdout: ''}))).stdout.split('\n').filter(Boolean)
-  const proxy = (await docker(['ps', '-aq', '--filter', `name=^${world.proxyContainer}$`]).catch(() => ({stdout: ''}))).stdout.split('\n').filter(Boolean)
+  const ids = (await docker(['ps', '-aq', '--filter', `network=${world.network}`]).catch(() => ({stdout: ''}))).stdout
+    .split('\n')
+    .filter(Boolean)
+  const proxy = (await docker(['ps', '-aq', '--filter', `name=^${world.proxyContainer}$`]).catch(() => ({stdout: ''}))).stdout
+    .split('\n')
+    .filter(Boolean)
   if (ids.length + proxy.length > 0) await docker(['rm', '-f', ...new Set([...ids, ...proxy])]).catch(() => {})
   await docker(['network', 'rm', world.network]).catch(() => {})
   await docker(['volume', 'rm', `${world.proxyContainer}-config`]).catch(() => {})
   // App volumes are named after apps; tests name their apps after their world.
   const volumes = (await docker(['volume', 'ls', '--filter', 'label=discode.app', '--format', '{{.Name}} {{.Label "discode.app"}}'])).stdout
-  const ours = volumes.split('\n').filter((line) => line.split(' ')[1]?.startsWith(world.name)).map((line) => line.split(' ')[0])
+  const ours = volumes
+    .split('\n')
+    .filter((line) => line.split(' ')[1]?.startsWith(world.name))
+    .map((line) => line.split(' ')[0])
   if (ours.length > 0) await docker(['volume', 'rm', '-f', ...ours]).catch(() => {})
   if (!options.keepHome) rmSync(world.home, {recursive: true, force: true})
 }
@@ -96,10 +105,15 @@ export interface RunResult {
 /** Runs the built CLI as a user would, in the world's environment, with no TTY; `input` is piped to its stdin. */
 export function discode(world: World, args: string[], options: {timeoutMs?: number; input?: string} = {}): Promise<RunResult> {
   return new Promise((ok) => {
-    const child = execFile(process.execPath, [BIN, ...args], {env: world.env, timeout: options.timeoutMs ?? 180_000, maxBuffer: 16 * 1024 * 1024}, (error, stdout, stderr) => {
-      const code = error ? ((error as {code?: unknown}).code as number) ?? 1 : 0
-      ok({code: typeof code === 'number' ? code : 1, stdout, stderr})
-    })
+    const child = execFile(
+      process.execPath,
+      [BIN, ...args],
+      {env: world.env, timeout: options.timeoutMs ?? 180_000, maxBuffer: 16 * 1024 * 1024},
+      (error, stdout, stderr) => {
+        const code = error ? (((error as {code?: unknown}).code as number) ?? 1) : 0
+        ok({code: typeof code === 'number' ? code : 1, stdout, stderr})
+      },
+    )
     if (options.input !== undefined) child.stdin?.end(options.input)
   })
 }

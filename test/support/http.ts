@@ -39,9 +39,7 @@ interface FeedResponse {
 
 export async function startFeedServer(initial?: unknown, options: {port?: number} = {}): Promise<FeedServer> {
   let current: FeedResponse =
-    initial === undefined
-      ? {body: Buffer.from('no feed set\n'), status: 404, delayMs: 0, contentType: 'text/plain'}
-      : jsonResponse(initial)
+    initial === undefined ? {body: Buffer.from('no feed set\n'), status: 404, delayMs: 0, contentType: 'text/plain'} : jsonResponse(initial)
   let requests = 0
   const timers = new Set<NodeJS.Timeout>()
 
@@ -197,9 +195,12 @@ export function startRequestLoop(url: string, opts: LoopOptions = {}): RequestLo
   const agent = new http.Agent({keepAlive: true, maxSockets: concurrency})
   const result: LoopResult = {total: 0, failures: 0, failureSamples: [], bodies: new Map(), maxLatencyMs: 0}
   let stopped = false
-  const cap = setTimeout(() => {
-    stopped = true
-  }, opts.maxDurationMs ?? 10 * 60_000)
+  const cap = setTimeout(
+    () => {
+      stopped = true
+    },
+    opts.maxDurationMs ?? 10 * 60_000,
+  )
   cap.unref()
 
   const fail = (sample: string) => {
@@ -260,10 +261,7 @@ export function startRequestLoop(url: string, opts: LoopOptions = {}): RequestLo
  * Errors thrown by fn count as "not yet". After timeoutMs (default 30 s) reject with the last value
  * or error in the message.
  */
-export async function eventually<T>(
-  fn: () => Promise<T>,
-  opts: {timeoutMs?: number; intervalMs?: number} = {},
-): Promise<NonNullable<T>> {
+export async function eventually<T>(fn: () => Promise<T>, opts: {timeoutMs?: number; intervalMs?: number} = {}): Promise<NonNullable<T>> {
   const timeoutMs = opts.timeoutMs ?? 30_000
   const intervalMs = opts.intervalMs ?? 200
   const deadline = Date.now() + timeoutMs

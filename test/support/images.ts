@@ -97,7 +97,11 @@ async function doBuildAndPush(): Promise<TestImages> {
   await buildAndPushFixtureImages(
     'apps',
     (context) => cp(FIXTURES, context, {recursive: true}),
-    TEST_TAGS.map((tag) => ({tag: tags[tag], target: BUILDS[tag].target, args: BUILDS[tag].version ? [`APP_VERSION=${BUILDS[tag].version}`] : []})),
+    TEST_TAGS.map((tag) => ({
+      tag: tags[tag],
+      target: BUILDS[tag].target,
+      args: BUILDS[tag].version ? [`APP_VERSION=${BUILDS[tag].version}`] : [],
+    })),
   )
   return {repository: REPOSITORY, tags}
 }
@@ -120,7 +124,15 @@ export async function buildAndPushFixtureImages(
     })
     for (const build of builds) {
       const target = build.target ? ['--target', build.target] : []
-      await docker(['build', '--quiet', ...target, ...(build.args ?? []).flatMap((arg) => ['--build-arg', arg]), '--tag', build.tag, context])
+      await docker([
+        'build',
+        '--quiet',
+        ...target,
+        ...(build.args ?? []).flatMap((arg) => ['--build-arg', arg]),
+        '--tag',
+        build.tag,
+        context,
+      ])
     }
   } finally {
     await rm(context, {recursive: true, force: true})

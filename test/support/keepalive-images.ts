@@ -54,10 +54,20 @@ function compileServer(output: string): Promise<void> {
         return
       }
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-        reject(new Error(`gcc not found: it compiles the keep-alive test app (test/fixtures/keepalive-app/server.c). Install it with: ${GCC_HINT}`, {cause: error}))
+        reject(
+          new Error(
+            `gcc not found: it compiles the keep-alive test app (test/fixtures/keepalive-app/server.c). Install it with: ${GCC_HINT}`,
+            {cause: error},
+          ),
+        )
         return
       }
-      reject(new Error(`could not compile test/fixtures/keepalive-app/server.c (static linking needs libc6-dev: ${GCC_HINT}):\n${String(stderr).trim()}`, {cause: error}))
+      reject(
+        new Error(
+          `could not compile test/fixtures/keepalive-app/server.c (static linking needs libc6-dev: ${GCC_HINT}):\n${String(stderr).trim()}`,
+          {cause: error},
+        ),
+      )
     })
   })
 }
@@ -85,6 +95,10 @@ async function doBuildAndPush(): Promise<KeepaliveImages> {
     await cp(join(FIXTURES, 'www'), join(context, 'www'), {recursive: true})
     await compileServer(join(context, 'app-server'))
   }
-  await buildAndPushFixtureImages('keepalive', fill, KEEPALIVE_TAGS.map((tag) => ({tag: tags[tag], args: [`APP_VERSION=${tag}`]})))
+  await buildAndPushFixtureImages(
+    'keepalive',
+    fill,
+    KEEPALIVE_TAGS.map((tag) => ({tag: tags[tag], args: [`APP_VERSION=${tag}`]})),
+  )
   return {repository: KEEPALIVE_REPOSITORY, tags}
 }

@@ -46,7 +46,9 @@ export async function startPrivateRegistry(): Promise<PrivateRegistry> {
   const dockerConfig = join(dir, 'docker-config')
   const cli = (args: string[]) =>
     new Promise<void>((ok, fail) =>
-      execFile('docker', args, {env: {...process.env, DOCKER_CONFIG: dockerConfig}}, (error, _out, stderr) => (error ? fail(new Error(`docker ${args[0]}: ${stderr}`)) : ok())),
+      execFile('docker', args, {env: {...process.env, DOCKER_CONFIG: dockerConfig}}, (error, _out, stderr) =>
+        error ? fail(new Error(`docker ${args[0]}: ${stderr}`)) : ok(),
+      ),
     )
 
   return {
@@ -57,8 +59,11 @@ export async function startPrivateRegistry(): Promise<PrivateRegistry> {
       const ref = `${address}/${path}`
       await docker(['tag', localRef, ref])
       await new Promise<void>((ok, fail) => {
-        const login = execFile('docker', ['login', address, '--username', username, '--password-stdin'], {env: {...process.env, DOCKER_CONFIG: dockerConfig}}, (error, _o, stderr) =>
-          error ? fail(new Error(`docker login: ${stderr}`)) : ok(),
+        const login = execFile(
+          'docker',
+          ['login', address, '--username', username, '--password-stdin'],
+          {env: {...process.env, DOCKER_CONFIG: dockerConfig}},
+          (error, _o, stderr) => (error ? fail(new Error(`docker login: ${stderr}`)) : ok()),
         )
         login.stdin?.end(password)
       })

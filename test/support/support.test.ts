@@ -45,8 +45,20 @@ function runServices(): Promise<{code: number; stdout: string; stderr: string}> 
 async function runApp(ref: string, extra: string[] = []): Promise<{name: string; base: string}> {
   const name = `discode-support-${RUN_ID}-${++containerSeq}`
   containers.push(name)
-  await docker(['run', '-d', '--name', name, '--network', NETWORK, '--label', 'discode.test.support=1',
-    '-p', '127.0.0.1::80', ...extra, ref])
+  await docker([
+    'run',
+    '-d',
+    '--name',
+    name,
+    '--network',
+    NETWORK,
+    '--label',
+    'discode.test.support=1',
+    '-p',
+    '127.0.0.1::80',
+    ...extra,
+    ref,
+  ])
   const {stdout} = await docker(['port', name, '80/tcp'])
   const hostPort = stdout.split('\n').find((line) => line.startsWith('127.0.0.1:'))
   assert.ok(hostPort, `no 127.0.0.1 port published: ${stdout}`)
@@ -121,10 +133,13 @@ describe('test fixtures', () => {
     volumeCreated = true
     const app = await runApp(images.tags['1.0.0'], ['-v', `${VOLUME}:/www/data`])
 
-    const up = await eventually(async () => {
-      const res = await httpGet(`${app.base}/up`, {timeoutMs: 2000})
-      return res.status === 200 ? res : undefined
-    }, {timeoutMs: 20_000})
+    const up = await eventually(
+      async () => {
+        const res = await httpGet(`${app.base}/up`, {timeoutMs: 2000})
+        return res.status === 200 ? res : undefined
+      },
+      {timeoutMs: 20_000},
+    )
     assert.equal(up.status, 200)
     assert.deepEqual(await httpGet(`${app.base}/`), {status: 200, body: 'version=1.0.0\n'})
     // a Host header is accepted (the proxy sends the app's host name)
@@ -234,9 +249,12 @@ describe('test fixtures', () => {
     assert.equal(await eventually(async () => (++calls >= 3 ? 'ok' : ''), {intervalMs: 10}), 'ok')
     assert.equal(calls, 3)
     await assert.rejects(
-      eventually(async () => {
-        throw new Error('not yet')
-      }, {timeoutMs: 100, intervalMs: 20}),
+      eventually(
+        async () => {
+          throw new Error('not yet')
+        },
+        {timeoutMs: 100, intervalMs: 20},
+      ),
       /timed out after 100 ms \(last error: not yet\)/,
     )
   })

@@ -74,7 +74,10 @@ describe('the example vendor plugin on a private registry', () => {
   const temps: string[] = []
 
   before(async () => {
-    assert.ok(existsSync(join(ROOT, 'dist', 'index.js')) && existsSync(join(ROOT, 'oclif.manifest.json')), 'discode is not built: run "npm run build" first')
+    assert.ok(
+      existsSync(join(ROOT, 'dist', 'index.js')) && existsSync(join(ROOT, 'oclif.manifest.json')),
+      'discode is not built: run "npm run build" first',
+    )
     // The plugin builds against discode's types (devDependency "discode": "file:../..", installed as
     // a packed copy: see its .npmrc); install its devDependencies once.
     if (!existsSync(join(PLUGIN_DIR, 'node_modules', '.bin', 'tsc'))) {
@@ -101,7 +104,13 @@ describe('the example vendor plugin on a private registry', () => {
     it('ships the compiled hooks and the recipe, not the sources', async () => {
       const {stdout} = await registry.npm(['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: PLUGIN_DIR})
       const files = (JSON.parse(stdout) as [{files: {path: string}[]}])[0].files.map((f) => f.path).sort()
-      for (const file of ['package.json', 'recipes/notes/recipe.yml', 'dist/hooks/pre-switch.js', 'dist/hooks/post-switch.js', 'dist/notes.js']) {
+      for (const file of [
+        'package.json',
+        'recipes/notes/recipe.yml',
+        'dist/hooks/pre-switch.js',
+        'dist/hooks/post-switch.js',
+        'dist/notes.js',
+      ]) {
         assert.ok(files.includes(file), `the package lacks ${file}: ${files.join(', ')}`)
       }
       const leaked = files.filter((f) => /^(src|test|node_modules)\/|^\.npmrc$|^tsconfig/.test(f))
@@ -154,7 +163,9 @@ describe('the example vendor plugin on a private registry', () => {
       const result = await run(['plugins', 'install', PLUGIN], env)
       assert.equal(result.code, 0, `plugins install failed:\n${result.stderr}${result.stdout}`)
 
-      const lock = JSON.parse(readFileSync(join(dataDir, 'package-lock.json'), 'utf8')) as {packages: Record<string, {version: string; resolved: string}>}
+      const lock = JSON.parse(readFileSync(join(dataDir, 'package-lock.json'), 'utf8')) as {
+        packages: Record<string, {version: string; resolved: string}>
+      }
       const entry = lock.packages[`node_modules/${PLUGIN}`]
       assert.equal(entry.version, '1.0.1')
       assert.ok(entry.resolved.startsWith(registry.url), `resolved from ${entry.resolved}, not ${registry.url}`)
@@ -167,15 +178,26 @@ describe('the example vendor plugin on a private registry', () => {
       assert.equal(ours.version, '1.0.1')
       assert.equal(ours.type, 'user')
 
-      const [inspected] = await runJson<{name: string; version: string; hooks: Record<string, unknown[]>; pjson: {discode: unknown}}[]>(['plugins', 'inspect', PLUGIN], env)
+      const [inspected] = await runJson<{name: string; version: string; hooks: Record<string, unknown[]>; pjson: {discode: unknown}}[]>(
+        ['plugins', 'inspect', PLUGIN],
+        env,
+      )
       assert.equal(inspected.name, PLUGIN)
       assert.equal(inspected.version, '1.0.1')
-      assert.deepEqual(Object.keys(inspected.hooks).sort(), ['discode:post-install', 'discode:post-switch', 'discode:pre-install', 'discode:pre-switch'])
+      assert.deepEqual(Object.keys(inspected.hooks).sort(), [
+        'discode:post-install',
+        'discode:post-switch',
+        'discode:pre-install',
+        'discode:pre-switch',
+      ])
       assert.deepEqual(inspected.pjson.discode, {apiVersion: 1, recipes: './recipes'})
     })
 
     it('"recipes list" shows its recipe, and "recipes show" finds it by plugin:name', async () => {
-      const {recipes} = await runJson<{recipes: {ref: string; name: string; source: string; dir: string; error?: string}[]}>(['recipes', 'list'], env)
+      const {recipes} = await runJson<{recipes: {ref: string; name: string; source: string; dir: string; error?: string}[]}>(
+        ['recipes', 'list'],
+        env,
+      )
       const notes = recipes.find((r) => r.source === PLUGIN)
       assert.ok(notes, `recipes list lacks the plugin's recipe: ${JSON.stringify(recipes)}`)
       // The bare name is the ref while no other source has a recipe called "notes".
@@ -193,10 +215,13 @@ describe('the example vendor plugin on a private registry', () => {
       const result = await run(['plugins', 'uninstall', PLUGIN], env)
       assert.equal(result.code, 0, result.stderr)
       const {recipes} = await runJson<{recipes: {source: string}[]}>(['recipes', 'list'], env)
-      assert.deepEqual(recipes.filter((r) => r.source === PLUGIN), [])
+      assert.deepEqual(
+        recipes.filter((r) => r.source === PLUGIN),
+        [],
+      )
     })
 
-    it('a scope mapping wins over DISCODE_NPM_REGISTRY (plugin-plugins\' --registry flag)', async () => {
+    it("a scope mapping wins over DISCODE_NPM_REGISTRY (plugin-plugins' --registry flag)", async () => {
       // Nothing listens on port 9: were --registry used for the scoped package, this would fail.
       const result = await run(['plugins', 'install', `${PLUGIN}@1.0.0`], {...env, DISCODE_NPM_REGISTRY: 'http://127.0.0.1:9/'})
       assert.equal(result.code, 0, `plugins install failed:\n${result.stderr}${result.stdout}`)

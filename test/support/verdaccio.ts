@@ -74,7 +74,12 @@ export function runNpm(args: string[], options: {cwd?: string; env?: NodeJS.Proc
       args,
       {cwd: options.cwd, env: options.env ?? npmEnv(), timeout: options.timeoutMs ?? 180_000, maxBuffer: 16 * 1024 * 1024},
       (error, stdout, stderr) => {
-        if (error) fail(new Error(`npm ${args.join(' ')} failed (${(error as {code?: unknown}).code ?? error.message}):\n${stderr}${stdout}`, {cause: error}))
+        if (error)
+          fail(
+            new Error(`npm ${args.join(' ')} failed (${(error as {code?: unknown}).code ?? error.message}):\n${stderr}${stdout}`, {
+              cause: error,
+            }),
+          )
         else ok({stdout, stderr})
       },
     )
@@ -228,4 +233,3 @@ export function versionedCopy(pluginDir: string, version: string, edit?: (dir: s
   edit?.(dir)
   return dir
 }
-

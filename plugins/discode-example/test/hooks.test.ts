@@ -92,14 +92,11 @@ describe('the Notes hooks', () => {
     assert.match(logged.join('\n'), /migration 7 done/)
   })
 
-  it('pre-switch fails with the vendor\'s message when FAIL_MIGRATION is yes, and records nothing', async () => {
-    await assert.rejects(
-      call(preSwitch, context({version: '1.1.0', previous: '1.0.0', env: {FAIL_MIGRATION: 'yes'}})),
-      (error: Error) => {
-        assert.equal(error.message, 'migration 7 failed: FAIL_MIGRATION is yes: refusing to migrate the notes data (exit 7)')
-        return true
-      },
-    )
+  it("pre-switch fails with the vendor's message when FAIL_MIGRATION is yes, and records nothing", async () => {
+    await assert.rejects(call(preSwitch, context({version: '1.1.0', previous: '1.0.0', env: {FAIL_MIGRATION: 'yes'}})), (error: Error) => {
+      assert.equal(error.message, 'migration 7 failed: FAIL_MIGRATION is yes: refusing to migrate the notes data (exit 7)')
+      return true
+    })
     assert.equal(hookLog(), '')
   })
 

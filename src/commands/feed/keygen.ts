@@ -10,7 +10,10 @@ Put the public key in your recipe as feedKey: discode then requires the feed to 
 
   static override examples = [
     {description: 'Create the key pair in ./keys', command: '<%= config.bin %> feed keygen --out ./keys'},
-    {description: 'Replace an existing key pair (every recipe must then get the new feedKey)', command: '<%= config.bin %> feed keygen --out ./keys --force'},
+    {
+      description: 'Replace an existing key pair (every recipe must then get the new feedKey)',
+      command: '<%= config.bin %> feed keygen --out ./keys --force',
+    },
   ]
 
   static override flags = {

@@ -11,14 +11,20 @@ Publish both files side by side (FEED and FEED.sig) and do not change FEED after
 
   static override examples = [
     {description: 'Sign feed.json for 30 days', command: '<%= config.bin %> feed sign ./feed.json --key ./keys/feed.key'},
-    {description: 'Sign it for 12 hours (re-sign from a scheduled job)', command: '<%= config.bin %> feed sign ./feed.json --key ./keys/feed.key --expires 12h'},
+    {
+      description: 'Sign it for 12 hours (re-sign from a scheduled job)',
+      command: '<%= config.bin %> feed sign ./feed.json --key ./keys/feed.key --expires 12h',
+    },
   ]
 
   static override args = {feed: Args.file({description: 'The feed JSON file (rewritten in place)', required: true})}
 
   static override flags = {
     key: Flags.file({char: 'k', description: 'The private key written by `feed keygen` (DIR/feed.key)', required: true}),
-    expires: Flags.string({description: 'How long the signature is valid: days, hours or minutes, e.g. 30d, 12h, 90m', default: DEFAULT_EXPIRES}),
+    expires: Flags.string({
+      description: 'How long the signature is valid: days, hours or minutes, e.g. 30d, 12h, 90m',
+      default: DEFAULT_EXPIRES,
+    }),
   }
 
   async run() {

@@ -4,7 +4,10 @@ import {recoverPausedRoutes} from '../../lifecycle/pause.js'
 
 export default class ProxyBoot extends DiscodeCommand {
   static override summary = 'Start the kamal-proxy container (network, state volume, ports) if it is not running'
-  static override examples = ['<%= config.bin %> proxy boot', 'DISCODE_PROXY_HTTP_PORT=8080 DISCODE_PROXY_BIND=127.0.0.1 <%= config.bin %> proxy boot']
+  static override examples = [
+    '<%= config.bin %> proxy boot',
+    'DISCODE_PROXY_HTTP_PORT=8080 DISCODE_PROXY_BIND=127.0.0.1 <%= config.bin %> proxy boot',
+  ]
 
   async run() {
     await this.parse(ProxyBoot)

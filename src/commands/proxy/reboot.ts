@@ -3,7 +3,8 @@ import {recoverPausedRoutes} from '../../lifecycle/pause.js'
 
 export default class ProxyReboot extends DiscodeCommand {
   static override summary = 'Recreate the proxy container (e.g. with a new DISCODE_PROXY_IMAGE); routes are kept'
-  static override description = 'The new image is pulled first; then the container is replaced, which interrupts traffic for a moment. Routes come back from the proxy\'s state volume.'
+  static override description =
+    "The new image is pulled first; then the container is replaced, which interrupts traffic for a moment. Routes come back from the proxy's state volume."
   static override examples = ['DISCODE_PROXY_IMAGE=basecamp/kamal-proxy:v0.9.2 <%= config.bin %> proxy reboot']
 
   async run() {

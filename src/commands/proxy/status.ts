@@ -10,7 +10,9 @@ export default class ProxyStatus extends DiscodeCommand {
     const status = await proxy.status()
     this.log(`Proxy ${status.container}: ${status.state}${status.image ? ` (${status.image})` : ''}`)
     for (const route of status.routes) {
-      this.log(`  ${route.service}  ${route.hosts.join(',') || '*'}  → ${route.targets.join(',')}  ${route.state}${route.tls ? '  tls' : ''}`)
+      this.log(
+        `  ${route.service}  ${route.hosts.join(',') || '*'}  → ${route.targets.join(',')}  ${route.state}${route.tls ? '  tls' : ''}`,
+      )
     }
     return status
   }

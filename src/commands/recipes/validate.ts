@@ -6,7 +6,10 @@ import {formatProblem, validateRecipeDir} from '../../recipes/load.js'
 
 export default class RecipesValidate extends DiscodeCommand {
   static override summary = 'Check a recipe directory and list every problem with its file, key and reason'
-  static override examples = ['<%= config.bin %> recipes validate ./recipes/myapp', '<%= config.bin %> recipes validate ./recipes/myapp --json']
+  static override examples = [
+    '<%= config.bin %> recipes validate ./recipes/myapp',
+    '<%= config.bin %> recipes validate ./recipes/myapp --json',
+  ]
   static override args = {path: Args.string({description: 'Directory holding recipe.yml', required: true})}
 
   async run() {

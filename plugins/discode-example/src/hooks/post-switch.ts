@@ -9,7 +9,9 @@ import type {} from 'discode'
 import {APPEND, failure, HOOK_LOG, QUICK_TIMEOUT_MS} from '../notes.js'
 
 const hook: Hook<'discode:post-switch'> = async function (context) {
-  const result = await context.run(['/bin/sh', '-c', APPEND, 'append', `post-switch ${context.release.version}`, HOOK_LOG], {timeoutMs: QUICK_TIMEOUT_MS})
+  const result = await context.run(['/bin/sh', '-c', APPEND, 'append', `post-switch ${context.release.version}`, HOOK_LOG], {
+    timeoutMs: QUICK_TIMEOUT_MS,
+  })
   if (result.exitCode !== 0) throw new Error(`could not record the switch to ${context.release.version}: ${failure(result)}`)
   context.log(`notes: now serving ${context.release.version}`)
 }

@@ -10,7 +10,9 @@ import type {} from 'discode'
 import {APPEND, failure, HOOK_LOG, MIGRATION_TIMEOUT_MS} from '../notes.js'
 
 const hook: Hook<'discode:pre-install'> = async function (context) {
-  const result = await context.run(['/bin/sh', '-c', APPEND, 'append', `pre-install ${context.release.version}`, HOOK_LOG], {timeoutMs: MIGRATION_TIMEOUT_MS})
+  const result = await context.run(['/bin/sh', '-c', APPEND, 'append', `pre-install ${context.release.version}`, HOOK_LOG], {
+    timeoutMs: MIGRATION_TIMEOUT_MS,
+  })
   if (result.exitCode !== 0) throw new Error(`loading the initial schema failed: ${failure(result)}`)
   context.log(`notes: initial schema loaded for ${context.release.version}`)
 }
