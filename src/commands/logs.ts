@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../base-command.js'
 import {streamContainerLogs} from '../docker/docker.js'
-import {installedRecord} from '../lifecycle/update.js'
+import {installedRecord} from '../state/installed.js'
 
 export default class Logs extends DiscodeCommand {
   static override enableJsonFlag = false
@@ -18,7 +18,7 @@ export default class Logs extends DiscodeCommand {
   async run() {
     const {args, flags} = await this.parse(Logs)
     const engine = await this.engine()
-    const record = await installedRecord(engine, args.app)
+    const record = await installedRecord(engine.store, args.app)
     const abort = new AbortController()
     process.once('SIGINT', () => abort.abort())
     await streamContainerLogs(engine.docker, record.current.container, {

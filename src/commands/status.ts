@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../base-command.js'
-import {accessorySummary} from '../lifecycle/accessories.js'
+import {accessorySummary} from '../cli/accessory-text.js'
 import {status} from '../lifecycle/status.js'
 
 export default class Status extends DiscodeCommand {

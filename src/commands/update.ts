@@ -2,8 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand, inputValues} from '../base-command.js'
-import {describeAccessories} from '../lifecycle/accessories.js'
-import {checkUpdate, update} from '../lifecycle/update.js'
+import {describeAccessories} from '../cli/accessory-text.js'
+import {checkUpdate} from '../lifecycle/check.js'
+import {update} from '../lifecycle/update.js'
 
 export default class Update extends DiscodeCommand {
   static override summary = 'Update an app to a newer release with zero downtime'

@@ -1,16 +1,16 @@
 import {DiscodeError} from '../errors.js'
 import {resolveRecipe} from '../recipes/load.js'
+import {feedFor, registryCredentials, renderFor} from '../recipes/installed.js'
 import type {AppRecord} from '../state/store.js'
 import type {Engine} from './context.js'
+import {deployRelease} from './deploy-release.js'
+import type {DeployResult} from './go-live.js'
 import {type InputPrompt, settleInputs, warnSecretsInArguments} from './inputs.js'
-import {runOperation} from './operation.js'
+import {validateAppName} from './names.js'
+import {type Operation, runOperation} from './operation.js'
+import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
 import {acceptedFeed, findRelease} from './release.js'
-import {ensureAccessories} from './accessories.js'
-import {bootProxy, deployRelease, type DeployResult} from './deploy.js'
-import {pauseRelease} from './pause.js'
-import {validateAppName} from './names.js'
-import {feedFor, pullRelease, registryCredentials, renderFor} from './steps.js'
 
 export interface InstallOptions {
   app: string
@@ -34,14 +34,15 @@ export interface InstallResult extends DeployResult {
 
 /**
  * install: settle inputs and secrets (kept at once, so a retry reuses them), read the feed, boot the
- * proxy, pull, start the container, run the install and pre-switch hooks, deploy it to the proxy.
+ * proxy, then the same deploy as an update, with no release serving before (see deployRelease).
  */
 export async function install(engine: Engine, options: InstallOptions): Promise<InstallResult> {
   const {app} = options
   validateAppName(app)
-  if (app === engine.settings.proxyContainer)
+  if (app === engine.settings.proxyContainer) {
     throw new DiscodeError(`"${app}" is the proxy's name`, {hint: 'Choose another app name', code: 'BAD_APP_NAME'})
-  return runOperation(engine, app, 'install', {wait: options.wait}, async (engine, timings) => {
+  }
+  return runOperation(engine, app, 'install', {wait: options.wait}, async (op) => {
     const earlier = await engine.store.read(app)
     if (earlier?.current) {
       throw new DiscodeError(`${app} is already installed (version ${earlier.current.version})`, {
@@ -51,7 +52,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     }
     const ref = options.recipe ?? earlier?.recipe.ref ?? app
     const resolved = resolveRecipe(ref, engine.recipeRoots)
-    warnSecretsInArguments(engine.reporter, resolved.raw, options.inArguments)
+    warnSecretsInArguments(op.reporter, resolved.raw, options.inArguments)
     const settled = await settleInputs(engine.store, app, resolved.raw, options.set, earlier?.inputs ?? {}, options.prompt)
     const plain = settled.plain
     let secrets = settled.secrets
@@ -68,7 +69,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     await engine.store.write(record)
 
     const feed = feedFor(app, resolved.raw, plain, secrets)
-    const {release, published} = await findRelease(engine, timings, feed, {to: options.version, newestAccepted: earlier?.feedPublished})
+    const {release, published} = await findRelease(op, feed, {to: options.version, newestAccepted: earlier?.feedPublished})
     record = acceptedFeed(record, published)
     await engine.store.write(record)
     if (!release) {
@@ -77,31 +78,26 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
         code: 'NO_RELEASE',
       })
     }
-    await bootProxy(engine, timings)
-    // An install that died after the switch left a serving container: adopt it instead of starting over.
-    record = (await reconcileApp(engine, timings, record)).record
     const recipe = {...renderFor(app, resolved.raw, plain, secrets, release), source: resolved.source}
-    const hosts = recipe.proxy.host ? recipe.proxy.host.split(',') : []
-    if (record.current) {
-      return {app, recipe: {ref, source: resolved.source}, hosts, from: undefined, to: record.current, timings}
-    }
-    const imageId = await pullRelease(engine, timings, release.image, {
-      requireDigest: Boolean(feed.key),
-      credentials: registryCredentials(recipe, secrets),
-    })
-    // Accessories start (and are healthy) before the app; leftovers of a failed install are replaced.
-    const accessories = await ensureAccessories(engine, timings, app, recipe, {
-      replace: true,
-      credentials: registryCredentials(recipe, secrets),
-    })
-    const result = await (recipe.strategy === 'pause' ? pauseRelease : deployRelease)(
-      engine,
-      timings,
-      record,
+    const result = await deployFresh(op, record, {
       recipe,
-      {...release, imageId},
-      {install: true},
-    )
-    return {app, recipe: {ref, source: resolved.source}, hosts, ...result, accessories}
+      release,
+      signed: Boolean(feed.key),
+      credentials: registryCredentials(recipe, secrets),
+    })
+    return {app, recipe: {ref, source: resolved.source}, hosts: recipe.proxy.host ? recipe.proxy.host.split(',') : [], ...result}
   })
+}
+
+/** An install that died after the switch left a serving container: it is adopted instead of started over. */
+async function deployFresh(
+  op: Operation,
+  record: AppRecord,
+  deploy: Omit<Parameters<typeof deployRelease>[1], 'record' | 'kind' | 'replaceAccessories'>,
+): Promise<DeployResult> {
+  await bootProxy(op)
+  const adopted = (await reconcileApp(op, record)).record
+  if (adopted.current) return {from: undefined, to: adopted.current, timings: op.timings}
+  // Leftover accessories of a failed install are replaced.
+  return deployRelease(op, {...deploy, record: adopted, kind: 'install', replaceAccessories: true})
 }

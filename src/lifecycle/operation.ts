@@ -1,18 +1,61 @@
 import {withAppLock} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
-import type {Engine, Timings} from './context.js'
+import type {Engine, Reporter} from './context.js'
+
+/** Milliseconds spent in each named step of one operation; `--json` exposes them. */
+export type Timings = Record<string, number>
+
+/** Where steps are written before and after they run (the app's journal, or nowhere). */
+export interface StepJournal {
+  record(event: 'start' | 'done' | 'failed', name: string, detail?: string): void
+}
 
 /**
- * One locked, journaled operation on an app (install, update, rollback, uninstall). The journal
- * records each step before and after it runs; an operation found unfinished (its process died) is
- * reported, and the operation's reconcile step repairs what it left.
+ * One running operation on one app (install, update, rollback, uninstall, recover): what every step
+ * receives. Created by runOperation, which holds the app's lock and journals each step.
+ */
+export interface Operation {
+  engine: Engine
+  app: string
+  journal: StepJournal
+  timings: Timings
+  reporter: Reporter
+}
+
+/** For work outside an app's operation (`proxy boot`): steps are reported and timed, not journaled. */
+export function unjournaled(engine: Engine, app = ''): Operation {
+  return {engine, app, journal: {record() {}}, timings: {}, reporter: engine.reporter}
+}
+
+/** Runs one named step: journaled before and after, reported, its duration added to the timings. */
+export async function step<T>(op: Operation, name: string, message: string, work: () => Promise<T>): Promise<T> {
+  op.journal.record('start', name, message)
+  op.reporter.stepStarted(name, message)
+  const started = performance.now()
+  let ok = false
+  try {
+    const result = await work()
+    ok = true
+    return result
+  } finally {
+    const ms = Math.round(performance.now() - started)
+    op.timings[name] = (op.timings[name] ?? 0) + ms
+    op.journal.record(ok ? 'done' : 'failed', name)
+    op.reporter.stepFinished(name, ms, ok)
+  }
+}
+
+/**
+ * One locked, journaled operation on an app. The journal records each step before and after it
+ * runs; an operation found unfinished (its process died) is reported, and the operation's reconcile
+ * step repairs what it left.
  */
 export async function runOperation<T>(
   engine: Engine,
   app: string,
   operation: string,
   options: {wait?: boolean; detail?: string},
-  work: (engine: Engine, timings: Timings) => Promise<T>,
+  work: (op: Operation) => Promise<T>,
 ): Promise<T> {
   return withAppLock(engine.settings.home, app, {command: operation, wait: options.wait}, async () => {
     const journal = new Journal(engine.store.appDir(app))
@@ -26,9 +69,8 @@ export async function runOperation<T>(
     engine.store.ensureAppDir(app)
     engine.store.prepareWrites()
     journal.begin(operation, options.detail)
-    const timings: Timings = {}
     try {
-      const result = await work({...engine, journal}, timings)
+      const result = await work({engine, app, journal, timings: {}, reporter: engine.reporter})
       journal.record('end', operation, 'ok')
       return result
     } catch (error) {

@@ -1,13 +1,8 @@
 import {chooseRelease, fetchFeed, type Release} from '../feed/feed.js'
 import {fetchSignedFeed} from '../feed/signature.js'
+import type {FeedSource} from '../recipes/installed.js'
 import type {AppRecord} from '../state/store.js'
-import {type Engine, step, type Timings} from './context.js'
-
-/** Where an app's releases are published, and the vendor's key when the recipe requires a signed feed. */
-export interface FeedSource {
-  url: string
-  key?: string
-}
+import {type Operation, step} from './operation.js'
 
 export interface FoundRelease {
   release?: Release
@@ -20,25 +15,18 @@ export interface FoundRelease {
  * feedKey) and picks the release to run: `to`, or the newest stable one above `current`.
  */
 export async function findRelease(
-  engine: Engine,
-  timings: Timings,
+  op: Operation,
   feed: FeedSource,
   options: {current?: string; to?: string; newestAccepted?: string},
 ): Promise<FoundRelease> {
-  return step(
-    engine,
-    timings,
-    'feed',
-    feed.key ? 'Reading and verifying the signed release feed' : 'Reading the release feed',
-    async () => {
-      if (feed.key) {
-        const signed = await fetchSignedFeed(feed.url, feed.key, {newestAccepted: options.newestAccepted})
-        return {release: chooseRelease(signed.feed, options), published: signed.published}
-      }
-      const {feed: document} = await fetchFeed(feed.url)
-      return {release: chooseRelease(document, options)}
-    },
-  )
+  return step(op, 'feed', feed.key ? 'Reading and verifying the signed release feed' : 'Reading the release feed', async () => {
+    if (feed.key) {
+      const signed = await fetchSignedFeed(feed.url, feed.key, {newestAccepted: options.newestAccepted})
+      return {release: chooseRelease(signed.feed, options), published: signed.published}
+    }
+    const {feed: document} = await fetchFeed(feed.url)
+    return {release: chooseRelease(document, options)}
+  })
 }
 
 /**
@@ -46,9 +34,9 @@ export async function findRelease(
  * later (a replay, or a frozen mirror) is refused. A `published` in the future (a vendor's clock
  * running ahead) is remembered as now, so it cannot lock out the vendor's next, correctly dated feed.
  */
-export function acceptedFeed(record: AppRecord, published: string | undefined): AppRecord {
+export function acceptedFeed(record: AppRecord, published: string | undefined, now = Date.now()): AppRecord {
   if (!published) return record
-  const capped = new Date(Math.min(Date.parse(published), Date.now())).toISOString()
+  const capped = new Date(Math.min(Date.parse(published), now)).toISOString()
   if (record.feedPublished && Date.parse(record.feedPublished) >= Date.parse(capped)) return record
   return {...record, feedPublished: capped}
 }

@@ -1,7 +1,7 @@
 import {listContainers} from '../docker/docker.js'
 import type {ProxyRoute} from '../proxy/list.js'
 import {Journal} from '../state/journal.js'
-import {type AccessoryStatus, accessoryStatuses} from './accessories.js'
+import {type AccessoryStatus, accessoryStatuses} from './accessories/status.js'
 import {type Engine, silentReporter} from './context.js'
 import {LABELS, notInstalledError} from './names.js'
 
@@ -68,7 +68,7 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
       }
       if (options.checkUpdates) {
         // Quietly: status is a report, not a sequence of steps.
-        const {checkUpdate} = await import('./update.js')
+        const {checkUpdate} = await import('./check.js')
         result.update = await checkUpdate({...engine, reporter: silentReporter}, record!.app).then(
           (check) => ({available: check.available?.version}),
           (error: Error) => ({error: error.message}),

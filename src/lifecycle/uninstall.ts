@@ -1,9 +1,9 @@
 import {containerName, inspectContainer, listVolumes, removeContainer, removeImage, removeVolume} from '../docker/docker.js'
-import {stopAccessories} from './accessories.js'
-import {type Engine, step, type Timings} from './context.js'
-import {runOperation} from './operation.js'
+import {stopAccessories} from './accessories/status.js'
+import type {Engine} from './context.js'
 import {LABELS, notInstalledError, validateAppName} from './names.js'
-import {appContainers} from './steps.js'
+import {runOperation, step, type Timings} from './operation.js'
+import {appContainers} from './release-container.js'
 
 export interface UninstallResult {
   app: string
@@ -22,14 +22,14 @@ export async function uninstall(engine: Engine, options: {app: string; purge: bo
   validateAppName(app)
   // Checked before the lock too: taking it would leave a directory for an app discode never knew.
   await whatToRemove(engine, app, purge)
-  return runOperation(engine, app, 'uninstall', {wait: options.wait}, async (engine, timings) => {
+  return runOperation(engine, app, 'uninstall', {wait: options.wait}, async (op) => {
     const {record, containers, volumes} = await whatToRemove(engine, app, purge)
 
-    await step(engine, timings, 'route', `Removing the route of ${app}`, async () => {
+    await step(op, 'route', `Removing the route of ${app}`, async () => {
       if ((await inspectContainer(engine.docker, engine.proxy.containerName))?.State.Running) await engine.proxy.removeService(app)
     })
     const names = containers.map(containerName)
-    await step(engine, timings, 'containers', `Removing ${names.length} container(s)`, async () => {
+    await step(op, 'containers', `Removing ${names.length} container(s)`, async () => {
       await stopAccessories(engine, containers)
       for (const name of names) await removeContainer(engine.docker, name)
       const images = new Set([
@@ -40,21 +40,27 @@ export async function uninstall(engine: Engine, options: {app: string; purge: bo
       for (const image of images) await removeImage(engine.docker, image)
     })
     if (purge) {
-      await step(engine, timings, 'volumes', `Removing ${volumes.length} volume(s) and the app's secrets`, async () => {
+      await step(op, 'volumes', `Removing ${volumes.length} volume(s) and the app's secrets`, async () => {
         for (const volume of volumes) await removeVolume(engine.docker, volume)
         engine.store.delete(app)
       })
     } else if (record) {
       await engine.store.write({...record, current: undefined, previous: []})
     }
-    return {app, containers: names, volumes: purge ? {removed: volumes, kept: []} : {removed: [], kept: volumes}, purged: purge, timings}
+    return {
+      app,
+      containers: names,
+      volumes: purge ? {removed: volumes, kept: []} : {removed: [], kept: volumes},
+      purged: purge,
+      timings: op.timings,
+    }
   })
 }
 
 /** The app's record, containers and volumes; not installed when none of them is left to remove. */
 async function whatToRemove(engine: Engine, app: string, purge: boolean) {
   const record = await engine.store.read(app)
-  const containers = await appContainers(engine, app)
+  const containers = await appContainers({engine, app})
   const volumes = await listVolumes(engine.docker, `${LABELS.app}=${app}`)
   // After an uninstall that kept data, only --purge has something left to do.
   const leftovers = purge && (record !== undefined || volumes.length > 0)

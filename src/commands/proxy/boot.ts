@@ -1,6 +1,7 @@
 import {DiscodeCommand} from '../../base-command.js'
-import {bootProxy} from '../../lifecycle/deploy.js'
-import {recoverPausedRoutes} from '../../lifecycle/pause.js'
+import {unjournaled} from '../../lifecycle/operation.js'
+import {recoverPausedRoutes} from '../../lifecycle/paused-routes.js'
+import {bootProxy} from '../../lifecycle/proxy-steps.js'
 
 export default class ProxyBoot extends DiscodeCommand {
   static override summary = 'Start the kamal-proxy container (network, state volume, ports) if it is not running'
@@ -12,7 +13,7 @@ export default class ProxyBoot extends DiscodeCommand {
   async run() {
     await this.parse(ProxyBoot)
     const engine = await this.engine()
-    await bootProxy(engine, {})
+    await bootProxy(unjournaled(engine))
     const recovered = await recoverPausedRoutes(engine)
     for (const app of recovered) this.log(`Re-created the paused route of ${app}`)
     const status = await engine.proxy.status()

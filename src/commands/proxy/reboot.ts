@@ -1,5 +1,5 @@
 import {DiscodeCommand} from '../../base-command.js'
-import {recoverPausedRoutes} from '../../lifecycle/pause.js'
+import {recoverPausedRoutes} from '../../lifecycle/paused-routes.js'
 
 export default class ProxyReboot extends DiscodeCommand {
   static override summary = 'Recreate the proxy container (e.g. with a new DISCODE_PROXY_IMAGE); routes are kept'

@@ -4,9 +4,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
-import {validateRecipeDir} from '../recipes/load.js'
-import type {RecipeAccessory} from '../recipes/schema.js'
-import {type AccessoryStatus, accessoryHash, accessorySummary, describeAccessories} from './accessories.js'
+import {validateRecipeDir} from '../../recipes/load.js'
+import type {RecipeAccessory} from '../../recipes/schema.js'
+import {accessoryHash} from './spec.js'
 
 const DB: RecipeAccessory = {
   image: 'registry.example.com/acme/db:16',
@@ -34,29 +34,6 @@ describe('accessoryHash', () => {
     ]
     const hashes = new Set([accessoryHash(DB), ...variants.map(accessoryHash)])
     assert.equal(hashes.size, variants.length + 1)
-  })
-})
-
-describe('accessory output', () => {
-  it('describes what was done, with the downtime of a replacement', () => {
-    const lines = describeAccessories([
-      {name: 'db', container: 'blog-db', image: 'db:17', action: 'replaced', downtimeMs: 2345},
-      {name: 'cache', container: 'blog-cache', image: 'cache:1', action: 'unchanged'},
-      {name: 'search', container: 'blog-search', image: 'search:1', action: 'started'},
-    ])
-    assert.deepEqual(lines, [
-      'Replaced the accessory db (blog-db, now db:17): down for 2.3 s',
-      'Started the stopped accessory search (blog-search)',
-    ])
-  })
-
-  it('summarises health for the status table', () => {
-    const statuses: AccessoryStatus[] = [
-      {name: 'cache', container: 'blog-cache', state: 'running', health: 'running'},
-      {name: 'db', container: 'blog-db', state: 'missing', health: 'missing'},
-    ]
-    assert.equal(accessorySummary(statuses), 'cache running, db missing')
-    assert.equal(accessorySummary([]), '-')
   })
 })
 

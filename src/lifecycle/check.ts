@@ -1,0 +1,27 @@
+import type {Release} from '../feed/feed.js'
+import {feedFor, loadInstalledRecipe} from '../recipes/installed.js'
+import {installedRecord} from '../state/installed.js'
+import type {Engine} from './context.js'
+import {unjournaled} from './operation.js'
+import {findRelease} from './release.js'
+
+export interface UpdateCheck {
+  app: string
+  current: string
+  /** The release an update would install; undefined when up to date. */
+  available?: Release
+}
+
+/** What `update` would install, without touching anything (`update --check`, `status`). */
+export async function checkUpdate(engine: Engine, app: string, options: {to?: string} = {}): Promise<UpdateCheck> {
+  const record = await installedRecord(engine.store, app)
+  const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
+  const feed = feedFor(app, raw, record.inputs, await engine.store.readSecrets(app))
+  // Read-only: verifies the feed against what was accepted, but records nothing (no lock held).
+  const {release: available} = await findRelease(unjournaled(engine, app), feed, {
+    current: record.current.version,
+    to: options.to,
+    newestAccepted: record.feedPublished,
+  })
+  return {app, current: record.current.version, available: available?.version === record.current.version ? undefined : available}
+}

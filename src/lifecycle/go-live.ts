@@ -1,0 +1,48 @@
+import {DiscodeError} from '../errors.js'
+import type {AppRecord, ReleaseRecord} from '../state/store.js'
+import type {AccessoryReport} from './accessories/apply.js'
+import {promote} from './history.js'
+import {runPluginHooks, runRecipeHooks} from './hooks.js'
+import type {Operation, Timings} from './operation.js'
+import {pruneReleases} from './prune.js'
+import {retireRelease} from './release-container.js'
+import {strategyFor} from './strategies/index.js'
+import type {DeployPlan} from './strategy.js'
+
+export interface DeployResult {
+  from?: ReleaseRecord
+  to: ReleaseRecord
+  /** Milliseconds per step (pull, start, hooks, switch, retire, cleanup, ...). */
+  timings: Timings
+  /** What install and update did to the recipe's accessories. */
+  accessories?: AccessoryReport[]
+}
+
+/**
+ * Takes a pulled release live with the recipe's strategy, then, for every strategy: record it (the
+ * old one becomes the newest previous), retire the old container if it still runs, prune old
+ * releases, run the recipe's postSwitch and the plugin's post-* hooks. A post hook that fails is
+ * reported, but the new release stays: traffic has already moved.
+ */
+export async function goLive(op: Operation, plan: DeployPlan): Promise<DeployResult> {
+  const {recipe, kind} = plan
+  const previous = plan.record.current
+  const {next, stillRunning} = await strategyFor(recipe).deploy(op, plan)
+  let record: AppRecord = {...promote(plan.record, next), accessories: Object.keys(recipe.accessories)}
+  await op.engine.store.write(record)
+  if (stillRunning) await retireRelease(op, stillRunning)
+  const pruned = await pruneReleases(op, record)
+  if (pruned !== record) await op.engine.store.write((record = pruned))
+
+  try {
+    await runRecipeHooks(op, 'postSwitch', recipe, next)
+    await runPluginHooks(op, kind === 'install' ? 'discode:post-install' : 'discode:post-switch', recipe, next, previous)
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    throw new DiscodeError(`${op.app} now runs ${next.version}, but a post-switch hook failed: ${reason}`, {
+      hint: (error as DiscodeError).hint ?? `Roll back with "discode rollback ${op.app}" if the app misbehaves`,
+      code: 'POST_HOOK_FAILED',
+    })
+  }
+  return {from: previous, to: record.current!, timings: op.timings}
+}

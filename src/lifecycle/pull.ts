@@ -1,0 +1,27 @@
+import {inspectImage, pullImage, registryOf} from '../docker/docker.js'
+import {DiscodeError} from '../errors.js'
+import {assertImageDigest, digestOf} from '../feed/signature.js'
+import {type Operation, step} from './operation.js'
+
+/**
+ * Pulls the release image (a real pull, with progress) and returns Docker's id for it. Done before
+ * anything is touched, so a bad image reference changes nothing.
+ */
+export async function pullRelease(
+  op: Operation,
+  image: string,
+  options: {requireDigest?: boolean; credentials?: {username: string; password: string}} = {},
+): Promise<string> {
+  const {docker} = op.engine
+  return step(op, 'pull', `Pulling ${image}`, async () => {
+    const pinned = digestOf(image) !== undefined
+    const present = pinned ? await inspectImage(docker, image) : undefined
+    const auth = options.credentials && {...options.credentials, serveraddress: registryOf(image)}
+    if (!present) await pullImage(docker, image, {auth, onProgress: (p) => op.reporter.pullProgress(image, p)})
+    const info = present ?? (await inspectImage(docker, image))
+    if (!info) throw new DiscodeError(`Docker reports no image ${image} after pulling it`, {code: 'PULL_FAILED'})
+    // A signed feed pins each image by digest: what runs must be exactly what the vendor signed.
+    if (options.requireDigest) assertImageDigest(image, info.repoDigests)
+    return info.id
+  })
+}

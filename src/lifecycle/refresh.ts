@@ -1,0 +1,31 @@
+import {isDeepStrictEqual} from 'node:util'
+
+import type {RawRecipe} from '../recipes/schema.js'
+import {registryCredentials, renderFor} from '../recipes/installed.js'
+import type {InstalledRecord} from '../state/installed.js'
+import type {SecretsRecord} from '../state/store.js'
+import {type AccessoryReport, ensureAccessories} from './accessories/apply.js'
+import type {Operation} from './operation.js'
+import {restoreRoute} from './proxy-steps.js'
+
+/**
+ * An update with no newer release still repairs what the current release needs: a missing or stopped
+ * accessory is (re)started, accessory changes are applied with --accessories, and a route the proxy
+ * lost is deployed again. Returns what was done to the accessories and whether the app was re-routed.
+ */
+export async function refreshCurrent(
+  op: Operation,
+  state: {record: InstalledRecord; raw: RawRecipe; secrets: SecretsRecord; routed: boolean},
+  options: {replaceAccessories: boolean},
+): Promise<{accessories: AccessoryReport[]; rerouted: boolean}> {
+  const {record, raw, secrets} = state
+  const running = renderFor(op.app, raw, record.inputs, secrets, record.current)
+  const accessories = await ensureAccessories(op, running, {
+    replace: options.replaceAccessories,
+    credentials: registryCredentials(running, secrets),
+  })
+  const declared = Object.keys(running.accessories)
+  if (!isDeepStrictEqual(declared, record.accessories)) await op.engine.store.write({...record, accessories: declared})
+  if (!state.routed) await restoreRoute(op, running, record.current)
+  return {accessories, rerouted: !state.routed}
+}
