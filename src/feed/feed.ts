@@ -27,11 +27,9 @@ const ReleaseSchema = z.object({
     .refine((version) => semver.valid(version) !== null, {error: (issue) => `${describeValue(issue.input)} is not semver`})
     // `v1.2.3` is accepted and kept as `1.2.3`, the form used in labels and messages.
     .transform((version) => semver.valid(version)!),
-  image: z
-    .string()
-    .regex(IMAGE_REFERENCE, {
-      error: (issue) => `${describeValue(issue.input)} is not an image reference (repo:tag or repo@sha256:<digest>)`,
-    }),
+  image: z.string().regex(IMAGE_REFERENCE, {
+    error: (issue) => `${describeValue(issue.input)} is not an image reference (repo:tag or repo@sha256:<digest>)`,
+  }),
   channel: z.string().min(1).default('stable'),
   notes: z.string().optional(),
 })
