@@ -36,6 +36,11 @@ export async function proxyInstance(engine: Engine): Promise<ProxyInstance | und
   return info && {id: info.Id, startedAt: info.State.StartedAt, running: info.State.Running}
 }
 
+/** `resume` is safe only on the very proxy run that paused the route (same container, not restarted). */
+export function canResume(pausedOn: ProxyInstance | undefined, now: ProxyInstance | undefined): boolean {
+  return Boolean(now?.running && pausedOn && now.id === pausedOn.id && now.startedAt === pausedOn.startedAt)
+}
+
 /** Pauses the app's route (if it has one: a route removed by hand has nothing to hold). */
 export async function holdRequests(op: Operation, recipe: Recipe, serving: ReleaseRecord): Promise<Hold> {
   const route = await op.engine.proxy.route(op.app)
@@ -54,8 +59,7 @@ export async function holdRequests(op: Operation, recipe: Recipe, serving: Relea
  * route is re-created (remove, then deploy of `args`) instead. A failing `resume` is handled the same.
  */
 export async function resumeRoute(op: Operation, args: DeployArgs, pausedOn: ProxyInstance | undefined): Promise<void> {
-  const now = await proxyInstance(op.engine)
-  if (now?.running && pausedOn && now.id === pausedOn.id && now.startedAt === pausedOn.startedAt) {
+  if (canResume(pausedOn, await proxyInstance(op.engine))) {
     try {
       await step(op, 'resume', `Resuming ${op.app}: held requests go to ${args.target}`, () => op.engine.proxy.resume(op.app))
       return

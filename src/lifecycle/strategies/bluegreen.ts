@@ -1,41 +1,40 @@
-import {stopContainer} from '../../docker/docker.js'
-import {runPluginHooks, runRecipeHooks} from '../hooks.js'
-import {switchTraffic} from '../proxy-steps.js'
-import {discardRelease, reviveRelease, startRelease} from '../release-container.js'
-import type {Strategy} from '../strategy.js'
-import {notDeployedError} from '../strategy.js'
+import {dockerActions, type StrategyActions} from '../strategy-actions.js'
+import {notDeployedError, type Strategy} from '../strategy.js'
 
 /**
- * Blue-green: the new release starts beside the serving one → recipe preSwitch hooks → plugin
- * pre-install or pre-switch hooks → kamal-proxy deploy (health check, atomic switch, drain). A failure
- * before the switch removes the new container; the old one never stopped serving.
+ * Blue-green: the new release starts beside the serving one → preSwitch hooks → kamal-proxy deploy
+ * (health check, atomic switch, drain). A failure before the switch removes the new container; the
+ * old one never stopped serving, and goLive retires it once the new one is recorded.
  */
-export const bluegreen: Strategy = {
-  name: 'bluegreen',
+export function blueGreenStrategy(actions: StrategyActions = dockerActions): Strategy {
+  return {
+    name: 'bluegreen',
 
-  async deploy(op, {record, recipe, release, kind}) {
-    const previous = record.current
-    const next = await startRelease(op, recipe, release)
-    try {
-      await runRecipeHooks(op, 'preSwitch', recipe, next)
-      await runPluginHooks(op, kind === 'install' ? 'discode:pre-install' : 'discode:pre-switch', recipe, next, previous)
-      await switchTraffic(op, recipe, next)
-    } catch (error) {
-      const logs = await discardRelease(op, next)
-      throw notDeployedError(error, next.version, previous && `${previous.version} keeps serving; nothing was changed.`, logs)
-    }
-    return {next, stillRunning: previous}
-  },
+    async deploy(op, plan) {
+      const previous = plan.record.current
+      const next = await actions.start(op, plan.recipe, plan.release)
+      try {
+        await actions.preSwitch(op, plan, next)
+        await actions.switchTo(op, plan.recipe, next)
+      } catch (error) {
+        const logs = await actions.discard(op, next)
+        throw notDeployedError(error, next.version, previous && `${previous.version} keeps serving; nothing was changed.`, logs)
+      }
+      return {next, stillRunning: previous}
+    },
 
-  /** The kept release starts beside the serving one and takes traffic through the same health-checked deploy. */
-  async rollback(op, {recipe, current, target}) {
-    await reviveRelease(op, recipe, target)
-    try {
-      await switchTraffic(op, recipe, target)
-    } catch (error) {
-      await stopContainer(op.engine.docker, target.container)
-      throw error
-    }
-    return {next: target, stillRunning: current}
-  },
+    /** The kept release starts beside the serving one and takes traffic through the same health-checked deploy. */
+    async rollback(op, {recipe, current, target}) {
+      await actions.revive(op, recipe, target)
+      try {
+        await actions.switchTo(op, recipe, target)
+      } catch (error) {
+        await actions.stopQuietly(op, target)
+        throw error
+      }
+      return {next: target, stillRunning: current}
+    },
+  }
 }
+
+export const bluegreen = blueGreenStrategy()
