@@ -110,9 +110,13 @@ export class Proxy {
     )
   }
 
+  /** Whose route it is, from the labels of the containers it targets (see routeOwner). */
   private async ownerOf(route: ProxyRoute) {
     const labels = await Promise.all(
-      route.targets.map(async (target) => (await inspectContainer(this.docker, targetHost(target)))?.Config.Labels ?? undefined),
+      route.targets.map(async (target) => {
+        const info = await inspectContainer(this.docker, targetHost(target))
+        return info ? (info.Config.Labels ?? {}) : undefined
+      }),
     )
     return routeOwner(route, labels)
   }
