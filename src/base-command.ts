@@ -54,12 +54,13 @@ export abstract class DiscodeCommand extends Command {
     const docker = connectDocker()
     const command = this
     let recipeRoots: RecipeRoot[] | undefined
+    const reporter = this.jsonEnabled() ? this.quietReporter() : this.terminalReporter()
     return {
       settings,
       docker,
-      proxy: new Proxy(docker, settings),
+      proxy: new Proxy(docker, settings, (message) => reporter.info(message)),
       store: new StateStore(settings.home),
-      reporter: this.jsonEnabled() ? this.quietReporter() : this.terminalReporter(),
+      reporter,
       // Looked up when an operation resolves a recipe: a report (status) never does.
       get recipeRoots() {
         recipeRoots ??= command.recipeRoots()

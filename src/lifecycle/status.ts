@@ -1,5 +1,7 @@
 import {listContainers} from '../docker/docker.js'
+import {proxyFacts, type ProxyFacts} from '../proxy/container.js'
 import type {ProxyRoute} from '../proxy/list.js'
+import {ownershipNote} from '../proxy/ownership.js'
 import {Journal} from '../state/journal.js'
 import {type AccessoryStatus, accessoryStatuses} from './accessories/status.js'
 import {type Engine, silentReporter} from './context.js'
@@ -16,7 +18,7 @@ export interface AppStatus {
   /** Docker's state of the container: running, exited, missing, ... */
   state: string
   /** serving: running and the proxy routes to it; otherwise what is wrong. */
-  health: 'serving' | 'not-routed' | 'paused' | 'stopped' | 'missing' | 'proxy-down'
+  health: 'serving' | 'not-routed' | 'paused' | 'stopped' | 'missing' | 'proxy-down' | 'proxy-off-network'
   route?: {hosts: string[]; targets: string[]; state: string}
   previous: string[]
   update?: {available?: string; error?: string}
@@ -42,12 +44,18 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
     return []
   }
 
-  const [containers, routes] = await seen
+  const [containers, {routes, facts}] = await seen
   // A report does not repair: it says so, and the next update (or proxy boot) brings the proxy back.
   if (!routes)
     engine.reporter.warn(
       `The proxy ${engine.proxy.containerName} is not running, so no app is reachable: start it with "discode proxy boot" (its routes come back)`,
     )
+  const offNetwork = Boolean(routes && facts && !facts.onNetwork)
+  if (offNetwork)
+    engine.reporter.warn(
+      `The proxy ${engine.proxy.containerName} is not on network ${engine.settings.network}, so it cannot reach any app: "discode proxy boot" (or the next update) attaches it`,
+    )
+  if (facts && !facts.ownership.owned) engine.reporter.info(`Proxy ${engine.proxy.containerName}: ${ownershipNote(facts.ownership)}`)
   const reports = await Promise.all(
     records.map(async (record) => {
       const current = record!.current!
@@ -61,7 +69,7 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         version: current.version,
         container: current.container,
         state,
-        health: routes ? healthOf(state, serving, route?.state) : 'proxy-down',
+        health: !routes ? 'proxy-down' : offNetwork && state === 'running' ? 'proxy-off-network' : healthOf(state, serving, route?.state),
         route: route && {hosts: route.hosts, targets: route.targets, state: route.state},
         previous: record!.previous.map((r) => r.version),
         accessories: await accessoryStatuses(engine, record!, containers),
@@ -92,7 +100,8 @@ function healthOf(state: string, serving: boolean, routeState?: string): AppStat
   return routeState === 'running' ? 'serving' : 'paused'
 }
 
-/** The proxy's routes, or undefined when the proxy is not running. */
-async function proxyRoutes(engine: Engine): Promise<ProxyRoute[] | undefined> {
-  return (await engine.proxy.inspectWithRoutes()).routes
+/** The proxy's routes (undefined when the proxy is not running), its ownership and networks. */
+async function proxyRoutes(engine: Engine): Promise<{routes?: ProxyRoute[]; facts?: ProxyFacts}> {
+  const {info, routes} = await engine.proxy.inspectWithRoutes()
+  return {routes, facts: info && proxyFacts(info, engine.settings.network)}
 }

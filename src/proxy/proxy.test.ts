@@ -3,7 +3,7 @@ import {describe, it} from 'node:test'
 
 import {deployCommand} from './commands.js'
 import {parseList} from './list.js'
-import {HealthCheckTimeoutError, HostConflictError, proxyCommandError, ServiceNotFoundError} from './proxy.js'
+import {HealthCheckTimeoutError, HostConflictError, proxyCommandError, ServiceNotFoundError} from './errors.js'
 
 /** Prints rows the way kamal-proxy's Table does: cells padded to the column width plus two spaces, always styled. */
 function table(rows: string[][]): string {

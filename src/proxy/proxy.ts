@@ -4,70 +4,26 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import type {Settings} from '../config.js'
 import {
   assertDockerRunning,
-  createContainer,
+  containerLogText,
   type ContainerInspect,
   type DockerClient,
-  ensureNetwork,
-  ensureVolume,
   execInContainer,
   inspectContainer,
-  inspectImage,
   listProcesses,
-  pullImage,
   type PullProgress,
-  removeContainer,
-  startContainer,
-  stopContainer,
   statPath,
   streamContainerLogs,
 } from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
-import {
-  type DeployArgs,
-  deployCommand,
-  listCommand,
-  pauseCommand,
-  PROXY_STATE_DIR,
-  PROXY_STATE_FILE,
-  removeCommand,
-  resumeCommand,
-} from './commands.js'
+import {type DeployArgs, deployCommand, listCommand, pauseCommand, PROXY_STATE_FILE, removeCommand, resumeCommand} from './commands.js'
+import {ProxyContainer, proxyFacts, type RemoveResult} from './container.js'
+import {HealthCheckTimeoutError, proxyCommandError, ServiceNotFoundError} from './errors.js'
+import {describeHealthFailure, lastHealthCheckError} from './health-reason.js'
 import {parseList, type ProxyRoute} from './list.js'
 import {reusableRoutes, saveListing} from './listing-cache.js'
+import {type ProxyOwnership, routeOwner, targetHost} from './ownership.js'
 
-/** kamal-proxy answered `Error: <message>` (exit 1). */
-export class ProxyCommandError extends DiscodeError {
-  constructor(
-    readonly proxyMessage: string,
-    options: {hint?: string; code?: string} = {},
-  ) {
-    super(`kamal-proxy: ${proxyMessage}`, {code: options.code ?? 'PROXY_ERROR', hint: options.hint})
-  }
-}
-
-export class HealthCheckTimeoutError extends ProxyCommandError {}
-export class HostConflictError extends ProxyCommandError {}
-export class ServiceNotFoundError extends ProxyCommandError {}
-
-/** Maps kamal-proxy's one-line errors to typed ones; the messages are the proxy's own. */
-export function proxyCommandError(stderr: string, exitCode: number): ProxyCommandError {
-  const line = stderr.split('\n').find((l) => l.startsWith('Error: '))
-  const message = line ? line.slice('Error: '.length).trim() : `exited with code ${exitCode}: ${stderr.trim().split('\n').pop() ?? ''}`
-  if (message.startsWith('target failed to become healthy')) {
-    return new HealthCheckTimeoutError(message, {
-      code: 'UNHEALTHY',
-      hint: 'The new release never answered its health check; see its log lines above',
-    })
-  }
-  if (message.startsWith('host settings conflict')) {
-    return new HostConflictError(message, {
-      code: 'HOST_CONFLICT',
-      hint: 'Another app already serves this host name; install with another --set hostname=...',
-    })
-  }
-  if (message.startsWith('service not found')) return new ServiceNotFoundError(message, {code: 'SERVICE_NOT_FOUND'})
-  return new ProxyCommandError(message, {hint: 'See "discode proxy logs"'})
-}
+export {HealthCheckTimeoutError, HostConflictError, ProxyCommandError, proxyCommandError, ServiceNotFoundError} from './errors.js'
 
 export interface ProxyStatus {
   container: string
@@ -75,6 +31,12 @@ export interface ProxyStatus {
   running: boolean
   state: string
   routes: ProxyRoute[]
+  /** Whether discode created it (it may reboot and remove it) or shares someone else's. */
+  ownership?: ProxyOwnership
+  /** The networks it is on; it reaches the apps only when `onNetwork` (discode's network). */
+  networks: string[]
+  network: string
+  onNetwork: boolean
 }
 
 /**
@@ -82,10 +44,16 @@ export interface ProxyStatus {
  * which run inside it with `docker exec` because the client talks to the server over a unix socket.
  */
 export class Proxy {
+  private readonly container: ProxyContainer
+
   constructor(
     private readonly docker: DockerClient,
     private readonly settings: Settings,
-  ) {}
+    /** Where the proxy says what it did on its own (attached a network): the command's reporter. */
+    notify: (message: string) => void = () => {},
+  ) {
+    this.container = new ProxyContainer(docker, settings, notify, () => this.routes())
+  }
 
   get containerName(): string {
     return this.settings.proxyContainer
@@ -93,7 +61,7 @@ export class Proxy {
 
   /** Named like Kamal's `kamal-proxy-config`, so routes survive a recreate of the container. */
   get stateVolume(): string {
-    return `${this.settings.proxyContainer}-config`
+    return this.container.stateVolume
   }
 
   async run(argv: string[]): Promise<string> {
@@ -102,12 +70,61 @@ export class Proxy {
     return result.stdout
   }
 
+  /**
+   * Health-checks the target, switches the service to it and drains the old one. A failed health
+   * check names the proxy's reason (from its log); a service of another tool is never replaced.
+   */
   async deploy(args: DeployArgs): Promise<void> {
-    await this.run(deployCommand(args))
+    await this.assertNotOthers(args.service)
+    // Log lines are stamped by the proxy (same host clock); a second of slack for rounding.
+    const since = new Date(Date.now() - 1000)
+    try {
+      await this.run(deployCommand(args))
+    } catch (error) {
+      if (error instanceof HealthCheckTimeoutError) throw await this.explainUnhealthy(error, args, since)
+      throw error
+    }
+  }
+
+  private async explainUnhealthy(error: HealthCheckTimeoutError, args: DeployArgs, since: Date): Promise<HealthCheckTimeoutError> {
+    const logs = await containerLogText(this.docker, this.containerName, {tail: 2000}).catch(() => '')
+    const logged = lastHealthCheckError(logs, args.target, since)
+    if (!logged) return error
+    const {reason, hint} = describeHealthFailure(logged, {target: args.target, path: args.healthCheckPath, network: this.settings.network})
+    return new HealthCheckTimeoutError(`${error.proxyMessage}: ${reason}`, {
+      code: 'UNHEALTHY',
+      hint: `${hint} (the proxy logged: ${logged})`,
+    })
+  }
+
+  /** A route of the same name that another tool created (its targets are not this app's containers). */
+  private async assertNotOthers(service: string): Promise<void> {
+    const route = await this.route(service)
+    if (!route || (await this.ownerOf(route)) !== 'other') return
+    throw new DiscodeError(
+      `The proxy ${this.containerName} already has a service "${service}" that discode did not create (it routes to ${route.targets.join(', ')})`,
+      {
+        code: 'ROUTE_TAKEN',
+        hint: 'discode never changes the routes of other tools: install the app under another name',
+      },
+    )
+  }
+
+  /** Whose route it is, from the labels of the containers it targets (see routeOwner). */
+  private async ownerOf(route: ProxyRoute) {
+    const labels = await Promise.all(
+      route.targets.map(async (target) => {
+        const info = await inspectContainer(this.docker, targetHost(target))
+        return info ? (info.Config.Labels ?? {}) : undefined
+      }),
+    )
+    return routeOwner(route, labels)
   }
 
   /** Removes a route; a route that is already gone is fine. */
   async removeService(service: string): Promise<void> {
+    const route = await this.route(service)
+    if (!route || (await this.ownerOf(route)) === 'other') return // another tool's service of that name stays
     try {
       await this.run(removeCommand(service))
     } catch (error) {
@@ -165,92 +182,51 @@ export class Proxy {
   }
 
   /**
-   * Makes sure the proxy runs: network, state volume, image (pulled if missing), container started.
-   * Returns what it had to do, so commands can say it.
+   * Makes sure the proxy runs and is attached to discode's network: network, state volume, image
+   * (pulled if missing), container started. Returns what it had to do, so commands can say it.
    */
   async boot(options: {onPull?: (p: PullProgress) => void} = {}): Promise<'running' | 'started' | 'created'> {
-    await assertDockerRunning(this.docker)
-    await ensureNetwork(this.docker, this.settings.network)
-    const existing = await inspectContainer(this.docker, this.containerName)
-    if (existing?.State.Running) return 'running'
-    if (existing) {
-      await startContainer(this.docker, this.containerName)
-      await this.waitUntilAnswering()
-      return 'started'
-    }
-    await this.create(options)
-    return 'created'
+    return this.container.boot(options)
   }
 
-  private async create(options: {onPull?: (p: PullProgress) => void}): Promise<void> {
-    const image = this.settings.proxyImage
-    if (!(await inspectImage(this.docker, image))) await pullImage(this.docker, image, {onProgress: options.onPull})
-    await ensureVolume(this.docker, this.stateVolume, {'discode.proxy': 'true'})
-    const bind = this.settings.proxyBind
-    await createContainer(this.docker, {
-      name: this.containerName,
-      image,
-      network: this.settings.network,
-      labels: {'discode.proxy': 'true'},
-      volumes: [{source: this.stateVolume, target: PROXY_STATE_DIR}],
-      restart: true,
-      ports: [
-        {containerPort: 80, hostPort: this.settings.proxyHttpPort, hostIp: bind},
-        {containerPort: 443, hostPort: this.settings.proxyHttpsPort, hostIp: bind},
-      ],
-    })
-    await startContainer(this.docker, this.containerName)
-    await this.waitUntilAnswering()
-  }
-
-  /** The server creates its socket a moment after the container starts. */
-  private async waitUntilAnswering(timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs
-    for (;;) {
-      try {
-        await this.routes()
-        return
-      } catch (error) {
-        const container = await inspectContainer(this.docker, this.containerName)
-        if (!container?.State.Running || Date.now() > deadline) {
-          throw new DiscodeError(`The proxy container ${this.containerName} did not start: ${(error as Error).message}`, {
-            hint: 'See "discode proxy logs"; is another program using the proxy ports (DISCODE_PROXY_HTTP_PORT / DISCODE_PROXY_HTTPS_PORT)?',
-            code: 'PROXY_NOT_RUNNING',
-            cause: error,
-          })
-        }
-        await sleep(200)
-      }
-    }
+  /** Attaches the proxy to discode's network if it is not (boot does this too); true if it did. */
+  async ensureOnNetwork(): Promise<boolean> {
+    return this.container.ensureOnNetwork()
   }
 
   async status(): Promise<ProxyStatus> {
     await assertDockerRunning(this.docker)
     const {info, routes} = await this.inspectWithRoutes()
-    if (!info) return {container: this.containerName, running: false, state: 'missing', routes: []}
+    const network = this.settings.network
+    if (!info) return {container: this.containerName, running: false, state: 'missing', routes: [], networks: [], network, onNetwork: false}
+    const facts = proxyFacts(info, network)
     return {
       container: this.containerName,
       image: info.Config.Image,
       running: info.State.Running,
       state: info.State.Status,
       routes: routes ?? [],
+      ownership: facts.ownership,
+      networks: facts.networks,
+      network,
+      onNetwork: facts.onNetwork,
     }
   }
 
-  /** Recreates the container (e.g. for a new DISCODE_PROXY_IMAGE); routes come back from the state volume. */
-  async reboot(options: {onPull?: (p: PullProgress) => void} = {}): Promise<void> {
-    await assertDockerRunning(this.docker)
-    const image = this.settings.proxyImage
-    // Pull first: the old proxy keeps serving while the new image downloads.
-    if (!(await inspectImage(this.docker, image))) await pullImage(this.docker, image, {onProgress: options.onPull})
-    await this.remove()
-    await this.boot(options)
+  /**
+   * Recreates the container (e.g. for a new DISCODE_PROXY_IMAGE); routes come back from the state
+   * volume. Refuses a proxy discode did not create, unless `force`.
+   */
+  async reboot(options: {onPull?: (p: PullProgress) => void; force?: boolean} = {}): Promise<void> {
+    await this.container.reboot(options)
   }
 
-  /** Stops and removes the container; the state volume stays so a later boot restores the routes. */
-  async remove(): Promise<void> {
-    await stopContainer(this.docker, this.containerName)
-    await removeContainer(this.docker, this.containerName)
+  /**
+   * Stops and removes the container; the state volume stays so a later boot restores the routes,
+   * unless `purge`. Refuses a proxy discode did not create, unless `force`.
+   */
+  async remove(options: {force?: boolean; purge?: boolean} = {}): Promise<RemoveResult> {
+    return this.container.remove(options)
   }
 
   /**

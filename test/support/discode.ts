@@ -12,8 +12,12 @@ import {docker, REPOSITORY} from './images.js'
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const BIN = join(ROOT, 'bin', 'run.js')
 
-/** The kamal-proxy stand-in the suite builds (see test/fixtures/kamal-proxy). */
-export const STANDIN_IMAGE = 'discode-test/kamal-proxy:standin'
+/**
+ * The kamal-proxy stand-in the suite builds (see test/fixtures/kamal-proxy). DISCODE_TEST_STANDIN_IMAGE
+ * gives a worktree its own tag, so that a run elsewhere rebuilding the shared one from other sources
+ * cannot swap it mid-run.
+ */
+export const STANDIN_IMAGE = process.env.DISCODE_TEST_STANDIN_IMAGE ?? 'discode-test/kamal-proxy:standin'
 
 export async function buildStandinImage(): Promise<string> {
   await new Promise<void>((ok, fail) =>
