@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
+import {heldText} from '../cli/held-text.js'
 import {DiscodeCommand} from '../base-command.js'
 import {rollback} from '../lifecycle/rollback.js'
 
@@ -22,7 +23,7 @@ export default class Rollback extends DiscodeCommand {
   async run() {
     const {args, flags} = await this.parse(Rollback)
     const result = await rollback(await this.engine(), {app: args.app, to: flags.to, wait: flags.wait})
-    this.log(`Rolled back ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})`)
+    this.log(`Rolled back ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})${heldText(result.heldMs)}`)
     return {...result, elapsed: this.elapsed()}
   }
 }

@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand, inputValues} from '../base-command.js'
 import {describeAccessories} from '../cli/accessory-text.js'
+import {heldText} from '../cli/held-text.js'
 import {checkUpdate} from '../lifecycle/check.js'
 import {update} from '../lifecycle/update.js'
 
@@ -63,7 +64,7 @@ If anything fails before the switch, the new container is removed and the runnin
     for (const line of describeAccessories(result.accessories)) this.log(line)
     if (result.status === 'up-to-date')
       this.log(`${args.app} ${result.current.version} is up to date${result.rerouted ? ', and routed again' : ''}`)
-    else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})`)
+    else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})${heldText(result.heldMs)}`)
     return {...result, elapsed: this.elapsed()}
   }
 }

@@ -289,6 +289,10 @@ export interface ContainerSpec {
   ports?: {containerPort: number; hostPort: number; hostIp?: string}[]
   /** A Docker HEALTHCHECK (`CMD` form) run inside the container; Docker reports it in State.Health. */
   healthcheck?: {test: string[]; intervalMs: number; timeoutMs: number; retries: number; startPeriodMs: number; startIntervalMs?: number}
+  /** Docker's --init (tini as PID 1, forwarding signals to the app). */
+  init?: boolean
+  /** How `docker stop` ends it: this signal, then SIGKILL after the timeout. Every later stop uses them. */
+  stop?: {signal: string; timeoutSeconds: number}
 }
 
 /** Log limits as Kamal sets them: a busy app must not fill the disk. */
@@ -309,7 +313,9 @@ export async function createContainer(docker: DockerClient, spec: ContainerSpec)
       Cmd: spec.cmd,
       ExposedPorts: exposed,
       ...(spec.healthcheck ? {Healthcheck: healthConfig(spec.healthcheck)} : {}),
+      ...(spec.stop ? {StopSignal: spec.stop.signal, StopTimeout: spec.stop.timeoutSeconds} : {}),
       HostConfig: {
+        ...(spec.init ? {Init: true} : {}),
         NetworkMode: spec.network,
         Mounts: (spec.volumes ?? []).map((v) => ({Type: 'volume' as const, Source: v.source, Target: v.target})),
         RestartPolicy: spec.restart ? {Name: 'unless-stopped'} : {Name: ''},
@@ -431,12 +437,13 @@ export async function startContainer(docker: DockerClient, name: string): Promis
   }
 }
 
-export async function stopContainer(docker: DockerClient, name: string, timeoutSeconds = 10): Promise<void> {
+/** Stops a container; without `timeoutSeconds` Docker uses the container's own stop timeout (see ContainerSpec.stop). */
+export async function stopContainer(docker: DockerClient, name: string, timeoutSeconds?: number): Promise<void> {
   try {
     await call(docker, {
       path: `${containerPath(name)}/stop?`,
       method: 'POST',
-      options: {_query: {t: timeoutSeconds}, _body: {}},
+      options: {_query: timeoutSeconds === undefined ? {} : {t: timeoutSeconds}, _body: {}},
       statusCodes: {204: true, 304: 'container already stopped', 404: 'no such container', ...SERVER_ERROR},
     })
   } catch (error) {

@@ -6,12 +6,20 @@ import {appContainerSpec, releaseLabels} from './container-spec.js'
 
 describe('appContainerSpec', () => {
   it("runs the pulled image id with the recipe's env and the app's named volumes", () => {
-    const recipe = {env: {A: '1'}, volumes: [{name: 'data', path: '/data'}]} as unknown as Recipe
+    const recipe = {
+      env: {A: '1'},
+      volumes: [{name: 'data', path: '/data'}],
+      init: true,
+      stop: {signal: 'SIGQUIT', timeout: '1m30s'},
+    } as unknown as Recipe
     const spec = appContainerSpec('net', 'shop', recipe, {imageId: 'sha256:abc'}, 'shop-123')
     assert.equal(spec.image, 'sha256:abc')
     assert.equal(spec.network, 'net')
     assert.deepEqual(spec.volumes, [{source: 'shop-data', target: '/data'}])
     assert.deepEqual(spec.env, {A: '1'})
+    // Every later stop (retire, pause, uninstall) uses the recipe's signal and budget, in whole seconds.
+    assert.equal(spec.init, true)
+    assert.deepEqual(spec.stop, {signal: 'SIGQUIT', timeoutSeconds: 90})
   })
 
   it('labels name the app, version, release key and image, and nothing else', () => {

@@ -1,4 +1,5 @@
 import type {ContainerSpec} from '../docker/docker.js'
+import {parseDuration} from '../recipes/duration.js'
 import type {Recipe} from '../recipes/schema.js'
 import {LABELS} from './names.js'
 
@@ -27,5 +28,12 @@ export function appContainerSpec(network: string, app: string, recipe: Recipe, r
     network,
     volumes: recipe.volumes.map((v) => ({source: `${app}-${v.name}`, target: v.path})),
     restart: true,
+    init: recipe.init,
+    stop: stopSettings(recipe.stop),
   }
+}
+
+/** The recipe's `stop` as Docker takes it (whole seconds, at least one). */
+export function stopSettings(stop: {signal: string; timeout: string}): {signal: string; timeoutSeconds: number} {
+  return {signal: stop.signal, timeoutSeconds: Math.max(1, Math.ceil((parseDuration(stop.timeout) ?? 10_000) / 1000))}
 }

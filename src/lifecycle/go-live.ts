@@ -16,6 +16,8 @@ export interface DeployResult {
   timings: Timings
   /** What install and update did to the recipe's accessories. */
   accessories?: AccessoryReport[]
+  /** Milliseconds the proxy held requests during the switch (pause strategy). */
+  heldMs?: number
 }
 
 /**
@@ -27,7 +29,7 @@ export interface DeployResult {
 export async function goLive(op: Operation, plan: DeployPlan): Promise<DeployResult> {
   const {recipe, kind} = plan
   const previous = plan.record.current
-  const {next, stillRunning} = await strategyFor(recipe).deploy(op, plan)
+  const {next, stillRunning, heldMs} = await strategyFor(recipe).deploy(op, plan)
   let record: AppRecord = {...promote(plan.record, next), accessories: Object.keys(recipe.accessories)}
   await op.engine.store.write(record)
   if (stillRunning) await retireRelease(op, stillRunning)
@@ -44,5 +46,5 @@ export async function goLive(op: Operation, plan: DeployPlan): Promise<DeployRes
       code: 'POST_HOOK_FAILED',
     })
   }
-  return {from: previous, to: record.current!, timings: op.timings}
+  return {from: previous, to: record.current!, timings: op.timings, ...(heldMs === undefined ? {} : {heldMs})}
 }

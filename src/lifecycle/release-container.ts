@@ -8,7 +8,6 @@ import {
   listContainers,
   removeContainer,
   startContainer,
-  stopContainer,
 } from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import type {Recipe} from '../recipes/schema.js'
@@ -16,6 +15,7 @@ import type {ReleaseRecord} from '../state/store.js'
 import {appContainerSpec, type ReleaseImage, releaseLabels} from './container-spec.js'
 import {LABELS, releaseContainerName, releaseKey} from './names.js'
 import {type Operation, step} from './operation.js'
+import {stopRelease} from './stop.js'
 
 /** The steps that create, start, stop and remove the container of one release. */
 
@@ -51,7 +51,7 @@ export async function startRelease(op: Operation, recipe: Recipe, release: Relea
 
 /** Stops a container that no longer serves; it stays on the host for a fast rollback. */
 export async function retireRelease(op: Operation, release: ReleaseRecord): Promise<void> {
-  await step(op, 'retire', `Stopping ${release.container} (${release.version})`, () => stopContainer(op.engine.docker, release.container))
+  await step(op, 'retire', `Stopping ${release.container} (${release.version})`, () => stopRelease(op, release))
 }
 
 /** Removes a release that never took traffic; returns its last log lines, kept for the error message. */

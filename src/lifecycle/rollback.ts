@@ -24,10 +24,10 @@ export async function rollback(engine: Engine, options: {app: string; to?: strin
     const target = rollbackTarget(record, options.to)
     const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
     const recipe = renderFor(app, raw, record.inputs, await engine.store.readSecrets(app), target)
-    const {next, stillRunning} = await strategyFor(recipe).rollback(op, {recipe, current, target})
+    const {next, stillRunning, heldMs} = await strategyFor(recipe).rollback(op, {recipe, current, target})
     const updated = promote(record, next)
     await engine.store.write(updated)
     if (stillRunning) await retireRelease(op, stillRunning)
-    return {app, from: current, to: updated.current, timings: op.timings}
+    return {app, from: current, to: updated.current, timings: op.timings, ...(heldMs === undefined ? {} : {heldMs})}
   })
 }

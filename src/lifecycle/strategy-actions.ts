@@ -8,6 +8,7 @@ import type {ReleaseImage} from './container-spec.js'
 import {type Hold, holdRequests, resumeRoute, revertHold} from './held-route.js'
 import {runPluginHooks, runRecipeHooks} from './hooks.js'
 import {type Operation, step} from './operation.js'
+import {stopRelease} from './stop.js'
 import {switchTraffic} from './proxy-steps.js'
 import {discardRelease, releaseOnHost, reviveRelease, startRelease} from './release-container.js'
 import type {DeployPlan} from './strategy.js'
@@ -53,7 +54,7 @@ export const dockerActions: StrategyActions = {
   switchTo: switchTraffic,
   discard: discardRelease,
   async stop(op, release) {
-    await step(op, 'stop', `Stopping ${release.container} (${release.version})`, () => stopContainer(op.engine.docker, release.container))
+    await step(op, 'stop', `Stopping ${release.container} (${release.version})`, () => stopRelease(op, release))
   },
   async stopQuietly(op, release) {
     await stopContainer(op.engine.docker, release.container).catch(() => {})

@@ -20,6 +20,8 @@ export interface Switched {
   next: ReleaseRecord
   /** The release that served before and still runs: goLive retires it once the record says so. */
   stillRunning?: ReleaseRecord
+  /** Milliseconds the proxy held requests while the switch happened (pause strategy). */
+  heldMs?: number
 }
 
 /**

@@ -62,10 +62,10 @@ export function parseRecipeFile(file: string): RawRecipe {
 }
 
 /** Every problem of the recipe in `dir` (or of the file `dir`, when given a recipe.yml). */
-export function validateRecipeDir(dir: string): {ok: boolean; errors: RecipeProblem[]} {
+export function validateRecipeDir(dir: string): {ok: boolean; errors: RecipeProblem[]; raw?: RawRecipe} {
   const file = isFile(dir) ? dir : join(dir, RECIPE_FILE)
-  const {problems} = inspectRecipeFile(file)
-  return {ok: problems.length === 0, errors: problems}
+  const {raw, problems} = inspectRecipeFile(file)
+  return {ok: problems.length === 0, errors: problems, raw}
 }
 
 /** The parsed recipe when it has no problem, and the problems otherwise. */

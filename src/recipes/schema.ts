@@ -93,6 +93,15 @@ function recipeSchema(rendered: boolean) {
     })
     .refine((input) => !defaultBreaksPattern(input, rendered), {path: ['default'], error: "does not match the input's pattern"})
 
+  /** How discode stops a container: the signal, then SIGKILL after `timeout` (the app's clean-shutdown budget). */
+  const stopSchema = (timeout: string) =>
+    z
+      .strictObject({
+        signal: matching(/^SIG[A-Z0-9+-]+$/, 'a signal name (e.g. SIGTERM, SIGQUIT, SIGINT)').default('SIGTERM'),
+        timeout: duration.default(timeout),
+      })
+      .default({signal: 'SIGTERM', timeout})
+
   /** Accessory health: a command run in the container, or an HTTP path probed on its port. */
   const AccessoryHealthSchema = z
     .strictObject({cmd: command.optional(), path: urlPath.optional()})
@@ -107,6 +116,10 @@ function recipeSchema(rendered: boolean) {
       volumes: z.array(VolumeSchema).default([]),
       command: command.optional(),
       health: AccessoryHealthSchema.optional(),
+      /** Docker's --init: a tiny PID 1 that forwards signals (for servers that ignore SIGTERM as PID 1). */
+      init: z.boolean().default(false),
+      // A database must be given time to flush on stop; Docker's default of 10 s is short for some.
+      stop: stopSchema('30s'),
     })
     .refine((accessory) => !(accessory.health && 'path' in accessory.health) || accessory.port !== undefined, {
       path: ['port'],
@@ -149,6 +162,9 @@ function recipeSchema(rendered: boolean) {
     accessories: z
       .record(matching(ACCESSORY_NAME, 'a valid accessory name (lowercase letters, digits and -, at most 24)'), AccessorySchema)
       .default({}),
+    /** Docker's --init: a tiny PID 1 that forwards signals (for servers that ignore SIGTERM as PID 1). */
+    init: z.boolean().default(false),
+    stop: stopSchema('10s'),
     strategy: z.enum(['bluegreen', 'pause']).default('bluegreen'),
     pause: z.strictObject({maxPause: duration.default('30s')}).default({maxPause: '30s'}),
     hooks: z

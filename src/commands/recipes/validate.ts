@@ -3,6 +3,7 @@ import * as ux from '@oclif/core/ux'
 
 import {DiscodeCommand} from '../../base-command.js'
 import {formatProblem, validateRecipeDir} from '../../recipes/load.js'
+import {recipeWarnings} from '../../recipes/warnings.js'
 
 export default class RecipesValidate extends DiscodeCommand {
   static override summary = 'Check a recipe directory and list every problem with its file, key and reason'
@@ -14,16 +15,18 @@ export default class RecipesValidate extends DiscodeCommand {
 
   async run() {
     const {args} = await this.parse(RecipesValidate)
-    const result = validateRecipeDir(args.path)
+    const validated = validateRecipeDir(args.path)
+    const result = {...validated, warnings: validated.raw ? recipeWarnings(validated.raw) : []}
     if (result.ok) {
-      this.log(`${args.path}: recipe is valid`)
-      return result
+      for (const warning of result.warnings) this.warn(warning)
+      this.log(`${args.path}: recipe is valid${result.warnings.length > 0 ? `, with ${result.warnings.length} warning(s)` : ''}`)
+      return {ok: result.ok, errors: result.errors, warnings: result.warnings}
     }
     // Every problem, one a line; with --json they are in the document ({ok: false, errors}) too.
     for (const problem of result.errors) ux.stderr(formatProblem(problem))
     ux.stderr(`Error: ${args.path}: ${result.errors.length} problem(s) in the recipe`)
     ux.stderr('Hint: Fix the keys named above; docs/vendors.md describes the recipe format')
     process.exitCode = 1
-    return result
+    return {ok: result.ok, errors: result.errors, warnings: result.warnings}
   }
 }

@@ -14,11 +14,12 @@ import {
 } from '../../docker/docker.js'
 import {DiscodeError} from '../../errors.js'
 import type {Recipe} from '../../recipes/schema.js'
+import {stopSettings} from '../container-spec.js'
 import {LABELS} from '../names.js'
 import {type Operation, step} from '../operation.js'
 import {waitHealthy} from './health.js'
 import {type PlannedAccessory, planAccessories} from './plan.js'
-import {ACCESSORY_LABELS, accessoryContainerName, accessorySpec, accessoryVolumeName, previousName, STOP_TIMEOUT_SECONDS} from './spec.js'
+import {ACCESSORY_LABELS, accessoryContainerName, accessorySpec, accessoryVolumeName, previousName} from './spec.js'
 
 export interface AccessoryReport {
   name: string
@@ -75,7 +76,7 @@ export async function ensureAccessories(
       continue
     }
     await step(op, 'accessories', `Removing ${container}, no longer in the recipe (its volumes are kept)`, async () => {
-      await stopContainer(op.engine.docker, container, STOP_TIMEOUT_SECONDS)
+      await stopContainer(op.engine.docker, container)
       await removeContainer(op.engine.docker, container)
     })
     if (primary) reports.push({name, container, image: orphan.Image, action: 'removed'})
@@ -169,7 +170,7 @@ async function replaceAccessory(op: Operation, p: PlannedAccessory): Promise<num
     `Replacing ${p.container} (${p.accessory.image}): stopping it, then waiting until the new one is healthy`,
     async () => {
       const started = performance.now()
-      await stopContainer(docker, p.container, STOP_TIMEOUT_SECONDS)
+      await stopContainer(docker, p.container, stopSettings(p.accessory.stop).timeoutSeconds)
       await removeContainer(docker, stale)
       await renameContainer(docker, p.container, stale)
       try {
@@ -208,7 +209,7 @@ async function createAndWait(op: Operation, p: PlannedAccessory): Promise<void> 
 /** The replacement failed: its logs were kept for the error; the previous container comes back. */
 async function restorePrevious(op: Operation, p: PlannedAccessory, stale: string): Promise<void> {
   const {docker} = op.engine
-  await stopContainer(docker, p.container, STOP_TIMEOUT_SECONDS).catch(() => {})
+  await stopContainer(docker, p.container, stopSettings(p.accessory.stop).timeoutSeconds).catch(() => {})
   await removeContainer(docker, p.container)
   await renameContainer(docker, stale, p.container)
   await startContainer(docker, p.container)

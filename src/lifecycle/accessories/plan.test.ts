@@ -6,7 +6,13 @@ import type {RecipeAccessory} from '../../recipes/schema.js'
 import {planAccessories} from './plan.js'
 import {accessoryHash} from './spec.js'
 
-const db: RecipeAccessory = {image: 'db:16', env: {A: '1'}, volumes: [{name: 'data', path: '/data'}]} as RecipeAccessory
+const db: RecipeAccessory = {
+  image: 'db:16',
+  env: {A: '1'},
+  volumes: [{name: 'data', path: '/data'}],
+  init: false,
+  stop: {signal: 'SIGTERM', timeout: '30s'},
+}
 const container = (name: string, accessory: string, state: string, hash: string): ContainerInfo =>
   ({
     Names: [`/${name}`],

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import {createHash} from 'node:crypto'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -14,9 +15,31 @@ const DB: RecipeAccessory = {
   env: {DB_USER: 'app', DB_PASSWORD: 'secret'},
   volumes: [{name: 'data', path: '/var/lib/db'}],
   health: {cmd: ['pg_isready']},
+  init: false,
+  stop: {signal: 'SIGTERM', timeout: '30s'},
 }
 
 describe('accessoryHash', () => {
+  it('is unchanged by the default init and stop (containers made before those keys keep their hash)', () => {
+    const {init: _init, stop: _stop, ...before} = DB
+    const legacy = createHash('sha256')
+      .update(
+        JSON.stringify({
+          image: before.image,
+          port: 5432,
+          env: {DB_PASSWORD: 'secret', DB_USER: 'app'},
+          volumes: before.volumes,
+          command: null,
+          health: before.health,
+        }),
+      )
+      .digest('hex')
+      .slice(0, 16)
+    assert.equal(accessoryHash(DB), legacy)
+    assert.notEqual(accessoryHash({...DB, init: true}), legacy)
+    assert.notEqual(accessoryHash({...DB, stop: {signal: 'SIGQUIT', timeout: '30s'}}), legacy)
+  })
+
   it('is stable: the order of env keys does not matter', () => {
     assert.equal(accessoryHash(DB), accessoryHash({...DB, env: {DB_PASSWORD: 'secret', DB_USER: 'app'}}))
     assert.match(accessoryHash(DB), /^[0-9a-f]{16}$/)

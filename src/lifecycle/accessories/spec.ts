@@ -2,6 +2,7 @@ import {createHash} from 'node:crypto'
 
 import type {ContainerInfo, ContainerSpec} from '../../docker/docker.js'
 import type {RecipeAccessory} from '../../recipes/schema.js'
+import {stopSettings} from '../container-spec.js'
 import {LABELS} from '../names.js'
 
 /**
@@ -19,8 +20,6 @@ export const ACCESSORY_LABELS = {
   health: 'discode.accessory-health',
 } as const
 
-/** A database must be given time to flush on stop; Docker's default of 10 s is short for some. */
-export const STOP_TIMEOUT_SECONDS = 30
 /** The Docker HEALTHCHECK of a `health: {cmd}` accessory. Failures in the start period do not count. */
 const HEALTHCHECK = {intervalMs: 2000, timeoutMs: 5000, retries: 3, startPeriodMs: 60_000, startIntervalMs: 500}
 
@@ -54,6 +53,9 @@ export function accessoryHash(accessory: RecipeAccessory): string {
     volumes: accessory.volumes.map((volume) => ({name: volume.name, path: volume.path})),
     command: accessory.command ?? null,
     health: accessory.health ?? null,
+    // Only when set: accessories created before these keys existed keep their hash.
+    ...(accessory.init ? {init: true} : {}),
+    ...(accessory.stop.signal !== 'SIGTERM' || accessory.stop.timeout !== '30s' ? {stop: accessory.stop} : {}),
   }
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 16)
 }
@@ -72,6 +74,8 @@ export function accessorySpec(network: string, app: string, name: string, access
     network,
     volumes: accessory.volumes.map((volume) => ({source: accessoryVolumeName(app, name, volume.name), target: volume.path})),
     restart: true,
+    init: accessory.init,
+    stop: stopSettings(accessory.stop),
     // Never discode.version: an accessory belongs to no release.
     labels: {
       [LABELS.app]: app,

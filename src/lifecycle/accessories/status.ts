@@ -3,7 +3,7 @@ import type {AppRecord} from '../../state/store.js'
 import type {Engine} from '../context.js'
 import {LABELS} from '../names.js'
 import {healthOf} from './health.js'
-import {ACCESSORY_LABELS, accessoryContainerName, STOP_TIMEOUT_SECONDS} from './spec.js'
+import {ACCESSORY_LABELS, accessoryContainerName} from './spec.js'
 
 export interface AccessoryStatus {
   name: string
@@ -48,11 +48,11 @@ async function statusOf(engine: Engine, app: string, name: string, containers: C
   }
 }
 
-/** Gives accessory containers (databases) time to shut down cleanly before they are removed. */
+/** Stops accessory containers before they are removed, each with the stop timeout it was created with. */
 export async function stopAccessories(engine: Engine, containers: ContainerInfo[]): Promise<void> {
   for (const container of containers) {
     if (container.Labels[ACCESSORY_LABELS.accessory] && container.State === 'running') {
-      await stopContainer(engine.docker, containerName(container), STOP_TIMEOUT_SECONDS)
+      await stopContainer(engine.docker, containerName(container))
     }
   }
 }

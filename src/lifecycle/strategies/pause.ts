@@ -2,7 +2,7 @@ import type {Recipe} from '../../recipes/schema.js'
 import type {ReleaseRecord} from '../../state/store.js'
 import type {Operation} from '../operation.js'
 import {dockerActions, type StrategyActions} from '../strategy-actions.js'
-import {notDeployedError, type Strategy} from '../strategy.js'
+import {notDeployedError, type Strategy, type Switched} from '../strategy.js'
 
 /**
  * `strategy: pause`, for apps that cannot run two versions at once (an embedded database, a
@@ -18,19 +18,18 @@ export function pauseStrategy(actions: StrategyActions = dockerActions): Strateg
     async deploy(op, plan) {
       const previous = plan.record.current
       if (previous) await actions.ensureImagePulled(op, plan.recipe, plan.release)
-      const next = await switchWithPause(actions, op, plan.recipe, previous, plan.release.version, {
+      return switchWithPause(actions, op, plan.recipe, previous, plan.release.version, {
         bringUp: () => actions.start(op, plan.recipe, plan.release),
         beforeSwitch: (next) => actions.preSwitch(op, plan, next),
         takeDown: (next) => actions.discard(op, next).catch(() => ''),
       })
-      return {next}
     },
 
     /** The kept release must not run beside the serving one either: the same hold, without hooks. */
     async rollback(op, {recipe, current, target}) {
       // Users wait while the serving version is down: a missing release must be found out before that.
       await actions.ensureOnHost(op, target)
-      const next = await switchWithPause(actions, op, recipe, current, target.version, {
+      return switchWithPause(actions, op, recipe, current, target.version, {
         bringUp: async () => {
           await actions.revive(op, recipe, target)
           return target
@@ -40,7 +39,6 @@ export function pauseStrategy(actions: StrategyActions = dockerActions): Strateg
           return ''
         },
       })
-      return {next}
     },
   }
 }
@@ -65,7 +63,8 @@ async function switchWithPause(
   previous: ReleaseRecord | undefined,
   version: string,
   steps: PauseSteps,
-): Promise<ReleaseRecord> {
+): Promise<Switched> {
+  const holdStarted = performance.now()
   const hold = previous ? await actions.hold(op, recipe, previous) : {}
   let next: ReleaseRecord | undefined
   try {
@@ -84,5 +83,5 @@ async function switchWithPause(
     throw notDeployedError(error, version, serving, logs)
   }
   await actions.resume(op, recipe, next, hold)
-  return next
+  return hold.route ? {next, heldMs: Math.round(performance.now() - holdStarted)} : {next}
 }
