@@ -18,7 +18,7 @@ export default class RecipesValidate extends DiscodeCommand {
     const validated = validateRecipeDir(args.path)
     const result = {...validated, warnings: validated.raw ? recipeWarnings(validated.raw) : []}
     if (result.ok) {
-      for (const warning of result.warnings) this.warn(warning)
+      for (const warning of result.warnings) ux.stderr(`Warning: ${warning}`)
       this.log(`${args.path}: recipe is valid${result.warnings.length > 0 ? `, with ${result.warnings.length} warning(s)` : ''}`)
       return {ok: result.ok, errors: result.errors, warnings: result.warnings}
     }

@@ -1,10 +1,19 @@
 import assert from 'node:assert/strict'
+import {createRequire} from 'node:module'
 import {describe, it} from 'node:test'
 
-import {demuxBuffer, registryOf, splitReference} from './docker.js'
+import {registryOf, splitReference} from './reference.js'
+
+const REFERENCES = [
+  '127.0.0.1:5000/acme/app:1.2.0',
+  '127.0.0.1:5000/acme/app',
+  'acme/app@sha256:0123abcd',
+  'registry.example.com:443/app:1.0@sha256:0123abcd',
+  'postgres',
+]
 
 describe('image references', () => {
-  it('splits a pull into fromImage and tag as dockerode does: digest, tag, registry port, none', () => {
+  it('splits a pull into fromImage and tag: digest, tag, registry port, none', () => {
     assert.deepEqual(splitReference('127.0.0.1:5000/acme/app:1.2.0'), {repository: '127.0.0.1:5000/acme/app', tag: '1.2.0'})
     assert.deepEqual(splitReference('127.0.0.1:5000/acme/app'), {repository: '127.0.0.1:5000/acme/app', tag: 'latest'})
     assert.deepEqual(splitReference('acme/app@sha256:0123abcd'), {repository: 'acme/app', tag: 'sha256:0123abcd'})
@@ -15,25 +24,20 @@ describe('image references', () => {
     assert.deepEqual(splitReference('postgres'), {repository: 'postgres', tag: 'latest'})
   })
 
+  it('splits exactly as dockerode does when it pulls (its parseRepositoryTag, tag defaulting to latest)', () => {
+    const require = createRequire(import.meta.url)
+    const util = require('dockerode/lib/util.js') as {parseRepositoryTag(ref: string): {repository: string; tag?: string}}
+    for (const ref of REFERENCES) {
+      const theirs = util.parseRepositoryTag(ref)
+      assert.deepEqual(splitReference(ref), {repository: theirs.repository, tag: theirs.tag ?? 'latest'}, ref)
+    }
+  })
+
   it('names the registry an image comes from (Docker Hub when the first part is no host)', () => {
     assert.equal(registryOf('127.0.0.1:5000/acme/app:1.0.0'), '127.0.0.1:5000')
     assert.equal(registryOf('ghcr.io/acme/app'), 'ghcr.io')
     assert.equal(registryOf('localhost/app'), 'localhost')
     assert.equal(registryOf('acme/app:1.0.0'), 'docker.io')
     assert.equal(registryOf('postgres:16'), 'docker.io')
-  })
-})
-
-describe('demuxBuffer', () => {
-  it("joins the payloads of Docker's multiplexed frames (stdout and stderr alike)", () => {
-    const frame = (stream: number, text: string) => {
-      const payload = Buffer.from(text)
-      const header = Buffer.alloc(8)
-      header[0] = stream
-      header.writeUInt32BE(payload.length, 4)
-      return Buffer.concat([header, payload])
-    }
-    assert.equal(demuxBuffer(Buffer.concat([frame(1, 'out\n'), frame(2, 'err\n'), frame(1, 'more')])), 'out\nerr\nmore')
-    assert.equal(demuxBuffer(Buffer.alloc(0)), '')
   })
 })
