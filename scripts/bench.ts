@@ -19,7 +19,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {parseArgs} from 'node:util'
 
-import {buildStandinImage, createWorld, destroyWorld, ROOT, STANDIN_IMAGE, type World, writeRecipe} from '../test/support/discode.js'
+import {createWorld, destroyWorld, ROOT, type World, writeRecipe} from '../test/support/discode.js'
 import {type FeedServer, httpGet, startFeedServer} from '../test/support/http.js'
 import {docker} from '../test/support/images.js'
 import {buildAndPushKeepaliveImages, KEEPALIVE_REPOSITORY as REPOSITORY} from '../test/support/keepalive-images.js'
@@ -30,6 +30,7 @@ import {type LoadTotals, type RequestRecord, startLoad} from './bench/load.js'
 import {listenOverflows, runningContainers} from './bench/netstat.js'
 import {renderMarkdown, renderSummary} from './bench/report.js'
 import {bodies, downtimeMs, inAnyWindow, inWindow, summarize, type Window} from './bench/stats.js'
+import {chooseProxyImageHere, type ProxyChoice} from './proxy-image.js'
 import type {BenchConfig, LoadReport, Results, ScaleSwitch, SwitchResult, TraditionalResult} from './bench/types.js'
 
 // ---------------------------------------------------------------------------------------- options
@@ -212,7 +213,7 @@ function achieved(records: RequestRecord[], from: number, label: string): number
   return rate
 }
 
-async function machineInfo(): Promise<Record<string, string>> {
+async function machineInfo(proxy: ProxyChoice): Promise<Record<string, string>> {
   const dockerVersion = (await docker(['version', '--format', '{{.Server.Version}}']).catch(() => ({stdout: '?'}))).stdout.trim()
   const storage = (await docker(['info', '--format', '{{.Driver}}']).catch(() => ({stdout: '?'}))).stdout.trim()
   let distro = os.type()
@@ -227,7 +228,7 @@ async function machineInfo(): Promise<Record<string, string>> {
     docker: `${dockerVersion} (storage driver ${storage})`,
     node: process.version,
     autocannon: autocannonVersion,
-    proxy: `${STANDIN_IMAGE} (the project's kamal-proxy stand-in, test/fixtures/kamal-proxy)`,
+    proxy: proxy.description,
   }
 }
 
@@ -605,11 +606,12 @@ async function main(): Promise<void> {
     )
     say(`warning: the machine is already ${busy.toFixed(0)} % busy with other work; results will be noisy`)
   }
-  say(`world ${NAME}; ${quick ? 'quick run' : 'full run'}; building the test images and the kamal-proxy stand-in`)
-  await Promise.all([buildAndPushKeepaliveImages(), buildStandinImage()])
+  say(`world ${NAME}; ${quick ? 'quick run' : 'full run'}; building the test images, choosing the proxy`)
+  const [, proxy] = await Promise.all([buildAndPushKeepaliveImages(), chooseProxyImageHere()])
+  say(`proxy: ${proxy.description}`)
   for (const version of ['1.0.0', '1.1.0', '1.2.0']) await docker(['pull', '-q', `${REPOSITORY}:${version}`])
-  const machine = await machineInfo()
-  world = await createWorld(NAME)
+  const machine = await machineInfo(proxy)
+  world = await createWorld(NAME, {proxyImage: proxy.image})
   feed = await startFeedServer({
     releases: ['1.0.0', '1.1.0', '1.2.0'].map((version) => ({version, image: `${REPOSITORY}:${version}`, channel: 'stable'})),
   })
@@ -662,6 +664,7 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     command: quick ? 'npm run bench -- --quick --write' : 'npm run bench',
     config,
+    proxy,
     machine,
     discode,
     traditional,

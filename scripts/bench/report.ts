@@ -145,11 +145,7 @@ export function renderMarkdown(r: Results): string {
     'Percentages are of all cores. What is left of "machine CPU busy" after the benchmark process and the proxy is',
     'Docker, the app containers, the discode commands themselves, and any other work on the machine.',
     '',
-    "The proxy is **the project's kamal-proxy stand-in** (a small Node server, `test/fixtures/kamal-proxy`), not",
-    '`basecamp/kamal-proxy`: Docker Hub is out of reach here. Its proxying (keep-alive agent per target, health',
-    'checks, atomic swap, drain) follows the real one, and its client is native like the real Go client, but its',
-    'latency and throughput are those of a single-threaded Node proxy, not of the Go binary. Timings on a 2-core',
-    'machine are noisy: compare the ratios measured within one run.',
+    ...proxyParagraph(r),
     '',
     '## Goals',
     '',
@@ -275,7 +271,7 @@ export function renderMarkdown(r: Results): string {
     ...Object.entries(r.anatomy.dependencyImports)
       .sort((a, b) => b[1] - a[1])
       .map(([name, v]) => `| import \`${name}\` alone | ${Math.round(v)} |`),
-    `| \`docker exec <proxy> kamal-proxy list\` (stand-in client) | ${Math.round(r.anatomy.proxyList)} |`,
+    `| \`docker exec <proxy> kamal-proxy list\` (${r.proxy.standin ? 'stand-in' : 'kamal-proxy'} client) | ${Math.round(r.anatomy.proxyList)} |`,
     `| \`docker exec <app> true\` (bare exec, for comparison) | ${Math.round(r.anatomy.bareExec)} |`,
     '',
     `So \`status --json --offline\` (${Math.round(d.status)} ms) ≈ \`--version\` ${Math.round(d.version)} ms + importing its module graph`,
@@ -331,16 +327,31 @@ export function renderSummary(r: Results): string {
   const d = derive(r)
   const rows = [
     '',
-    `discode benchmark (${r.config.quick ? 'quick' : 'full'}, ${Math.round(r.totalSeconds)} s, ${r.config.rate} req/s, stand-in kamal-proxy)`,
+    `discode benchmark (${r.config.quick ? 'quick' : 'full'}, ${Math.round(r.totalSeconds)} s, ${r.config.rate} req/s, proxy ${r.proxy.image}${r.proxy.standin ? ' (stand-in)' : ''})`,
     `  discode switches:  ${r.discode.switches.length}, ${d.discodeFailed} failed of ${r.discode.all.requests} requests (${r.discode.achievedRate.toFixed(0)} req/s); p99 steady ${ms(r.discode.steady.p99)} ms, around switches ${ms(r.discode.windows.p99)} ms (${x(d.switchP99Ratio)})  ${mark(d.goals.zeroFailures && d.goals.p99)}`,
     `  traditional:       ${r.traditional.updates.length} updates, ${d.tradFailed} failed of ${r.traditional.all.requests}; per update median ${median(d.tradPerUpdate)} failed, ${s(median(d.tradDowntime))} s down (max ${s(Math.max(...d.tradDowntime))} s)`,
     `  update time:       median wall ${s(median(d.updates.map((u) => u.wallMs)))} s (switch ${s(median(d.updates.map((u) => u.timings.switch ?? 0)))} s, pull ${s(median(d.updates.map((u) => u.timings.pull ?? 0)))} s, start ${s(median(d.updates.map((u) => u.timings.start ?? 0)))} s, hooks ${s(median(d.updates.map((u) => u.timings.hooks ?? 0)))} s); discode overhead median ${s(d.medianOverhead)} s, max ${s(d.maxOverhead)} s, of which start-up ${s(median(r.discode.switches.flatMap((sw) => (sw.overheadSplit ? [sw.overheadSplit.startup] : []))))} s  ${mark(d.goals.overhead)}`,
     `  start-up:          node -e 0 ${ms(d.node, 0)} ms, --version ${ms(d.version, 0)} ms (${x(d.versionRatio)}), status --offline with ${r.startup.apps} apps ${ms(d.status, 0)} ms (${x(d.statusRatio)}; listing the proxy again ${ms(median(r.startup.statusListing ?? []), 0)} ms)  ${mark(d.goals.startup)}`,
-    `  start-up anatomy:  importing status's modules ${ms(r.anatomy.commandImports.status, 0)} ms, update's ${ms(r.anatomy.commandImports.update, 0)} ms (docker-modem alone ${ms(r.anatomy.dependencyImports['docker-modem'], 0)} ms); stand-in \`kamal-proxy list\` ${ms(r.anatomy.proxyList, 0)} ms vs bare docker exec ${ms(r.anatomy.bareExec, 0)} ms`,
+    `  start-up anatomy:  importing status's modules ${ms(r.anatomy.commandImports.status, 0)} ms, update's ${ms(r.anatomy.commandImports.update, 0)} ms (docker-modem alone ${ms(r.anatomy.dependencyImports['docker-modem'], 0)} ms); \`kamal-proxy list\` ${ms(r.anatomy.proxyList, 0)} ms vs bare docker exec ${ms(r.anatomy.bareExec, 0)} ms`,
     `  scale:             ${r.scale.apps} apps; others lost ${r.scale.load.others.failed} of ${r.scale.load.others.requests} requests during the switches; status --offline ${ms(median(r.scale.statusOffline), 0)} ms, status (feeds) ${ms(median(r.scale.statusOnline), 0)} ms  ${mark(d.goals.scale)}`,
   ]
   if (r.findings.length > 0) rows.push('  observations:', ...r.findings.map((f) => `    - ${f}`))
   return `${rows.join('\n')}\n`
+}
+
+function proxyParagraph(r: Results): string[] {
+  if (r.proxy.standin)
+    return [
+      `The proxy is **the project's kamal-proxy stand-in** (\`${r.proxy.image}\`, a small Node server, \`test/fixtures/kamal-proxy\`), not`,
+      '`basecamp/kamal-proxy`, which was neither on this machine nor pullable. Its proxying (keep-alive agent per target, health',
+      'checks, atomic swap, drain) follows the real one, and its client is native like the real Go client, but its',
+      'latency and throughput are those of a single-threaded Node proxy, not of the Go binary. Timings on a 2-core',
+      'machine are noisy: compare the ratios measured within one run.',
+    ]
+  return [
+    `The proxy is **kamal-proxy itself**: \`${r.proxy.description}\`. Timings on a 2-core machine are noisy:`,
+    'compare the ratios measured within one run.',
+  ]
 }
 
 /** The import time of oclif's entry, which a command's module graph includes too. */

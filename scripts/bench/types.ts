@@ -1,6 +1,7 @@
 /** The shape of one benchmark run's results (also written raw to .tmp/bench-results.json). */
 import type {Anatomy} from './anatomy.js'
 import type {CpuUse} from './cpu.js'
+import type {ProxyChoice} from '../proxy-image.js'
 import type {LoadTotals} from './load.js'
 import type {Summary, Window} from './stats.js'
 
@@ -103,6 +104,8 @@ export interface Results {
   date: string
   command: string
   config: BenchConfig
+  /** The kamal-proxy image the run used, and how it was chosen. */
+  proxy: ProxyChoice
   machine: Record<string, string>
   discode: LoadReport & {switches: SwitchResult[]}
   traditional: LoadReport & {updates: TraditionalResult[]}
