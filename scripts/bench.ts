@@ -31,6 +31,7 @@ import {listenOverflows, runningContainers} from './bench/netstat.js'
 import {renderMarkdown, renderSummary} from './bench/report.js'
 import {bodies, downtimeMs, inAnyWindow, inWindow, summarize, type Window} from './bench/stats.js'
 import {chooseProxyImageHere, type ProxyChoice} from './proxy-image.js'
+import {pluginFreeRoot} from './bench/without-plugins.js'
 import type {BenchConfig, LoadReport, Results, ScaleSwitch, SwitchResult, TraditionalResult} from './bench/types.js'
 
 // ---------------------------------------------------------------------------------------- options
@@ -106,6 +107,9 @@ let feed: FeedServer | undefined
 const loads: {stop(): Promise<unknown>}[] = []
 /** Things worth the reader's attention (failed commands, anomalies), collected as the run goes. */
 const findings: string[] = []
+
+/** The oclif plugins for people at a terminal (completion, "did you mean"); the start-up section times without them too. */
+const UX_PLUGINS = ['@oclif/plugin-autocomplete', '@oclif/plugin-not-found']
 
 const BEFORE = 'before the run (3 s, nothing of ours running)'
 /** Machine CPU use per phase. */
@@ -456,32 +460,46 @@ async function traditionalUpdates(firstContainer: string): Promise<Results['trad
 async function startup(): Promise<Results['startup']> {
   const apps = config.startupApps
   say(
-    `start-up: ${config.runs} runs each of node -e 0, discode --version, discode status --json --offline (${apps} apps), then status listing the proxy again`,
+    `start-up: ${config.runs} runs each of node -e 0, discode --version, discode status --json --offline (${apps} apps), both also without ${UX_PLUGINS.join(' and ')}, then status listing the proxy again`,
   )
   const env = world!.env
   const bin = join(ROOT, 'bin', 'run.js')
+  // The same CLI without the plugins users expect but other commands never use: their start-up cost.
+  const bare = pluginFreeRoot(ROOT, UX_PLUGINS)
   const commands = {
     node: () => timedNode(['-e', '0'], env),
     version: () => timedNode([bin, '--version'], env),
     status: () => timedNode([bin, 'status', '--json', '--offline'], env),
+    versionWithoutPlugins: () => timedNode([bare.bin, '--version'], env),
+    statusWithoutPlugins: () => timedNode([bare.bin, 'status', '--json', '--offline'], env),
   }
   const check = await commands.status()
   const listed = JSON.parse(check.stdout).apps?.length
   if (listed !== apps) findings.push(`status --offline listed ${listed} apps, expected ${apps}`)
-  const times: Record<keyof typeof commands, number[]> = {node: [], version: [], status: []}
+  const times: Record<keyof typeof commands, number[]> = {
+    node: [],
+    version: [],
+    status: [],
+    versionWithoutPlugins: [],
+    statusWithoutPlugins: [],
+  }
   const statusStartup: number[] = []
-  // One untimed round warms the file cache; then the three alternate so that drift hits them alike.
+  // One untimed round warms the file cache; then they alternate so that drift hits them alike.
   for (const fn of Object.values(commands)) await fn()
-  for (let i = 0; i < config.runs; i++) {
-    for (const [name, fn] of Object.entries(commands) as [
-      keyof typeof commands,
-      () => Promise<{wallMs: number; code: number; stdout: string; stderr: string}>,
-    ][]) {
-      const result = await fn()
-      if (result.code !== 0) throw new Error(`${name} failed: ${result.stderr}`)
-      times[name].push(result.wallMs)
-      if (name === 'status') statusStartup.push(JSON.parse(result.stdout).elapsed.startupMs)
+  try {
+    for (let i = 0; i < config.runs; i++) {
+      for (const [name, fn] of Object.entries(commands) as [
+        keyof typeof commands,
+        () => Promise<{wallMs: number; code: number; stdout: string; stderr: string}>,
+      ][]) {
+        const result = await fn()
+        if (result.code !== 0) throw new Error(`${name} failed: ${result.stderr}`)
+        times[name].push(result.wallMs)
+        if (name === 'status') statusStartup.push(JSON.parse(result.stdout).elapsed.startupMs)
+      }
     }
+  } finally {
+    bare.remove()
   }
   // Apart, so that its docker exec cannot slow the runs above: status as the first one after a change to
   // the routes, which finds no listing to reuse and runs `kamal-proxy list`.

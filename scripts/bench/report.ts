@@ -254,6 +254,8 @@ export function renderMarkdown(r: Results): string {
         ['`node -e 0`', r.startup.node],
         ['`discode --version`', r.startup.version],
         ['`discode status --json --offline`', r.startup.status],
+        ['`discode --version` without the autocomplete and not-found plugins', r.startup.versionWithoutPlugins ?? []],
+        ['`discode status --json --offline` without them', r.startup.statusWithoutPlugins ?? []],
         ['`discode status --json --offline`, first after a change to the routes (lists the proxy again)', r.startup.statusListing ?? []],
       ] as [string, number[]][]
     ).map(
@@ -261,6 +263,7 @@ export function renderMarkdown(r: Results): string {
         `| ${label} | ${ms(median(values), 0)} | ${ms(Math.min(...values), 0)} | ${ms(Math.max(...values), 0)} | ${x(median(values) / d.node)} |`,
     ),
     '',
+    ...pluginCostLines(r),
     `Where it goes (median of ${r.anatomy.runs} runs each, a fresh node process that only imports the module, minus bare node):`,
     '',
     '| module or call | ms |',
@@ -331,12 +334,41 @@ export function renderSummary(r: Results): string {
     `  discode switches:  ${r.discode.switches.length}, ${d.discodeFailed} failed of ${r.discode.all.requests} requests (${r.discode.achievedRate.toFixed(0)} req/s); p99 steady ${ms(r.discode.steady.p99)} ms, around switches ${ms(r.discode.windows.p99)} ms (${x(d.switchP99Ratio)})  ${mark(d.goals.zeroFailures && d.goals.p99)}`,
     `  traditional:       ${r.traditional.updates.length} updates, ${d.tradFailed} failed of ${r.traditional.all.requests}; per update median ${median(d.tradPerUpdate)} failed, ${s(median(d.tradDowntime))} s down (max ${s(Math.max(...d.tradDowntime))} s)`,
     `  update time:       median wall ${s(median(d.updates.map((u) => u.wallMs)))} s (switch ${s(median(d.updates.map((u) => u.timings.switch ?? 0)))} s, pull ${s(median(d.updates.map((u) => u.timings.pull ?? 0)))} s, start ${s(median(d.updates.map((u) => u.timings.start ?? 0)))} s, hooks ${s(median(d.updates.map((u) => u.timings.hooks ?? 0)))} s); discode overhead median ${s(d.medianOverhead)} s, max ${s(d.maxOverhead)} s, of which start-up ${s(median(r.discode.switches.flatMap((sw) => (sw.overheadSplit ? [sw.overheadSplit.startup] : []))))} s  ${mark(d.goals.overhead)}`,
-    `  start-up:          node -e 0 ${ms(d.node, 0)} ms, --version ${ms(d.version, 0)} ms (${x(d.versionRatio)}), status --offline with ${r.startup.apps} apps ${ms(d.status, 0)} ms (${x(d.statusRatio)}; listing the proxy again ${ms(median(r.startup.statusListing ?? []), 0)} ms)  ${mark(d.goals.startup)}`,
+    `  start-up:          node -e 0 ${ms(d.node, 0)} ms, --version ${ms(d.version, 0)} ms (${x(d.versionRatio)}), status --offline with ${r.startup.apps} apps ${ms(d.status, 0)} ms (${x(d.statusRatio)}; listing the proxy again ${ms(median(r.startup.statusListing ?? []), 0)} ms); autocomplete + not-found plugins: --version ${ms(pluginCost(r).version, 0)} ms, status ${ms(pluginCost(r).status, 0)} ms  ${mark(d.goals.startup)}`,
     `  start-up anatomy:  importing status's modules ${ms(r.anatomy.commandImports.status, 0)} ms, update's ${ms(r.anatomy.commandImports.update, 0)} ms (docker-modem alone ${ms(r.anatomy.dependencyImports['docker-modem'], 0)} ms); \`kamal-proxy list\` ${ms(r.anatomy.proxyList, 0)} ms vs bare docker exec ${ms(r.anatomy.bareExec, 0)} ms`,
     `  scale:             ${r.scale.apps} apps; others lost ${r.scale.load.others.failed} of ${r.scale.load.others.requests} requests during the switches; status --offline ${ms(median(r.scale.statusOffline), 0)} ms, status (feeds) ${ms(median(r.scale.statusOnline), 0)} ms  ${mark(d.goals.scale)}`,
   ]
   if (r.findings.length > 0) rows.push('  observations:', ...r.findings.map((f) => `    - ${f}`))
   return `${rows.join('\n')}\n`
+}
+
+/** With minus without the autocomplete and not-found plugins, median ms (NaN when not measured). */
+export function pluginCost(r: Results): {version: number; status: number} {
+  return {
+    version: median(r.startup.version) - median(r.startup.versionWithoutPlugins ?? []),
+    status: median(r.startup.status) - median(r.startup.statusWithoutPlugins ?? []),
+  }
+}
+
+/** Differences of medians below this are not told apart from run-to-run noise on a shared 2-core machine. */
+const NOISE_MS = 20
+
+function negligible(r: Results): boolean {
+  const cost = pluginCost(r)
+  return Math.abs(cost.version) <= NOISE_MS && Math.abs(cost.status) <= NOISE_MS
+}
+
+function pluginCostLines(r: Results): string[] {
+  const cost = pluginCost(r)
+  const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(0)} ms` : '–')
+  return [
+    `The plugins users expect at a terminal, \`@oclif/plugin-autocomplete\` (shell completion) and \`@oclif/plugin-not-found\`` +
+      ` ("did you mean"), against the same CLI without them (a copy of its root whose package.json leaves them out; runs alternating):`,
+    `\`--version\` ${signed(cost.version)}, \`status --json --offline\` ${signed(cost.status)} (medians, with minus without). oclif reads`,
+    "their commands and hooks from each plugin's manifest and loads a plugin's code only when one of its commands runs or",
+    `its hook fires (\`command_not_found\`), so other commands only read two small JSON files more${negligible(r) ? ': the difference is within the noise of these runs.' : `; **in this run the difference is above ${NOISE_MS} ms**, worth a look.`}`,
+    '',
+  ]
 }
 
 function proxyParagraph(r: Results): string[] {

@@ -120,6 +120,9 @@ export interface Results {
     node: number[]
     version: number[]
     status: number[]
+    /** The same two commands from a copy of the CLI without the autocomplete and not-found plugins. */
+    versionWithoutPlugins: number[]
+    statusWithoutPlugins: number[]
     statusListing: number[]
     statusStartup: number[]
   }
