@@ -31,6 +31,7 @@ import {listenOverflows, runningContainers} from './bench/netstat.js'
 import {renderMarkdown, renderSummary} from './bench/report.js'
 import {bodies, downtimeMs, inAnyWindow, inWindow, summarize, type Window} from './bench/stats.js'
 import {chooseProxyImageHere, type ProxyChoice} from './proxy-image.js'
+import {type Panel, renderTimelineSvg} from './bench/timeline.js'
 import {pluginFreeRoot} from './bench/without-plugins.js'
 import type {BenchConfig, LoadReport, Results, ScaleSwitch, SwitchResult, TraditionalResult} from './bench/types.js'
 
@@ -112,6 +113,12 @@ const findings: string[] = []
 const UX_PLUGINS = ['@oclif/plugin-autocomplete', '@oclif/plugin-not-found']
 
 const BEFORE = 'before the run (3 s, nothing of ours running)'
+/** The picture's two panels (docs/benchmark-timeline.svg), cut from the loads' records as the phases end. */
+const timeline: {discode?: Panel; traditional?: Panel} = {}
+/** How much of each phase the picture shows, from 2 s before its first update (the same for both). */
+let timelineSpanMs = 15_000
+const TIMELINE_LEAD_MS = 2000
+
 /** Machine CPU use per phase. */
 const cpu: Record<string, CpuUse> = {}
 /** The proxy container's id, once it exists: its CPU use is reported per phase. */
@@ -293,6 +300,16 @@ async function discodeSwitches(): Promise<Results['discode']> {
   }
   const totals = await load.stop()
   overflows += await listenOverflows(await runningContainers(MAIN))
+  // The picture shows the first two switches and a little after: as long as that takes here.
+  const first = switches[0].window.from - TIMELINE_LEAD_MS
+  const secondEnd = (switches[1] ?? switches[0]).window.to - 1000
+  timelineSpanMs = Math.min(30_000, Math.max(8000, secondEnd + 3000 - first))
+  timeline.discode = {
+    title: 'discode update / rollback (blue-green through kamal-proxy)',
+    from: first,
+    records: totals.records.filter((r) => r.start >= first && r.start < first + timelineSpanMs),
+    marks: switches.map((sw) => ({from: sw.window.from, to: sw.window.to - 1000, label: `${sw.command.split(' ')[1]} to ${sw.to ?? '?'}`})),
+  }
   const durationS = (performance.now() - loadStart) / 1000
   for (const entry of switches) {
     const inside = totals.records.filter((r) => inWindow(r, entry.window))
@@ -431,6 +448,13 @@ async function traditionalUpdates(firstContainer: string): Promise<Results['trad
   }
   const totals = await load.stop()
   overflows += await listenOverflows([TRAD_HOLDER])
+  const first = updates[0].window.from - TIMELINE_LEAD_MS
+  timeline.traditional = {
+    title: 'stop-and-start update (docker stop, then docker run)',
+    from: first,
+    records: totals.records.filter((r) => r.start >= first && r.start < first + timelineSpanMs),
+    marks: updates.map((u) => ({from: u.window.from, to: u.window.to - 1000, label: `stop + run ${u.to}`})),
+  }
   const durationS = (performance.now() - loadStart) / 1000
   updates.forEach((entry, i) => {
     const inside = totals.records.filter((r) => inWindow(r, entry.window))
@@ -606,6 +630,19 @@ async function scale(): Promise<Results['scale']> {
   }
 }
 
+// ---------------------------------------------------------------------------------------- picture
+
+const TIMELINE_FILE = 'benchmark-timeline.svg'
+
+function renderTimeline(results: Results): string {
+  const panels = [timeline.discode, timeline.traditional].filter((p): p is Panel => p !== undefined)
+  const proxy = results.proxy.standin ? 'the kamal-proxy stand-in' : results.proxy.image
+  return renderTimelineSvg(panels, {
+    spanMs: timelineSpanMs,
+    caption: `${results.config.rate} req/s through ${proxy}, ${results.date.slice(0, 10)}: requests per 100 ms around the first updates`,
+  })
+}
+
 // ---------------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -683,6 +720,7 @@ async function main(): Promise<void> {
     command: quick ? 'npm run bench -- --quick --write' : 'npm run bench',
     config,
     proxy,
+    timeline: {file: TIMELINE_FILE, spanMs: timelineSpanMs},
     machine,
     discode,
     traditional,
@@ -699,11 +737,16 @@ async function main(): Promise<void> {
 
   mkdirSync(join(ROOT, '.tmp'), {recursive: true})
   writeFileSync(join(ROOT, '.tmp', 'bench-results.json'), JSON.stringify(results, null, 2))
+  const svg = renderTimeline(results)
+  writeFileSync(join(ROOT, '.tmp', 'bench-timeline.svg'), svg)
   if (writeDocs) {
+    writeFileSync(join(ROOT, 'docs', TIMELINE_FILE), svg)
     writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderMarkdown(results))
-    say('wrote docs/benchmarks.md (raw numbers: .tmp/bench-results.json)')
+    say(`wrote docs/benchmarks.md and docs/${TIMELINE_FILE} (raw numbers: .tmp/bench-results.json)`)
   } else {
-    say('quick run: docs/benchmarks.md left as it is (add --write to refresh it); raw numbers in .tmp/bench-results.json')
+    say(
+      'quick run: docs/benchmarks.md left as it is (add --write to refresh it); raw numbers in .tmp/bench-results.json, picture in .tmp/bench-timeline.svg',
+    )
   }
   process.stdout.write(renderSummary(results))
 }

@@ -126,6 +126,7 @@ export function renderMarkdown(r: Results): string {
     '`node --import tsx scripts/bench.ts` runs everything in its own throw-away world and rewrites this file.',
     '`npm run bench -- --quick` takes a few minutes and leaves this file alone unless `--write` is added.)',
     '',
+    ...timelineSection(r),
     '## Machine',
     '',
     '| | |',
@@ -340,6 +341,21 @@ export function renderSummary(r: Results): string {
   ]
   if (r.findings.length > 0) rows.push('  observations:', ...r.findings.map((f) => `    - ${f}`))
   return `${rows.join('\n')}\n`
+}
+
+function timelineSection(r: Results): string[] {
+  if (!r.timeline) return []
+  return [
+    '## At a glance',
+    '',
+    `![Successful and failed requests per 100 ms and p99 latency, discode beside the stop-and-start update](${r.timeline.file})`,
+    '',
+    `The same steady load (${r.config.rate} req/s asked), ${(r.timeline.spanMs / 1000).toFixed(0)} s of each phase on the same scales, from 2 s before its first update:`,
+    'green bars are successful requests per 100 ms (by the moment they were sent), red ones failed requests, the blue line',
+    "the p99 latency of the successful requests in each 100 ms, and the yellow bands the update commands' run time",
+    '(`discode update` / `rollback` from spawn to exit; `docker stop` + `docker run` for the other). The tables below cover every update.',
+    '',
+  ]
 }
 
 /** With minus without the autocomplete and not-found plugins, median ms (NaN when not measured). */

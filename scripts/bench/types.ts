@@ -106,6 +106,8 @@ export interface Results {
   config: BenchConfig
   /** The kamal-proxy image the run used, and how it was chosen. */
   proxy: ProxyChoice
+  /** The picture written beside docs/benchmarks.md, and how many ms of each phase it shows. */
+  timeline?: {file: string; spanMs: number}
   machine: Record<string, string>
   discode: LoadReport & {switches: SwitchResult[]}
   traditional: LoadReport & {updates: TraditionalResult[]}
