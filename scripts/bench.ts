@@ -639,7 +639,8 @@ function renderTimeline(results: Results): string {
   const proxy = results.proxy.standin ? 'the kamal-proxy stand-in' : results.proxy.image
   return renderTimelineSvg(panels, {
     spanMs: timelineSpanMs,
-    caption: `${results.config.rate} req/s through ${proxy}, ${results.date.slice(0, 10)}: requests per 100 ms around the first updates`,
+    caption: 'Requests through the proxy around the first updates: discode beside stop-and-start',
+    subtitle: `${results.config.rate} req/s asked, through ${proxy}; ${results.command}, ${results.date.slice(0, 16).replace('T', ' ')} UTC`,
   })
 }
 

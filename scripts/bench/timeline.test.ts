@@ -55,8 +55,11 @@ describe('timeline: scales', () => {
     )
   })
 
-  it('ticks split 0..max evenly', () => {
-    assert.deepEqual(ticks(20, 4), [0, 5, 10, 15, 20])
+  it('ticks split 0..max into whole steps', () => {
+    assert.deepEqual(ticks(20), [0, 5, 10, 15, 20])
+    assert.deepEqual(ticks(50), [0, 10, 20, 30, 40, 50])
+    assert.deepEqual(ticks(1000), [0, 200, 400, 600, 800, 1000])
+    assert.deepEqual(ticks(1), [0, 0.2, 0.4, 0.6, 0.8, 1])
   })
 })
 

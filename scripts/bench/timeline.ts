@@ -52,8 +52,10 @@ export function niceMax(v: number): number {
   return 10 * power
 }
 
-/** Evenly spaced ticks from 0 to max, `count` intervals. */
-export function ticks(max: number, count: number): number[] {
+/** Evenly spaced ticks from 0 to a niceMax: 5 intervals for 1 or 5 × 10^k, 4 for 2 × 10^k (whole steps). */
+export function ticks(max: number): number[] {
+  const lead = Math.round(max / 10 ** Math.floor(Math.log10(max)))
+  const count = lead === 2 ? 4 : 5
   return Array.from({length: count + 1}, (_, i) => (max * i) / count)
 }
 
@@ -85,21 +87,23 @@ const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1))
 
 /** The whole picture: one panel per approach, stacked, on the same time and value scales. */
-export function renderTimelineSvg(panels: Panel[], options: {spanMs: number; binMs?: number; caption: string}): string {
+export function renderTimelineSvg(panels: Panel[], options: {spanMs: number; binMs?: number; caption: string; subtitle?: string}): string {
   const binMs = options.binMs ?? 100
   const binned = panels.map((p) => binRequests(p.records, p.from, options.spanMs, binMs))
   const all = binned.flat()
   const countMax = niceMax(Math.max(1, ...all.map((b) => b.ok + b.failed)))
   const latMax = niceMax(Math.max(1, ...all.map((b) => b.p99).filter(Number.isFinite)))
-  const height = 50 + panels.length * PANEL_H + 20
+  const head = 68
+  const height = head + panels.length * PANEL_H + 10
   const body = panels.map((panel, i) =>
-    renderPanel(panel, binned[i], {top: 50 + i * PANEL_H, spanMs: options.spanMs, binMs, countMax, latMax}),
+    renderPanel(panel, binned[i], {top: head + i * PANEL_H, spanMs: options.spanMs, binMs, countMax, latMax}),
   )
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${height}" viewBox="0 0 ${W} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="12">`,
     `<rect width="${W}" height="${height}" fill="#fff"/>`,
     `<text x="${LEFT}" y="20" font-size="15" font-weight="bold">${esc(options.caption)}</text>`,
-    legend(LEFT, 38, binMs),
+    options.subtitle ? `<text x="${LEFT}" y="37" fill="${COLORS.axis}">${esc(options.subtitle)}</text>` : '',
+    legend(LEFT, 58, binMs),
     ...body,
     '</svg>',
     '',
@@ -138,8 +142,8 @@ function renderPanel(panel: Panel, bins: Bin[], f: Frame): string {
   const parts = [
     `<text x="${LEFT}" y="${f.top + 14}" font-size="13" font-weight="bold">${esc(panel.title)} (${failed} failed in this view)</text>`,
     ...panel.marks.map((m) => markBand(m, panel.from, x, barsTop, latTop + LAT_H, f.spanMs)),
-    yAxis(yCount, f.countMax, 'requests', barsTop),
-    yAxis(yLat, f.latMax, 'p99 ms', latTop),
+    yAxis(yCount, f.countMax, 'requests'),
+    yAxis(yLat, f.latMax, 'p99 ms'),
     xAxis(x, f.spanMs, latTop + LAT_H),
     bars(bins, x, yCount, f.binMs),
     latencyPath(bins, x, yLat, f.binMs),
@@ -158,13 +162,18 @@ function markBand(m: Mark, from: number, x: (v: number) => number, top: number, 
   )
 }
 
-function yAxis(y: (v: number) => number, max: number, label: string, top: number): string {
-  const lines = ticks(max, 4).map(
+function yAxis(y: (v: number) => number, max: number, label: string): string {
+  const lines = ticks(max).map(
     (v) =>
       `<line x1="${LEFT}" y1="${y(v).toFixed(1)}" x2="${W - RIGHT}" y2="${y(v).toFixed(1)}" stroke="${COLORS.grid}"/>` +
       `<text x="${LEFT - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end" fill="${COLORS.axis}">${fmt(v)}</text>`,
   )
-  return [...lines, `<text x="12" y="${top + 10}" fill="${COLORS.axis}" font-size="11">${esc(label)}</text>`].join('\n')
+  // The axis's name, turned along it, left of the tick labels.
+  const mid = (y(0) + y(max)) / 2
+  return [
+    ...lines,
+    `<text transform="translate(16 ${mid.toFixed(1)}) rotate(-90)" text-anchor="middle" fill="${COLORS.axis}" font-size="11">${esc(label)}</text>`,
+  ].join('\n')
 }
 
 function xAxis(x: (v: number) => number, spanMs: number, y: number): string {
