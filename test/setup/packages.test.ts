@@ -2,7 +2,8 @@
  * scripts/packages.sh, which scripts/services.sh runs first: the decision (install, or say what to
  * install and how) for root and non-root, Debian, Ubuntu and other systems, and the real check and
  * message on this machine. The real install path (apt-get as root) is not run here: it would change
- * the machine under the other tests; see the README for how it was tried.
+ * the machine under the other tests. By hand, as root: `bash -c 'source scripts/packages.sh; ensure_packages
+ * librsvg2-bin'` installs it and prints "packages: installed librsvg2-bin"; a second call prints nothing.
  */
 import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
