@@ -18,7 +18,9 @@ function probes(local: string[], pullable: string[]): ProxyProbes & {calls: stri
     async pull(image) {
       calls.push(`pull ${image}`)
       if (!pullable.includes(image))
-        throw new Error(`Error response from daemon: Get "https://registry-1.docker.io/v2/": no such host\nmore`)
+        throw new Error(
+          `docker pull -q ${image} failed (1): Error response from daemon: Get "https://registry-1.docker.io/v2/": no such host\nmore`,
+        )
     },
     async buildStandin() {
       calls.push('buildStandin')
@@ -43,7 +45,7 @@ describe('chooseProxyImage', () => {
     assert.deepEqual(p.calls, [`isLocal ${REAL}`, `pull ${REAL}`])
   })
 
-  it("neither local nor pullable: the stand-in, saying why (the pull error's first line)", async () => {
+  it("neither local nor pullable: the stand-in, saying why (the pull error's first line, without the docker command)", async () => {
     const p = probes([], [])
     const choice = await chooseProxyImage({real: REAL, standinImage: STANDIN, probes: p})
     assert.equal(choice.image, STANDIN)

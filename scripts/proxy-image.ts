@@ -60,8 +60,9 @@ export async function chooseProxyImage(options: {
   }
 }
 
+/** The first line of an error, without the docker helper's "docker ARGS failed (CODE): " prefix. */
 function firstLine(text: string): string {
-  const line = text.trim().split('\n').find(Boolean) ?? 'unknown error'
+  const line = (text.trim().split('\n').find(Boolean) ?? 'unknown error').replace(/^docker .*? failed \([^)]*\): /, '')
   return line.length > 200 ? `${line.slice(0, 199)}…` : line
 }
 
