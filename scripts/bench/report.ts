@@ -1,6 +1,6 @@
 /** docs/benchmarks.md and the printed summary, both generated from one run's results. */
 import {OCLIF_ENTRY} from './anatomy.js'
-import {median} from './stats.js'
+import {median, percentile} from './stats.js'
 import type {Summary} from './stats.js'
 import type {Results, SwitchResult} from './types.js'
 
@@ -335,7 +335,7 @@ export function renderSummary(r: Results): string {
     `  discode switches:  ${r.discode.switches.length}, ${d.discodeFailed} failed of ${r.discode.all.requests} requests (${r.discode.achievedRate.toFixed(0)} req/s); p99 steady ${ms(r.discode.steady.p99)} ms, around switches ${ms(r.discode.windows.p99)} ms (${x(d.switchP99Ratio)})  ${mark(d.goals.zeroFailures && d.goals.p99)}`,
     `  traditional:       ${r.traditional.updates.length} updates, ${d.tradFailed} failed of ${r.traditional.all.requests}; per update median ${median(d.tradPerUpdate)} failed, ${s(median(d.tradDowntime))} s down (max ${s(Math.max(...d.tradDowntime))} s)`,
     `  update time:       median wall ${s(median(d.updates.map((u) => u.wallMs)))} s (switch ${s(median(d.updates.map((u) => u.timings.switch ?? 0)))} s, pull ${s(median(d.updates.map((u) => u.timings.pull ?? 0)))} s, start ${s(median(d.updates.map((u) => u.timings.start ?? 0)))} s, hooks ${s(median(d.updates.map((u) => u.timings.hooks ?? 0)))} s); discode overhead median ${s(d.medianOverhead)} s, max ${s(d.maxOverhead)} s, of which start-up ${s(median(r.discode.switches.flatMap((sw) => (sw.overheadSplit ? [sw.overheadSplit.startup] : []))))} s  ${mark(d.goals.overhead)}`,
-    `  start-up:          node -e 0 ${ms(d.node, 0)} ms, --version ${ms(d.version, 0)} ms (${x(d.versionRatio)}), status --offline with ${r.startup.apps} apps ${ms(d.status, 0)} ms (${x(d.statusRatio)}; listing the proxy again ${ms(median(r.startup.statusListing ?? []), 0)} ms); autocomplete + not-found plugins: --version ${ms(pluginCost(r).version, 0)} ms, status ${ms(pluginCost(r).status, 0)} ms  ${mark(d.goals.startup)}`,
+    `  start-up:          node -e 0 ${ms(d.node, 0)} ms, --version ${ms(d.version, 0)} ms (${x(d.versionRatio)}), status --offline with ${r.startup.apps} apps ${ms(d.status, 0)} ms (${x(d.statusRatio)}; listing the proxy again ${ms(median(r.startup.statusListing ?? []), 0)} ms); autocomplete + not-found plugins (paired median): --version ${ms(pluginCost(r).version.median, 0)} ms, status ${ms(pluginCost(r).status.median, 0)} ms  ${mark(d.goals.startup)}`,
     `  start-up anatomy:  importing status's modules ${ms(r.anatomy.commandImports.status, 0)} ms, update's ${ms(r.anatomy.commandImports.update, 0)} ms (docker-modem alone ${ms(r.anatomy.dependencyImports['docker-modem'], 0)} ms); \`kamal-proxy list\` ${ms(r.anatomy.proxyList, 0)} ms vs bare docker exec ${ms(r.anatomy.bareExec, 0)} ms`,
     `  scale:             ${r.scale.apps} apps; others lost ${r.scale.load.others.failed} of ${r.scale.load.others.requests} requests during the switches; status --offline ${ms(median(r.scale.statusOffline), 0)} ms, status (feeds) ${ms(median(r.scale.statusOnline), 0)} ms  ${mark(d.goals.scale)}`,
   ]
@@ -358,31 +358,47 @@ function timelineSection(r: Results): string[] {
   ]
 }
 
-/** With minus without the autocomplete and not-found plugins, median ms (NaN when not measured). */
-export function pluginCost(r: Results): {version: number; status: number} {
+/** One command's cost of the plugins: with minus without, paired run by run (the same round), in ms. */
+export interface PairedCost {
+  median: number
+  /** Quartiles of the paired differences: half the rounds fall between them. */
+  q1: number
+  q3: number
+}
+
+/**
+ * Paired differences cancel the drift a shared machine puts into a long run (each round runs both right after
+ * each other); NaN when not measured.
+ */
+export function pairedCost(withPlugins: number[], without: number[] = []): PairedCost {
+  const diffs = withPlugins.slice(0, without.length).map((v, i) => v - without[i])
+  const sorted = [...diffs].sort((a, b) => a - b)
+  return {median: median(diffs), q1: percentile(sorted, 25), q3: percentile(sorted, 75)}
+}
+
+export function pluginCost(r: Results): {version: PairedCost; status: PairedCost} {
   return {
-    version: median(r.startup.version) - median(r.startup.versionWithoutPlugins ?? []),
-    status: median(r.startup.status) - median(r.startup.statusWithoutPlugins ?? []),
+    version: pairedCost(r.startup.version, r.startup.versionWithoutPlugins),
+    status: pairedCost(r.startup.status, r.startup.statusWithoutPlugins),
   }
 }
 
-/** Differences of medians below this are not told apart from run-to-run noise on a shared 2-core machine. */
-const NOISE_MS = 20
-
-function negligible(r: Results): boolean {
-  const cost = pluginCost(r)
-  return Math.abs(cost.version) <= NOISE_MS && Math.abs(cost.status) <= NOISE_MS
+/** No cost shows when zero lies within the middle half of the paired differences of both commands. */
+export function pluginCostHidden(cost: {version: PairedCost; status: PairedCost}): boolean {
+  return [cost.version, cost.status].every((c) => c.q1 <= 0 && c.q3 >= 0)
 }
 
 function pluginCostLines(r: Results): string[] {
   const cost = pluginCost(r)
-  const signed = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : ''}${v.toFixed(0)} ms` : '–')
+  if (!Number.isFinite(cost.version.median)) return []
+  const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(0)}`
+  const text = (c: PairedCost) => `${signed(c.median)} ms (half of the rounds between ${signed(c.q1)} and ${signed(c.q3)} ms)`
   return [
     `The plugins users expect at a terminal, \`@oclif/plugin-autocomplete\` (shell completion) and \`@oclif/plugin-not-found\`` +
-      ` ("did you mean"), against the same CLI without them (a copy of its root whose package.json leaves them out; runs alternating):`,
-    `\`--version\` ${signed(cost.version)}, \`status --json --offline\` ${signed(cost.status)} (medians, with minus without). oclif reads`,
-    "their commands and hooks from each plugin's manifest and loads a plugin's code only when one of its commands runs or",
-    `its hook fires (\`command_not_found\`), so other commands only read two small JSON files more${negligible(r) ? ': the difference is within the noise of these runs.' : `; **in this run the difference is above ${NOISE_MS} ms**, worth a look.`}`,
+      ` ("did you mean"), against the same CLI without them (a copy of its root whose package.json leaves them out), run by run in the same rounds:`,
+    `\`--version\` ${text(cost.version)}, \`status --json --offline\` ${text(cost.status)} (median of the paired differences, with minus without).`,
+    "oclif reads each plugin's package.json and manifest at start-up and loads a plugin's code only when one of its commands runs",
+    `or its hook fires (\`command_not_found\`)${pluginCostHidden(cost) ? ': no cost shows above the run-to-run noise.' : '; **in this run a cost shows above the run-to-run noise**, worth a look.'}`,
     '',
   ]
 }
