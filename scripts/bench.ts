@@ -19,7 +19,7 @@ import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 import {parseArgs} from 'node:util'
 
-import {buildStandinImage, createWorld, destroyWorld, ROOT, STANDIN_IMAGE, type World, writeRecipe} from '../test/support/discode.js'
+import {createWorld, destroyWorld, ROOT, type World, writeRecipe} from '../test/support/discode.js'
 import {type FeedServer, httpGet, startFeedServer} from '../test/support/http.js'
 import {docker} from '../test/support/images.js'
 import {buildAndPushKeepaliveImages, KEEPALIVE_REPOSITORY as REPOSITORY} from '../test/support/keepalive-images.js'
@@ -30,6 +30,9 @@ import {type LoadTotals, type RequestRecord, startLoad} from './bench/load.js'
 import {listenOverflows, runningContainers} from './bench/netstat.js'
 import {renderMarkdown, renderSummary} from './bench/report.js'
 import {bodies, downtimeMs, inAnyWindow, inWindow, summarize, type Window} from './bench/stats.js'
+import {chooseProxyImageHere, type ProxyChoice} from './proxy-image.js'
+import {type Panel, renderTimelineSvg} from './bench/timeline.js'
+import {pluginFreeRoot} from './bench/without-plugins.js'
 import type {BenchConfig, LoadReport, Results, ScaleSwitch, SwitchResult, TraditionalResult} from './bench/types.js'
 
 // ---------------------------------------------------------------------------------------- options
@@ -106,7 +109,16 @@ const loads: {stop(): Promise<unknown>}[] = []
 /** Things worth the reader's attention (failed commands, anomalies), collected as the run goes. */
 const findings: string[] = []
 
+/** The oclif plugins for people at a terminal (completion, "did you mean"); the start-up section times without them too. */
+const UX_PLUGINS = ['@oclif/plugin-autocomplete', '@oclif/plugin-not-found']
+
 const BEFORE = 'before the run (3 s, nothing of ours running)'
+/** The picture's two panels (docs/benchmark-timeline.svg), cut from the loads' records as the phases end. */
+const timeline: {discode?: Panel; traditional?: Panel} = {}
+/** How much of each phase the picture shows, from 2 s before its first update (the same for both). */
+let timelineSpanMs = 15_000
+const TIMELINE_LEAD_MS = 2000
+
 /** Machine CPU use per phase. */
 const cpu: Record<string, CpuUse> = {}
 /** The proxy container's id, once it exists: its CPU use is reported per phase. */
@@ -212,7 +224,7 @@ function achieved(records: RequestRecord[], from: number, label: string): number
   return rate
 }
 
-async function machineInfo(): Promise<Record<string, string>> {
+async function machineInfo(proxy: ProxyChoice): Promise<Record<string, string>> {
   const dockerVersion = (await docker(['version', '--format', '{{.Server.Version}}']).catch(() => ({stdout: '?'}))).stdout.trim()
   const storage = (await docker(['info', '--format', '{{.Driver}}']).catch(() => ({stdout: '?'}))).stdout.trim()
   let distro = os.type()
@@ -227,7 +239,7 @@ async function machineInfo(): Promise<Record<string, string>> {
     docker: `${dockerVersion} (storage driver ${storage})`,
     node: process.version,
     autocannon: autocannonVersion,
-    proxy: `${STANDIN_IMAGE} (the project's kamal-proxy stand-in, test/fixtures/kamal-proxy)`,
+    proxy: proxy.description,
   }
 }
 
@@ -288,6 +300,16 @@ async function discodeSwitches(): Promise<Results['discode']> {
   }
   const totals = await load.stop()
   overflows += await listenOverflows(await runningContainers(MAIN))
+  // The picture shows the first two switches and a little after: as long as that takes here.
+  const first = switches[0].window.from - TIMELINE_LEAD_MS
+  const secondEnd = (switches[1] ?? switches[0]).window.to - 1000
+  timelineSpanMs = Math.min(30_000, Math.max(8000, secondEnd + 3000 - first))
+  timeline.discode = {
+    title: 'discode update / rollback (blue-green through kamal-proxy)',
+    from: first,
+    records: totals.records.filter((r) => r.start >= first && r.start < first + timelineSpanMs),
+    marks: switches.map((sw) => ({from: sw.window.from, to: sw.window.to - 1000, label: `${sw.command.split(' ')[1]} to ${sw.to ?? '?'}`})),
+  }
   const durationS = (performance.now() - loadStart) / 1000
   for (const entry of switches) {
     const inside = totals.records.filter((r) => inWindow(r, entry.window))
@@ -426,6 +448,13 @@ async function traditionalUpdates(firstContainer: string): Promise<Results['trad
   }
   const totals = await load.stop()
   overflows += await listenOverflows([TRAD_HOLDER])
+  const first = updates[0].window.from - TIMELINE_LEAD_MS
+  timeline.traditional = {
+    title: 'stop-and-start update (docker stop, then docker run)',
+    from: first,
+    records: totals.records.filter((r) => r.start >= first && r.start < first + timelineSpanMs),
+    marks: updates.map((u) => ({from: u.window.from, to: u.window.to - 1000, label: `stop + run ${u.to}`})),
+  }
   const durationS = (performance.now() - loadStart) / 1000
   updates.forEach((entry, i) => {
     const inside = totals.records.filter((r) => inWindow(r, entry.window))
@@ -455,32 +484,46 @@ async function traditionalUpdates(firstContainer: string): Promise<Results['trad
 async function startup(): Promise<Results['startup']> {
   const apps = config.startupApps
   say(
-    `start-up: ${config.runs} runs each of node -e 0, discode --version, discode status --json --offline (${apps} apps), then status listing the proxy again`,
+    `start-up: ${config.runs} runs each of node -e 0, discode --version, discode status --json --offline (${apps} apps), both also without ${UX_PLUGINS.join(' and ')}, then status listing the proxy again`,
   )
   const env = world!.env
   const bin = join(ROOT, 'bin', 'run.js')
+  // The same CLI without the plugins users expect but other commands never use: their start-up cost.
+  const bare = pluginFreeRoot(ROOT, UX_PLUGINS)
   const commands = {
     node: () => timedNode(['-e', '0'], env),
     version: () => timedNode([bin, '--version'], env),
     status: () => timedNode([bin, 'status', '--json', '--offline'], env),
+    versionWithoutPlugins: () => timedNode([bare.bin, '--version'], env),
+    statusWithoutPlugins: () => timedNode([bare.bin, 'status', '--json', '--offline'], env),
   }
-  const check = await commands.status()
-  const listed = JSON.parse(check.stdout).apps?.length
-  if (listed !== apps) findings.push(`status --offline listed ${listed} apps, expected ${apps}`)
-  const times: Record<keyof typeof commands, number[]> = {node: [], version: [], status: []}
+  const times: Record<keyof typeof commands, number[]> = {
+    node: [],
+    version: [],
+    status: [],
+    versionWithoutPlugins: [],
+    statusWithoutPlugins: [],
+  }
   const statusStartup: number[] = []
-  // One untimed round warms the file cache; then the three alternate so that drift hits them alike.
-  for (const fn of Object.values(commands)) await fn()
-  for (let i = 0; i < config.runs; i++) {
-    for (const [name, fn] of Object.entries(commands) as [
-      keyof typeof commands,
-      () => Promise<{wallMs: number; code: number; stdout: string; stderr: string}>,
-    ][]) {
-      const result = await fn()
-      if (result.code !== 0) throw new Error(`${name} failed: ${result.stderr}`)
-      times[name].push(result.wallMs)
-      if (name === 'status') statusStartup.push(JSON.parse(result.stdout).elapsed.startupMs)
+  try {
+    const check = await commands.status()
+    const listed = JSON.parse(check.stdout).apps?.length
+    if (listed !== apps) findings.push(`status --offline listed ${listed} apps, expected ${apps}`)
+    // One untimed round warms the file cache; then they alternate so that drift hits them alike.
+    for (const fn of Object.values(commands)) await fn()
+    for (let i = 0; i < config.runs; i++) {
+      for (const [name, fn] of Object.entries(commands) as [
+        keyof typeof commands,
+        () => Promise<{wallMs: number; code: number; stdout: string; stderr: string}>,
+      ][]) {
+        const result = await fn()
+        if (result.code !== 0) throw new Error(`${name} failed: ${result.stderr}`)
+        times[name].push(result.wallMs)
+        if (name === 'status') statusStartup.push(JSON.parse(result.stdout).elapsed.startupMs)
+      }
     }
+  } finally {
+    bare.remove()
   }
   // Apart, so that its docker exec cannot slow the runs above: status as the first one after a change to
   // the routes, which finds no listing to reuse and runs `kamal-proxy list`.
@@ -587,6 +630,20 @@ async function scale(): Promise<Results['scale']> {
   }
 }
 
+// ---------------------------------------------------------------------------------------- picture
+
+const TIMELINE_FILE = 'benchmark-timeline.svg'
+
+function renderTimeline(results: Results): string {
+  const panels = [timeline.discode, timeline.traditional].filter((p): p is Panel => p !== undefined)
+  const proxy = results.proxy.standin ? 'the kamal-proxy stand-in' : results.proxy.image
+  return renderTimelineSvg(panels, {
+    spanMs: timelineSpanMs,
+    caption: 'Requests through the proxy around the first updates: discode beside stop-and-start',
+    subtitle: `${results.config.rate} req/s asked, through ${proxy}; ${results.command}, ${results.date.slice(0, 16).replace('T', ' ')} UTC`,
+  })
+}
+
 // ---------------------------------------------------------------------------------------- main
 
 async function main(): Promise<void> {
@@ -605,11 +662,12 @@ async function main(): Promise<void> {
     )
     say(`warning: the machine is already ${busy.toFixed(0)} % busy with other work; results will be noisy`)
   }
-  say(`world ${NAME}; ${quick ? 'quick run' : 'full run'}; building the test images and the kamal-proxy stand-in`)
-  await Promise.all([buildAndPushKeepaliveImages(), buildStandinImage()])
+  say(`world ${NAME}; ${quick ? 'quick run' : 'full run'}; building the test images, choosing the proxy`)
+  const [, proxy] = await Promise.all([buildAndPushKeepaliveImages(), chooseProxyImageHere()])
+  say(`proxy: ${proxy.description}`)
   for (const version of ['1.0.0', '1.1.0', '1.2.0']) await docker(['pull', '-q', `${REPOSITORY}:${version}`])
-  const machine = await machineInfo()
-  world = await createWorld(NAME)
+  const machine = await machineInfo(proxy)
+  world = await createWorld(NAME, {proxyImage: proxy.image})
   feed = await startFeedServer({
     releases: ['1.0.0', '1.1.0', '1.2.0'].map((version) => ({version, image: `${REPOSITORY}:${version}`, channel: 'stable'})),
   })
@@ -662,6 +720,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     command: quick ? 'npm run bench -- --quick --write' : 'npm run bench',
     config,
+    proxy,
+    timeline: {file: TIMELINE_FILE, spanMs: timelineSpanMs},
     machine,
     discode,
     traditional,
@@ -678,11 +738,16 @@ async function main(): Promise<void> {
 
   mkdirSync(join(ROOT, '.tmp'), {recursive: true})
   writeFileSync(join(ROOT, '.tmp', 'bench-results.json'), JSON.stringify(results, null, 2))
+  const svg = renderTimeline(results)
+  writeFileSync(join(ROOT, '.tmp', 'bench-timeline.svg'), svg)
   if (writeDocs) {
+    writeFileSync(join(ROOT, 'docs', TIMELINE_FILE), svg)
     writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderMarkdown(results))
-    say('wrote docs/benchmarks.md (raw numbers: .tmp/bench-results.json)')
+    say(`wrote docs/benchmarks.md and docs/${TIMELINE_FILE} (raw numbers: .tmp/bench-results.json)`)
   } else {
-    say('quick run: docs/benchmarks.md left as it is (add --write to refresh it); raw numbers in .tmp/bench-results.json')
+    say(
+      'quick run: docs/benchmarks.md left as it is (add --write to refresh it); raw numbers in .tmp/bench-results.json, picture in .tmp/bench-timeline.svg',
+    )
   }
   process.stdout.write(renderSummary(results))
 }

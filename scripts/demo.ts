@@ -3,20 +3,21 @@
  * Builds the demo app's images (1.0.0 and 1.1.0) locally, pushes them to the local registry, serves a
  * release feed on 127.0.0.1:5080, installs the built-in `demo` recipe, then updates it to 1.1.0 while a
  * request loop runs through the proxy, and prints what the loop saw.
- * The proxy is basecamp/kamal-proxy when it can be pulled; otherwise the project's stand-in (said so).
+ * The proxy is basecamp/kamal-proxy when it is on this machine or can be pulled; otherwise the project's
+ * stand-in (said so): see scripts/proxy-image.ts.
  */
 import {execFile} from 'node:child_process'
 import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {buildStandinImage, ROOT, STANDIN_IMAGE} from '../test/support/discode.js'
+import {ROOT} from '../test/support/discode.js'
 import {httpGet, startFeedServer, startRequestLoop} from '../test/support/http.js'
 import {buildAndPushTestImages, docker, REGISTRY} from '../test/support/images.js'
+import {chooseProxyImageHere} from './proxy-image.js'
 
 const APP = 'demo'
 const HOST = 'demo.localhost'
 const REPOSITORY = `${REGISTRY}/discode-demo/app`
-const REAL_PROXY = 'basecamp/kamal-proxy:v0.9.2'
 const port = Number(process.env.DISCODE_PROXY_HTTP_PORT ?? 8080)
 const env: NodeJS.ProcessEnv = {
   ...process.env,
@@ -46,27 +47,17 @@ function discode(args: string[]): Promise<void> {
   })
 }
 
-async function chooseProxyImage(): Promise<string> {
-  if (process.env.DISCODE_PROXY_IMAGE) return process.env.DISCODE_PROXY_IMAGE
-  try {
-    await docker(['pull', REAL_PROXY], {timeoutMs: 60_000})
-    say(`proxy: ${REAL_PROXY}`)
-    return REAL_PROXY
-  } catch {
-    say(`proxy: ${REAL_PROXY} cannot be pulled here (no Docker Hub); using the project's stand-in ${STANDIN_IMAGE} instead`)
-    return buildStandinImage()
-  }
-}
-
 async function main() {
   mkdirSync(env.DISCODE_HOME!, {recursive: true})
+  const proxy = await chooseProxyImageHere(env)
+  say(`proxy: ${proxy.description}`)
+  env.DISCODE_PROXY_IMAGE = proxy.image
   say('building the demo images 1.0.0 and 1.1.0 and pushing them to the local registry')
   const images = await buildAndPushTestImages()
   for (const version of ['1.0.0', '1.1.0'] as const) {
     await docker(['tag', images.tags[version], `${REPOSITORY}:${version}`])
     await docker(['push', `${REPOSITORY}:${version}`])
   }
-  env.DISCODE_PROXY_IMAGE = await chooseProxyImage()
 
   const release = (version: string) => ({version, image: `${REPOSITORY}:${version}`, channel: 'stable'})
   const feed = await startFeedServer({releases: [release('1.0.0')]}, {port: 5080})

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Start what discode's tests and demo need, if it is not already running:
+# Install (root on Debian/Ubuntu) the system packages discode's tests and demo need, then start what
+# they need, if it is not already running:
 #   - the Docker daemon (started here only when we are root and dockerd is installed)
 #   - a plain local image registry (Debian's docker-registry) at $DISCODE_TEST_REGISTRY (default 127.0.0.1:5000)
 # Idempotent: prints one line per service and exits 0 when all are up, 1 with a hint otherwise.
@@ -15,6 +16,11 @@ fail() {
   echo "services: $1" >&2
   exit 1
 }
+
+# ---------------------------------------------------------------- system packages
+# shellcheck source=scripts/packages.sh
+source "$(dirname "${BASH_SOURCE[0]}")/packages.sh"
+ensure_packages "${DISCODE_PACKAGES[@]}" || exit 1
 
 # ---------------------------------------------------------------- docker daemon
 command -v docker >/dev/null 2>&1 || fail "docker CLI not found. Hint: apt-get install docker.io (or install Docker Engine)"

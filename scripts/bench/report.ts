@@ -1,6 +1,6 @@
 /** docs/benchmarks.md and the printed summary, both generated from one run's results. */
 import {OCLIF_ENTRY} from './anatomy.js'
-import {median} from './stats.js'
+import {median, percentile} from './stats.js'
 import type {Summary} from './stats.js'
 import type {Results, SwitchResult} from './types.js'
 
@@ -126,6 +126,7 @@ export function renderMarkdown(r: Results): string {
     '`node --import tsx scripts/bench.ts` runs everything in its own throw-away world and rewrites this file.',
     '`npm run bench -- --quick` takes a few minutes and leaves this file alone unless `--write` is added.)',
     '',
+    ...timelineSection(r),
     '## Machine',
     '',
     '| | |',
@@ -145,11 +146,7 @@ export function renderMarkdown(r: Results): string {
     'Percentages are of all cores. What is left of "machine CPU busy" after the benchmark process and the proxy is',
     'Docker, the app containers, the discode commands themselves, and any other work on the machine.',
     '',
-    "The proxy is **the project's kamal-proxy stand-in** (a small Node server, `test/fixtures/kamal-proxy`), not",
-    '`basecamp/kamal-proxy`: Docker Hub is out of reach here. Its proxying (keep-alive agent per target, health',
-    'checks, atomic swap, drain) follows the real one, and its client is native like the real Go client, but its',
-    'latency and throughput are those of a single-threaded Node proxy, not of the Go binary. Timings on a 2-core',
-    'machine are noisy: compare the ratios measured within one run.',
+    ...proxyParagraph(r),
     '',
     '## Goals',
     '',
@@ -258,6 +255,8 @@ export function renderMarkdown(r: Results): string {
         ['`node -e 0`', r.startup.node],
         ['`discode --version`', r.startup.version],
         ['`discode status --json --offline`', r.startup.status],
+        ['`discode --version` without the autocomplete and not-found plugins', r.startup.versionWithoutPlugins ?? []],
+        ['`discode status --json --offline` without them', r.startup.statusWithoutPlugins ?? []],
         ['`discode status --json --offline`, first after a change to the routes (lists the proxy again)', r.startup.statusListing ?? []],
       ] as [string, number[]][]
     ).map(
@@ -265,6 +264,7 @@ export function renderMarkdown(r: Results): string {
         `| ${label} | ${ms(median(values), 0)} | ${ms(Math.min(...values), 0)} | ${ms(Math.max(...values), 0)} | ${x(median(values) / d.node)} |`,
     ),
     '',
+    ...pluginCostLines(r),
     `Where it goes (median of ${r.anatomy.runs} runs each, a fresh node process that only imports the module, minus bare node):`,
     '',
     '| module or call | ms |',
@@ -275,7 +275,7 @@ export function renderMarkdown(r: Results): string {
     ...Object.entries(r.anatomy.dependencyImports)
       .sort((a, b) => b[1] - a[1])
       .map(([name, v]) => `| import \`${name}\` alone | ${Math.round(v)} |`),
-    `| \`docker exec <proxy> kamal-proxy list\` (stand-in client) | ${Math.round(r.anatomy.proxyList)} |`,
+    `| \`docker exec <proxy> kamal-proxy list\` (${r.proxy.standin ? 'stand-in' : 'kamal-proxy'} client) | ${Math.round(r.anatomy.proxyList)} |`,
     `| \`docker exec <app> true\` (bare exec, for comparison) | ${Math.round(r.anatomy.bareExec)} |`,
     '',
     `So \`status --json --offline\` (${Math.round(d.status)} ms) ≈ \`--version\` ${Math.round(d.version)} ms + importing its module graph`,
@@ -331,16 +331,91 @@ export function renderSummary(r: Results): string {
   const d = derive(r)
   const rows = [
     '',
-    `discode benchmark (${r.config.quick ? 'quick' : 'full'}, ${Math.round(r.totalSeconds)} s, ${r.config.rate} req/s, stand-in kamal-proxy)`,
+    `discode benchmark (${r.config.quick ? 'quick' : 'full'}, ${Math.round(r.totalSeconds)} s, ${r.config.rate} req/s, proxy ${r.proxy.image}${r.proxy.standin ? ' (stand-in)' : ''})`,
     `  discode switches:  ${r.discode.switches.length}, ${d.discodeFailed} failed of ${r.discode.all.requests} requests (${r.discode.achievedRate.toFixed(0)} req/s); p99 steady ${ms(r.discode.steady.p99)} ms, around switches ${ms(r.discode.windows.p99)} ms (${x(d.switchP99Ratio)})  ${mark(d.goals.zeroFailures && d.goals.p99)}`,
     `  traditional:       ${r.traditional.updates.length} updates, ${d.tradFailed} failed of ${r.traditional.all.requests}; per update median ${median(d.tradPerUpdate)} failed, ${s(median(d.tradDowntime))} s down (max ${s(Math.max(...d.tradDowntime))} s)`,
     `  update time:       median wall ${s(median(d.updates.map((u) => u.wallMs)))} s (switch ${s(median(d.updates.map((u) => u.timings.switch ?? 0)))} s, pull ${s(median(d.updates.map((u) => u.timings.pull ?? 0)))} s, start ${s(median(d.updates.map((u) => u.timings.start ?? 0)))} s, hooks ${s(median(d.updates.map((u) => u.timings.hooks ?? 0)))} s); discode overhead median ${s(d.medianOverhead)} s, max ${s(d.maxOverhead)} s, of which start-up ${s(median(r.discode.switches.flatMap((sw) => (sw.overheadSplit ? [sw.overheadSplit.startup] : []))))} s  ${mark(d.goals.overhead)}`,
-    `  start-up:          node -e 0 ${ms(d.node, 0)} ms, --version ${ms(d.version, 0)} ms (${x(d.versionRatio)}), status --offline with ${r.startup.apps} apps ${ms(d.status, 0)} ms (${x(d.statusRatio)}; listing the proxy again ${ms(median(r.startup.statusListing ?? []), 0)} ms)  ${mark(d.goals.startup)}`,
-    `  start-up anatomy:  importing status's modules ${ms(r.anatomy.commandImports.status, 0)} ms, update's ${ms(r.anatomy.commandImports.update, 0)} ms (docker-modem alone ${ms(r.anatomy.dependencyImports['docker-modem'], 0)} ms); stand-in \`kamal-proxy list\` ${ms(r.anatomy.proxyList, 0)} ms vs bare docker exec ${ms(r.anatomy.bareExec, 0)} ms`,
+    `  start-up:          node -e 0 ${ms(d.node, 0)} ms, --version ${ms(d.version, 0)} ms (${x(d.versionRatio)}), status --offline with ${r.startup.apps} apps ${ms(d.status, 0)} ms (${x(d.statusRatio)}; listing the proxy again ${ms(median(r.startup.statusListing ?? []), 0)} ms); autocomplete + not-found plugins (paired median): --version ${ms(pluginCost(r).version.median, 0)} ms, status ${ms(pluginCost(r).status.median, 0)} ms  ${mark(d.goals.startup)}`,
+    `  start-up anatomy:  importing status's modules ${ms(r.anatomy.commandImports.status, 0)} ms, update's ${ms(r.anatomy.commandImports.update, 0)} ms (docker-modem alone ${ms(r.anatomy.dependencyImports['docker-modem'], 0)} ms); \`kamal-proxy list\` ${ms(r.anatomy.proxyList, 0)} ms vs bare docker exec ${ms(r.anatomy.bareExec, 0)} ms`,
     `  scale:             ${r.scale.apps} apps; others lost ${r.scale.load.others.failed} of ${r.scale.load.others.requests} requests during the switches; status --offline ${ms(median(r.scale.statusOffline), 0)} ms, status (feeds) ${ms(median(r.scale.statusOnline), 0)} ms  ${mark(d.goals.scale)}`,
   ]
   if (r.findings.length > 0) rows.push('  observations:', ...r.findings.map((f) => `    - ${f}`))
   return `${rows.join('\n')}\n`
+}
+
+function timelineSection(r: Results): string[] {
+  if (!r.timeline) return []
+  return [
+    '## At a glance',
+    '',
+    `![Successful and failed requests per 100 ms and p99 latency, discode beside the stop-and-start update](${r.timeline.file})`,
+    '',
+    `The same steady load (${r.config.rate} req/s asked), ${(r.timeline.spanMs / 1000).toFixed(0)} s of each phase on the same scales, from 2 s before its first update:`,
+    'green bars are successful requests per 100 ms (by the moment they were sent), red ones failed requests, the blue line',
+    "the p99 latency of the successful requests in each 100 ms, and the yellow bands the update commands' run time",
+    '(`discode update` / `rollback` from spawn to exit; `docker stop` + `docker run` for the other). The tables below cover every update.',
+    '',
+  ]
+}
+
+/** One command's cost of the plugins: with minus without, paired run by run (the same round), in ms. */
+export interface PairedCost {
+  median: number
+  /** Quartiles of the paired differences: half the rounds fall between them. */
+  q1: number
+  q3: number
+}
+
+/**
+ * Paired differences cancel the drift a shared machine puts into a long run (each round runs both right after
+ * each other); NaN when not measured.
+ */
+export function pairedCost(withPlugins: number[], without: number[] = []): PairedCost {
+  const diffs = withPlugins.slice(0, without.length).map((v, i) => v - without[i])
+  const sorted = [...diffs].sort((a, b) => a - b)
+  return {median: median(diffs), q1: percentile(sorted, 25), q3: percentile(sorted, 75)}
+}
+
+export function pluginCost(r: Results): {version: PairedCost; status: PairedCost} {
+  return {
+    version: pairedCost(r.startup.version, r.startup.versionWithoutPlugins),
+    status: pairedCost(r.startup.status, r.startup.statusWithoutPlugins),
+  }
+}
+
+/** No cost shows when zero lies within the middle half of the paired differences of both commands. */
+export function pluginCostHidden(cost: {version: PairedCost; status: PairedCost}): boolean {
+  return [cost.version, cost.status].every((c) => c.q1 <= 0 && c.q3 >= 0)
+}
+
+function pluginCostLines(r: Results): string[] {
+  const cost = pluginCost(r)
+  if (!Number.isFinite(cost.version.median)) return []
+  const signed = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(0)}`
+  const text = (c: PairedCost) => `${signed(c.median)} ms (half of the rounds between ${signed(c.q1)} and ${signed(c.q3)} ms)`
+  return [
+    `The plugins users expect at a terminal, \`@oclif/plugin-autocomplete\` (shell completion) and \`@oclif/plugin-not-found\`` +
+      ` ("did you mean"), against the same CLI without them (a copy of its root whose package.json leaves them out), run by run in the same rounds:`,
+    `\`--version\` ${text(cost.version)}, \`status --json --offline\` ${text(cost.status)} (median of the paired differences, with minus without).`,
+    "oclif reads each plugin's package.json and manifest at start-up and loads a plugin's code only when one of its commands runs",
+    `or its hook fires (\`command_not_found\`)${pluginCostHidden(cost) ? ': no cost shows above the run-to-run noise.' : '; **in this run a cost shows above the run-to-run noise**, worth a look.'}`,
+    '',
+  ]
+}
+
+function proxyParagraph(r: Results): string[] {
+  if (r.proxy.standin)
+    return [
+      `The proxy is **the project's kamal-proxy stand-in** (\`${r.proxy.image}\`, a small Node server, \`test/fixtures/kamal-proxy\`), not`,
+      '`basecamp/kamal-proxy`, which was neither on this machine nor pullable. Its proxying (keep-alive agent per target, health',
+      'checks, atomic swap, drain) follows the real one, and its client is native like the real Go client, but its',
+      'latency and throughput are those of a single-threaded Node proxy, not of the Go binary. Timings on a 2-core',
+      'machine are noisy: compare the ratios measured within one run.',
+    ]
+  return [
+    `The proxy is **kamal-proxy itself**: \`${r.proxy.description}\`. Timings on a 2-core machine are noisy:`,
+    'compare the ratios measured within one run.',
+  ]
 }
 
 /** The import time of oclif's entry, which a command's module graph includes too. */

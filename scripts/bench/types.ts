@@ -1,6 +1,7 @@
 /** The shape of one benchmark run's results (also written raw to .tmp/bench-results.json). */
 import type {Anatomy} from './anatomy.js'
 import type {CpuUse} from './cpu.js'
+import type {ProxyChoice} from '../proxy-image.js'
 import type {LoadTotals} from './load.js'
 import type {Summary, Window} from './stats.js'
 
@@ -103,6 +104,10 @@ export interface Results {
   date: string
   command: string
   config: BenchConfig
+  /** The kamal-proxy image the run used, and how it was chosen. */
+  proxy: ProxyChoice
+  /** The picture written beside docs/benchmarks.md, and how many ms of each phase it shows. */
+  timeline?: {file: string; spanMs: number}
   machine: Record<string, string>
   discode: LoadReport & {switches: SwitchResult[]}
   traditional: LoadReport & {updates: TraditionalResult[]}
@@ -117,6 +122,9 @@ export interface Results {
     node: number[]
     version: number[]
     status: number[]
+    /** The same two commands from a copy of the CLI without the autocomplete and not-found plugins. */
+    versionWithoutPlugins: number[]
+    statusWithoutPlugins: number[]
     statusListing: number[]
     statusStartup: number[]
   }

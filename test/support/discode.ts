@@ -52,7 +52,15 @@ export interface World {
   url: string
 }
 
-export async function createWorld(name: string): Promise<World> {
+/**
+ * The proxy image the e2e suite runs: the stand-in, unless DISCODE_PROXY_IMAGE names another (e.g. the
+ * real basecamp/kamal-proxy; see the README for the tests that need the stand-in).
+ */
+export function suiteProxyImage(env: NodeJS.ProcessEnv = process.env): string {
+  return env.DISCODE_PROXY_IMAGE || STANDIN_IMAGE
+}
+
+export async function createWorld(name: string, options: {proxyImage?: string} = {}): Promise<World> {
   const home = mkdtempSync(join(tmpdir(), `discode-${name}-`))
   const httpPort = await freePort()
   const httpsPort = await freePort()
@@ -68,7 +76,7 @@ export async function createWorld(name: string): Promise<World> {
       DISCODE_HOME: home,
       DISCODE_NETWORK: `discode-test-${name}`,
       DISCODE_PROXY_CONTAINER: `discode-test-proxy-${name}`,
-      DISCODE_PROXY_IMAGE: STANDIN_IMAGE,
+      DISCODE_PROXY_IMAGE: options.proxyImage ?? suiteProxyImage(),
       DISCODE_PROXY_HTTP_PORT: String(httpPort),
       DISCODE_PROXY_HTTPS_PORT: String(httpsPort),
       DISCODE_PROXY_BIND: '127.0.0.1',
