@@ -5,6 +5,7 @@
 import {z} from 'zod'
 import {describeValue} from './issues.js'
 import {parseDuration} from './duration.js'
+import {RequirementsSchema} from './requirements.js'
 
 const RECIPE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/
 const INPUT_NAME = /^[a-z_][a-z0-9_]*$/
@@ -74,11 +75,9 @@ const HookSchema = z.strictObject({name: nonEmpty, run: command})
 function recipeSchema(rendered: boolean) {
   /** A string that must pass `test`; `what` completes `"<value>" is not ...`. */
   const formatted = (test: (value: string) => boolean, what: string) =>
-    z
-      .string()
-      .refine((value) => (!rendered && hasTemplate(value)) || test(value), {
-        error: (issue) => `${describeValue(issue.input)} is not ${what}`,
-      })
+    z.string().refine((value) => (!rendered && hasTemplate(value)) || test(value), {
+      error: (issue) => `${describeValue(issue.input)} is not ${what}`,
+    })
   const urlPath = formatted((value) => value.startsWith('/'), 'a path (it must start with /)')
 
   const InputSchema = z
@@ -156,6 +155,8 @@ function recipeSchema(rendered: boolean) {
     hooks: z
       .strictObject({preSwitch: z.array(HookSchema).default([]), postSwitch: z.array(HookSchema).default([])})
       .default({preSwitch: [], postSwitch: []}),
+    /** What the host must offer; `discode preflight` and `install` check it (src/support/preflight.ts). */
+    requirements: RequirementsSchema.optional(),
   })
 }
 
