@@ -58,7 +58,11 @@ export async function diagnose(engine: Engine, options: {app?: string} = {}): Pr
   }
   const hostChecks = [checkDockerVersion(info.ServerVersion), checkDisk(await diskFacts(info.DockerRootDir ?? '/var/lib/docker'))]
   problems.push(...hostChecks.map(checkProblem).filter((p): p is Problem => Boolean(p)))
-  const routes = await proxyRoutes(engine, problems)
+  const routes = await proxyRoutes(
+    engine,
+    problems,
+    records.some((r) => r.current),
+  )
   const containers = await listContainers(engine.docker, [LABELS.app])
   let clockChecked = false
   for (const record of records.filter((r) => r.current)) {
@@ -75,7 +79,7 @@ function report(records: AppRecord[], problems: Problem[]): DoctorReport {
 }
 
 /** The proxy's problem if any, and its routes when it runs (undefined when they cannot be known). */
-async function proxyRoutes(engine: Engine, problems: Problem[]): Promise<ProxyRoute[] | undefined> {
+async function proxyRoutes(engine: Engine, problems: Problem[], appsInstalled: boolean): Promise<ProxyRoute[] | undefined> {
   const name = engine.settings.proxyContainer
   const info = await inspectContainer(engine.docker, name)
   const facts = {
@@ -85,7 +89,8 @@ async function proxyRoutes(engine: Engine, problems: Problem[]): Promise<ProxyRo
     image: info?.Config.Image,
   }
   const problem = proxyProblem(facts, name, engine.settings.proxyImage)
-  if (problem) problems.push(problem)
+  // No proxy before the first install is as it should be.
+  if (problem && (appsInstalled || problem.id !== 'proxy-missing')) problems.push(problem)
   if (!facts.running || facts.restarting) return undefined
   try {
     return await engine.proxy.routes()
