@@ -2,8 +2,13 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand, inputValues} from '../base-command.js'
+import {checkLines} from '../check-lines.js'
+import type {Engine} from '../lifecycle/context.js'
 import {install} from '../lifecycle/install.js'
+import {validateAppName} from '../lifecycle/names.js'
 import {promptForInput} from '../prompt.js'
+import {resolveRecipe} from '../recipes/load.js'
+import {preflight, preflightError, type PreflightReport} from '../support/preflight.js'
 
 export default class Install extends DiscodeCommand {
   static override summary = 'Install an app from a recipe and put it behind the proxy'
@@ -34,6 +39,10 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
         'pass show shop/license | <%= config.bin %> install shop --recipe @acme/discode-shop:shop --set hostname=shop.example.com --set-file license_key=-',
     },
     {
+      description: 'Install although a host check fails (e.g. less memory than the vendor asks for)',
+      command: '<%= config.bin %> install demo --skip-preflight',
+    },
+    {
       description: "Pull from the vendor's private registry (the password from the environment)",
       command: 'DISCODE_REGISTRY_PASSWORD=s3cret <%= config.bin %> install shop --registry-user customer-42',
     },
@@ -52,6 +61,9 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
       description: 'Password or token for that registry; prefer the environment variable, which stays out of process lists',
       env: 'DISCODE_REGISTRY_PASSWORD',
     }),
+    'skip-preflight': Flags.boolean({
+      description: 'Do not check the host first (see "discode preflight"); install even if a check would fail',
+    }),
     ...DiscodeCommand.waitFlag,
   }
 
@@ -59,7 +71,9 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     const {args, flags} = await this.parse(Install)
     const interactive = !flags.yes && !this.jsonEnabled() && Boolean(process.stdin.isTTY)
     const inputs = inputValues(flags.set, flags['set-file'])
-    const result = await install(await this.engine(), {
+    const engine = await this.engine()
+    const checked = flags['skip-preflight'] ? this.skippedPreflight() : await this.preflight(engine, args.app, flags.recipe)
+    const result = await install(engine, {
       app: args.app,
       recipe: flags.recipe,
       set: inputs.values,
@@ -74,6 +88,25 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     })
     const where = result.hosts.length > 0 ? ` at ${result.hosts.map((h) => `http://${h}`).join(', ')}` : ''
     this.log(`Installed ${result.app} ${result.to.version} (${result.to.container})${where}`)
-    return {...result, elapsed: this.elapsed()}
+    return {...result, preflight: checked, elapsed: this.elapsed()}
+  }
+
+  /** The host checks, before anything is touched: a failure stops here (nothing created, not even state). */
+  private async preflight(engine: Engine, app: string, recipe: string | undefined): Promise<PreflightReport> {
+    validateAppName(app)
+    const ref = recipe ?? (await engine.store.read(app))?.recipe.ref ?? app
+    const report = await preflight(engine, resolveRecipe(ref, engine.recipeRoots).raw)
+    if (!report.ok) {
+      for (const line of checkLines(report.checks, {onlyProblems: true})) this.logToStderr(line)
+      throw preflightError(report)
+    }
+    for (const check of report.checks.filter((c) => c.status === 'warn')) this.warn(`${check.detail} (${check.hint})`)
+    return report
+  }
+
+  private skippedPreflight(): {skipped: string} {
+    const skipped = 'Docker version, memory, CPUs, architecture, disk, proxy ports, registry and feed reachability, clock'
+    this.warn(`--skip-preflight: the host was not checked (${skipped})`)
+    return {skipped}
   }
 }

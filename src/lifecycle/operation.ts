@@ -74,7 +74,9 @@ export async function runOperation<T>(
       journal.record('end', operation, 'ok')
       return result
     } catch (error) {
-      journal.record('end', operation, `failed: ${(error as Error).message}`)
+      // With the hint, which holds a failed release's last log lines: support bundles show them.
+      const hint = (error as {hint?: string}).hint
+      journal.record('end', operation, `failed: ${(error as Error).message}${hint ? `\n${hint}` : ''}`)
       throw error
     }
   })

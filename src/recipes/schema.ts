@@ -5,6 +5,7 @@
 import {z} from 'zod'
 import {describeValue} from './issues.js'
 import {parseDuration} from './duration.js'
+import {RequirementsSchema} from './requirements.js'
 
 const RECIPE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/
 const INPUT_NAME = /^[a-z_][a-z0-9_]*$/
@@ -170,6 +171,8 @@ function recipeSchema(rendered: boolean) {
     hooks: z
       .strictObject({preSwitch: z.array(HookSchema).default([]), postSwitch: z.array(HookSchema).default([])})
       .default({preSwitch: [], postSwitch: []}),
+    /** What the host must offer; `discode preflight` and `install` check it (src/support/preflight.ts). */
+    requirements: RequirementsSchema.optional(),
   })
 }
 

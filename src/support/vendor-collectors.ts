@@ -1,0 +1,46 @@
+/**
+ * Vendor collectors: a vendor plugin may add files to the support bundle of apps installed from its
+ * recipes, with an oclif hook on `discode:support-bundle`. It runs through the same per-vendor hook
+ * runner as the deploy hooks (so only that vendor's plugin, only for its apps), and what it adds is
+ * redacted with everything else.
+ */
+import type {Engine} from '../lifecycle/context.js'
+import type {DiscodeHookContext, DiscodeHookEvent} from '../lifecycle/plugin-hooks.js'
+import type {AppRecord} from '../state/store.js'
+import type {BundleEntry} from './bundle-archive.js'
+
+export const SUPPORT_BUNDLE_EVENT = 'discode:support-bundle'
+
+/** What a `discode:support-bundle` hook receives (besides oclif's `config`). */
+export interface SupportBundleHookContext {
+  app: string
+  recipe: {ref: string; source: string}
+  /** The serving release, if any. */
+  release?: {version: string; image: string; container: string}
+  /** Adds a file under `apps/<app>/vendor/` in the bundle (redacted like every other file). */
+  add(name: string, content: string): void
+  log(message: string): void
+}
+
+export async function vendorEntries(engine: Engine, record: AppRecord): Promise<BundleEntry[]> {
+  const hooks = engine.pluginHooks(record.recipe.source)
+  if (!hooks) return []
+  const dir = `apps/${record.app}/vendor`
+  const entries: BundleEntry[] = []
+  const context: SupportBundleHookContext = {
+    app: record.app,
+    recipe: {ref: record.recipe.ref, source: record.recipe.source},
+    release: record.current && {version: record.current.version, image: record.current.image, container: record.current.container},
+    add(name, content) {
+      entries.push({path: `${dir}/${name.replace(/[^A-Za-z0-9._-]/g, '_')}`, content: String(content)})
+    },
+    log: (message) => engine.reporter.info(`${record.recipe.source}: ${message}`),
+  }
+  try {
+    // The runner is typed for deploy events; it passes any context through to the vendor's hook unchanged.
+    await hooks.run(SUPPORT_BUNDLE_EVENT as DiscodeHookEvent, context as unknown as DiscodeHookContext)
+  } catch (error) {
+    entries.push({path: `${dir}/collector-error.txt`, content: `${(error as Error).message}\n`})
+  }
+  return entries
+}
