@@ -2,6 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand, inputValues} from '../base-command.js'
+import {settingsFromEnv} from '../config.js'
+import {appUrl} from '../proxy/app-url.js'
 import {install} from '../lifecycle/install.js'
 import {promptForInput} from '../prompt.js'
 
@@ -72,7 +74,8 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
           ? {username: flags['registry-user'], password: flags['registry-password']}
           : undefined,
     })
-    const where = result.hosts.length > 0 ? ` at ${result.hosts.map((h) => `http://${h}`).join(', ')}` : ''
+    const {proxyHttpPort} = settingsFromEnv(process.env)
+    const where = result.hosts.length > 0 ? ` at ${result.hosts.map((host) => appUrl(host, proxyHttpPort)).join(', ')}` : ''
     this.log(`Installed ${result.app} ${result.to.version} (${result.to.container})${where}`)
     return {...result, elapsed: this.elapsed()}
   }

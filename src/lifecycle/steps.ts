@@ -240,6 +240,7 @@ export async function runPluginHooks(
       release: {version: release.version, image: release.image, container: release.container},
       previous: previous && {version: previous.version, image: previous.image, container: previous.container},
       container: release.container,
+      inputs: {...(await engine.store.read(app))?.inputs},
       run: (cmd, options) => runInRelease(engine, app, recipe, release, cmd, {label: event, timeoutMs: options?.timeoutMs}),
       log: (message) => engine.reporter.info(message),
     }
