@@ -6,7 +6,7 @@
  * becomes healthy. The check leaves no container, network or volume behind.
  */
 import assert from 'node:assert/strict'
-import {execFile} from 'node:child_process'
+import {execFile, spawn} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -153,6 +153,25 @@ describe('a vendor ships a plugin from the docs alone', () => {
     assert.match(result.stderr, /Error: update failed: 1\.2\.0 was not deployed/)
     assert.match(result.stdout, /update: FAILED/)
     assert.match(result.stdout, /failed: 0,/, 'the old release kept serving')
+    assert.deepEqual(await checkObjects(), before_)
+  })
+
+  it('recipes test interrupted with Ctrl-C (SIGINT) during the update removes everything it created', async () => {
+    const child = spawn(process.execPath, [BIN, 'recipes', 'test', plugin, '--from', '1.0.0', '--to', '1.1.0'], {env})
+    let stderr = ''
+    let interrupted = false
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk
+      if (!interrupted && stderr.includes('Updating to 1.1.0')) {
+        interrupted = true
+        child.kill('SIGINT')
+      }
+    })
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+    assert.ok(interrupted, stderr)
+    assert.equal(code, 1, stderr)
+    assert.match(stderr, /Interrupted: removing what the check created/)
+    assert.match(stderr, /Error: interrupted; everything the check created was removed/)
     assert.deepEqual(await checkObjects(), before_)
   })
 
