@@ -21,7 +21,7 @@ export interface CheckTarget {
 interface PluginPjson {
   name?: string
   discode?: {recipes?: string}
-  oclif?: {hooks?: Record<string, string | string[] | {target: string} | {target: string}[]>}
+  oclif?: {hooks?: Record<string, string | {target: string} | (string | {target: string})[]>}
 }
 
 /** The compiled hook files package.json names: they must exist, since discode loads exactly these. */
