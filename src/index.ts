@@ -8,13 +8,9 @@
 import type {DiscodeHookContext} from './lifecycle/plugin-hooks.js'
 
 export type {DiscodeHookContext, DiscodeHookEvent, HookRelease} from './lifecycle/plugin-hooks.js'
+// The same declarations as the @discode/types package (packages/discode-types), which vendors use.
+export type {DiscodeHook, RecipeFile} from '../packages/discode-types/index.js'
 export type {Recipe, RawRecipe} from './recipes/schema.js'
-
-/**
- * A discode hook without declaration merging, for a plugin whose `@oclif/core` copy differs from
- * discode's (merging only reaches the copy discode's types were built against).
- */
-export type DiscodeHook = (this: unknown, context: DiscodeHookContext & {config: unknown}) => Promise<void>
 
 declare module '@oclif/core/hooks' {
   interface Hooks {

@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {DiscodeCommand, inputValues} from '../base-command.js'
 import {checkLines} from '../check-lines.js'
 import type {Engine} from '../lifecycle/context.js'
+import {appUrl} from '../proxy/app-url.js'
 import {install} from '../lifecycle/install.js'
 import {validateAppName} from '../lifecycle/names.js'
 import {promptForInput} from '../prompt.js'
@@ -86,7 +87,8 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
           ? {username: flags['registry-user'], password: flags['registry-password']}
           : undefined,
     })
-    const where = result.hosts.length > 0 ? ` at ${result.hosts.map((h) => `http://${h}`).join(', ')}` : ''
+    const {proxyHttpPort} = engine.settings
+    const where = result.hosts.length > 0 ? ` at ${result.hosts.map((host) => appUrl(host, proxyHttpPort)).join(', ')}` : ''
     this.log(`Installed ${result.app} ${result.to.version} (${result.to.container})${where}`)
     return {...result, preflight: checked, elapsed: this.elapsed()}
   }

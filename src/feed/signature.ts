@@ -10,6 +10,7 @@ import {chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} f
 import {join} from 'node:path'
 
 import {check} from '../recipes/issues.js'
+import {ED25519_KEY_BYTES, strictBase64} from './public-key.js'
 import {displayUrl, type Feed, FeedError, FeedSchema, fetchFeedBytes, type FetchFeedOptions, isPinnedByDigest, parseFeed} from './feed.js'
 
 /** Every refusal of a signed feed (and of signing one): one line, a hint and its own code. */
@@ -19,11 +20,9 @@ export const PRIVATE_KEY_FILE = 'feed.key'
 export const PUBLIC_KEY_FILE = 'feed.pub'
 export const DEFAULT_EXPIRES = '30d'
 
-const ED25519_KEY_BYTES = 32
 const ED25519_SIGNATURE_BYTES = 64
 /** The largest `.sig` read: a signature is 88 base64 characters. */
 const MAX_SIGNATURE_BYTES = 4096
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
 /** ISO 8601 with a time and a zone, as `Date.toISOString` writes it: no local-time guesses. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/
 const DIGEST = /@(sha256:[a-f0-9]{64})$/
@@ -444,14 +443,6 @@ function assertPinned(releases: unknown[], hint: string, where = ''): void {
     const name = typeof version === 'string' ? `release ${version}` : `releases[${index}]`
     throw new FeedSignatureError(`${name}: image ${image} is not pinned by digest${where}`, {code: 'FEED_IMAGE_NOT_PINNED', hint})
   })
-}
-
-/** Bytes of canonical base64 (whitespace around it ignored), or undefined. */
-function strictBase64(text: string): Buffer | undefined {
-  const trimmed = text.trim()
-  if (!BASE64.test(trimmed) || trimmed.length % 4 !== 0) return undefined
-  const bytes = Buffer.from(trimmed, 'base64')
-  return bytes.toString('base64') === trimmed ? bytes : undefined
 }
 
 function instant(value: unknown): string | undefined {

@@ -38,7 +38,14 @@ export async function goLive(op: Operation, plan: DeployPlan): Promise<DeployRes
 
   try {
     await runRecipeHooks(op, 'postSwitch', recipe, next)
-    await runPluginHooks(op, kind === 'install' ? 'discode:post-install' : 'discode:post-switch', recipe, next, previous)
+    await runPluginHooks(
+      op,
+      kind === 'install' ? 'discode:post-install' : 'discode:post-switch',
+      recipe,
+      next,
+      previous,
+      plan.record.inputs,
+    )
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error)
     throw new DiscodeError(`${op.app} now runs ${next.version}, but a post-switch hook failed: ${reason}`, {

@@ -68,6 +68,7 @@ export async function runPluginHooks(
   recipe: Recipe & {source: string},
   release: ReleaseRecord,
   previous: ReleaseRecord | undefined,
+  inputs: Record<string, string>,
 ): Promise<void> {
   const hooks = op.engine.pluginHooks(recipe.source)
   if (!hooks) return
@@ -78,6 +79,8 @@ export async function runPluginHooks(
       release: {version: release.version, image: release.image, container: release.container},
       previous: previous && {version: previous.version, image: previous.image, container: previous.container},
       container: release.container,
+      // The app's non-secret input values (secret ones stay in the secrets file).
+      inputs: {...inputs},
       run: (cmd, options) => runInRelease(op, recipe, release, cmd, {label: event, timeoutMs: options?.timeoutMs}),
       log: (message) => op.reporter.info(message),
     }

@@ -31,6 +31,16 @@ describe('recipe inputs', () => {
     })
   })
 
+  it("shows the recipe's patternMessage instead of the regular expression", async () => {
+    const strict = RecipeSchema.parse({
+      ...recipe,
+      inputs: [{name: 'password', pattern: '^.{8,}$', patternMessage: 'must be at least 8 characters'}],
+    })
+    await assert.rejects(resolveInputs(strict, {password: 'short'}, {}, 'myshop'), {
+      message: 'Input password must be at least 8 characters',
+    })
+  })
+
   it('asks the prompt for what is missing when there is one', async () => {
     const asked: string[] = []
     const values = await resolveInputs(recipe, {}, {}, 'myshop', async (input) => {

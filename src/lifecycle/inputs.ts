@@ -45,7 +45,8 @@ export async function resolveInputs(
       continue
     }
     if (input.pattern && !new RegExp(input.pattern).test(value)) {
-      throw new DiscodeError(`Input ${input.name} does not match the pattern ${input.pattern}`, {
+      const why = input.patternMessage ?? `does not match the pattern ${input.pattern}`
+      throw new DiscodeError(`Input ${input.name} ${why}`, {
         hint: input.description ? `${input.name}: ${input.description}` : `Pass a matching value with --set ${input.name}=...`,
         code: 'BAD_INPUT',
       })

@@ -42,6 +42,8 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
   if (app === engine.settings.proxyContainer) {
     throw new DiscodeError(`"${app}" is the proxy's name`, {hint: 'Choose another app name', code: 'BAD_APP_NAME'})
   }
+  // An unknown recipe fails before the lock and the journal, so it leaves no apps/APP directory behind.
+  resolveRecipe(options.recipe ?? (await engine.store.read(app))?.recipe.ref ?? app, engine.recipeRoots)
   return runOperation(engine, app, 'install', {wait: options.wait}, async (op) => {
     const earlier = await engine.store.read(app)
     if (earlier?.current) {

@@ -49,7 +49,7 @@ export const dockerActions: StrategyActions = {
   revive: reviveRelease,
   async preSwitch(op, {recipe, kind, record}, next) {
     await runRecipeHooks(op, 'preSwitch', recipe, next)
-    await runPluginHooks(op, kind === 'install' ? 'discode:pre-install' : 'discode:pre-switch', recipe, next, record.current)
+    await runPluginHooks(op, kind === 'install' ? 'discode:pre-install' : 'discode:pre-switch', recipe, next, record.current, record.inputs)
   },
   switchTo: switchTraffic,
   discard: discardRelease,

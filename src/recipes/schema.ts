@@ -5,6 +5,7 @@
 import {z} from 'zod'
 import {describeValue} from './issues.js'
 import {parseDuration} from './duration.js'
+import {isEd25519PublicKey} from '../feed/public-key.js'
 import {RequirementsSchema} from './requirements.js'
 
 const RECIPE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/
@@ -89,10 +90,16 @@ function recipeSchema(rendered: boolean) {
         .string()
         .refine(compilesAsRegExp, {error: (issue) => `${describeValue(issue.input)} is not a valid regular expression`})
         .optional(),
+      /** Shown to the customer instead of the regular expression, e.g. "at least 8 characters". */
+      patternMessage: nonEmpty.optional(),
       default: z.string().optional(),
       secret: z.boolean().default(false),
     })
     .refine((input) => !defaultBreaksPattern(input, rendered), {path: ['default'], error: "does not match the input's pattern"})
+    .refine((input) => input.patternMessage === undefined || input.pattern !== undefined, {
+      path: ['patternMessage'],
+      error: 'needs a pattern (it is shown when a value does not match it)',
+    })
 
   /** How discode stops a container: the signal, then SIGKILL after `timeout` (the app's clean-shutdown budget). */
   const stopSchema = (timeout: string) =>
@@ -152,7 +159,10 @@ function recipeSchema(rendered: boolean) {
     port: port.default(80),
     health: HealthSchema.default({path: '/up', interval: '1s', timeout: '5s', deployTimeout: '30s'}),
     feed: formatted(isHttpUrl, 'an http(s) URL'),
-    feedKey: z.string().optional(),
+    feedKey: formatted(
+      isEd25519PublicKey,
+      'an ed25519 public key (the one base64 line of feed.pub, written by `discode feed keygen`)',
+    ).optional(),
     /** Credentials for the image's registry, usually from secret inputs (e.g. the customer's license key). */
     registry: z.strictObject({username: nonEmpty, password: nonEmpty}).optional(),
     inputs: z.array(InputSchema).default([]),

@@ -13,16 +13,13 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, it} from 'node:test'
 
-import type {Hook} from '@oclif/core'
-import type {DiscodeHookContext, HookRelease} from 'discode'
+import type {DiscodeHook, DiscodeHookContext, HookRelease} from '@discode/types'
 
 import postInstall from '../src/hooks/post-install.js'
 import postSwitch from '../src/hooks/post-switch.js'
 import preInstall from '../src/hooks/pre-install.js'
 import preSwitch from '../src/hooks/pre-switch.js'
 import {DATA_DIR} from '../src/notes.js'
-
-type DiscodeEvent = 'discode:pre-install' | 'discode:post-install' | 'discode:pre-switch' | 'discode:post-switch'
 
 const release = (version: string): HookRelease => ({
   version,
@@ -51,6 +48,7 @@ describe('the Notes hooks', () => {
       release: next,
       previous: options.previous === undefined ? undefined : release(options.previous),
       container: next.container,
+      inputs: {hostname: 'notes.localhost', admin_email: 'you@example.com', fail_migration: 'no'},
       run(cmd, runOptions) {
         runs.push({cmd, timeoutMs: runOptions?.timeoutMs})
         const local = cmd.map((arg) => (arg.startsWith(`${DATA_DIR}/`) ? join(volume, arg.slice(DATA_DIR.length)) : arg))
@@ -67,12 +65,12 @@ describe('the Notes hooks', () => {
   }
 
   /** Calls a hook the way discode does: `this` is an oclif-like context, oclif's options added. */
-  async function call<E extends DiscodeEvent>(hook: Hook<E>, ctx: DiscodeHookContext): Promise<void> {
+  async function call(hook: DiscodeHook, ctx: DiscodeHookContext): Promise<void> {
     const fail = (message: string | Error): never => {
       throw message instanceof Error ? message : new Error(message)
     }
     const oclif = {config: {} as never, debug() {}, error: fail, exit: () => fail('exit'), log: ctx.log, warn: ctx.log}
-    await hook.call(oclif, {...ctx, config: oclif.config, context: oclif} as Parameters<Hook<E>>[0])
+    await hook.call(oclif, {...ctx, config: oclif.config, context: oclif})
   }
 
   const hookLog = () => (existsSync(join(volume, 'hooks.log')) ? readFileSync(join(volume, 'hooks.log'), 'utf8') : '')

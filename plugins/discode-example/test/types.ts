@@ -1,23 +1,20 @@
 /**
- * Compile-time checks of discode's hook types, run by `npm run typecheck` (never emitted, never
- * published). Each @ts-expect-error must hit a real type error: if `import type {} from 'discode'`
- * stopped merging the discode events into oclif's Hooks (a second, different copy of @oclif/core,
- * say), the context would fall back to `Record<string, unknown>`, these lines would compile, and
- * tsc would fail on the unused directives.
+ * Compile-time checks of discode's hook types from @discode/types, run by `npm run typecheck` (never
+ * emitted, never published). Each @ts-expect-error must hit a real type error: if the types stopped
+ * applying (the context fell back to `any`), these lines would compile and tsc would fail on the
+ * unused directives.
  */
-import type {Hook} from '@oclif/core'
-import type {DiscodeHookContext} from 'discode'
+import type {DiscodeHook, DiscodeHookContext, RecipeFile} from '@discode/types'
 
-export const preSwitch: Hook<'discode:pre-switch'> = async function (context) {
+export const preSwitch: DiscodeHook<'discode:pre-switch'> = async function (context) {
   const app: string = context.app
   const version: string = context.release.version
   const image: string = context.release.image
   const previous: string | undefined = context.previous?.version
   const recipe: {name: string; source: string} = context.recipe
+  const hostname: string | undefined = context.inputs.hostname
   const result: {exitCode: number; output: string} = await context.run(['/bin/true'], {timeoutMs: 1000})
-  context.log(`${app} ${version} ${image} ${previous} ${recipe.name} ${result.exitCode}`)
-  // oclif's own options are still there.
-  context.config.name satisfies string
+  context.log(`${app} ${version} ${image} ${previous} ${recipe.name} ${hostname} ${result.exitCode}`)
 
   // @ts-expect-error: a misspelt property of the release
   void context.release.versoin
@@ -32,7 +29,7 @@ export const preSwitch: Hook<'discode:pre-switch'> = async function (context) {
   void code
 }
 
-export const postInstall: Hook<'discode:post-install'> = async function (context) {
+export const postInstall: DiscodeHook<'discode:post-install'> = async function (context) {
   // @ts-expect-error: log takes one string
   context.log(42)
 }
@@ -41,3 +38,8 @@ export const postInstall: Hook<'discode:post-install'> = async function (context
 export function describe(context: DiscodeHookContext): string {
   return `${context.app}@${context.release.version} in ${context.container}`
 }
+
+// recipe.yml as a type, for tools that write recipes.
+export const recipe: RecipeFile = {name: 'notes', image: 'registry.example.com/notes', feed: 'https://releases.example.com/feed.json'}
+// @ts-expect-error: strategy is bluegreen or pause
+export const wrong: RecipeFile = {...recipe, strategy: 'rolling'}

@@ -1,10 +1,9 @@
 /** discode:post-install: runs once the new app serves; reports where to sign in. */
-import type {Hook} from '@oclif/core'
-import type {} from 'discode'
+import type {DiscodeHook} from '@discode/types'
 
 import {APPEND, failure, HOOK_LOG, QUICK_TIMEOUT_MS} from '../notes.js'
 
-const hook: Hook<'discode:post-install'> = async function (context) {
+const hook: DiscodeHook<'discode:post-install'> = async function (context) {
   const result = await context.run(['/bin/sh', '-c', APPEND, 'append', `post-install ${context.release.version}`, HOOK_LOG], {
     timeoutMs: QUICK_TIMEOUT_MS,
   })

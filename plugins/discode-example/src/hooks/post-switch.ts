@@ -3,12 +3,11 @@
  * container is stopped and the recipe's postSwitch hooks ran. Too late to abort: a failure here is
  * reported (exit 1) but the new release keeps serving.
  */
-import type {Hook} from '@oclif/core'
-import type {} from 'discode'
+import type {DiscodeHook} from '@discode/types'
 
 import {APPEND, failure, HOOK_LOG, QUICK_TIMEOUT_MS} from '../notes.js'
 
-const hook: Hook<'discode:post-switch'> = async function (context) {
+const hook: DiscodeHook<'discode:post-switch'> = async function (context) {
   const result = await context.run(['/bin/sh', '-c', APPEND, 'append', `post-switch ${context.release.version}`, HOOK_LOG], {
     timeoutMs: QUICK_TIMEOUT_MS,
   })

@@ -4,12 +4,11 @@
  * initial schema; throwing aborts the install. It does not honour FAIL_MIGRATION: an app installed
  * with fail_migration=yes installs fine and then fails its first update's migration.
  */
-import type {Hook} from '@oclif/core'
-import type {} from 'discode'
+import type {DiscodeHook} from '@discode/types'
 
 import {APPEND, failure, HOOK_LOG, MIGRATION_TIMEOUT_MS} from '../notes.js'
 
-const hook: Hook<'discode:pre-install'> = async function (context) {
+const hook: DiscodeHook<'discode:pre-install'> = async function (context) {
   const result = await context.run(['/bin/sh', '-c', APPEND, 'append', `pre-install ${context.release.version}`, HOOK_LOG], {
     timeoutMs: MIGRATION_TIMEOUT_MS,
   })

@@ -4,8 +4,7 @@
  * switches traffic. The old release keeps serving while this runs; throwing aborts the update, discode
  * removes the new container and the old release never stops serving.
  */
-import type {Hook} from '@oclif/core'
-import type {} from 'discode' // declaration merging: Hook<'discode:pre-switch'> gets discode's context type
+import type {DiscodeHook} from '@discode/types'
 
 import {failure, HOOK_LOG, MIGRATION_TIMEOUT_MS} from '../notes.js'
 
@@ -28,7 +27,7 @@ echo "$1" >> "$2"
 echo "migration ${MIGRATION} applied"
 `
 
-const hook: Hook<'discode:pre-switch'> = async function (context) {
+const hook: DiscodeHook<'discode:pre-switch'> = async function (context) {
   const {release, previous} = context
   const line = `pre-switch ${release.version} (previous ${previous?.version ?? 'none'})`
   context.log(`notes: running migration ${MIGRATION} for ${release.version} (${previous?.version ?? 'nothing'} keeps serving meanwhile)`)

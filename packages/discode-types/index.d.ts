@@ -1,0 +1,135 @@
+/**
+ * @discode/types: what a discode vendor plugin compiles against (plugin API version 1).
+ * Declarations only: no runtime code, no dependencies. discode's own source imports the hook types
+ * from this file, and checks at compile time that `RecipeFile` matches its recipe schema, so the two
+ * cannot drift apart.
+ */
+
+/** The events a vendor plugin can hook into, in the order they run around a deploy. */
+export type DiscodeHookEvent = 'discode:pre-install' | 'discode:post-install' | 'discode:pre-switch' | 'discode:post-switch'
+
+/** A release as hooks see it. */
+export interface HookRelease {
+  /** The feed's version, e.g. `1.1.0`. */
+  version: string
+  /** The image reference from the feed. */
+  image: string
+  /** The Docker container name of this release. */
+  container: string
+}
+
+/** What every discode hook receives (besides oclif's own `config` and `context`). */
+export interface DiscodeHookContext {
+  /** The app instance name (`discode install NAME`). */
+  app: string
+  /** The recipe the app was installed from; `source` is your package name. */
+  recipe: {name: string; source: string}
+  /** The release being installed or switched to. */
+  release: HookRelease
+  /** The release serving before this operation (none on install). */
+  previous?: HookRelease
+  /** Name of the new release's container (= release.container). */
+  container: string
+  /** The app's input values, secret inputs excluded (those stay in the app's 0600 secrets file). */
+  inputs: Record<string, string>
+  /**
+   * Runs a command in a one-off container of the new image with the app's env, volumes and network.
+   * Resolves with its exit code and last output lines; never throws on a non-zero exit.
+   */
+  run(cmd: string[], options?: {timeoutMs?: number}): Promise<{exitCode: number; output: string}>
+  /** Prints a line, attributed to the vendor's plugin, on the user's terminal. */
+  log(message: string): void
+}
+
+/**
+ * A hook module's default export. discode calls it with the context (plus oclif's `config` and
+ * `context`, typed `unknown` here so that this package needs no oclif); throw to fail.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unused-vars -- the event names the hook's use for readers
+export type DiscodeHook<Event extends DiscodeHookEvent = DiscodeHookEvent> = (
+  this: unknown,
+  context: DiscodeHookContext & {config?: unknown; context?: unknown},
+) => Promise<void>
+
+/** A Go-style duration: `500ms`, `5s`, `1m30s`. */
+export type Duration = string
+
+/** One input the customer gives at install (`--set NAME=VALUE`, `--set-file`, or the prompt). */
+export interface RecipeInputFile {
+  name: string
+  description?: string
+  required?: boolean
+  /** A JavaScript regular expression the value must match (write the ^...$ anchors). */
+  pattern?: string
+  /** Shown to the customer instead of the regular expression when a value does not match. */
+  patternMessage?: string
+  default?: string
+  secret?: boolean
+}
+
+export interface RecipeVolumeFile {
+  name: string
+  path: string
+}
+
+export interface RecipeHookFile {
+  name: string
+  run: string[]
+}
+
+/**
+ * How discode stops a container (retire, pause, uninstall): `signal`, then SIGKILL after `timeout`,
+ * the app's clean-shutdown budget. Defaults: SIGTERM; 10s for the app, 30s for accessories.
+ */
+export interface StopFile {
+  signal?: string
+  timeout?: Duration
+}
+
+export interface RecipeAccessoryFile {
+  image: string
+  port?: number
+  env?: Record<string, string>
+  volumes?: RecipeVolumeFile[]
+  command?: string[]
+  health?: {cmd?: string[]; path?: string}
+  /** Docker's --init: a tiny PID 1 that forwards signals (default false). */
+  init?: boolean
+  stop?: StopFile
+}
+
+/** What the host must offer; `discode install` checks it first (preflight). Sizes like `2GB`, `512MiB`. */
+export interface RequirementsFile {
+  memory?: string
+  disk?: string
+  cpus?: number
+  arch?: ('amd64' | 'arm64' | 'arm' | '386' | 'ppc64le' | 's390x' | 'riscv64')[]
+  /** A semver range on the Docker Engine's version, e.g. `>=20.10`. */
+  docker?: string
+}
+
+/** `recipe.yml` as the vendor writes it (every string value may be a Handlebars template). */
+export interface RecipeFile {
+  name: string
+  title?: string
+  image: string
+  port?: number
+  health?: {path?: string; interval?: Duration; timeout?: Duration; deployTimeout?: Duration}
+  feed: string
+  /** The feed's ed25519 public key (the line of `discode feed keygen`'s feed.pub). */
+  feedKey?: string
+  registry?: {username: string; password: string}
+  inputs?: RecipeInputFile[]
+  secrets?: Record<string, {generate: 'hex' | 'base64url' | 'alphanumeric'; length: number}>
+  env?: Record<string, string>
+  volumes?: RecipeVolumeFile[]
+  proxy?: {host?: string; tls?: boolean}
+  accessories?: Record<string, RecipeAccessoryFile>
+  /** Docker's --init for the app's containers: use it when the server ignores SIGTERM as PID 1. */
+  init?: boolean
+  stop?: StopFile
+  requirements?: RequirementsFile
+  strategy?: 'bluegreen' | 'pause'
+  pause?: {maxPause?: Duration}
+  hooks?: {preSwitch?: RecipeHookFile[]; postSwitch?: RecipeHookFile[]}
+}
