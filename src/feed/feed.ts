@@ -27,13 +27,19 @@ const ReleaseSchema = z.object({
     .refine((version) => semver.valid(version) !== null, {error: (issue) => `${describeValue(issue.input)} is not semver`})
     // `v1.2.3` is accepted and kept as `1.2.3`, the form used in labels and messages.
     .transform((version) => semver.valid(version)!),
-  image: z
-    .string()
-    .regex(IMAGE_REFERENCE, {
-      error: (issue) => `${describeValue(issue.input)} is not an image reference (repo:tag or repo@sha256:<digest>)`,
-    }),
+  image: z.string().regex(IMAGE_REFERENCE, {
+    error: (issue) => `${describeValue(issue.input)} is not an image reference (repo:tag or repo@sha256:<digest>)`,
+  }),
   channel: z.string().min(1).default('stable'),
   notes: z.string().optional(),
+  /** No update from below this release may skip it (see src/updates/path.ts). */
+  required: z.boolean().default(false),
+  /** An update from a release older than this must first reach one at or above it. */
+  minimumFrom: z
+    .string()
+    .refine((version) => semver.valid(version) !== null, {error: (issue) => `${describeValue(issue.input)} is not semver`})
+    .transform((version) => semver.valid(version)!)
+    .optional(),
 })
 
 const isoDate = z
@@ -54,6 +60,14 @@ export const FeedSchema = z
       if (version === undefined) return
       if (seen.has(version)) context.addIssue({code: 'custom', path: ['releases', index, 'version'], message: `${version} is listed twice`})
       seen.add(version)
+      // A release that must be updated to from an equal or newer one could never be reached.
+      const minimum = typeof release.minimumFrom === 'string' ? semver.valid(release.minimumFrom) : null
+      if (minimum !== null && !semver.lt(minimum, version))
+        context.addIssue({
+          code: 'custom',
+          path: ['releases', index, 'minimumFrom'],
+          message: `${minimum} is not below the release's own version ${version}`,
+        })
     })
   })
 
