@@ -14,7 +14,7 @@ import {writeFileAtomic} from '../updates/policy-store.js'
 const SmtpSchema = z.object({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535),
-  secure: z.boolean(),
+  secure: z.boolean().default(false),
   user: z.string().optional(),
   from: z.string().min(1),
   to: z.array(z.string().min(1)).min(1),

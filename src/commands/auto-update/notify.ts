@@ -61,7 +61,7 @@ The webhook URL (it usually holds a token) and the SMTP password are read from a
       settings.smtp = {
         host: flags['smtp-host'],
         port: flags['smtp-port'],
-        secure: flags['smtp-secure'],
+        secure: Boolean(flags['smtp-secure']),
         from,
         to,
         ...(flags['smtp-user'] ? {user: flags['smtp-user']} : {}),
