@@ -216,7 +216,7 @@ describe('update plans, required releases, auto-updates and notifications', () =
     const APP = 'upd-auto'
     const HOST = 'auto.test'
     let feed: FeedServer
-    const hooks: {path: string; body: any}[] = []
+    const hooks: {path: string; body: {text: string; content: string; discode: Notice}}[] = []
     const mails: string[] = []
     const body = async () => (await httpGet(`${world.url}/`, {host: HOST})).body
     const run = (now: string) => discodeJson(world, ['auto-update', 'run', '--now', now])
@@ -340,7 +340,7 @@ describe('update plans, required releases, auto-updates and notifications', () =
       assert.equal(await body(), 'version=1.0.1\n')
       assert.deepEqual(events(3), [`update-failed ${BROKEN}`])
       const notice = hooks[3].body.discode
-      assert.match(notice.reason, /Update of upd-auto to 1\.0\.2 failed: .*1\.0\.1 is serving/)
+      assert.match(notice.reason ?? '', /Update of upd-auto to 1\.0\.2 failed: .*1\.0\.1 is serving/)
       assert.equal(notice.current, '1.0.1')
       assert.ok(Array.isArray(notice.logTail) && notice.logTail.length > 0, 'the log tail is sent')
       assert.match(mails[3], /^Subject: \[discode\] upd-auto: update to 1\.0\.2 failed/m)
@@ -384,6 +384,14 @@ describe('update plans, required releases, auto-updates and notifications', () =
     })
   })
 })
+
+interface Notice {
+  event: string
+  version?: string
+  current?: string
+  reason?: string
+  logTail?: string[]
+}
 
 /** Mail bodies may be quoted-printable (soft line breaks, =XX). */
 function decodeQuotedPrintable(text: string): string {
