@@ -60,6 +60,8 @@ export async function updateAlongPath(engine: Engine, options: PathUpdateOptions
     try {
       results.push(await update(engine, {...common, to: hop.version}))
     } catch (error) {
+      // One step: the lifecycle's own error says it all (and which release keeps serving).
+      if (plan.hops.length === 1) throw error
       throw await hopFailed(engine, plan, index, error)
     }
   }
@@ -70,7 +72,7 @@ async function hopFailed(engine: Engine, plan: UpdatePlan, index: number, error:
   const hop = plan.hops[index]
   const serving = (await engine.store.read(plan.app).catch(() => undefined))?.current?.version
   const reason = error instanceof Error ? error.message : String(error)
-  const where = plan.hops.length > 1 ? ` (hop ${index + 1} of ${plan.hops.length})` : ''
+  const where = ` (hop ${index + 1} of ${plan.hops.length})`
   const hint = error instanceof DiscodeError ? error.hint : undefined
   return new HopFailedError(
     `Update of ${plan.app} to ${hop.version}${where} failed: ${reason}; ${serving ? `${serving} is serving` : 'no release is recorded as serving'}`,

@@ -340,11 +340,12 @@ describe('update plans, required releases, auto-updates and notifications', () =
       assert.equal(await body(), 'version=1.0.1\n')
       assert.deepEqual(events(3), [`update-failed ${BROKEN}`])
       const notice = hooks[3].body.discode
-      assert.match(notice.reason ?? '', /Update of upd-auto to 1\.0\.2 failed: .*1\.0\.1 is serving/)
+      assert.match(notice.reason ?? '', /1\.0\.2 was not deployed: kamal-proxy: target failed to become healthy/)
       assert.equal(notice.current, '1.0.1')
       assert.ok(Array.isArray(notice.logTail) && notice.logTail.length > 0, 'the log tail is sent')
       assert.match(mails[3], /^Subject: \[discode\] upd-auto: update to 1\.0\.2 failed/m)
-      assert.match(decodeQuotedPrintable(mails[3]), /Reason: Update of upd-auto to 1\.0\.2 failed/)
+      assert.match(decodeQuotedPrintable(mails[3]), /Reason: 1\.0\.2 was not deployed/)
+      assert.match(decodeQuotedPrintable(mails[3]), /1\.0\.1 keeps serving/)
 
       const containers = await allAppContainers(APP)
       const again = await run(INSIDE)
