@@ -210,6 +210,24 @@ describe('update plans, required releases, auto-updates and notifications', () =
         migrations.join(' | '),
       )
     })
+    it('a failing hop stops there and says which release serves', async () => {
+      feed.setFeed({
+        releases: [
+          release('2.3.0'),
+          // 2.4.0 runs the 2.3.0 image; 2.5.0 never becomes healthy.
+          release('2.4.0', {required: true, image: `${REPOSITORY}:2.3.0`}),
+          release('2.5.0', {image: `${REPOSITORY}:${BROKEN}`}),
+        ],
+      })
+      const result = await discode(world, ['update', APP])
+      assert.equal(result.code, 1)
+      assert.match(
+        result.stderr,
+        /Error: Update of upd-path to 2\.5\.0 \(hop 2 of 2\) failed: 2\.5\.0 was not deployed: .*; 2\.4\.0 is serving/,
+      )
+      assert.equal(record().current.version, '2.4.0')
+      assert.equal(await body(), 'version=2.3.0\n', '2.4.0 (the 2.3.0 image) serves')
+    })
   })
 
   describe('auto-update run with a patch policy, a weekend window and notifications', () => {
