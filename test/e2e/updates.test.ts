@@ -30,6 +30,7 @@ import {
   writeRecipe,
 } from '../support/discode.js'
 import {type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
+import {withAppLock} from '../../src/lock/lock.js'
 import {buildAndPushFixtureImages, REGISTRY} from '../support/images.js'
 
 const REPOSITORY = `${REGISTRY}/discode-test/updates-app`
@@ -379,6 +380,21 @@ describe('update plans, required releases, auto-updates and notifications', () =
       const cleared = await discodeJson(world, ['auto-update', APP, '--clear'])
       assert.equal(cleared.code, 0)
       assert.equal(cleared.json.failed, undefined)
+    })
+
+    it('an app another discode is working on (its lock) is left for the next run, not marked failed', async () => {
+      // The app's real lock, held by this process as another discode command would hold it.
+      const busy = await withAppLock(world.home, APP, {command: 'update'}, () => run(INSIDE))
+      assert.equal(busy.code, 0, busy.stderr)
+      const report = busy.json.apps.find((a: {app: string}) => a.app === APP)
+      assert.equal(report.outcome, 'busy')
+      assert.match(report.reason, /upd-auto is busy: discode update \(pid \d+/)
+      assert.equal(hooks.length, 4, 'no notification')
+      assert.equal(await body(), 'version=1.0.1\n')
+      const status = await discodeJson(world, ['auto-update', 'status'])
+      const app = status.json.apps.find((a: {app: string}) => a.app === APP)
+      assert.equal(app.failed, undefined, 'a busy app is not a failed release')
+      assert.equal(app.lastRun.outcome, 'busy')
     })
 
     it('install writes the systemd units (or a cron entry) under a root directory, and remove takes them away', async () => {
