@@ -4,17 +4,18 @@ import * as Flags from '@oclif/core/flags'
 import {DiscodeCommand, inputValues} from '../base-command.js'
 import {describeAccessories} from '../cli/accessory-text.js'
 import {heldText} from '../cli/held-text.js'
-import {checkUpdate} from '../lifecycle/check.js'
-import {update} from '../lifecycle/update.js'
+import type {PlannedHop, UpdatePlan} from '../updates/plan.js'
 
 export default class Update extends DiscodeCommand {
   static override summary = 'Update an app to a newer release with zero downtime'
   static override description = `Reads the vendor's release feed and picks the newest stable release above the running one (or --to). Pulls it, starts it beside the running container, runs the preSwitch hooks, lets kamal-proxy health-check it and switch traffic atomically, then stops the old container (kept for "discode rollback").
-If anything fails before the switch, the new container is removed and the running version keeps serving.`
+If anything fails before the switch, the new container is removed and the running version keeps serving.
+When the vendor marks releases as required (or a release can only be reached from a newer one), the update passes through them in order, each step a full zero-downtime update; --check shows the plan: each step's notes, new inputs, hooks, accessory changes, download size and whether a snapshot is taken.`
 
   static override examples = [
     {description: 'Update to the newest stable release', command: '<%= config.bin %> update myapp'},
-    {description: 'Only show what an update would install', command: '<%= config.bin %> update myapp --check'},
+    {description: 'Only show the plan: the steps, their notes and new inputs', command: '<%= config.bin %> update myapp --check'},
+    {description: 'The plan as data', command: '<%= config.bin %> update myapp --check --json'},
     {description: 'Move to a given release (also older ones)', command: '<%= config.bin %> update myapp --to 1.4.2'},
     {description: 'Update and change an input on the way', command: '<%= config.bin %> update myapp --set hostname=new.example.com'},
     {
@@ -27,7 +28,7 @@ If anything fails before the switch, the new container is removed and the runnin
 
   static override flags = {
     to: Flags.string({description: 'Install this release (any version in the feed)'}),
-    check: Flags.boolean({description: 'Report what would be installed; change nothing'}),
+    check: Flags.boolean({description: 'Report the plan (steps, notes, new inputs, hooks, sizes); change nothing'}),
     set: Flags.string({
       char: 's',
       description: 'Change an input (KEY=VALUE, repeatable); applied with the release being deployed',
@@ -43,28 +44,75 @@ If anything fails before the switch, the new container is removed and the runnin
   async run() {
     const {args, flags} = await this.parse(Update)
     const engine = await this.engine()
-    if (flags.check) {
-      const check = await checkUpdate(engine, args.app, {to: flags.to})
-      this.log(
-        check.available
-          ? `${args.app}: ${check.current} → ${check.available.version} available`
-          : `${args.app}: ${check.current} is up to date`,
-      )
-      return {app: args.app, current: check.current, available: check.available ?? null}
-    }
     const inputs = inputValues(flags.set, flags['set-file'])
-    const result = await update(engine, {
-      app: args.app,
-      to: flags.to,
+    const options = {app: args.app, to: flags.to, set: inputs.values, accessories: flags.accessories}
+    if (flags.check) {
+      const {planAppUpdate} = await import('../updates/plan-app.js')
+      const plan = await planAppUpdate(engine, args.app, options)
+      for (const line of planLines(plan)) this.log(line)
+      const last = plan.hops.at(-1)
+      return {app: args.app, current: plan.current, available: last ?? null, plan}
+    }
+    const {updateAlongPath} = await import('../updates/update-path.js')
+    const {results, plan} = await updateAlongPath(engine, {
+      ...options,
       wait: flags.wait,
-      set: inputs.values,
       inArguments: inputs.inArguments,
-      accessories: flags.accessories,
+      onHop: (index, total, version) => {
+        if (total > 1) this.logToStderr(`Step ${index + 1} of ${total}: ${args.app} → ${version}`)
+      },
     })
-    for (const line of describeAccessories(result.accessories)) this.log(line)
-    if (result.status === 'up-to-date')
-      this.log(`${args.app} ${result.current.version} is up to date${result.rerouted ? ', and routed again' : ''}`)
-    else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})${heldText(result.heldMs)}`)
-    return {...result, elapsed: this.elapsed()}
+    for (const result of results) {
+      for (const line of describeAccessories(result.accessories)) this.log(line)
+      if (result.status === 'up-to-date')
+        this.log(`${args.app} ${result.current.version} is up to date${result.rerouted ? ', and routed again' : ''}`)
+      else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})${heldText(result.heldMs)}`)
+    }
+    const [first, last] = [results[0], results.at(-1)!]
+    const from = first.status === 'updated' ? {from: first.from} : {}
+    return {...last, ...from, hops: results, plan, elapsed: this.elapsed()}
   }
+}
+
+/** The plan as people read it: one block per step, then what blocks it. */
+export function planLines(plan: UpdatePlan): string[] {
+  if (plan.hops.length === 0 && plan.blockers.length === 0) return [`${plan.app}: ${plan.current} is up to date`]
+  const lines: string[] = []
+  if (plan.hops.length > 0) {
+    const steps = plan.hops.length > 1 ? ` in ${plan.hops.length} steps` : ''
+    lines.push(`${plan.app}: ${plan.current} → ${plan.target} available${steps}`)
+    plan.hops.forEach((hop, index) => lines.push(...hopLines(hop, index)))
+  } else lines.push(`${plan.app}: ${plan.current} → ${plan.target ?? '?'} cannot be planned`)
+  if (plan.blockers.length > 0) {
+    lines.push('This update cannot be carried out yet:')
+    for (const blocker of plan.blockers) lines.push(`  - ${blocker.message}`, `    Hint: ${blocker.hint}`)
+  }
+  return lines
+}
+
+function hopLines(hop: PlannedHop, index: number): string[] {
+  const tags = [hop.required ? 'required' : '', hop.channel === 'stable' ? '' : hop.channel].filter(Boolean)
+  const lines = [`  ${index + 1}. ${hop.version}${tags.length > 0 ? ` (${tags.join(', ')})` : ''}`]
+  if (hop.notes) lines.push(...hop.notes.split('\n').map((line, i) => `     ${i === 0 ? 'Notes: ' : '       '}${line}`))
+  for (const input of hop.newInputs) {
+    const how = {
+      given: 'given',
+      default: `default ${input.secret ? '(secret)' : JSON.stringify(input.default ?? '')}`,
+      missing: 'required, no default: give it with --set',
+    }[input.source]
+    lines.push(`     New input: ${input.name}${input.description ? ` (${input.description})` : ''}: ${how}`)
+  }
+  const hooks = [
+    ...hop.hooks.preSwitch.map((name) => `${name} (before the switch)`),
+    ...hop.hooks.postSwitch.map((name) => `${name} (after)`),
+  ]
+  lines.push(`     Hooks: ${hooks.length > 0 ? hooks.join(', ') : 'none'}`)
+  const {added, removed, changed} = hop.accessories
+  const accessories = [...added.map((n) => `${n} added`), ...removed.map((n) => `${n} removed`), ...changed.map((n) => `${n} changed`)]
+  if (accessories.length > 0) lines.push(`     Accessories: ${accessories.join(', ')}`)
+  lines.push(
+    `     Download: ${hop.imageBytes === null ? 'unknown size' : hop.imageBytes === 0 ? 'none (on this host)' : `${(hop.imageBytes / 1_000_000).toFixed(1)} MB`}`,
+  )
+  lines.push(`     Snapshot first: ${hop.snapshot ? 'yes (this step runs preSwitch hooks)' : 'no'}`)
+  return lines
 }

@@ -3,7 +3,7 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import type {AddressInfo} from 'node:net'
 import {after, before, describe, it} from 'node:test'
 import {DiscodeError} from '../errors.js'
-import {chooseRelease, FeedError, fetchFeed, isPinnedByDigest, type Feed, type Release} from './feed.js'
+import {chooseRelease, FeedError, fetchFeed, isPinnedByDigest, parseFeed, type Feed, type Release} from './feed.js'
 
 const DIGEST = 'a'.repeat(64)
 const GOOD_FEED = {
@@ -167,7 +167,7 @@ describe('isPinnedByDigest', () => {
 })
 
 function release(version: string, channel = 'stable'): Release {
-  return {version, image: `acme/demo:${version}`, channel}
+  return {version, image: `acme/demo:${version}`, channel, required: false}
 }
 
 describe('chooseRelease', () => {
@@ -220,5 +220,35 @@ describe('chooseRelease', () => {
 
   it('refuses a requested version that is not semver', () => {
     assert.throws(() => chooseRelease(feed, {to: '1.2'}), /version "1\.2" is not semver/)
+  })
+})
+
+describe('required and minimumFrom', () => {
+  const parse = (releases: unknown[]) => parseFeed(Buffer.from(JSON.stringify({releases})), 'https://feed.example.com/f.json')
+  it('reads both, with required false by default', () => {
+    const feed = parse([
+      {version: '2.0.0', image: 'acme/demo:2.0.0', required: true, minimumFrom: 'v1.5.0'},
+      {version: '1.5.0', image: 'acme/demo:1.5.0'},
+    ])
+    assert.equal(feed.releases[0].required, true)
+    assert.equal(feed.releases[0].minimumFrom, '1.5.0')
+    assert.equal(feed.releases[1].required, false)
+    assert.equal(feed.releases[1].minimumFrom, undefined)
+  })
+  it('refuses a minimumFrom that is not semver, or not below the release', () => {
+    assert.throws(
+      () => parse([{version: '2.0.0', image: 'acme/demo:2.0.0', minimumFrom: '1.5'}]),
+      /releases\[0\]\.minimumFrom: "1\.5" is not semver/,
+    )
+    assert.throws(
+      () => parse([{version: '2.0.0', image: 'acme/demo:2.0.0', minimumFrom: '2.0.0'}]),
+      /minimumFrom: 2\.0\.0 is not below the release's own version 2\.0\.0/,
+    )
+  })
+  it('refuses a required that is not a boolean', () => {
+    assert.throws(
+      () => parse([{version: '2.0.0', image: 'acme/demo:2.0.0', required: 'yes'}]),
+      /releases\[0\]\.required: expected true or false/,
+    )
   })
 })

@@ -32,6 +32,14 @@ const ReleaseSchema = z.object({
   }),
   channel: z.string().min(1).default('stable'),
   notes: z.string().optional(),
+  /** No update from below this release may skip it (see src/updates/path.ts). */
+  required: z.boolean().default(false),
+  /** An update from a release older than this must first reach one at or above it. */
+  minimumFrom: z
+    .string()
+    .refine((version) => semver.valid(version) !== null, {error: (issue) => `${describeValue(issue.input)} is not semver`})
+    .transform((version) => semver.valid(version)!)
+    .optional(),
 })
 
 const isoDate = z
@@ -52,6 +60,14 @@ export const FeedSchema = z
       if (version === undefined) return
       if (seen.has(version)) context.addIssue({code: 'custom', path: ['releases', index, 'version'], message: `${version} is listed twice`})
       seen.add(version)
+      // A release that must be updated to from an equal or newer one could never be reached.
+      const minimum = typeof release.minimumFrom === 'string' ? semver.valid(release.minimumFrom) : null
+      if (minimum !== null && !semver.lt(minimum, version))
+        context.addIssue({
+          code: 'custom',
+          path: ['releases', index, 'minimumFrom'],
+          message: `${minimum} is not below the release's own version ${version}`,
+        })
     })
   })
 

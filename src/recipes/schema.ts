@@ -2,6 +2,7 @@
  * The recipe as written in `recipe.yml`, before its string values are rendered. Objects are strict so
  * that a typo is an error rather than a silently ignored key.
  */
+import semver from 'semver'
 import {z} from 'zod'
 import {describeValue} from './issues.js'
 import {parseDuration} from './duration.js'
@@ -94,6 +95,12 @@ function recipeSchema(rendered: boolean) {
       patternMessage: nonEmpty.optional(),
       default: z.string().optional(),
       secret: z.boolean().default(false),
+      /** The release that first asks for this input: update plans list it under that release. */
+      since: z
+        .string()
+        .refine((version) => semver.valid(version) !== null, {error: (issue) => `${describeValue(issue.input)} is not semver`})
+        .transform((version) => semver.valid(version)!)
+        .optional(),
     })
     .refine((input) => !defaultBreaksPattern(input, rendered), {path: ['default'], error: "does not match the input's pattern"})
     .refine((input) => input.patternMessage === undefined || input.pattern !== undefined, {
