@@ -9,17 +9,11 @@ import {after, before, beforeEach, describe, it} from 'node:test'
 
 import {DiscodeError} from '../errors.js'
 import {FeedError} from './feed.js'
-import {
-  assertImageDigest,
-  digestOf,
-  FeedSignatureError,
-  fetchSignedFeed,
-  generateKeyPair,
-  parseDuration,
-  signFeed,
-  verifyFeed,
-  writeKeyPair,
-} from './signature.js'
+import {assertImageDigest, digestOf} from './image-digest.js'
+import {generateKeyPair, writeKeyPair} from './keys.js'
+import {parseDuration, signFeed} from './sign.js'
+import {FeedSignatureError} from './signature.js'
+import {fetchSignedFeed, verifyFeed} from './verify.js'
 
 const DIGEST_A = `sha256:${'a'.repeat(64)}`
 const DIGEST_B = `sha256:${'b'.repeat(64)}`

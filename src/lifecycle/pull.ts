@@ -1,6 +1,6 @@
 import {inspectImage, pullImage, registryOf} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
-import {assertImageDigest, digestOf} from '../feed/signature.js'
+import {assertImageDigest, digestOf} from '../feed/image-digest.js'
 import {type Operation, step} from './operation.js'
 
 /**

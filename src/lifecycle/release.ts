@@ -1,5 +1,5 @@
 import {chooseRelease, fetchFeed, type Release} from '../feed/feed.js'
-import {fetchSignedFeed} from '../feed/signature.js'
+import {fetchSignedFeed} from '../feed/verify.js'
 import type {FeedSource} from '../recipes/installed.js'
 import type {AppRecord} from '../state/store.js'
 import {type Operation, step} from './operation.js'

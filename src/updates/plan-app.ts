@@ -5,7 +5,7 @@
  */
 import {inspectImage, listContainers} from '../docker/docker.js'
 import {type Feed, fetchFeed} from '../feed/feed.js'
-import {fetchSignedFeed} from '../feed/signature.js'
+import {fetchSignedFeed} from '../feed/verify.js'
 import {ACCESSORY_LABELS, accessoryHash} from '../lifecycle/accessories/spec.js'
 import type {Engine} from '../lifecycle/context.js'
 import {LABELS} from '../lifecycle/names.js'

@@ -9,7 +9,7 @@ import http from 'node:http'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {signFeed} from '../../src/feed/signature.js'
+import {signFeed} from '../../src/feed/sign.js'
 import {buildStandinImage, createWorld, destroyWorld, discode, discodeJson, type World, writeRecipe} from '../support/discode.js'
 import {httpGet} from '../support/http.js'
 import {buildAndPushTestImages, docker} from '../support/images.js'

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../../base-command.js'
-import {writeKeyPair} from '../../feed/signature.js'
+import {writeKeyPair} from '../../feed/keys.js'
 
 export default class FeedKeygen extends DiscodeCommand {
   static override summary = 'Create the ed25519 key pair that signs your release feed'

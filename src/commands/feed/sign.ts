@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../../base-command.js'
-import {DEFAULT_EXPIRES, signFeed} from '../../feed/signature.js'
+import {DEFAULT_EXPIRES, signFeed} from '../../feed/sign.js'
 
 export default class FeedSign extends DiscodeCommand {
   static override summary = 'Sign a release feed: set its published and expires times and write FEED.sig'
