@@ -10,7 +10,7 @@ import type {PullProgress} from './docker/docker.js'
 import {DiscodeError} from './errors.js'
 import type {Engine, Reporter} from './lifecycle/context.js'
 import {pluginRecipeRoots, vendorHooks} from './plugin-host.js'
-import type {RecipeRoot} from './recipes/load.js'
+import type {RecipeRoot} from './recipes/resolve.js'
 
 /**
  * What every discode command shares: `--json`, errors as `Error:` + `Hint:` lines, and the engine

@@ -4,7 +4,7 @@ import {resolve} from 'node:path'
 
 import {DiscodeError} from './errors.js'
 import type {DiscodeHookContext, DiscodeHookEvent, PluginHooks} from './lifecycle/plugin-hooks.js'
-import type {RecipeRoot} from './recipes/load.js'
+import type {RecipeRoot} from './recipes/resolve.js'
 
 /**
  * Where oclif meets the engine for vendor plugins: which plugins ship recipes, and running one

@@ -8,7 +8,7 @@ import {appUrl} from '../proxy/app-url.js'
 import {install} from '../lifecycle/install.js'
 import {validateAppName} from '../lifecycle/names.js'
 import {promptForInput} from '../prompt.js'
-import {resolveRecipe} from '../recipes/load.js'
+import {resolveRecipe} from '../recipes/resolve.js'
 import {preflight, preflightError, type PreflightReport} from '../support/preflight.js'
 
 export default class Install extends DiscodeCommand {

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 
 import {DiscodeCommand} from '../base-command.js'
 import {checkLines} from '../check-lines.js'
-import {resolveRecipe} from '../recipes/load.js'
+import {resolveRecipe} from '../recipes/resolve.js'
 import {preflight} from '../support/preflight.js'
 
 export default class Preflight extends DiscodeCommand {

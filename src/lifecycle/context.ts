@@ -1,7 +1,7 @@
 import type {Settings} from '../config.js'
 import type {DockerClient, PullProgress} from '../docker/docker.js'
 import type {Proxy} from '../proxy/proxy.js'
-import type {RecipeRoot} from '../recipes/load.js'
+import type {RecipeRoot} from '../recipes/resolve.js'
 import type {StateStore} from '../state/store.js'
 import type {PluginHooks} from './plugin-hooks.js'
 

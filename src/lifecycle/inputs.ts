@@ -2,7 +2,7 @@ import {isDeepStrictEqual} from 'node:util'
 
 import {DiscodeError} from '../errors.js'
 import {generateSecret} from '../secrets/generate.js'
-import {renderInputs} from '../recipes/load.js'
+import {renderInputs} from '../recipes/render.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import type {SecretsRecord, StateStore} from '../state/store.js'
 import type {Reporter} from './context.js'

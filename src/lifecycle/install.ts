@@ -1,5 +1,5 @@
 import {DiscodeError} from '../errors.js'
-import {resolveRecipe} from '../recipes/load.js'
+import {resolveRecipe} from '../recipes/resolve.js'
 import {feedFor, registryCredentials, renderFor} from '../recipes/installed.js'
 import type {AppRecord} from '../state/store.js'
 import type {Engine} from './context.js'

@@ -2,7 +2,9 @@ import {join} from 'node:path'
 
 import {DiscodeError} from '../errors.js'
 import type {AppRecord, SecretsRecord} from '../state/store.js'
-import {parseRecipeFile, type RecipeRoot, renderFeed, renderRecipe, resolveRecipe} from './load.js'
+import {parseRecipeFile} from './load.js'
+import {renderFeed, renderRecipe} from './render.js'
+import {type RecipeRoot, resolveRecipe} from './resolve.js'
 import type {RawRecipe, Recipe} from './schema.js'
 
 /** A recipe as read from disk, before any template is filled in. */

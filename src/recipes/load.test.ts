@@ -5,18 +5,9 @@ import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 import {DiscodeError} from '../errors.js'
 import {parseDuration} from './duration.js'
-import {
-  listRecipes,
-  parseRecipeFile,
-  RecipeError,
-  renderFeed,
-  renderInputs,
-  renderRecipe,
-  resolveRecipe,
-  validateRecipeDir,
-  type RawRecipe,
-  type RecipeContext,
-} from './load.js'
+import {parseRecipeFile, RecipeError, validateRecipeDir, type RawRecipe, type RecipeContext} from './load.js'
+import {renderFeed, renderInputs, renderRecipe} from './render.js'
+import {listRecipes, resolveRecipe} from './resolve.js'
 
 const tmp = mkdtempSync(join(tmpdir(), 'discode-recipes-'))
 after(() => rmSync(tmp, {recursive: true, force: true}))

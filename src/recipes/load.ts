@@ -1,16 +1,16 @@
 /**
- * Reading, checking, rendering and finding recipes. A recipe is a directory holding `recipe.yml`; its
+ * Reading and checking recipes (rendering: render.ts; finding them: resolve.ts). A recipe is a directory holding `recipe.yml`; its
  * string values are Handlebars templates rendered one by one after parsing, so a user's value is data
  * and can never change the recipe's structure.
  */
-import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs'
-import {homedir} from 'node:os'
-import {basename, dirname, isAbsolute, join, resolve, sep} from 'node:path'
+import {readFileSync, statSync} from 'node:fs'
+import {dirname, join} from 'node:path'
 import {LineCounter, parseDocument, type Document, type YAMLError} from 'yaml'
 import {DiscodeError} from '../errors.js'
 import {check, didYouMean, problemAt, type Problem} from './issues.js'
-import {RecipeSchema, RenderedRecipeSchema, isHttpUrl, type RawRecipe, type Recipe, type RecipeInput} from './schema.js'
-import {renderTemplate, templateSyntaxError, templateVariables, undefinedVariable} from './template.js'
+import {RecipeSchema, type RawRecipe} from './schema.js'
+import {forEachString} from './string-leaves.js'
+import {templateSyntaxError, templateVariables} from './template.js'
 
 export type {RawRecipe, Recipe} from './schema.js'
 
@@ -192,225 +192,8 @@ function knownVariables(raw: RawRecipe): string[] {
   ]
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Rendering
-
-/** Renders every string value of the recipe for one app and release, then checks the formats again. */
-export function renderRecipe(raw: RawRecipe, context: RecipeContext): Recipe {
-  const rendered = renderStrings(raw, raw, context)
-  // An optional hostname input left empty means "no host": the catch-all route.
-  if (rendered.proxy.host?.trim() === '') delete rendered.proxy.host
-  const result = check(RenderedRecipeSchema, rendered)
-  if (!result.ok) throw renderError(raw, context, result.problems)
-  return result.value as Recipe
-}
-
-/** The inputs with their descriptions and defaults rendered, to ask for them (they may use app.name). */
-export function renderInputs(raw: RawRecipe, context: Pick<RecipeContext, 'app'>): RecipeInput[] {
-  return renderStrings(raw, {inputs: raw.inputs}, context).inputs
-}
-
-/** The feed URL and key, which are needed before a release is chosen. */
-export function renderFeed(raw: RawRecipe, context: Pick<RecipeContext, 'app' | 'inputs' | 'secrets'>): {url: string; key?: string} {
-  const {feed, feedKey} = renderStrings(raw, {feed: raw.feed, feedKey: raw.feedKey}, context)
-  if (!isHttpUrl(feed)) throw renderError(raw, context, [problemAt(['feed'], `${JSON.stringify(feed)} is not an http(s) URL`)])
-  return {url: feed, key: feedKey}
-}
-
-/** A copy of `value` with each string leaf rendered once; keys are never rendered. */
-function renderStrings<T>(raw: RawRecipe, value: T, context: Partial<RecipeContext>): T {
-  return mapStrings(value, (source, segments) => {
-    try {
-      return renderTemplate(source, context)
-    } catch (error) {
-      throw renderError(raw, context, [problemAt(segments, renderFailure(raw, source, error))])
-    }
-  }) as T
-}
-
-function renderFailure(raw: RawRecipe, source: string, error: unknown): string {
-  const variable = undefinedVariable(source, error)
-  if (variable === undefined) return `cannot be rendered: ${error instanceof Error ? error.message : String(error)}`
-  const input = /^inputs\.(.+)$/.exec(variable)?.[1]
-  return input && raw.inputs.some(({name}) => name === input) ? `no value for input "${input}"` : `unknown variable "${variable}"`
-}
-
-/** A rendering problem, with secret values (generated secrets and secret inputs) masked. */
-function renderError(raw: RawRecipe, context: Partial<RecipeContext>, problems: Problem[]): RecipeError {
-  const secretInputs = raw.inputs.filter((input) => input.secret).map((input) => context.inputs?.[input.name])
-  const secrets = [...Object.values(context.secrets ?? {}), ...secretInputs].filter(
-    (value): value is string => !!value && value.length >= 4,
-  )
-  const mask = (text: string) =>
-    secrets.reduce((masked, secret) => {
-      let out = masked.split(secret).join('[secret]')
-      // Long values are quoted cut short (`"abc..."`): a cut secret is still a secret.
-      for (let n = secret.length - 1; n >= 8; n--) out = out.split(`${secret.slice(0, n)}..."`).join('[secret]..."')
-      return out
-    }, text)
-  return new RecipeError(
-    problems.map((problem) => ({file: `recipe ${raw.name}`, path: problem.path, message: mask(problem.message)})),
-    {code: 'RECIPE_RENDER', hint: `Check the values given with --set, or run "discode recipes validate" on the recipe`},
-  )
-}
-
-type Segments = readonly PropertyKey[]
-
-function mapStrings(value: unknown, render: (source: string, segments: Segments) => string, segments: Segments = []): unknown {
-  if (typeof value === 'string') return render(value, segments)
-  if (Array.isArray(value)) return value.map((item, index) => mapStrings(item, render, [...segments, index]))
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapStrings(item, render, [...segments, key])]))
-  }
-  return value
-}
-
-function forEachString(value: unknown, visit: (source: string, segments: Segments) => void): void {
-  mapStrings(value, (source, segments) => {
-    visit(source, segments)
-    return source
-  })
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Discovery and resolution
-
-export interface RecipeRoot {
-  /** `builtin`, or the plugin package name that ships the recipes, e.g. `@acme/discode-demo`. */
-  source: string
-  /** A directory whose subdirectories each hold a recipe.yml. */
-  dir: string
-}
-
-export interface RecipeSummary {
-  /** What to pass as --recipe: the name, or `source:name` when several sources have that name. */
-  ref: string
-  name: string
-  title?: string
-  source: string
-  dir: string
-  /** Why the recipe cannot be used, when it is malformed. */
-  error?: string
-}
-
-export interface ResolvedRecipe {
-  /** A reference that finds this recipe again: `source:name`, or the absolute directory. */
-  ref: string
-  /** `builtin`, a plugin package name, or `path`. */
-  source: string
-  dir: string
-  raw: RawRecipe
-}
-
-interface Candidate {
-  source: string
-  dir: string
-  /** The recipe's name, or its directory's name when it is malformed. */
-  name: string
-  raw?: RawRecipe
-  error?: RecipeError
-}
-
-export function listRecipes(roots: RecipeRoot[]): RecipeSummary[] {
-  const candidates = scanRoots(roots)
-  const count = (name: string) => candidates.filter((candidate) => candidate.name === name).length
-  return candidates
-    .map((candidate) => ({
-      ref: count(candidate.name) > 1 ? qualifiedRef(candidate) : candidate.name,
-      name: candidate.name,
-      title: candidate.raw?.title,
-      source: candidate.source,
-      dir: candidate.dir,
-      ...(candidate.error ? {error: candidate.error.message} : {}),
-    }))
-    .sort((a, b) => a.name.localeCompare(b.name) || a.source.localeCompare(b.source))
-}
-
-/** Finds a recipe by name (`demo`), qualified name (`builtin:demo`) or directory path (`./demo`). */
-export function resolveRecipe(ref: string, roots: RecipeRoot[]): ResolvedRecipe {
-  if (isPathRef(ref)) return resolvePath(ref)
-
-  const qualified = /^(.+):([^:/\\]+)$/.exec(ref)
-  const [source, name] = qualified ? [qualified[1], qualified[2]] : [undefined, ref]
-  const candidates = scanRoots(roots)
-  const matches = candidates.filter((candidate) => candidate.name === name && (source === undefined || candidate.source === source))
-
-  if (matches.length === 0) {
-    const known = candidates.map((candidate) => (source === undefined ? candidate.name : qualifiedRef(candidate)))
-    throw new DiscodeError(`no recipe "${ref}"${didYouMean(ref, known)}`, {
-      hint: 'Run "discode recipes list" to see the recipes you can install, or pass the path to a recipe directory',
-      code: 'RECIPE_NOT_FOUND',
-    })
-  }
-  if (matches.length > 1) throw ambiguity(name, matches)
-
-  const [match] = matches
-  if (!match.raw) throw match.error!
-  return {ref: qualifiedRef(match), source: match.source, dir: match.dir, raw: match.raw}
-}
-
-function ambiguity(name: string, matches: Candidate[]): DiscodeError {
-  const refs = [...new Set(matches.map(qualifiedRef))]
-  if (refs.length === 1) {
-    return new DiscodeError(`several recipes in ${matches[0].source} are named "${name}": ${matches.map((m) => m.dir).join(', ')}`, {
-      hint: 'Pass the path to the recipe directory instead',
-      code: 'RECIPE_AMBIGUOUS',
-    })
-  }
-  return new DiscodeError(`recipe "${name}" is provided by several sources: ${refs.join(', ')}`, {
-    hint: `Name one of them, e.g. --recipe ${refs[0]}`,
-    code: 'RECIPE_AMBIGUOUS',
-  })
-}
-
-function qualifiedRef(candidate: {source: string; name: string}): string {
-  return `${candidate.source}:${candidate.name}`
-}
-
-/** `.`, `/` and `~` start a path; so does any path separator not part of `@scope/package:name`. */
-function isPathRef(ref: string): boolean {
-  if (/^[.~/]/.test(ref) || isAbsolute(ref)) return true
-  if (/^@[^/:]+\/[^/:]+:[^:/\\]+$/.test(ref)) return false
-  return ref.includes('/') || ref.includes(sep)
-}
-
-function resolvePath(ref: string): ResolvedRecipe {
-  const expanded = ref === '~' || ref.startsWith('~/') || ref.startsWith(`~${sep}`) ? join(homedir(), ref.slice(1)) : ref
-  const given = resolve(expanded)
-  const dir = isFile(given) ? dirname(given) : given
-  if (!existsSync(join(dir, RECIPE_FILE))) {
-    throw new DiscodeError(`no ${RECIPE_FILE} in ${dir}`, {hint: 'A recipe is a directory holding recipe.yml', code: 'RECIPE_NOT_FOUND'})
-  }
-  return {ref: dir, source: 'path', dir, raw: parseRecipeFile(join(dir, RECIPE_FILE))}
-}
-
-function scanRoots(roots: RecipeRoot[]): Candidate[] {
-  return roots.flatMap((root) => recipeDirs(root.dir).map((dir) => loadCandidate(root.source, dir)))
-}
-
-/** Subdirectories of `root` that hold a recipe.yml; none when `root` does not exist. */
-function recipeDirs(root: string): string[] {
-  let names: string[]
-  try {
-    names = readdirSync(root).sort()
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw error
-  }
-  return names.map((name) => join(root, name)).filter((dir) => existsSync(join(dir, RECIPE_FILE)))
-}
-
-function loadCandidate(source: string, dir: string): Candidate {
-  try {
-    const raw = parseRecipeFile(join(dir, RECIPE_FILE))
-    return {source, dir, name: raw.name, raw}
-  } catch (error) {
-    if (!(error instanceof RecipeError)) throw error
-    return {source, dir, name: basename(dir), error}
-  }
-}
-
-function isFile(path: string): boolean {
+/** Whether `path` is a file (a recipe given as its recipe.yml rather than its directory). */
+export function isFile(path: string): boolean {
   try {
     return statSync(path).isFile()
   } catch {

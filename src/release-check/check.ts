@@ -11,7 +11,7 @@ import semver from 'semver'
 
 import {DiscodeError} from '../errors.js'
 import {fetchFeed} from '../feed/feed.js'
-import {renderFeed} from '../recipes/load.js'
+import {renderFeed} from '../recipes/render.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import {startRequestLoop, type LoopStats, type RequestLoop} from './loop.js'
 import {judge, type CheckReport, type OperationName, type OperationRun} from './report.js'

@@ -1,5 +1,5 @@
 import {DiscodeCommand} from '../../base-command.js'
-import {listRecipes} from '../../recipes/load.js'
+import {listRecipes} from '../../recipes/resolve.js'
 
 export default class RecipesList extends DiscodeCommand {
   static override summary = 'List the recipes discode knows: built-in ones and those of installed plugins'

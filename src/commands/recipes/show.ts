@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import {stringify} from 'yaml'
 
 import {DiscodeCommand} from '../../base-command.js'
-import {resolveRecipe} from '../../recipes/load.js'
+import {resolveRecipe} from '../../recipes/resolve.js'
 
 export default class RecipesShow extends DiscodeCommand {
   static override summary = 'Show a recipe with its defaults filled in (templates are not rendered)'
