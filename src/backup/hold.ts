@@ -1,0 +1,61 @@
+import {inspectContainer} from '../docker/docker.js'
+import type {Engine} from '../lifecycle/context.js'
+import type {DeployArgs} from '../proxy/commands.js'
+import type {Recipe} from '../recipes/schema.js'
+
+/**
+ * Holding an app's requests through kamal-proxy (`pause`: new requests wait, in-flight ones finish)
+ * while a snapshot or a restore runs, then releasing them (`resume`). As in src/lifecycle/pause.ts,
+ * a pause must never be resumed after a proxy restart (kamal-proxy crashes on it): if the proxy
+ * container restarted meanwhile, or resume fails, the route is removed and deployed again instead.
+ */
+
+export interface Hold {
+  /** Whether requests are really held (there is a route). */
+  held: boolean
+  /** Releases the requests (or re-creates the route); returns how long they were held. */
+  release(target?: string): Promise<number>
+}
+
+const DRAIN_TIMEOUT = '30s'
+
+export async function holdRequests(engine: Engine, app: string, recipe: Recipe, reason: string): Promise<Hold> {
+  const route = await engine.proxy.route(app)
+  if (!route) return {held: false, release: async () => 0}
+  const before = await inspectContainer(engine.docker, engine.proxy.containerName)
+  engine.reporter.info(`Holding the requests of ${app} (at most ${recipe.pause.maxPause}) while ${reason}`)
+  await engine.proxy.pause(app, {drainTimeout: DRAIN_TIMEOUT, maxPause: recipe.pause.maxPause})
+  const started = performance.now()
+  return {
+    held: true,
+    release: async (target = route.targets[0]) => {
+      const now = await inspectContainer(engine.docker, engine.proxy.containerName)
+      const sameProxy = now?.State.Running && before && now.Id === before.Id && now.State.StartedAt === before.State.StartedAt
+      try {
+        if (!sameProxy) throw new Error('the proxy restarted while requests were held')
+        await engine.proxy.resume(app)
+      } catch (error) {
+        engine.reporter.warn(`Resuming ${app} failed (${(error as Error).message}); re-creating its route instead`)
+        await engine.proxy.boot()
+        await engine.proxy.removeService(app).catch(() => {})
+        await engine.proxy.deploy(routeArgs(app, recipe, target, route.hosts, route.tls))
+      }
+      return Math.round(performance.now() - started)
+    },
+  }
+}
+
+/** What `kamal-proxy deploy` needs to route the app to `target` again (health-checked). */
+export function routeArgs(app: string, recipe: Recipe, target: string, hosts: string[], tls: boolean): DeployArgs {
+  return {
+    service: app,
+    target,
+    hosts,
+    healthCheckPath: recipe.health.path,
+    healthCheckInterval: recipe.health.interval,
+    healthCheckTimeout: recipe.health.timeout,
+    deployTimeout: recipe.health.deployTimeout,
+    drainTimeout: DRAIN_TIMEOUT,
+    tls,
+  }
+}
