@@ -24,7 +24,9 @@ export async function holdRequests(engine: Engine, app: string, recipe: Recipe, 
   if (!route) return {held: false, release: async () => 0}
   const before = await inspectContainer(engine.docker, engine.proxy.containerName)
   engine.reporter.info(`Holding the requests of ${app} (at most ${recipe.pause.maxPause}) while ${reason}`)
-  await engine.proxy.pause(app, {drainTimeout: DRAIN_TIMEOUT, maxPause: recipe.pause.maxPause})
+  // Left paused by a killed run: it stays paused, and is released by re-creating the route.
+  const leftPaused = route.state === 'paused'
+  if (!leftPaused) await engine.proxy.pause(app, {drainTimeout: DRAIN_TIMEOUT, maxPause: recipe.pause.maxPause})
   const started = performance.now()
   return {
     held: true,
@@ -32,6 +34,7 @@ export async function holdRequests(engine: Engine, app: string, recipe: Recipe, 
       const now = await inspectContainer(engine.docker, engine.proxy.containerName)
       const sameProxy = now?.State.Running && before && now.Id === before.Id && now.State.StartedAt === before.State.StartedAt
       try {
+        if (leftPaused) throw new Error('it was left paused by an interrupted run')
         if (!sameProxy) throw new Error('the proxy restarted while requests were held')
         await engine.proxy.resume(app)
       } catch (error) {

@@ -51,7 +51,7 @@ export async function takeSnapshot(engine: Engine, app: string, options: Snapsho
   const record = await engine.store.read(app)
   if (!record) throw notInstalledError(app)
   const timings = options.timings ?? {}
-  const recipe = installedRecipe(engine, record)
+  const recipe = await installedRecipe(engine, record)
   const root = backupRoot(engine.settings.home, options.dir ?? record.backup?.dir)
   removePartials(root, app)
   const createdAt = new Date()
@@ -99,11 +99,11 @@ export async function takeSnapshot(engine: Engine, app: string, options: Snapsho
   }
 }
 
-/** The recipe as installed (any release will do for the volume and accessory definitions). */
-export function installedRecipe(engine: Engine, record: AppRecord): Recipe {
+/** The recipe as installed, rendered with the app's secrets (accessory definitions depend on them). */
+export async function installedRecipe(engine: Engine, record: AppRecord, release?: {version: string; image: string}): Promise<Recipe> {
   const {raw} = loadInstalledRecipe(engine, record)
-  const release = record.current ?? record.previous[0] ?? {version: '0.0.0', image: raw.image}
-  return renderFor(record.app, raw, record.inputs, {generated: {}, inputs: {}}, release)
+  const renderAs = release ?? record.current ?? record.previous[0] ?? {version: '0.0.0', image: raw.image}
+  return renderFor(record.app, raw, record.inputs, await engine.store.readSecrets(record.app), renderAs)
 }
 
 interface CopyOptions {
