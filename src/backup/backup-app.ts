@@ -23,11 +23,13 @@ export async function backupApp(
   }
   const dir = options.dir === undefined ? undefined : resolve(options.dir)
   return runOperation(engine, options.app, 'backup', {wait: options.wait}, async (engine, timings) => {
-    const record = (await engine.store.read(options.app))!
+    const result = await takeSnapshot(engine, options.app, {trigger: 'manual', dir, passphrase: options.passphrase, keep: options.keep, timings})
+    // Remembered once they worked: a directory that failed (full, unwritable) is not kept for later backups.
     if (options.keep !== undefined || dir !== undefined) {
+      const record = (await engine.store.read(options.app))!
       await engine.store.write({...record, backup: {...record.backup, ...(options.keep ? {keep: options.keep} : {}), ...(dir ? {dir} : {})}})
     }
-    return takeSnapshot(engine, options.app, {trigger: 'manual', dir, passphrase: options.passphrase, keep: options.keep, timings})
+    return result
   })
 }
 
