@@ -12,7 +12,12 @@ import type {Engine} from '../lifecycle/context.js'
  */
 
 /** Runs `dump` and hands its stdout to `consume`; a non-zero exit fails with its stderr. */
-export async function runDump(docker: Dockerode, container: string, cmd: string[], consume: (stdout: Readable) => Promise<void>): Promise<void> {
+export async function runDump(
+  docker: Dockerode,
+  container: string,
+  cmd: string[],
+  consume: (stdout: Readable) => Promise<void>,
+): Promise<void> {
   const exec = await docker.getContainer(container).exec({Cmd: cmd, AttachStdout: true, AttachStderr: true})
   const stream = await exec.start({hijack: true, stdin: false})
   const stdout = new PassThrough()

@@ -23,7 +23,13 @@ import {dockerodeFor, removeHelpers, writeVolume} from './volume-archive.js'
  * The caller holds the lock and has written the pending-restore marker; on failure the app is left
  * stopped (never serving half-restored data) and the marker makes the next command finish the job.
  */
-export async function applySnapshot(engine: Engine, timings: Timings, app: string, snapshot: StoredSnapshot, identity?: string): Promise<{heldMs: number}> {
+export async function applySnapshot(
+  engine: Engine,
+  timings: Timings,
+  app: string,
+  snapshot: StoredSnapshot,
+  identity?: string,
+): Promise<{heldMs: number}> {
   const record = (await engine.store.read(app))!
   const current = record.current!
   const recipe = await installedRecipe(engine, record)
@@ -39,7 +45,9 @@ export async function applySnapshot(engine: Engine, timings: Timings, app: strin
     await restoreVolumes(engine, timings, app, recipe, snapshot, {image: current.imageId, identity})
     await step(engine, timings, 'start', `Starting ${current.container} on the restored data`, async () => {
       await reviveRelease(engine, timings, app, recipe, current)
-      await engine.proxy.deploy(routeArgs(app, recipe, `${current.container}:${recipe.port}`, route?.hosts ?? hostsOf(recipe), route?.tls ?? recipe.proxy.tls))
+      await engine.proxy.deploy(
+        routeArgs(app, recipe, `${current.container}:${recipe.port}`, route?.hosts ?? hostsOf(recipe), route?.tls ?? recipe.proxy.tls),
+      )
     })
   } catch (error) {
     // Never serve half-restored data: the app stays down until the restore is finished.
@@ -87,12 +95,17 @@ export async function restoreVolumes(
     })
   }
   // Recreates the accessories removed above (and any missing), and waits until they are healthy.
-  await ensureAccessories(engine, timings, app, recipe, {replace: false, credentials: registryCredentials(recipe, await engine.store.readSecrets(app))})
+  await ensureAccessories(engine, timings, app, recipe, {
+    replace: false,
+    credentials: registryCredentials(recipe, await engine.store.readSecrets(app)),
+  })
   for (const part of parts.filter((p) => p.kind === 'accessory-dump')) {
     const name = part.accessory!
     const restore = recipe.accessories[name]?.backup?.restore
     if (!restore) {
-      engine.reporter.warn(`The snapshot holds a dump of accessory ${name}, which the recipe no longer declares with a restore command: skipped`)
+      engine.reporter.warn(
+        `The snapshot holds a dump of accessory ${name}, which the recipe no longer declares with a restore command: skipped`,
+      )
       continue
     }
     await step(engine, timings, 'restore', `Restoring accessory ${name} (${restore.join(' ')})`, async () =>
@@ -102,5 +115,10 @@ export async function restoreVolumes(
 }
 
 function hostsOf(recipe: Recipe): string[] {
-  return recipe.proxy.host ? recipe.proxy.host.split(',').map((h) => h.trim()).filter(Boolean) : []
+  return recipe.proxy.host
+    ? recipe.proxy.host
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean)
+    : []
 }

@@ -19,15 +19,27 @@ export async function backupApp(
   validateAppName(options.app)
   if (!(await engine.store.read(options.app))) throw notKnown(options.app)
   if (options.keep !== undefined && (!Number.isInteger(options.keep) || options.keep < 1)) {
-    throw new DiscodeError(`--keep ${options.keep} is not a number of snapshots`, {hint: 'Give a whole number of at least 1', code: 'BAD_FLAG'})
+    throw new DiscodeError(`--keep ${options.keep} is not a number of snapshots`, {
+      hint: 'Give a whole number of at least 1',
+      code: 'BAD_FLAG',
+    })
   }
   const dir = options.dir === undefined ? undefined : resolve(options.dir)
   return runOperation(engine, options.app, 'backup', {wait: options.wait}, async (engine, timings) => {
-    const result = await takeSnapshot(engine, options.app, {trigger: 'manual', dir, passphrase: options.passphrase, keep: options.keep, timings})
+    const result = await takeSnapshot(engine, options.app, {
+      trigger: 'manual',
+      dir,
+      passphrase: options.passphrase,
+      keep: options.keep,
+      timings,
+    })
     // Remembered once they worked: a directory that failed (full, unwritable) is not kept for later backups.
     if (options.keep !== undefined || dir !== undefined) {
       const record = (await engine.store.read(options.app))!
-      await engine.store.write({...record, backup: {...record.backup, ...(options.keep ? {keep: options.keep} : {}), ...(dir ? {dir} : {})}})
+      await engine.store.write({
+        ...record,
+        backup: {...record.backup, ...(options.keep ? {keep: options.keep} : {}), ...(dir ? {dir} : {})},
+      })
     }
     return result
   })
@@ -115,7 +127,10 @@ export async function findSnapshotDir(engine: Engine, app: string, snapshot: str
 }
 
 /** `discode backup remove APP SNAPSHOT`. */
-export async function removeBackup(engine: Engine, options: {app: string; snapshot: string; dir?: string; wait?: boolean}): Promise<{app: string; id: string; dir: string}> {
+export async function removeBackup(
+  engine: Engine,
+  options: {app: string; snapshot: string; dir?: string; wait?: boolean},
+): Promise<{app: string; id: string; dir: string}> {
   validateAppName(options.app)
   const dir = await findSnapshotDir(engine, options.app, options.snapshot, options.dir)
   return runOperation(engine, options.app, 'backup remove', {wait: options.wait}, async () => {

@@ -8,7 +8,12 @@ describe('destructionWarning', () => {
 
   it('names what is deleted and the age of the newest snapshot', () => {
     assert.equal(
-      destructionWarning({action: 'uninstall --purge of shop', deletes: ['volume shop-data', 'its secrets'], newest: {id: 'x', createdAt: '2026-12-01T09:30:00Z'}, now}),
+      destructionWarning({
+        action: 'uninstall --purge of shop',
+        deletes: ['volume shop-data', 'its secrets'],
+        newest: {id: 'x', createdAt: '2026-12-01T09:30:00Z'},
+        now,
+      }),
       'uninstall --purge of shop deletes volume shop-data, its secrets; the newest snapshot is x, taken 2 hours ago.',
     )
   })

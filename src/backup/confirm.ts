@@ -2,7 +2,12 @@
  * What a destructive command says before it deletes or overwrites data (uninstall --purge, restore):
  * what goes, and how old the newest snapshot is, so a person can tell whether it can be undone.
  */
-export function destructionWarning(options: {action: string; deletes: string[]; newest?: {id: string; createdAt: string}; now?: Date}): string {
+export function destructionWarning(options: {
+  action: string
+  deletes: string[]
+  newest?: {id: string; createdAt: string}
+  now?: Date
+}): string {
   const now = options.now ?? new Date()
   const what = options.deletes.length > 0 ? options.deletes.join(', ') : 'nothing else'
   const newest = options.newest

@@ -14,10 +14,13 @@ export async function readPassphrase(options: {file?: string; env?: NodeJS.Proce
     try {
       value = readFileSync(options.file === '-' ? 0 : options.file, 'utf8').split(/\r?\n/)[0]
     } catch (error) {
-      throw new DiscodeError(`Cannot read the passphrase file ${options.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, {
-        hint: 'Give a readable file whose first line is the passphrase, or - for standard input',
-        code: 'BAD_FLAG',
-      })
+      throw new DiscodeError(
+        `Cannot read the passphrase file ${options.file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+        {
+          hint: 'Give a readable file whose first line is the passphrase, or - for standard input',
+          code: 'BAD_FLAG',
+        },
+      )
     }
   } else if ((options.env ?? process.env)[PASSPHRASE_ENV]) {
     value = (options.env ?? process.env)[PASSPHRASE_ENV]

@@ -21,7 +21,9 @@ export async function purgeWarning(engine: Engine, app: string): Promise<string>
 /** The final snapshot an `uninstall --purge` takes first, so a mistaken purge can be undone. */
 export async function snapshotBeforePurge(engine: Engine, app: string, options: {wait?: boolean}): Promise<SnapshotResult | undefined> {
   if (!(await engine.store.read(app))) return undefined // nothing of the app is known but its volumes
-  return runOperation(engine, app, 'backup', {wait: options.wait}, (engine, timings) => takeSnapshot(engine, app, {trigger: 'pre-purge', timings}))
+  return runOperation(engine, app, 'backup', {wait: options.wait}, (engine, timings) =>
+    takeSnapshot(engine, app, {trigger: 'pre-purge', timings}),
+  )
 }
 
 export function confirmationRequired(what: string): DiscodeError {

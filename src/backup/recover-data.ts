@@ -15,7 +15,13 @@ import {installedRecipe} from './take-snapshot.js'
  * created and filled, the accessories started on their data and fed their dumps. The app itself is
  * then installed by `install` (see restore.ts), and starts on complete data.
  */
-export async function recoverData(engine: Engine, timings: Timings, app: string, snapshot: StoredSnapshot, identity?: string): Promise<AppRecord> {
+export async function recoverData(
+  engine: Engine,
+  timings: Timings,
+  app: string,
+  snapshot: StoredSnapshot,
+  identity?: string,
+): Promise<AppRecord> {
   const part = (kind: 'record' | 'secrets') => snapshot.manifest.parts.find((p) => p.kind === kind)
   const recordPart = part('record')
   const secretsPart = part('secrets')

@@ -38,7 +38,12 @@ export interface RestoreResult {
  * release with its inputs and secrets. Journaled, and marked pending until complete (see
  * pending-restore.ts), so a killed restore is finished by the next command.
  */
-export async function restoreSnapshot(engine: Engine, app: string, snapshotRef: string, options: RestoreOptions = {}): Promise<RestoreResult> {
+export async function restoreSnapshot(
+  engine: Engine,
+  app: string,
+  snapshotRef: string,
+  options: RestoreOptions = {},
+): Promise<RestoreResult> {
   validateAppName(app)
   const dir = await findSnapshotDir(engine, app, snapshotRef, options.dir)
   const snapshot = await verifySnapshot(dir)

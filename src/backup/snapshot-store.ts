@@ -1,5 +1,17 @@
 import {createHash} from 'node:crypto'
-import {createWriteStream, existsSync, fsyncSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  createWriteStream,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {Transform, type Readable} from 'node:stream'
 import {pipeline} from 'node:stream/promises'
@@ -81,7 +93,11 @@ export function makePrivateDir(dir: string): void {
 }
 
 /** Streams `source` into `file` (0600, flushed), counting bytes and hashing them on the way. */
-export async function writePart(file: string, source: Readable, onBytes?: (bytes: number) => void): Promise<{size: number; sha256: string}> {
+export async function writePart(
+  file: string,
+  source: Readable,
+  onBytes?: (bytes: number) => void,
+): Promise<{size: number; sha256: string}> {
   makePrivateDir(dirname(file))
   const hash = createHash('sha256')
   let size = 0

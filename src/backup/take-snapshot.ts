@@ -1,6 +1,16 @@
 import {join} from 'node:path'
 
-import {containerName, inspectContainer, inspectImage, listContainers, startContainer, stopContainer} from '../docker/docker.js'
+import type Dockerode from 'dockerode'
+
+import {
+  type ContainerInfo,
+  containerName,
+  inspectContainer,
+  inspectImage,
+  listContainers,
+  startContainer,
+  stopContainer,
+} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import {ACCESSORY_LABELS, accessoryContainerName, accessoryVolumeName} from '../lifecycle/accessories.js'
 import {type Engine, step, type Timings} from '../lifecycle/context.js'
@@ -118,7 +128,11 @@ async function copyData(engine: Engine, timings: Timings, record: AppRecord, rec
   const accessories = await listContainers(engine.docker, [`${LABELS.app}=${app}`, ACCESSORY_LABELS.accessory])
   const byName = new Map(accessories.map((c) => [c.Labels[ACCESSORY_LABELS.accessory], c]))
   const stopsAccessory = Object.entries(recipe.accessories).some(([name, a]) => !a.backup && a.volumes.length > 0 && byName.has(name))
-  const image = await helperImage(engine, record, accessories.map((c) => c.ImageID))
+  const image = await helperImage(
+    engine,
+    record,
+    accessories.map((c) => c.ImageID),
+  )
   const progress = (label: string) => (bytes: number) => engine.reporter.transferProgress?.(label, bytes)
   const hold =
     options.consistency === 'pause' || stopsAccessory
@@ -145,51 +159,66 @@ async function copyData(engine: Engine, timings: Timings, record: AppRecord, rec
       const container = byName.get(name)
       if (!container) continue
       accessoryImages[name] = accessory.image
-      const containerId = containerName(container)
-      if (accessory.backup) {
-        const dump = accessory.backup.dump
-        parts.push(
-          await step(engine, timings, 'snapshot', `Dumping accessory ${name} (${dump.join(' ')})`, async () => {
-            let stored: ManifestPart | undefined
-            await runDump(docker, containerId, dump, async (stdout) => {
-              stored = await storePart(options.partial, {kind: 'accessory-dump', accessory: name}, stdout, {
-                recipient: options.recipient,
-                onBytes: progress(`${name} dump`),
-              })
-            })
-            return stored!
-          }),
-        )
-        continue
-      }
-      if (accessory.volumes.length === 0) continue
-      await step(engine, timings, 'snapshot', `Copying the volumes of accessory ${name} while it is stopped`, async () => {
-        const wasRunning = container.State === 'running'
-        await stopContainer(engine.docker, containerId, 30)
-        try {
-          for (const volume of accessory.volumes) {
-            const ref = {app, image: container.ImageID, volume: accessoryVolumeName(app, name, volume.name)}
-            parts.push(
-              await readVolume(docker, ref, (tar) =>
-                storePart(options.partial, {kind: 'accessory-volume', accessory: name, volume: volume.name, path: volume.path}, tar, {
-                  recipient: options.recipient,
-                  onBytes: progress(ref.volume),
-                }),
-              ),
-            )
-          }
-        } finally {
-          if (wasRunning) {
-            await startContainer(engine.docker, containerId)
-            await waitRunning(engine, accessoryContainerName(app, name))
-          }
-        }
-      })
+      parts.push(...(await copyAccessory(engine, timings, {app, name, accessory, container, docker, options, progress})))
     }
   } finally {
     heldMs = await hold.release()
   }
   return {parts, heldMs, accessoryImages}
+}
+
+/** One accessory: its declared dump (while it runs), else its volumes while it is stopped. */
+async function copyAccessory(
+  engine: Engine,
+  timings: Timings,
+  c: {
+    app: string
+    name: string
+    accessory: Recipe['accessories'][string]
+    container: ContainerInfo
+    docker: Dockerode
+    options: CopyOptions
+    progress: (label: string) => (bytes: number) => void
+  },
+): Promise<ManifestPart[]> {
+  const {app, name, accessory, container, docker, options, progress} = c
+  const containerId = containerName(container)
+  if (accessory.backup) {
+    const dump = accessory.backup.dump
+    return step(engine, timings, 'snapshot', `Dumping accessory ${name} (${dump.join(' ')})`, async () => {
+      let stored: ManifestPart | undefined
+      await runDump(docker, containerId, dump, async (stdout) => {
+        stored = await storePart(options.partial, {kind: 'accessory-dump', accessory: name}, stdout, {
+          recipient: options.recipient,
+          onBytes: progress(`${name} dump`),
+        })
+      })
+      return [stored!]
+    })
+  }
+  if (accessory.volumes.length === 0) return []
+  return step(engine, timings, 'snapshot', `Copying the volumes of accessory ${name} while it is stopped`, async () => {
+    const wasRunning = container.State === 'running'
+    const parts: ManifestPart[] = []
+    await stopContainer(engine.docker, containerId, 30)
+    try {
+      for (const volume of accessory.volumes) {
+        const ref = {app, image: container.ImageID, volume: accessoryVolumeName(app, name, volume.name)}
+        const part = {kind: 'accessory-volume' as const, accessory: name, volume: volume.name, path: volume.path}
+        parts.push(
+          await readVolume(docker, ref, (tar) =>
+            storePart(options.partial, part, tar, {recipient: options.recipient, onBytes: progress(ref.volume)}),
+          ),
+        )
+      }
+    } finally {
+      if (wasRunning) {
+        await startContainer(engine.docker, containerId)
+        await waitRunning(engine, accessoryContainerName(app, name))
+      }
+    }
+    return parts
+  })
 }
 
 /**

@@ -43,7 +43,10 @@ async function checkPart(file: string, size: number, sha256: string): Promise<st
 }
 
 /** The identity that decrypts an encrypted snapshot's parts (undefined for a plain one). */
-export async function snapshotIdentity(snapshot: StoredSnapshot, passphrase: (() => Promise<string>) | undefined): Promise<string | undefined> {
+export async function snapshotIdentity(
+  snapshot: StoredSnapshot,
+  passphrase: (() => Promise<string>) | undefined,
+): Promise<string | undefined> {
   if (!snapshot.manifest.encrypted) return undefined
   if (!passphrase) {
     throw new DiscodeError(`Snapshot ${snapshot.id} is encrypted`, {

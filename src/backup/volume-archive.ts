@@ -84,5 +84,9 @@ export async function writeVolume(docker: Dockerode, ref: VolumeRef, tar: Readab
 /** Helper containers a killed run left (they hold volumes, which a restore must remove). */
 export async function removeHelpers(docker: Dockerode, app: string): Promise<void> {
   const leftovers = await docker.listContainers({all: true, filters: {label: [`${LABELS.app}=${app}`, `${LABELS.hook}=backup`]}})
-  for (const info of leftovers) await docker.getContainer(info.Id).remove({force: true}).catch(() => {})
+  for (const info of leftovers)
+    await docker
+      .getContainer(info.Id)
+      .remove({force: true})
+      .catch(() => {})
 }

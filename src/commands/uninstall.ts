@@ -9,8 +9,14 @@ export default class Uninstall extends DiscodeCommand {
   static override description = "Volumes (the app's data) and its secrets are kept, so installing it again finds them, unless --purge."
   static override examples = [
     {description: 'Remove the app, keep its data', command: '<%= config.bin %> uninstall myapp'},
-    {description: 'Remove the app and delete its data and secrets (a final snapshot is taken first)', command: '<%= config.bin %> uninstall myapp --purge'},
-    {description: 'The same from a script, without a final snapshot', command: '<%= config.bin %> uninstall myapp --purge --yes --no-snapshot'},
+    {
+      description: 'Remove the app and delete its data and secrets (a final snapshot is taken first)',
+      command: '<%= config.bin %> uninstall myapp --purge',
+    },
+    {
+      description: 'The same from a script, without a final snapshot',
+      command: '<%= config.bin %> uninstall myapp --purge --yes --no-snapshot',
+    },
   ]
 
   static override args = {app: Args.string({description: 'Installed app name', required: true})}

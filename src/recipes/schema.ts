@@ -74,11 +74,9 @@ const HookSchema = z.strictObject({name: nonEmpty, run: command})
 function recipeSchema(rendered: boolean) {
   /** A string that must pass `test`; `what` completes `"<value>" is not ...`. */
   const formatted = (test: (value: string) => boolean, what: string) =>
-    z
-      .string()
-      .refine((value) => (!rendered && hasTemplate(value)) || test(value), {
-        error: (issue) => `${describeValue(issue.input)} is not ${what}`,
-      })
+    z.string().refine((value) => (!rendered && hasTemplate(value)) || test(value), {
+      error: (issue) => `${describeValue(issue.input)} is not ${what}`,
+    })
   const urlPath = formatted((value) => value.startsWith('/'), 'a path (it must start with /)')
 
   const InputSchema = z

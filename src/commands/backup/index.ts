@@ -6,11 +6,14 @@ import {DiscodeCommand} from '../../base-command.js'
 export default class Backup extends DiscodeCommand {
   static override summary = "Take a snapshot of an app's data: volumes, accessories, record and secrets"
   static override description =
-    'A snapshot is one directory (DISCODE_HOME/backups/APP/ID, or under --dir) with a checksummed manifest. It holds the app\'s secrets: keep it private, or use --encrypt. The newest --keep snapshots are kept (default 5; the value given is remembered for the app).'
+    "A snapshot is one directory (DISCODE_HOME/backups/APP/ID, or under --dir) with a checksummed manifest. It holds the app's secrets: keep it private, or use --encrypt. The newest --keep snapshots are kept (default 5; the value given is remembered for the app)."
   static override examples = [
     {description: 'Take a snapshot', command: '<%= config.bin %> backup myapp'},
     {description: 'Keep the newest 10, on a mounted disk', command: '<%= config.bin %> backup myapp --keep 10 --dir /mnt/backups'},
-    {description: 'Encrypt it with a passphrase read from a file', command: '<%= config.bin %> backup myapp --encrypt --passphrase-file ~/.discode-pass'},
+    {
+      description: 'Encrypt it with a passphrase read from a file',
+      command: '<%= config.bin %> backup myapp --encrypt --passphrase-file ~/.discode-pass',
+    },
   ]
 
   static override args = {app: Args.string({description: 'Installed app name', required: true})}
@@ -31,7 +34,11 @@ export default class Backup extends DiscodeCommand {
     const result = await backupApp(await this.engine(), {app: args.app, dir: flags.dir, keep: flags.keep, passphrase, wait: flags.wait})
     const held = result.heldMs > 0 ? `; requests were held ${result.heldMs} ms` : ''
     this.log(`Snapshot ${result.id} of ${args.app}: ${result.dir} (${formatBytes(result.bytes)}${held})`)
-    this.log(result.manifest.encrypted ? 'It is encrypted with your passphrase.' : "It contains the app's secrets: keep it private (or use --encrypt).")
+    this.log(
+      result.manifest.encrypted
+        ? 'It is encrypted with your passphrase.'
+        : "It contains the app's secrets: keep it private (or use --encrypt).",
+    )
     if (result.pruned.length > 0) this.log(`Removed older snapshot(s): ${result.pruned.join(', ')}`)
     return {...result, containsSecrets: result.manifest.containsSecrets, elapsed: this.elapsed()}
   }

@@ -11,7 +11,10 @@ export default class BackupRemove extends DiscodeCommand {
     snapshot: Args.string({description: 'Snapshot id (see "discode backup list")', required: true}),
   }
 
-  static override flags = {dir: Flags.string({description: 'The backup directory it is in, if not the default'}), ...DiscodeCommand.waitFlag}
+  static override flags = {
+    dir: Flags.string({description: 'The backup directory it is in, if not the default'}),
+    ...DiscodeCommand.waitFlag,
+  }
 
   async run() {
     const {args, flags} = await this.parse(BackupRemove)
