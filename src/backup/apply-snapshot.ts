@@ -35,6 +35,10 @@ export async function applySnapshot(
   const recipe = await installedRecipe(engine, record)
   const docker = await dockerodeFor(engine)
   await removeHelpers(docker, app)
+  const from = snapshot.manifest.versions.release
+  if (from && from !== current.version) {
+    engine.reporter.warn(`Snapshot ${snapshot.id} was taken on ${from}; ${app} runs ${current.version}, which gets its data`)
+  }
   const route = await engine.proxy.route(app)
   const hold = await holdRequests(engine, app, recipe, `snapshot ${snapshot.id} is restored`)
   try {
@@ -54,7 +58,7 @@ export async function applySnapshot(
     await stopContainer(engine.docker, current.container).catch(() => {})
     await hold.release(`${current.container}:${recipe.port}`).catch(() => 0)
     throw new DiscodeError(`The restore of ${app} from ${snapshot.id} failed: ${(error as Error).message}`, {
-      hint: `${app} is stopped so that it never serves half-restored data; the next discode command on it (e.g. "discode status ${app}") finishes the restore`,
+      hint: `${app} is stopped so that it never serves half-restored data; "discode restore ${app} ${snapshot.id}" again (or the next update or backup of it) finishes the restore`,
       code: 'RESTORE_FAILED',
       cause: error,
     })

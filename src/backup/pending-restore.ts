@@ -65,7 +65,12 @@ export async function finishPendingRestore(engine: Engine, app: string): Promise
   const snapshot = await verifySnapshot(pending.snapshotDir)
   const record = await engine.store.read(app)
   if (pending.mode === 'apply' && record?.current) await applySnapshot(engine, timings, app, snapshot, pending.identity)
-  else await recoverData(engine, timings, app, snapshot, pending.identity)
+  else {
+    await recoverData(engine, timings, app, snapshot, pending.identity)
+    engine.reporter.warn(
+      `The data of ${app} is back; to install it on that data, run "discode restore ${app} ${pending.snapshotDir}" again`,
+    )
+  }
   clearPendingRestore(appDir)
   return true
 }
