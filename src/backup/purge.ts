@@ -1,11 +1,18 @@
 import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
 import {runOperation} from '../lifecycle/operation.js'
-import {LABELS} from '../lifecycle/names.js'
+import {LABELS, validateAppName} from '../lifecycle/names.js'
 import {listVolumes} from '../docker/docker.js'
 import {listBackups} from './backup-app.js'
 import {destructionWarning} from './confirm.js'
 import {type SnapshotResult, takeSnapshot} from './take-snapshot.js'
+
+/** Whether an `uninstall --purge` would delete anything (else it fails as not installed, asking nothing). */
+export async function hasDataToPurge(engine: Engine, app: string): Promise<boolean> {
+  validateAppName(app)
+  if (await engine.store.read(app)) return true
+  return (await listVolumes(engine.docker, `${LABELS.app}=${app}`)).length > 0
+}
 
 /** The warning an `uninstall --purge` shows (and asks about) before it deletes anything. */
 export async function purgeWarning(engine: Engine, app: string): Promise<string> {

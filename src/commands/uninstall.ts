@@ -31,8 +31,10 @@ export default class Uninstall extends DiscodeCommand {
     const {args, flags} = await this.parse(Uninstall)
     const engine = await this.engine()
     let finalSnapshot: string | undefined
-    if (flags.purge) {
-      const {confirmationRequired, purgeWarning, snapshotBeforePurge} = await import('../backup/purge.js')
+    const purge = flags.purge ? await import('../backup/purge.js') : undefined
+    // Nothing to delete: uninstall itself says the app is not installed, without asking first.
+    if (purge && (await purge.hasDataToPurge(engine, args.app))) {
+      const {confirmationRequired, purgeWarning, snapshotBeforePurge} = purge
       if (!flags.yes) {
         if (!process.stdin.isTTY) throw confirmationRequired(`uninstall --purge of ${args.app}`)
         const {confirm} = await import('@inquirer/prompts')
