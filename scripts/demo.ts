@@ -33,7 +33,9 @@ function say(line: string) {
 
 /** A demo run starts from scratch: an earlier run's demo app (in the demo's own DISCODE_HOME) goes. */
 function removeEarlierDemo(): Promise<void> {
-  return new Promise((ok) => execFile(process.execPath, [join(ROOT, 'bin/run.js'), 'uninstall', APP, '--purge'], {env}, () => ok()))
+  return new Promise((ok) =>
+    execFile(process.execPath, [join(ROOT, 'bin/run.js'), 'uninstall', APP, '--purge', '--yes', '--no-snapshot'], {env}, () => ok()),
+  )
 }
 
 function discode(args: string[]): Promise<void> {

@@ -120,6 +120,12 @@ export abstract class DiscodeCommand extends Command {
         lastProgress = now
         ux.action.status = `${megabytes(progress.current)} / ${megabytes(progress.total)} MB`
       },
+      transferProgress: (label, bytes) => {
+        const now = Date.now()
+        if (now - lastProgress < 100) return
+        lastProgress = now
+        ux.action.status = `${label}: ${megabytes(bytes)} MB`
+      },
       info: (message) => this.logToStderr(message),
       warn: (message) => this.warn(message),
     }

@@ -96,6 +96,8 @@ export interface RecipeAccessoryFile {
   /** Docker's --init: a tiny PID 1 that forwards signals (default false). */
   init?: boolean
   stop?: StopFile
+  /** A consistent dump for snapshots: `dump` writes it to stdout, `restore` reads it from stdin (run in the accessory). */
+  backup?: {dump: string[]; restore: string[]}
 }
 
 /** What the host must offer; `discode install` checks it first (preflight). Sizes like `2GB`, `512MiB`. */
@@ -129,7 +131,13 @@ export interface RecipeFile {
   init?: boolean
   stop?: StopFile
   requirements?: RequirementsFile
+  /** `pause`: requests are held while a snapshot is copied; `live` (default): copied while the app runs. */
+  backup?: {consistency?: 'live' | 'pause'}
   strategy?: 'bluegreen' | 'pause'
   pause?: {maxPause?: Duration}
-  hooks?: {preSwitch?: RecipeHookFile[]; postSwitch?: RecipeHookFile[]}
+  hooks?: {
+    preSwitch?: RecipeHookFile[]
+    postSwitch?: RecipeHookFile[]
+    /** Reverse migrations, run in the image a rollback leaves. */ preRollback?: RecipeHookFile[]
+  }
 }

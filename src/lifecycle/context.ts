@@ -11,6 +11,8 @@ export interface Reporter {
   stepStarted(step: string, message: string): void
   stepFinished(step: string, ms: number, ok: boolean): void
   pullProgress(image: string, progress: PullProgress): void
+  /** Bytes copied so far by a long transfer (a snapshot's or a restore's volume copy). */
+  transferProgress?(label: string, bytes: number): void
   info(message: string): void
   warn(message: string): void
 }

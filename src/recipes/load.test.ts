@@ -110,7 +110,8 @@ describe('parseRecipeFile', () => {
       stop: {signal: 'SIGTERM', timeout: '10s'},
       strategy: 'bluegreen',
       pause: {maxPause: '30s'},
-      hooks: {preSwitch: [], postSwitch: []},
+      backup: {consistency: 'live'},
+      hooks: {preSwitch: [], postSwitch: [], preRollback: []},
     })
     const full = parseRecipeFile(join(writeRecipe(FULL), 'recipe.yml'))
     assert.deepEqual(full.inputs[1], {name: 'motto', required: false, secret: false})

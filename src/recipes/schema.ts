@@ -135,6 +135,8 @@ function recipeSchema(rendered: boolean) {
       init: z.boolean().default(false),
       // A database must be given time to flush on stop; Docker's default of 10 s is short for some.
       stop: stopSchema('30s'),
+      /** A consistent dump (stdout) and its restore (stdin), run in the accessory; see docs/vendors-backups.md. */
+      backup: z.strictObject({dump: command, restore: command}).optional(),
     })
     .refine((accessory) => !(accessory.health && 'path' in accessory.health) || accessory.port !== undefined, {
       path: ['port'],
@@ -185,9 +187,16 @@ function recipeSchema(rendered: boolean) {
     stop: stopSchema('10s'),
     strategy: z.enum(['bluegreen', 'pause']).default('bluegreen'),
     pause: z.strictObject({maxPause: duration.default('30s')}).default({maxPause: '30s'}),
+    /** live: volumes are copied while the app serves; pause: requests are held during the copy. */
+    backup: z.strictObject({consistency: z.enum(['live', 'pause']).default('live')}).default({consistency: 'live'}),
     hooks: z
-      .strictObject({preSwitch: z.array(HookSchema).default([]), postSwitch: z.array(HookSchema).default([])})
-      .default({preSwitch: [], postSwitch: []}),
+      .strictObject({
+        preSwitch: z.array(HookSchema).default([]),
+        postSwitch: z.array(HookSchema).default([]),
+        /** Reverse migrations, run in the image being left by a rollback. */
+        preRollback: z.array(HookSchema).default([]),
+      })
+      .default({preSwitch: [], postSwitch: [], preRollback: []}),
     /** What the host must offer; `discode preflight` and `install` check it (src/support/preflight.ts). */
     requirements: RequirementsSchema.optional(),
   })

@@ -9,7 +9,9 @@ import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import Dockerode from 'dockerode'
+import type Dockerode from 'dockerode'
+
+import {connectDocker} from '../docker/docker.js'
 
 export interface CheckWorld {
   id: string
@@ -81,7 +83,7 @@ export async function createWorld(base: NodeJS.ProcessEnv = process.env): Promis
  * Removes every Docker object of the world (the app's containers and volumes by label, anything on
  * its network, the proxy and its volume, the network) and its directory. Safe to call twice.
  */
-export async function destroyWorld(world: CheckWorld, docker: Dockerode = new Dockerode()): Promise<string[]> {
+export async function destroyWorld(world: CheckWorld, docker: Dockerode = connectDocker()): Promise<string[]> {
   const problems: string[] = []
   const attempt = async (what: string, work: () => Promise<unknown>) => {
     try {

@@ -33,6 +33,27 @@ export interface AppRecord {
   feedPublished?: string
   /** The accessories the recipe declared at the last deploy, for reports that must not load recipes. */
   accessories?: string[]
+  /** Backup settings given with `discode backup --keep N` / `--dir DIR` (see src/backup). */
+  backup?: BackupSettings
+  /** Which snapshot was taken before which release's migration, newest first (see src/backup/data-rollback.ts). */
+  dataSnapshots?: DataSnapshotRef[]
+}
+
+export interface BackupSettings {
+  /** How many snapshots to keep (the newest); default DEFAULT_KEEP in src/backup/retention.ts. */
+  keep?: number
+  /** Where snapshots go instead of DISCODE_HOME/backups. */
+  dir?: string
+}
+
+/** A snapshot taken while `fromVersion` served, before the migration (preSwitch hooks) of `beforeVersion` ran. */
+export interface DataSnapshotRef {
+  snapshot: string
+  /** The snapshot's directory, so a rollback finds it even when the backup directory moved. */
+  path: string
+  takenAt: string
+  fromVersion: string
+  beforeVersion: string
 }
 
 export interface SecretsRecord {

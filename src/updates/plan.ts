@@ -59,7 +59,7 @@ export interface UpdatePlan {
 }
 
 /** A snapshot is taken before every hop that runs a preSwitch hook (hooks are where data migrates). */
-export function snapshotBeforeHop(recipe: Pick<RawRecipe, 'hooks'>): boolean {
+export function snapshotBeforeHop(recipe: {hooks: Pick<RawRecipe['hooks'], 'preSwitch' | 'postSwitch'>}): boolean {
   return recipe.hooks.preSwitch.length > 0
 }
 
@@ -101,7 +101,7 @@ export function newInputsByHop(
 export interface PlanFacts {
   app: string
   path: UpgradePath
-  recipe: Pick<RawRecipe, 'hooks'>
+  recipe: {hooks: Pick<RawRecipe['hooks'], 'preSwitch' | 'postSwitch'>}
   newInputs: PlannedInput[][]
   accessories: AccessoryChanges[]
   imageBytes: (number | null)[]

@@ -229,7 +229,7 @@ describe('accessories: started first, kept across updates, replaced only when as
       'install, replace, replace, restored, restart, reinstall',
     )
 
-    const purge = await discodeJson(world, ['uninstall', APP, '--purge'])
+    const purge = await discodeJson(world, ['uninstall', APP, '--purge', '--yes'])
     assert.equal(purge.code, 0, purge.stderr)
     assert.ok(purge.json.volumes.removed.includes(DB_VOLUME))
     assert.equal((await docker(['volume', 'ls', '-q', '--filter', `name=^${DB_VOLUME}$`])).stdout.trim(), '')

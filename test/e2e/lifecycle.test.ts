@@ -329,7 +329,7 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
     assert.equal(again.code, 0, again.stderr)
     assert.ok((await get('/data/migrations.log')).body.startsWith(MIGRATED), 'the reinstall found the data')
 
-    const purge = await discodeJson(world, ['uninstall', APP, '--purge'])
+    const purge = await discodeJson(world, ['uninstall', APP, '--purge', '--yes'])
     assert.equal(purge.code, 0, purge.stderr)
     assert.deepEqual(purge.json.volumes.removed, [`${APP}-data`])
     const volumes = (await docker(['volume', 'ls', '-q', '--filter', `name=^${APP}-data$`])).stdout.trim()

@@ -1,0 +1,116 @@
+import {containerName, ensureVolume, removeContainer, removeVolume, stopContainer} from '../docker/docker.js'
+import {DiscodeError} from '../errors.js'
+import {ensureAccessories} from '../lifecycle/accessories/apply.js'
+import {ACCESSORY_LABELS, accessoryContainerName, accessoryVolumeName} from '../lifecycle/accessories/spec.js'
+import {LABELS} from '../lifecycle/names.js'
+import {type Operation, step} from '../lifecycle/operation.js'
+import {appContainers, reviveRelease} from '../lifecycle/release-container.js'
+import {deployArgs} from '../proxy/deploy-args.js'
+import {registryCredentials} from '../recipes/installed.js'
+import type {Recipe} from '../recipes/schema.js'
+import {runRestore} from './accessory-exec.js'
+import {holdRequests} from './hold.js'
+import type {ManifestPart} from './manifest.js'
+import {openPart} from './parts.js'
+import type {StoredSnapshot} from './snapshot-store.js'
+import {installedRecipe} from './take-snapshot.js'
+import {removeHelpers, writeVolume} from './volume-archive.js'
+
+/**
+ * Brings a verified snapshot's data back into the installed app, with its requests held through the
+ * proxy: stop the app → every release container removed (they hold the volumes; a rollback recreates
+ * kept releases from their images) → each volume removed, created empty and filled from its tar →
+ * accessories copied by volume recreated on their restored volumes, dumped ones fed their dump →
+ * the serving release started again and health-checked by the proxy → requests released.
+ * The app's record and secrets stay those of this host; only the data changes.
+ * The caller holds the lock and has written the pending-restore marker; on failure the app is left
+ * stopped (never serving half-restored data) and the marker makes the next command finish the job.
+ */
+export async function applySnapshot(op: Operation, snapshot: StoredSnapshot, identity?: string): Promise<{heldMs: number}> {
+  const {engine, app} = op
+  const record = (await engine.store.read(app))!
+  const current = record.current!
+  const recipe = await installedRecipe(engine, record)
+  const docker = engine.docker
+  await removeHelpers(docker, app)
+  const from = snapshot.manifest.versions.release
+  if (from && from !== current.version) {
+    engine.reporter.warn(`Snapshot ${snapshot.id} was taken on ${from}; ${app} runs ${current.version}, which gets its data`)
+  }
+  const route = await engine.proxy.route(app)
+  const hold = await holdRequests(engine, app, recipe, `snapshot ${snapshot.id} is restored`)
+  try {
+    await step(op, 'stop', `Stopping ${current.container}`, () => stopContainer(engine.docker, current.container))
+    for (const container of await appContainers(op)) {
+      if (!container.Labels[ACCESSORY_LABELS.accessory]) await removeContainer(engine.docker, containerName(container))
+    }
+    await restoreVolumes(op, recipe, snapshot, {image: current.imageId, identity})
+    await step(op, 'start', `Starting ${current.container} on the restored data`, async () => {
+      await reviveRelease(op, recipe, current)
+      await engine.proxy.deploy(
+        deployArgs(app, recipe, `${current.container}:${recipe.port}`, route && {hosts: route.hosts, tls: route.tls}),
+      )
+    })
+  } catch (error) {
+    // Never serve half-restored data: the app stays down until the restore is finished.
+    await stopContainer(engine.docker, current.container).catch(() => {})
+    await hold.release(`${current.container}:${recipe.port}`).catch(() => 0)
+    throw new DiscodeError(`The restore of ${app} from ${snapshot.id} failed: ${(error as Error).message}`, {
+      hint: `${app} is stopped so that it never serves half-restored data; "discode restore ${app} ${snapshot.id}" again (or the next update or backup of it) finishes the restore`,
+      code: 'RESTORE_FAILED',
+      cause: error,
+    })
+  }
+  return {heldMs: await hold.release(`${current.container}:${recipe.port}`)}
+}
+
+/**
+ * The snapshot's volumes (app and accessories) and accessory dumps, written into this host's Docker.
+ * Release containers must be gone; accessories are recreated here.
+ */
+export async function restoreVolumes(
+  op: Operation,
+  recipe: Recipe,
+  snapshot: StoredSnapshot,
+  options: {image: string; identity?: string},
+): Promise<void> {
+  const {engine, app} = op
+  const docker = engine.docker
+  const parts = snapshot.manifest.parts
+  const fill = async (volume: string, labels: Record<string, string>, part: ManifestPart) => {
+    await removeVolume(engine.docker, volume)
+    await ensureVolume(engine.docker, volume, labels)
+    await writeVolume(docker, {app, volume, image: options.image}, await openPart(snapshot.dir, part, options.identity))
+  }
+  for (const part of parts.filter((p) => p.kind === 'volume')) {
+    const volume = `${app}-${part.volume}`
+    await step(op, 'restore', `Restoring volume ${volume}`, () => fill(volume, {[LABELS.app]: app}, part))
+  }
+  const byVolume = parts.filter((p) => p.kind === 'accessory-volume')
+  for (const name of new Set(byVolume.map((p) => p.accessory!))) {
+    await step(op, 'restore', `Restoring the volumes of accessory ${name}`, async () => {
+      await removeContainer(engine.docker, accessoryContainerName(app, name))
+      for (const part of byVolume.filter((p) => p.accessory === name)) {
+        await fill(accessoryVolumeName(app, name, part.volume!), {[LABELS.app]: app, [ACCESSORY_LABELS.accessory]: name}, part)
+      }
+    })
+  }
+  // Recreates the accessories removed above (and any missing), and waits until they are healthy.
+  await ensureAccessories(op, recipe, {
+    replace: false,
+    credentials: registryCredentials(recipe, await engine.store.readSecrets(app)),
+  })
+  for (const part of parts.filter((p) => p.kind === 'accessory-dump')) {
+    const name = part.accessory!
+    const restore = recipe.accessories[name]?.backup?.restore
+    if (!restore) {
+      engine.reporter.warn(
+        `The snapshot holds a dump of accessory ${name}, which the recipe no longer declares with a restore command: skipped`,
+      )
+      continue
+    }
+    await step(op, 'restore', `Restoring accessory ${name} (${restore.join(' ')})`, async () =>
+      runRestore(docker, accessoryContainerName(app, name), restore, await openPart(snapshot.dir, part, options.identity)),
+    )
+  }
+}

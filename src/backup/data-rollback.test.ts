@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import type {AppRecord} from '../state/store.js'
+import {dataRollbackDecision, rememberMigrationSnapshot} from './data-rollback.js'
+
+function record(version: string, refs: AppRecord['dataSnapshots'] = []): AppRecord {
+  return {
+    app: 'shop',
+    recipe: {ref: 'shop', source: 'builtin', dir: '/r'},
+    inputs: {},
+    current: {version, image: `shop:${version}`, imageId: 'sha256:x', key: 'k', container: 'shop-k'},
+    previous: [],
+    installedAt: '2026-01-01T00:00:00Z',
+    updatedAt: '2026-01-01T00:00:00Z',
+    dataSnapshots: refs,
+  }
+}
+
+const ref = (beforeVersion: string, fromVersion: string, takenAt: string) => ({
+  snapshot: `s-${beforeVersion}`,
+  path: `/b/s-${beforeVersion}`,
+  takenAt,
+  fromVersion,
+  beforeVersion,
+})
+
+describe('dataRollbackDecision', () => {
+  const now = new Date('2026-03-01T12:00:00Z')
+
+  it('a rollback below a migrated release names the snapshot from before it and the writes lost', () => {
+    const decision = dataRollbackDecision(record('2.0.0', [ref('2.0.0', '1.4.0', '2026-03-01T11:00:00Z')]), '1.4.0', now)
+    assert.deepEqual(decision, {
+      crossesMigration: true,
+      migrations: ['2.0.0'],
+      snapshot: ref('2.0.0', '1.4.0', '2026-03-01T11:00:00Z'),
+      exact: true,
+      minutesOfWritesLost: 60,
+    })
+  })
+
+  it('no migration between the target and the serving release: code only is safe', () => {
+    const migrated = record('2.1.0', [ref('2.0.0', '1.4.0', '2026-03-01T11:00:00Z')])
+    assert.deepEqual(dataRollbackDecision(migrated, '2.0.0', now), {crossesMigration: false})
+    assert.deepEqual(dataRollbackDecision(record('2.0.0'), '1.0.0', now), {crossesMigration: false})
+  })
+
+  it('across two migrations, the snapshot from before the oldest one; not exact when taken on another release', () => {
+    const twice = record('3.0.0', [ref('3.0.0', '2.0.0', '2026-03-01T11:30:00Z'), ref('2.0.0', '1.4.0', '2026-02-01T00:00:00Z')])
+    const decision = dataRollbackDecision(twice, '1.2.0', now)
+    assert.equal(decision.crossesMigration, true)
+    if (!decision.crossesMigration) return
+    assert.deepEqual(decision.migrations, ['2.0.0', '3.0.0'])
+    assert.equal(decision.snapshot.snapshot, 's-2.0.0')
+    assert.equal(decision.exact, false)
+  })
+
+  it('rememberMigrationSnapshot records the serving release, newest first', () => {
+    const next = rememberMigrationSnapshot(record('1.4.0'), {id: 'id1', dir: '/b/id1', createdAt: '2026-03-01T00:00:00Z'}, '2.0.0')
+    assert.deepEqual(next.dataSnapshots?.[0], {
+      snapshot: 'id1',
+      path: '/b/id1',
+      takenAt: '2026-03-01T00:00:00Z',
+      fromVersion: '1.4.0',
+      beforeVersion: '2.0.0',
+    })
+  })
+})

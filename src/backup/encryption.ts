@@ -1,0 +1,66 @@
+import {Readable} from 'node:stream'
+import type {ReadableStream as WebReadableStream} from 'node:stream/web'
+
+import {DiscodeError} from '../errors.js'
+
+/**
+ * Snapshot encryption with age (the `age-encryption` package, the reference TypeScript
+ * implementation by age's author): a fresh X25519 identity per snapshot encrypts every part (fast,
+ * streaming), and that identity is itself encrypted with the user's passphrase (scrypt, once) in
+ * `key.age`. So the passphrase is stretched once per snapshot instead of once per part.
+ */
+
+export const KEY_FILE = 'key.age'
+
+type Age = typeof import('age-encryption')
+
+async function age(): Promise<Age> {
+  return import('age-encryption')
+}
+
+export interface SnapshotKey {
+  /** `age1...`: what parts are encrypted to. */
+  recipient: string
+  /** The passphrase-encrypted identity, stored as key.age. */
+  sealed: Uint8Array
+}
+
+export async function newSnapshotKey(passphrase: string): Promise<SnapshotKey> {
+  const {Encrypter, generateX25519Identity, identityToRecipient} = await age()
+  const identity = await generateX25519Identity()
+  const sealer = new Encrypter()
+  sealer.setPassphrase(passphrase)
+  return {recipient: await identityToRecipient(identity), sealed: await sealer.encrypt(identity)}
+}
+
+/** The snapshot's identity, or a clear error when the passphrase is wrong. */
+export async function openSnapshotKey(sealed: Uint8Array, passphrase: string): Promise<string> {
+  const {Decrypter} = await age()
+  const opener = new Decrypter()
+  opener.addPassphrase(passphrase)
+  try {
+    return await opener.decrypt(sealed, 'text')
+  } catch (error) {
+    throw new DiscodeError('The passphrase does not open this snapshot', {
+      hint: 'Give the passphrase used for "discode backup --encrypt" (with --passphrase-file, or DISCODE_BACKUP_PASSPHRASE)',
+      code: 'BAD_PASSPHRASE',
+      cause: error,
+    })
+  }
+}
+
+export async function encryptStream(source: Readable, recipient: string): Promise<Readable> {
+  const {Encrypter} = await age()
+  const encrypter = new Encrypter()
+  encrypter.addRecipient(recipient)
+  const encrypted = await encrypter.encrypt(Readable.toWeb(source) as unknown as ReadableStream<Uint8Array>)
+  return Readable.fromWeb(encrypted as unknown as WebReadableStream<Uint8Array>)
+}
+
+export async function decryptStream(source: Readable, identity: string): Promise<Readable> {
+  const {Decrypter} = await age()
+  const decrypter = new Decrypter()
+  decrypter.addIdentity(identity)
+  const decrypted = await decrypter.decrypt(Readable.toWeb(source) as unknown as ReadableStream<Uint8Array>)
+  return Readable.fromWeb(decrypted as unknown as WebReadableStream<Uint8Array>)
+}

@@ -1,0 +1,90 @@
+import {DiscodeError} from '../errors.js'
+import type {Engine} from '../lifecycle/context.js'
+import {install} from '../lifecycle/install.js'
+import {type Operation, runOperation, type Timings} from '../lifecycle/operation.js'
+import {validateAppName} from '../lifecycle/names.js'
+import {applySnapshot} from './apply-snapshot.js'
+import {findSnapshotDir} from './backup-app.js'
+import {clearPendingRestore, writePendingRestore} from './pending-restore.js'
+import {recoverData} from './recover-data.js'
+import type {StoredSnapshot} from './snapshot-store.js'
+import {snapshotIdentity, verifySnapshot} from './verify.js'
+
+export interface RestoreOptions {
+  /** Asked only when the snapshot is encrypted. */
+  passphrase?: () => Promise<string>
+  /** Backup directory to look the id up in, if not the app's. */
+  dir?: string
+  wait?: boolean
+  /** For callers that already hold the app's lock (a rollback with --restore-data): their operation. */
+  locked?: Operation
+}
+
+export interface RestoreResult {
+  app: string
+  snapshot: string
+  dir: string
+  /** apply: data restored into the installed app; recover: the app installed again from the snapshot. */
+  mode: 'apply' | 'recover'
+  release?: string
+  heldMs: number
+  timings: Timings
+}
+
+/**
+ * `discode restore APP SNAPSHOT`: verify every checksum (and the passphrase) before anything is
+ * touched, then bring the data back into the installed app (zero-error: requests are held), or, on a
+ * host where the app is not installed, recover it: data first, then `install` of the snapshot's
+ * release with its inputs and secrets. Journaled, and marked pending until complete (see
+ * pending-restore.ts), so a killed restore is finished by the next command.
+ */
+export async function restoreSnapshot(
+  engine: Engine,
+  app: string,
+  snapshotRef: string,
+  options: RestoreOptions = {},
+): Promise<RestoreResult> {
+  validateAppName(app)
+  const dir = await findSnapshotDir(engine, app, snapshotRef, options.dir)
+  const snapshot = await verifySnapshot(dir)
+  if (snapshot.manifest.app !== app) {
+    throw new DiscodeError(`Snapshot ${snapshot.id} is of ${snapshot.manifest.app}, not ${app}`, {
+      hint: `Restore it as "discode restore ${snapshot.manifest.app} ${snapshotRef}"`,
+      code: 'SNAPSHOT_OTHER_APP',
+    })
+  }
+  const identity = await snapshotIdentity(snapshot, options.passphrase)
+  const work = async (op: Operation) => {
+    const installed = Boolean((await engine.store.read(app))?.current)
+    const mode = installed ? 'apply' : 'recover'
+    const appDir = engine.store.appDir(app)
+    engine.store.ensureAppDir(app)
+    writePendingRestore(appDir, {snapshotDir: dir, id: snapshot.id, mode, identity, startedAt: new Date().toISOString()})
+    let heldMs = 0
+    if (installed) heldMs = (await applySnapshot(op, snapshot, identity)).heldMs
+    else await recoverData(op, snapshot, identity)
+    clearPendingRestore(appDir)
+    return {mode, heldMs} as const
+  }
+  let timings: Timings = {}
+  const done = options.locked
+    ? await work(options.locked)
+    : await runOperation(engine, app, 'restore', {wait: options.wait, detail: snapshot.id}, async (op) => {
+        timings = op.timings
+        return work(op)
+      })
+  if (done.mode === 'recover') await reinstall(engine, app, snapshot, options)
+  return {app, snapshot: snapshot.id, dir, mode: done.mode, release: snapshot.manifest.versions.release, heldMs: done.heldMs, timings}
+}
+
+/** Disaster recovery, second half: the snapshot's release, installed onto its restored data. */
+async function reinstall(engine: Engine, app: string, snapshot: StoredSnapshot, options: RestoreOptions): Promise<void> {
+  if (options.locked) {
+    throw new DiscodeError(`${app} is not installed here, so its snapshot cannot be restored inside another operation`, {
+      hint: `Run "discode restore ${app} ${snapshot.dir}"`,
+      code: 'NOT_INSTALLED',
+    })
+  }
+  const record = (await engine.store.read(app))!
+  await install(engine, {app, recipe: record.recipe.ref, set: {}, version: snapshot.manifest.versions.release, wait: options.wait})
+}
