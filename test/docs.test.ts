@@ -90,8 +90,8 @@ describe('docs/vendors.md', () => {
     const shown = shownCommands(['discode plugins inspect @x/y', 'run discode recipes lint'])
     assert.deepEqual(shown, ['plugins inspect', 'recipes lint'])
     assert.deepEqual(unknownCommands(shown, ids), ['recipes lint'])
-    assert.deepEqual(repoPaths('From `src/lifecycle/deploy.ts`, see test/support/verdaccio.test.ts and `src/hooks/`.'), [
-      'src/lifecycle/deploy.ts',
+    assert.deepEqual(repoPaths('From `src/lifecycle/go-live.ts`, see test/support/verdaccio.test.ts and `src/hooks/`.'), [
+      'src/lifecycle/go-live.ts',
       'test/support/verdaccio.test.ts',
     ])
   })

@@ -12,18 +12,46 @@ export default class Rollback extends DiscodeCommand {
   static override examples = [
     {description: 'Back to the release that served before the last update', command: '<%= config.bin %> rollback myapp'},
     {description: 'Back to a named release kept on this host', command: '<%= config.bin %> rollback myapp --to 1.0.0'},
+    {
+      description: 'Back across a migration, with the data from before it (the snapshot the update took)',
+      command: '<%= config.bin %> rollback myapp --restore-data --yes',
+    },
+    {
+      description: 'Back across a migration, code only (the vendor says the old code reads the new data)',
+      command: '<%= config.bin %> rollback myapp --keep-data',
+    },
   ]
 
   static override args = {app: Args.string({description: 'Installed app name', required: true})}
   static override flags = {
     to: Flags.string({description: 'Version to roll back to (must still be on this host)'}),
+    'restore-data': Flags.boolean({
+      description: 'Across a migration: bring back the snapshot taken before it (writes since then are lost)',
+      exclusive: ['keep-data'],
+    }),
+    'keep-data': Flags.boolean({description: 'Across a migration: switch the code only (when the vendor says that is safe)'}),
+    yes: Flags.boolean({description: 'Do not ask before --restore-data replaces the data (required without a terminal)'}),
     ...DiscodeCommand.waitFlag,
   }
 
   async run() {
     const {args, flags} = await this.parse(Rollback)
-    const result = await rollback(await this.engine(), {app: args.app, to: flags.to, wait: flags.wait})
-    this.log(`Rolled back ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})${heldText(result.heldMs)}`)
+    if (flags['restore-data'] && !flags.yes) await this.confirmRestore(args.app)
+    const data = flags['restore-data'] ? 'restore' : flags['keep-data'] ? 'keep' : undefined
+    const result = await rollback(await this.engine(), {app: args.app, to: flags.to, wait: flags.wait, data})
+    const restored = result.restoredSnapshot ? `, data restored from ${result.restoredSnapshot}` : ''
+    this.log(
+      `Rolled back ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})${restored}${heldText(result.heldMs)}`,
+    )
     return {...result, elapsed: this.elapsed()}
+  }
+
+  /** --restore-data replaces the app's data: asked on a terminal, else it needs --yes. */
+  private async confirmRestore(app: string): Promise<void> {
+    const {confirmationRequired} = await import('../backup/purge.js')
+    if (!process.stdin.isTTY) throw confirmationRequired(`Restoring the data of ${app}`)
+    const {confirm} = await import('@inquirer/prompts')
+    const question = `The data of ${app} is replaced by the snapshot from before the migration; writes since then are lost. Go on?`
+    if (!(await confirm({message: question, default: false}))) this.error('Nothing was changed', {exit: 1})
   }
 }

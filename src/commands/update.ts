@@ -22,6 +22,10 @@ When the vendor marks releases as required (or a release can only be reached fro
       description: "Also replace accessories whose definition changed (e.g. the vendor's new database image)",
       command: '<%= config.bin %> update myapp --accessories',
     },
+    {
+      description: 'Update without saving the data first (a migration then cannot be undone with rollback --restore-data)',
+      command: '<%= config.bin %> update myapp --no-snapshot',
+    },
   ]
 
   static override args = {app: Args.string({description: 'Installed app name', required: true})}
@@ -37,6 +41,11 @@ When the vendor marks releases as required (or a release can only be reached fro
     ...DiscodeCommand.setFileFlag,
     accessories: Flags.boolean({
       description: 'Replace accessories whose definition changed (each is down until its new container is healthy; volumes are kept)',
+    }),
+    snapshot: Flags.boolean({
+      description: "Save the app's data before a migration (default); --no-snapshot updates without it",
+      default: true,
+      allowNo: true,
     }),
     ...DiscodeCommand.waitFlag,
   }
@@ -57,6 +66,7 @@ When the vendor marks releases as required (or a release can only be reached fro
     const {results, plan} = await updateAlongPath(engine, {
       ...options,
       wait: flags.wait,
+      snapshot: flags.snapshot,
       inArguments: inputs.inArguments,
       onHop: (index, total, version) => {
         if (total > 1) this.logToStderr(`Step ${index + 1} of ${total}: ${args.app} → ${version}`)

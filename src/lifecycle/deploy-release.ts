@@ -4,11 +4,13 @@ import {ensureAccessories} from './accessories/apply.js'
 import {type DeployResult, goLive} from './go-live.js'
 import type {Operation} from './operation.js'
 import {pullRelease} from './pull.js'
+import {snapshotBeforeChange, snapshotTrigger} from './snapshot-step.js'
 import type {SourcedRecipe} from './strategy.js'
 
 /**
  * The deploy shared by install and update, once a release is chosen: pull (before anything is
- * touched) → accessories (started and healthy before the app) → goLive with the recipe's strategy.
+ * touched) → snapshot (an update with a migration: the data is saved first) → accessories (started
+ * and healthy before the app) → goLive with the recipe's strategy.
  */
 export async function deployRelease(
   op: Operation,
@@ -21,11 +23,15 @@ export async function deployRelease(
     signed: boolean
     credentials?: {username: string; password: string}
     replaceAccessories: boolean
+    /** --no-snapshot: the data is not saved before a migration. */
+    skipSnapshot?: boolean
   },
 ): Promise<DeployResult> {
   const {recipe, release, credentials} = deploy
   const imageId = await pullRelease(op, release.image, {requireDigest: deploy.signed, credentials})
+  const trigger = snapshotTrigger({...deploy, skip: Boolean(deploy.skipSnapshot)})
+  const record = trigger ? await snapshotBeforeChange(op, deploy.record, trigger, release.version) : deploy.record
   const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials})
-  const result = await goLive(op, {record: deploy.record, recipe, release: {...release, imageId}, kind: deploy.kind})
+  const result = await goLive(op, {record, recipe, release: {...release, imageId}, kind: deploy.kind})
   return {...result, accessories}
 }

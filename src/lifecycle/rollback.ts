@@ -1,20 +1,31 @@
 import {loadInstalledRecipe, renderFor} from '../recipes/installed.js'
 import {installedRecord} from '../state/installed.js'
 import type {Engine} from './context.js'
+import {type DataChoice, settleRollbackData} from './data-rollback-step.js'
 import type {DeployResult} from './go-live.js'
 import {promote, rollbackTarget} from './history.js'
-import {runOperation} from './operation.js'
+import {type Operation, runOperation} from './operation.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
 import {retireRelease} from './release-container.js'
 import {strategyFor} from './strategies/index.js'
 
+export interface RollbackOptions {
+  app: string
+  to?: string
+  wait?: boolean
+  /** Across a migration: `restore` the snapshot from before it, or `keep` the data (code only). */
+  data?: DataChoice
+}
+
+export type RollbackResult = DeployResult & {app: string; restoredSnapshot?: string}
+
 /**
  * rollback: switch traffic to a release kept on the host (the previous one, or `to`) with the
- * recipe's strategy, record it, retire the one that served if it still runs. Hooks do not run:
- * migrations are not reversible in general, and the kept release ran against this data before.
+ * recipe's strategy, record it, retire the one that served if it still runs. Across a migration the
+ * data is settled first (settleRollbackData); `--restore-data` switches code and data in one hold.
  */
-export async function rollback(engine: Engine, options: {app: string; to?: string; wait?: boolean}): Promise<DeployResult & {app: string}> {
+export async function rollback(engine: Engine, options: RollbackOptions): Promise<RollbackResult> {
   const {app} = options
   await installedRecord(engine.store, app)
   return runOperation(engine, app, 'rollback', {wait: options.wait}, async (op) => {
@@ -24,10 +35,32 @@ export async function rollback(engine: Engine, options: {app: string; to?: strin
     const target = rollbackTarget(record, options.to)
     const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
     const recipe = renderFor(app, raw, record.inputs, await engine.store.readSecrets(app), target)
+    const snapshot = await settleRollbackData(op, {record, recipe, current, target, choice: options.data})
+    if (snapshot) return withRestoredData(op, record, target, snapshot)
     const {next, stillRunning, heldMs} = await strategyFor(recipe).rollback(op, {recipe, current, target})
     const updated = promote(record, next)
     await engine.store.write(updated)
     if (stillRunning) await retireRelease(op, stillRunning)
     return {app, from: current, to: updated.current, timings: op.timings, ...(heldMs === undefined ? {} : {heldMs})}
   })
+}
+
+/**
+ * Code and data back together: the target becomes current in the record, then the restore holds the
+ * requests, stops and removes the release containers, brings the volumes back, starts the target on
+ * them and lets the proxy health-check it (see applySnapshot). Users wait; nobody sees old code on
+ * new data, nor an error.
+ */
+async function withRestoredData(
+  op: Operation,
+  record: Parameters<typeof promote>[0],
+  target: Parameters<typeof promote>[1],
+  snapshot: {path: string; id: string},
+): Promise<RollbackResult> {
+  const from = record.current!
+  const updated = promote(record, target)
+  await op.engine.store.write(updated)
+  const {restoreSnapshot} = await import('../backup/restore.js')
+  const restored = await restoreSnapshot(op.engine, op.app, snapshot.path, {locked: op})
+  return {app: op.app, from, to: updated.current, timings: op.timings, heldMs: restored.heldMs, restoredSnapshot: snapshot.id}
 }

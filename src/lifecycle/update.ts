@@ -23,6 +23,8 @@ export interface UpdateOptions {
   set?: Record<string, string>
   inArguments?: string[]
   accessories?: boolean
+  /** false (--no-snapshot): no snapshot of the data before a migration. */
+  snapshot?: boolean
 }
 
 /**
@@ -68,6 +70,7 @@ export async function update(engine: Engine, options: UpdateOptions): Promise<Up
       signed: Boolean(feed.key),
       credentials: registryCredentials(recipe, secrets),
       replaceAccessories,
+      skipSnapshot: options.snapshot === false,
     })
     return {status: 'updated', app, ...result}
   })

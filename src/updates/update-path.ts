@@ -7,6 +7,8 @@
 import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
 import {update, type UpdateResult} from '../lifecycle/update.js'
+import {withAppLock} from '../lock/lock.js'
+import {installedRecord} from '../state/installed.js'
 import {planAppUpdate, type PlanOptions} from './plan-app.js'
 import type {UpdatePlan} from './plan.js'
 
@@ -14,6 +16,8 @@ export interface PathUpdateOptions extends PlanOptions {
   app: string
   wait?: boolean
   inArguments?: string[]
+  /** false (--no-snapshot): no snapshot before a migration. */
+  snapshot?: boolean
   /** Called before each hop (the command prints "hop 1 of 2"). */
   onHop?: (index: number, total: number, version: string) => void
 }
@@ -48,9 +52,19 @@ export function blockedError(plan: UpdatePlan): DiscodeError {
 
 export async function updateAlongPath(engine: Engine, options: PathUpdateOptions): Promise<PathUpdateResult> {
   const {app} = options
+  // Busy now is said at once, as every operation does (planning reads the feed first, which takes a while).
+  await installedRecord(engine.store, app)
+  if (!options.wait) await withAppLock(engine.settings.home, app, {command: 'update'}, async () => {})
   const plan = await planAppUpdate(engine, app, options)
   if (plan.blockers.length > 0) throw blockedError(plan)
-  const common = {app, wait: options.wait, set: options.set, inArguments: options.inArguments, accessories: options.accessories}
+  const common = {
+    app,
+    wait: options.wait,
+    set: options.set,
+    inArguments: options.inArguments,
+    accessories: options.accessories,
+    snapshot: options.snapshot,
+  }
   // Nothing to take: the lifecycle's up-to-date path still repairs accessories and the route.
   if (plan.hops.length === 0) return {app, plan, results: [await update(engine, {...common, to: options.to})]}
 

@@ -1,0 +1,51 @@
+import {DiscodeError} from '../errors.js'
+import type {Recipe} from '../recipes/schema.js'
+import type {AppRecord} from '../state/store.js'
+import {type Operation, step} from './operation.js'
+
+/**
+ * Zero loss: before an update whose migration (a preSwitch hook) may rewrite the data, or one that
+ * replaces accessories, the app's data is saved first. Pure: whether, and why.
+ */
+export function snapshotTrigger(change: {
+  kind: 'install' | 'update'
+  recipe: Pick<Recipe, 'hooks'>
+  replaceAccessories: boolean
+  skip: boolean
+}): 'pre-update' | 'pre-accessories' | undefined {
+  if (change.kind !== 'update' || change.skip) return undefined
+  if (change.recipe.hooks.preSwitch.length > 0) return 'pre-update'
+  return change.replaceAccessories ? 'pre-accessories' : undefined
+}
+
+/**
+ * Step `snapshot`: takes it, and remembers it in the record as the data from before `version`'s
+ * migration (a rollback across it then offers to restore it). A snapshot that fails stops the update
+ * before anything was touched.
+ */
+export async function snapshotBeforeChange(
+  op: Operation,
+  record: AppRecord,
+  trigger: 'pre-update' | 'pre-accessories',
+  version: string,
+): Promise<AppRecord> {
+  const [{takeSnapshot}, {rememberMigrationSnapshot}] = await Promise.all([
+    import('../backup/take-snapshot.js'),
+    import('../backup/data-rollback.js'),
+  ])
+  const taken = await step(op, 'snapshot', `Saving the data of ${op.app} before ${version} (a snapshot)`, () =>
+    takeSnapshot(op, {trigger}),
+  ).catch(async (error: Error) => {
+    const {notifySnapshotFailed} = await import('../notify/notify.js')
+    await notifySnapshotFailed(op.engine.settings.home, op.app, error.message)
+    throw new DiscodeError(`The snapshot before updating ${op.app} to ${version} failed, so nothing was changed: ${error.message}`, {
+      hint: `${(error as DiscodeError).hint ?? 'Free some disk space or choose a backup directory ("discode backup APP --dir D")'}; "discode update ${op.app} --no-snapshot" updates without saving the data first`,
+      code: 'SNAPSHOT_FAILED',
+      cause: error,
+    })
+  })
+  if (taken.heldMs > 0) op.reporter.info(`Requests were held for ${(taken.heldMs / 1000).toFixed(1)} s while the snapshot was taken`)
+  const remembered = rememberMigrationSnapshot(record, {id: taken.id, dir: taken.dir, createdAt: taken.manifest.createdAt}, version)
+  await op.engine.store.write(remembered)
+  return remembered
+}
