@@ -5,6 +5,7 @@ import {DiscodeCommand, inputValues} from '../base-command.js'
 import {checkLines} from '../check-lines.js'
 import type {Engine} from '../lifecycle/context.js'
 import {appUrl} from '../proxy/app-url.js'
+import {assertProxySupports} from '../proxy/proxy-versions.js'
 import {install} from '../lifecycle/install.js'
 import {validateAppName} from '../lifecycle/names.js'
 import {promptForInput} from '../prompt.js'
@@ -88,7 +89,10 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
           : undefined,
     })
     const {proxyHttpPort} = engine.settings
-    const where = result.hosts.length > 0 ? ` at ${result.hosts.map((host) => appUrl(host, proxyHttpPort)).join(', ')}` : ''
+    const where =
+      result.hosts.length > 0
+        ? ` at ${result.hosts.map((host) => `${appUrl(host, proxyHttpPort)}${result.pathPrefix ?? ''}`).join(', ')}`
+        : ''
     this.log(`Installed ${result.app} ${result.to.version} (${result.to.container})${where}`)
     return {...result, preflight: checked, elapsed: this.elapsed()}
   }
@@ -97,7 +101,9 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
   private async preflight(engine: Engine, app: string, recipe: string | undefined): Promise<PreflightReport> {
     validateAppName(app)
     const ref = recipe ?? (await engine.store.read(app))?.recipe.ref ?? app
-    const report = await preflight(engine, resolveRecipe(ref, engine.recipeRoots).raw)
+    const raw = resolveRecipe(ref, engine.recipeRoots).raw
+    assertProxySupports(raw.proxy, engine.settings.proxyImage)
+    const report = await preflight(engine, raw)
     if (!report.ok) {
       for (const line of checkLines(report.checks, {onlyProblems: true})) this.logToStderr(line)
       throw preflightError(report)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {deployCommand} from './commands.js'
-import {deployArgs, DRAIN_TIMEOUT, recipeHosts} from './deploy-args.js'
+import {deployArgs, DRAIN_TIMEOUT, recipeHosts, routeOptions} from './deploy-args.js'
 
 const recipe = {
   proxy: {host: 'a.example.com, b.example.com,', tls: true},
@@ -38,5 +38,59 @@ describe('deployArgs', () => {
 
   it('no host is a catch-all route', () => {
     assert.deepEqual(recipeHosts({proxy: {tls: false}} as never), [])
+  })
+
+  it('takes proxy.hosts as well as a comma-separated proxy.host', () => {
+    assert.deepEqual(recipeHosts({proxy: {tls: false, hosts: ['shop.test', 'www.shop.test']}} as never), ['shop.test', 'www.shop.test'])
+  })
+})
+
+describe('routing options', () => {
+  const withProxy = (proxy: object) => deployArgs('shop', {...recipe, proxy: {tls: false, ...proxy}} as never, 'shop-abc:80')
+  const BASE = /^--(target|host|health-check-\w+|deploy-timeout|drain-timeout|tls)=/
+  const optionFlags = (proxy: object) =>
+    deployCommand(withProxy(proxy))
+      .slice(3)
+      .filter((flag) => !BASE.test(flag))
+
+  it('sends nothing beyond the v0.8/v0.9 flags when the recipe sets no option', () => {
+    assert.deepEqual(optionFlags({}), [])
+  })
+
+  it('maps each option to the kamal-proxy flag of the same meaning', () => {
+    const proxy = {
+      hosts: ['shop.test', 'www.shop.test'],
+      pathPrefix: '/shop',
+      stripPathPrefix: false,
+      targetTimeout: '2m',
+      bufferResponses: true,
+      forwardHeaders: true,
+    }
+    const argv = deployCommand(withProxy(proxy))
+    assert.deepEqual(
+      argv.filter((a) => a.startsWith('--host=')),
+      ['--host=shop.test', '--host=www.shop.test'],
+    )
+    assert.deepEqual(optionFlags(proxy), [
+      '--path-prefix=/shop',
+      '--strip-path-prefix=false',
+      '--target-timeout=2m',
+      '--buffer-responses=true',
+      '--forward-headers=true',
+    ])
+  })
+
+  it('a body limit turns buffering of its side on (the proxy refuses a limit without it) and is sent in bytes', () => {
+    assert.deepEqual(optionFlags({maxRequestBody: '10MB', maxResponseBody: 4096}), [
+      '--buffer-requests=true',
+      `--max-request-body=${10 * 1024 * 1024}`,
+      '--buffer-responses=true',
+      '--max-response-body=4096',
+    ])
+  })
+
+  it('strip-path-prefix goes only with a path prefix', () => {
+    assert.equal(routeOptions({tls: false, stripPathPrefix: false} as never).stripPathPrefix, undefined)
+    assert.equal(routeOptions({tls: false, pathPrefix: '/a'} as never).stripPathPrefix, undefined)
   })
 })

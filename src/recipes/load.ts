@@ -9,6 +9,7 @@ import {basename, dirname, isAbsolute, join, resolve, sep} from 'node:path'
 import {LineCounter, parseDocument, type Document, type YAMLError} from 'yaml'
 import {DiscodeError} from '../errors.js'
 import {check, didYouMean, problemAt, type Problem} from './issues.js'
+import {withoutEmptyHosts} from './proxy-schema.js'
 import {RecipeSchema, RenderedRecipeSchema, isHttpUrl, type RawRecipe, type Recipe, type RecipeInput} from './schema.js'
 import {renderTemplate, templateSyntaxError, templateVariables, undefinedVariable} from './template.js'
 
@@ -198,8 +199,7 @@ function knownVariables(raw: RawRecipe): string[] {
 /** Renders every string value of the recipe for one app and release, then checks the formats again. */
 export function renderRecipe(raw: RawRecipe, context: RecipeContext): Recipe {
   const rendered = renderStrings(raw, raw, context)
-  // An optional hostname input left empty means "no host": the catch-all route.
-  if (rendered.proxy.host?.trim() === '') delete rendered.proxy.host
+  rendered.proxy = withoutEmptyHosts(rendered.proxy)
   const result = check(RenderedRecipeSchema, rendered)
   if (!result.ok) throw renderError(raw, context, result.problems)
   return result.value as Recipe
