@@ -114,7 +114,8 @@ export interface RecipeProxyFile {
   host?: string
   /** Several host names for the one app (instead of `host`). */
   hosts?: string[]
-  tls?: boolean
+  /** auto (Let's Encrypt), custom (the customer's own: `discode install --tls-cert --tls-key`), off; true/false = auto/off. */
+  tls?: boolean | 'auto' | 'custom' | 'off'
   /** The app below a path, e.g. `/shop` (`--path-prefix`; kamal-proxy v0.9+). */
   pathPrefix?: string
   /** Remove the prefix before forwarding (default true). */

@@ -6,6 +6,8 @@ import {describeAccessories} from '../cli/accessory-text.js'
 import {heldText} from '../cli/held-text.js'
 import {checkUpdate} from '../lifecycle/check.js'
 import {update} from '../lifecycle/update.js'
+import {readTlsFlags, tlsFlags} from '../cli/tls-flags.js'
+import {acceptCertificate} from '../tls/accept.js'
 
 export default class Update extends DiscodeCommand {
   static override summary = 'Update an app to a newer release with zero downtime'
@@ -20,6 +22,10 @@ If anything fails before the switch, the new container is removed and the runnin
     {
       description: "Also replace accessories whose definition changed (e.g. the vendor's new database image)",
       command: '<%= config.bin %> update myapp --accessories',
+    },
+    {
+      description: 'Replace the certificate (rotation, zero downtime; also with no newer release)',
+      command: '<%= config.bin %> update myapp --tls-cert ./myapp.crt --tls-key ./myapp.key',
     },
   ]
 
@@ -37,6 +43,7 @@ If anything fails before the switch, the new container is removed and the runnin
     accessories: Flags.boolean({
       description: 'Replace accessories whose definition changed (each is down until its new container is healthy; volumes are kept)',
     }),
+    ...tlsFlags,
     ...DiscodeCommand.waitFlag,
   }
 
@@ -53,6 +60,9 @@ If anything fails before the switch, the new container is removed and the runnin
       return {app: args.app, current: check.current, available: check.available ?? null}
     }
     const inputs = inputValues(flags.set, flags['set-file'])
+    const pair = readTlsFlags(flags)
+    const certificate = pair ? await acceptCertificate(engine, args.app, pair) : undefined
+    if (certificate) this.log(`Certificate for ${certificate.subject}, valid until ${certificate.validTo}: applying it`)
     const result = await update(engine, {
       app: args.app,
       to: flags.to,
@@ -60,11 +70,12 @@ If anything fails before the switch, the new container is removed and the runnin
       set: inputs.values,
       inArguments: inputs.inArguments,
       accessories: flags.accessories,
+      reroute: Boolean(certificate),
     })
     for (const line of describeAccessories(result.accessories)) this.log(line)
     if (result.status === 'up-to-date')
       this.log(`${args.app} ${result.current.version} is up to date${result.rerouted ? ', and routed again' : ''}`)
     else this.log(`Updated ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})${heldText(result.heldMs)}`)
-    return {...result, elapsed: this.elapsed()}
+    return {...result, ...(certificate ? {certificate} : {}), elapsed: this.elapsed()}
   }
 }

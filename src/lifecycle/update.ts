@@ -23,6 +23,8 @@ export interface UpdateOptions {
   set?: Record<string, string>
   inArguments?: string[]
   accessories?: boolean
+  /** Deploy the serving release to the proxy again even with nothing newer (a new certificate to apply). */
+  reroute?: boolean
 }
 
 /**
@@ -55,7 +57,14 @@ export async function update(engine: Engine, options: UpdateOptions): Promise<Up
       if (options.set && Object.keys(options.set).length > 0) {
         op.reporter.warn('No release to deploy: the values given with --set or --set-file were not applied')
       }
-      const refreshed = await refreshCurrent(op, {record, raw, secrets, routed: reconciled.routed}, {replaceAccessories})
+      const refreshed = await refreshCurrent(
+        op,
+        {record, raw, secrets, routed: reconciled.routed},
+        {
+          replaceAccessories,
+          reroute: options.reroute,
+        },
+      )
       return {status: 'up-to-date', app, current, timings: op.timings, ...refreshed}
     }
     const recipe = {...renderFor(app, raw, plain, secrets, release), source: record.recipe.source}

@@ -15,6 +15,9 @@ export interface DeployArgs {
   deployTimeout: string
   drainTimeout: string
   tls: boolean
+  /** The customer's own certificate: files inside the proxy container (src/proxy/certificates.ts). */
+  tlsCertificatePath?: string
+  tlsPrivateKeyPath?: string
   /** The recipe's optional routing options: each is sent only when set. */
   options?: RouteOptions
 }
@@ -59,6 +62,9 @@ export function deployCommand(args: DeployArgs): string[] {
     `--deploy-timeout=${args.deployTimeout}`,
     `--drain-timeout=${args.drainTimeout}`,
     ...(args.tls ? ['--tls'] : []),
+    ...(args.tlsCertificatePath && args.tlsPrivateKeyPath
+      ? [`--tls-certificate-path=${args.tlsCertificatePath}`, `--tls-private-key-path=${args.tlsPrivateKeyPath}`]
+      : []),
     ...optionFlags(args.options),
   ]
 }

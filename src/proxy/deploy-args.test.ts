@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
+import {proxyCertificatePaths} from './certificates.js'
 import {deployCommand} from './commands.js'
 import {deployArgs, DRAIN_TIMEOUT, recipeHosts, routeOptions} from './deploy-args.js'
 
 const recipe = {
-  proxy: {host: 'a.example.com, b.example.com,', tls: true},
+  proxy: {host: 'a.example.com, b.example.com,', tls: 'auto' as const},
   health: {path: '/up', interval: '1s', timeout: '5s', deployTimeout: '30s'},
 }
 
@@ -37,16 +38,16 @@ describe('deployArgs', () => {
   })
 
   it('no host is a catch-all route', () => {
-    assert.deepEqual(recipeHosts({proxy: {tls: false}} as never), [])
+    assert.deepEqual(recipeHosts({proxy: {tls: 'off'}} as never), [])
   })
 
   it('takes proxy.hosts as well as a comma-separated proxy.host', () => {
-    assert.deepEqual(recipeHosts({proxy: {tls: false, hosts: ['shop.test', 'www.shop.test']}} as never), ['shop.test', 'www.shop.test'])
+    assert.deepEqual(recipeHosts({proxy: {tls: 'off', hosts: ['shop.test', 'www.shop.test']}} as never), ['shop.test', 'www.shop.test'])
   })
 })
 
 describe('routing options', () => {
-  const withProxy = (proxy: object) => deployArgs('shop', {...recipe, proxy: {tls: false, ...proxy}} as never, 'shop-abc:80')
+  const withProxy = (proxy: object) => deployArgs('shop', {...recipe, proxy: {tls: 'off', ...proxy}} as never, 'shop-abc:80')
   const BASE = /^--(target|host|health-check-\w+|deploy-timeout|drain-timeout|tls)=/
   const optionFlags = (proxy: object) =>
     deployCommand(withProxy(proxy))
@@ -90,7 +91,34 @@ describe('routing options', () => {
   })
 
   it('strip-path-prefix goes only with a path prefix', () => {
-    assert.equal(routeOptions({tls: false, stripPathPrefix: false} as never).stripPathPrefix, undefined)
-    assert.equal(routeOptions({tls: false, pathPrefix: '/a'} as never).stripPathPrefix, undefined)
+    assert.equal(routeOptions({tls: 'off', stripPathPrefix: false} as never).stripPathPrefix, undefined)
+    assert.equal(routeOptions({tls: 'off', pathPrefix: '/a'} as never).stripPathPrefix, undefined)
+  })
+})
+
+describe('TLS modes', () => {
+  const tlsArgs = (tls: string) =>
+    deployCommand(deployArgs('shop', {...recipe, proxy: {host: 'shop.test', tls}} as never, 'shop-abc:80')).filter((a) =>
+      a.startsWith('--tls'),
+    )
+
+  it('auto asks kamal-proxy for automatic certificates (--tls, no paths); off sends no TLS flag', () => {
+    assert.deepEqual(tlsArgs('auto'), ['--tls'])
+    assert.deepEqual(tlsArgs('off'), [])
+  })
+
+  it('custom sends no --tls by itself: the proxy adds the stored pair, with its paths inside the proxy', () => {
+    assert.deepEqual(tlsArgs('custom'), [])
+    const paths = proxyCertificatePaths('shop', 'ab'.repeat(32))
+    const args = {...deployArgs('shop', {...recipe, proxy: {host: 'shop.test', tls: 'custom'}} as never, 'shop-abc:80'), tls: true}
+    const argv = deployCommand({...args, tlsCertificatePath: paths.certificate, tlsPrivateKeyPath: paths.privateKey})
+    assert.deepEqual(
+      argv.filter((a) => a.startsWith('--tls')),
+      [
+        '--tls',
+        '--tls-certificate-path=/home/kamal-proxy/.config/kamal-proxy/discode-tls/shop/abababababababab/cert.pem',
+        '--tls-private-key-path=/home/kamal-proxy/.config/kamal-proxy/discode-tls/shop/abababababababab/key.pem',
+      ],
+    )
   })
 })

@@ -51,7 +51,8 @@ export function deployArgs(
     healthCheckTimeout: recipe.health.timeout,
     deployTimeout: recipe.health.deployTimeout,
     drainTimeout: DRAIN_TIMEOUT,
-    tls: route?.tls ?? recipe.proxy.tls,
+    // `custom`: the proxy adds the stored certificate (src/proxy/certificates.ts); without one, plain HTTP.
+    tls: route?.tls ?? recipe.proxy.tls === 'auto',
     options: routeOptions(recipe.proxy),
   }
 }

@@ -33,7 +33,9 @@ export function withoutEmptyHosts<P extends {host?: string; hosts?: string[]}>(p
 
 const isPathPrefix = (value: string) => /^\/[^\s?#]*$/.test(value) && value !== '/'
 
-export const PROXY_DEFAULT = {tls: false}
+export type TlsMode = 'auto' | 'custom' | 'off'
+
+export const PROXY_DEFAULT = {tls: 'off' as TlsMode}
 
 export function proxySchema({formatted, duration}: {formatted: Formatted; duration: Text}) {
   return z
@@ -42,7 +44,14 @@ export function proxySchema({formatted, duration}: {formatted: Formatted; durati
       host: formatted(isHostList, 'a hostname (or a comma-separated list of hostnames)').optional(),
       /** Several host names for the one app (`--host`, repeated). */
       hosts: z.array(formatted(isHostName, 'a hostname')).min(1).optional(),
-      tls: z.boolean().default(false),
+      /**
+       * auto: kamal-proxy obtains certificates (Let's Encrypt); custom: the customer's own (`--tls-cert`/`--tls-key`
+       * at install); off. `true`/`false` mean auto/off.
+       */
+      tls: z
+        .union([z.boolean(), z.enum(['auto', 'custom', 'off'])])
+        .default(false)
+        .transform((tls): TlsMode => (tls === true ? 'auto' : tls === false ? 'off' : tls)),
       /** The app below a path (`--path-prefix`), e.g. `/shop`. */
       pathPrefix: formatted(isPathPrefix, 'a path prefix (it must start with / and name a path, e.g. /shop)').optional(),
       /** Whether the proxy removes the prefix before forwarding (`--strip-path-prefix`, the proxy's default: true). */
@@ -61,11 +70,11 @@ export function proxySchema({formatted, duration}: {formatted: Formatted; durati
       path: ['hosts'],
       error: 'set either proxy.host or proxy.hosts, not both',
     })
-    .refine((proxy) => !proxy.tls || proxy.host !== undefined || proxy.hosts !== undefined, {
+    .refine((proxy) => proxy.tls === 'off' || proxy.host !== undefined || proxy.hosts !== undefined, {
       path: ['tls'],
       error: 'needs proxy.host or proxy.hosts (a certificate is issued per host)',
     })
-    .refine((proxy) => !proxy.tls || proxy.pathPrefix === undefined, {
+    .refine((proxy) => proxy.tls === 'off' || proxy.pathPrefix === undefined, {
       path: ['pathPrefix'],
       error: 'cannot be combined with tls (kamal-proxy takes TLS settings only on a route for the whole host)',
     })
