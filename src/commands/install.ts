@@ -11,6 +11,7 @@ import {DiscodeError} from '../errors.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import {acceptCertificate} from '../tls/accept.js'
 import type {CertificatePair} from '../tls/certificate.js'
+import {readCertificate} from '../tls/certificate-store.js'
 import {install} from '../lifecycle/install.js'
 import {validateAppName} from '../lifecycle/names.js'
 import {promptForInput} from '../prompt.js'
@@ -119,7 +120,8 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     validateAppName(app)
     const raw: RawRecipe = resolveRecipe(ref, engine.recipeRoots).raw
     assertProxySupports(raw.proxy, engine.settings.proxyImage)
-    if (raw.proxy.tls === 'custom' && !pair) {
+    // A reinstall (after an uninstall that kept secrets) finds the pair it had.
+    if (raw.proxy.tls === 'custom' && !pair && !readCertificate(engine.settings.home, app)) {
       throw new DiscodeError(`The recipe ${raw.name} serves HTTPS with your own certificate (proxy.tls: custom)`, {
         code: 'TLS_CERT_REQUIRED',
         hint: `Pass it: discode install ${app} --tls-cert FILE --tls-key FILE`,
