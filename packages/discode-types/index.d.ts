@@ -110,6 +110,29 @@ export interface RequirementsFile {
   docker?: string
 }
 
+/** How kamal-proxy routes to the app; each key maps to the `kamal-proxy deploy` flag of the same meaning. */
+export interface RecipeProxyFile {
+  /** One host name, or several separated by commas; omitted (with `hosts`) = catch-all route. */
+  host?: string
+  /** Several host names for the one app (instead of `host`). */
+  hosts?: string[]
+  /** auto (Let's Encrypt), custom (the customer's own: `discode install --tls-cert --tls-key`), off; true/false = auto/off. */
+  tls?: boolean | 'auto' | 'custom' | 'off'
+  /** The app below a path, e.g. `/shop` (`--path-prefix`; kamal-proxy v0.9+). */
+  pathPrefix?: string
+  /** Remove the prefix before forwarding (default true). */
+  stripPathPrefix?: boolean
+  /** Wait this long for the app's response before a 504 (default 30s). */
+  targetTimeout?: Duration
+  bufferRequests?: boolean
+  /** Larger request bodies get a 413: bytes, or a size like `10MB` (implies request buffering). */
+  maxRequestBody?: number | string
+  bufferResponses?: boolean
+  maxResponseBody?: number | string
+  /** Pass X-Forwarded-* headers on (the proxy's default: on without TLS, off with it). */
+  forwardHeaders?: boolean
+}
+
 /** `recipe.yml` as the vendor writes it (every string value may be a Handlebars template). */
 export interface RecipeFile {
   name: string
@@ -125,7 +148,7 @@ export interface RecipeFile {
   secrets?: Record<string, {generate: 'hex' | 'base64url' | 'alphanumeric'; length: number}>
   env?: Record<string, string>
   volumes?: RecipeVolumeFile[]
-  proxy?: {host?: string; tls?: boolean}
+  proxy?: RecipeProxyFile
   accessories?: Record<string, RecipeAccessoryFile>
   /** Docker's --init for the app's containers: use it when the server ignores SIGTERM as PID 1. */
   init?: boolean

@@ -5,6 +5,13 @@ import {DiscodeCommand, inputValues} from '../base-command.js'
 import {checkLines} from '../check-lines.js'
 import type {Engine} from '../lifecycle/context.js'
 import {appUrl} from '../proxy/app-url.js'
+import {assertProxySupports} from '../proxy/proxy-versions.js'
+import {readTlsFlags, tlsFlags} from '../cli/tls-flags.js'
+import {DiscodeError} from '../errors.js'
+import type {RawRecipe} from '../recipes/schema.js'
+import {acceptCertificate} from '../tls/accept.js'
+import type {CertificatePair} from '../tls/certificate.js'
+import {readCertificate} from '../tls/certificate-store.js'
 import {install} from '../lifecycle/install.js'
 import {validateAppName} from '../lifecycle/names.js'
 import {promptForInput} from '../prompt.js'
@@ -44,6 +51,10 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
       command: '<%= config.bin %> install demo --skip-preflight',
     },
     {
+      description: 'Serve HTTPS with your own certificate (checked first: key, expiry, host names)',
+      command: '<%= config.bin %> install shop --set hostname=shop.example.com --tls-cert ./shop.crt --tls-key ./shop.key',
+    },
+    {
       description: "Pull from the vendor's private registry (the password from the environment)",
       command: 'DISCODE_REGISTRY_PASSWORD=s3cret <%= config.bin %> install shop --registry-user customer-42',
     },
@@ -65,6 +76,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     'skip-preflight': Flags.boolean({
       description: 'Do not check the host first (see "discode preflight"); install even if a check would fail',
     }),
+    ...tlsFlags,
     ...DiscodeCommand.waitFlag,
   }
 
@@ -73,7 +85,10 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     const interactive = !flags.yes && !this.jsonEnabled() && Boolean(process.stdin.isTTY)
     const inputs = inputValues(flags.set, flags['set-file'])
     const engine = await this.engine()
+    const pair = readTlsFlags(flags)
+    this.checkProxyOptions(engine, args.app, flags.recipe ?? (await this.recordedRef(engine, args.app)), pair)
     const checked = flags['skip-preflight'] ? this.skippedPreflight() : await this.preflight(engine, args.app, flags.recipe)
+    const certificate = pair ? await acceptCertificate(engine, args.app, pair) : undefined
     const result = await install(engine, {
       app: args.app,
       recipe: flags.recipe,
@@ -88,9 +103,30 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
           : undefined,
     })
     const {proxyHttpPort} = engine.settings
-    const where = result.hosts.length > 0 ? ` at ${result.hosts.map((host) => appUrl(host, proxyHttpPort)).join(', ')}` : ''
+    const where =
+      result.hosts.length > 0
+        ? ` at ${result.hosts.map((host) => `${appUrl(host, proxyHttpPort)}${result.pathPrefix ?? ''}`).join(', ')}`
+        : ''
     this.log(`Installed ${result.app} ${result.to.version} (${result.to.container})${where}`)
-    return {...result, preflight: checked, elapsed: this.elapsed()}
+    return {...result, ...(certificate ? {certificate} : {}), preflight: checked, elapsed: this.elapsed()}
+  }
+
+  private async recordedRef(engine: Engine, app: string): Promise<string> {
+    return (await engine.store.read(app))?.recipe.ref ?? app
+  }
+
+  /** Before anything is touched: options the proxy is too old for; `tls: custom` needs the customer's pair. */
+  private checkProxyOptions(engine: Engine, app: string, ref: string, pair?: CertificatePair) {
+    validateAppName(app)
+    const raw: RawRecipe = resolveRecipe(ref, engine.recipeRoots).raw
+    assertProxySupports(raw.proxy, engine.settings.proxyImage)
+    // A reinstall (after an uninstall that kept secrets) finds the pair it had.
+    if (raw.proxy.tls === 'custom' && !pair && !readCertificate(engine.settings.home, app)) {
+      throw new DiscodeError(`The recipe ${raw.name} serves HTTPS with your own certificate (proxy.tls: custom)`, {
+        code: 'TLS_CERT_REQUIRED',
+        hint: `Pass it: discode install ${app} --tls-cert FILE --tls-key FILE`,
+      })
+    }
   }
 
   /** The host checks, before anything is touched: a failure stops here (nothing created, not even state). */

@@ -5,6 +5,8 @@ import {DiscodeCommand, inputValues} from '../base-command.js'
 import {describeAccessories} from '../cli/accessory-text.js'
 import {heldText} from '../cli/held-text.js'
 import type {PlannedHop, UpdatePlan} from '../updates/plan.js'
+import {readTlsFlags, tlsFlags} from '../cli/tls-flags.js'
+import {acceptCertificate} from '../tls/accept.js'
 
 export default class Update extends DiscodeCommand {
   static override summary = 'Update an app to a newer release with zero downtime'
@@ -25,6 +27,10 @@ When the vendor marks releases as required (or a release can only be reached fro
     {
       description: 'Update without saving the data first (a migration then cannot be undone with rollback --restore-data)',
       command: '<%= config.bin %> update myapp --no-snapshot',
+    },
+    {
+      description: 'Replace the certificate (rotation, zero downtime; also with no newer release)',
+      command: '<%= config.bin %> update myapp --tls-cert ./myapp.crt --tls-key ./myapp.key',
     },
   ]
 
@@ -47,6 +53,7 @@ When the vendor marks releases as required (or a release can only be reached fro
       default: true,
       allowNo: true,
     }),
+    ...tlsFlags,
     ...DiscodeCommand.waitFlag,
   }
 
@@ -62,9 +69,13 @@ When the vendor marks releases as required (or a release can only be reached fro
       const last = plan.hops.at(-1)
       return {app: args.app, current: plan.current, available: last ?? null, plan}
     }
+    const pair = readTlsFlags(flags)
+    const certificate = pair ? await acceptCertificate(engine, args.app, pair) : undefined
+    if (certificate) this.log(`Certificate for ${certificate.subject}, valid until ${certificate.validTo}: applying it`)
     const {updateAlongPath} = await import('../updates/update-path.js')
     const {results, plan} = await updateAlongPath(engine, {
       ...options,
+      reroute: Boolean(certificate),
       wait: flags.wait,
       snapshot: flags.snapshot,
       inArguments: inputs.inArguments,
@@ -80,7 +91,7 @@ When the vendor marks releases as required (or a release can only be reached fro
     }
     const [first, last] = [results[0], results.at(-1)!]
     const from = first.status === 'updated' ? {from: first.from} : {}
-    return {...last, ...from, hops: results, plan, elapsed: this.elapsed()}
+    return {...last, ...from, hops: results, plan, ...(certificate ? {certificate} : {}), elapsed: this.elapsed()}
   }
 }
 

@@ -1,4 +1,5 @@
 import {DiscodeError} from '../errors.js'
+import {recipeHosts} from '../proxy/deploy-args.js'
 import {resolveRecipe} from '../recipes/resolve.js'
 import {feedFor, registryCredentials, renderFor} from '../recipes/installed.js'
 import type {AppRecord} from '../state/store.js'
@@ -30,6 +31,8 @@ export interface InstallResult extends DeployResult {
   app: string
   recipe: {ref: string; source: string}
   hosts: string[]
+  /** The app's path below its hosts (`proxy.pathPrefix`), if any. */
+  pathPrefix?: string
 }
 
 /**
@@ -87,7 +90,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
       signed: Boolean(feed.key),
       credentials: registryCredentials(recipe, secrets),
     })
-    return {app, recipe: {ref, source: resolved.source}, hosts: recipe.proxy.host ? recipe.proxy.host.split(',') : [], ...result}
+    return {app, recipe: {ref, source: resolved.source}, hosts: recipeHosts(recipe), pathPrefix: recipe.proxy.pathPrefix, ...result}
   })
 }
 

@@ -6,7 +6,7 @@ import type {InstalledRecord} from '../state/installed.js'
 import type {SecretsRecord} from '../state/store.js'
 import {type AccessoryReport, ensureAccessories} from './accessories/apply.js'
 import type {Operation} from './operation.js'
-import {restoreRoute} from './proxy-steps.js'
+import {restoreRoute, switchTraffic} from './proxy-steps.js'
 
 /**
  * An update with no newer release still repairs what the current release needs: a missing or stopped
@@ -16,7 +16,7 @@ import {restoreRoute} from './proxy-steps.js'
 export async function refreshCurrent(
   op: Operation,
   state: {record: InstalledRecord; raw: RawRecipe; secrets: SecretsRecord; routed: boolean},
-  options: {replaceAccessories: boolean},
+  options: {replaceAccessories: boolean; reroute?: boolean},
 ): Promise<{accessories: AccessoryReport[]; rerouted: boolean}> {
   const {record, raw, secrets} = state
   const running = renderFor(op.app, raw, record.inputs, secrets, record.current)
@@ -27,5 +27,7 @@ export async function refreshCurrent(
   const declared = Object.keys(running.accessories)
   if (!isDeepStrictEqual(declared, record.accessories)) await op.engine.store.write({...record, accessories: declared})
   if (!state.routed) await restoreRoute(op, running, record.current)
-  return {accessories, rerouted: !state.routed}
+  // e.g. a new certificate: the same target deployed again, health-checked and switched like an update.
+  else if (options.reroute) await switchTraffic(op, running, record.current)
+  return {accessories, rerouted: !state.routed || Boolean(options.reroute)}
 }

@@ -19,7 +19,7 @@ export interface AppStatus {
   state: string
   /** serving: running and the proxy routes to it; otherwise what is wrong. */
   health: 'serving' | 'not-routed' | 'paused' | 'stopped' | 'missing' | 'proxy-down' | 'proxy-off-network'
-  route?: {hosts: string[]; targets: string[]; state: string}
+  route?: {hosts: string[]; targets: string[]; state: string; tls: boolean}
   previous: string[]
   update?: {available?: string; error?: string}
   /** The recipe's accessories (and any left from an older recipe) with their health. */
@@ -70,7 +70,7 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         container: current.container,
         state,
         health: !routes ? 'proxy-down' : offNetwork && state === 'running' ? 'proxy-off-network' : healthOf(state, serving, route?.state),
-        route: route && {hosts: route.hosts, targets: route.targets, state: route.state},
+        route: route && {hosts: route.hosts, targets: route.targets, state: route.state, tls: route.tls},
         previous: record!.previous.map((r) => r.version),
         accessories: await accessoryStatuses(engine, record!, containers),
       }

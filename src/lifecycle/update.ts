@@ -25,6 +25,8 @@ export interface UpdateOptions {
   accessories?: boolean
   /** false (--no-snapshot): no snapshot of the data before a migration. */
   snapshot?: boolean
+  /** Deploy the serving release to the proxy again even with nothing newer (a new certificate to apply). */
+  reroute?: boolean
 }
 
 /**
@@ -57,7 +59,14 @@ export async function update(engine: Engine, options: UpdateOptions): Promise<Up
       if (options.set && Object.keys(options.set).length > 0) {
         op.reporter.warn('No release to deploy: the values given with --set or --set-file were not applied')
       }
-      const refreshed = await refreshCurrent(op, {record, raw, secrets, routed: reconciled.routed}, {replaceAccessories})
+      const refreshed = await refreshCurrent(
+        op,
+        {record, raw, secrets, routed: reconciled.routed},
+        {
+          replaceAccessories,
+          reroute: options.reroute,
+        },
+      )
       return {status: 'up-to-date', app, current, timings: op.timings, ...refreshed}
     }
     const recipe = {...renderFor(app, raw, plain, secrets, release), source: record.recipe.source}

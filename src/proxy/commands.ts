@@ -1,7 +1,8 @@
 /**
  * Command builders for kamal-proxy's client, kept apart from the code that runs them (as Kamal does in
  * lib/kamal/commands/proxy.rb): each returns the argv to run inside the proxy container.
- * Only flags that basecamp/kamal-proxy v0.8 and v0.9 both accept are used.
+ * Flags beyond those that basecamp/kamal-proxy v0.8 and v0.9 both accept are sent only when the recipe
+ * sets them (src/proxy/proxy-versions.ts says which version has each).
  */
 
 export interface DeployArgs {
@@ -14,6 +15,38 @@ export interface DeployArgs {
   deployTimeout: string
   drainTimeout: string
   tls: boolean
+  /** The customer's own certificate: files inside the proxy container (src/proxy/certificates.ts). */
+  tlsCertificatePath?: string
+  tlsPrivateKeyPath?: string
+  /** The recipe's optional routing options: each is sent only when set. */
+  options?: RouteOptions
+}
+
+export interface RouteOptions {
+  pathPrefix?: string
+  stripPathPrefix?: boolean
+  targetTimeout?: string
+  bufferRequests?: boolean
+  /** Bytes; the proxy only accepts it together with --buffer-requests. */
+  maxRequestBody?: number
+  bufferResponses?: boolean
+  maxResponseBody?: number
+  forwardHeaders?: boolean
+}
+
+/** `--name=value` for each option that is set, in a fixed order. */
+function optionFlags(options: RouteOptions = {}): string[] {
+  const flags: Array<[string, string | number | boolean | undefined]> = [
+    ['path-prefix', options.pathPrefix],
+    ['strip-path-prefix', options.stripPathPrefix],
+    ['target-timeout', options.targetTimeout],
+    ['buffer-requests', options.bufferRequests],
+    ['max-request-body', options.maxRequestBody],
+    ['buffer-responses', options.bufferResponses],
+    ['max-response-body', options.maxResponseBody],
+    ['forward-headers', options.forwardHeaders],
+  ]
+  return flags.filter(([, value]) => value !== undefined).map(([name, value]) => `--${name}=${value}`)
 }
 
 export function deployCommand(args: DeployArgs): string[] {
@@ -29,6 +62,10 @@ export function deployCommand(args: DeployArgs): string[] {
     `--deploy-timeout=${args.deployTimeout}`,
     `--drain-timeout=${args.drainTimeout}`,
     ...(args.tls ? ['--tls'] : []),
+    ...(args.tlsCertificatePath && args.tlsPrivateKeyPath
+      ? [`--tls-certificate-path=${args.tlsCertificatePath}`, `--tls-private-key-path=${args.tlsPrivateKeyPath}`]
+      : []),
+    ...optionFlags(args.options),
   ]
 }
 

@@ -1,17 +1,34 @@
 import type {Recipe} from '../recipes/schema.js'
-import type {DeployArgs} from './commands.js'
+import {bodySizeBytes} from '../recipes/proxy-schema.js'
+import {splitHosts} from '../recipes/hosts.js'
+import type {DeployArgs, RouteOptions} from './commands.js'
 
 /** How long the proxy lets requests in flight to the old target finish after a switch. */
 export const DRAIN_TIMEOUT = '30s'
 
-/** The recipe's host names (kamal-proxy takes several, comma separated); none = catch-all. */
+/** The recipe's host names (`host`, comma separated, or `hosts`); none = catch-all. */
 export function recipeHosts(recipe: Pick<Recipe, 'proxy'>): string[] {
-  return recipe.proxy.host
-    ? recipe.proxy.host
-        .split(',')
-        .map((h) => h.trim())
-        .filter(Boolean)
-    : []
+  return [...splitHosts(recipe.proxy.host), ...(recipe.proxy.hosts ?? []).map((host) => host.trim())]
+}
+
+/**
+ * The recipe's routing options as the proxy takes them: a body limit turns its side's buffering on
+ * (kamal-proxy refuses --max-request-body without --buffer-requests).
+ */
+export function routeOptions(proxy: Recipe['proxy']): RouteOptions {
+  const bytes = (size: number | string | undefined) => (size === undefined ? undefined : bodySizeBytes(size))
+  const maxRequestBody = bytes(proxy.maxRequestBody)
+  const maxResponseBody = bytes(proxy.maxResponseBody)
+  return {
+    pathPrefix: proxy.pathPrefix,
+    stripPathPrefix: proxy.pathPrefix === undefined ? undefined : proxy.stripPathPrefix,
+    targetTimeout: proxy.targetTimeout,
+    bufferRequests: maxRequestBody === undefined ? proxy.bufferRequests : true,
+    maxRequestBody,
+    bufferResponses: maxResponseBody === undefined ? proxy.bufferResponses : true,
+    maxResponseBody,
+    forwardHeaders: proxy.forwardHeaders,
+  }
 }
 
 /**
@@ -34,6 +51,8 @@ export function deployArgs(
     healthCheckTimeout: recipe.health.timeout,
     deployTimeout: recipe.health.deployTimeout,
     drainTimeout: DRAIN_TIMEOUT,
-    tls: route?.tls ?? recipe.proxy.tls,
+    // `custom`: the proxy adds the stored certificate (src/proxy/certificates.ts); without one, plain HTTP.
+    tls: route?.tls ?? recipe.proxy.tls === 'auto',
+    options: routeOptions(recipe.proxy),
   }
 }

@@ -20,6 +20,8 @@ import {ProxyContainer, proxyFacts, type RemoveResult} from './container.js'
 import {HealthCheckTimeoutError, proxyCommandError, ServiceNotFoundError} from './errors.js'
 import {describeHealthFailure, lastHealthCheckError} from './health-reason.js'
 import {parseList, type ProxyRoute} from './list.js'
+import {assertProxySupports} from './proxy-versions.js'
+import {withStoredCertificate} from './certificates.js'
 import {reusableRoutes, saveListing} from './listing-cache.js'
 import {type ProxyOwnership, routeOwner, targetHost} from './ownership.js'
 
@@ -75,7 +77,9 @@ export class Proxy {
    * check names the proxy's reason (from its log); a service of another tool is never replaced.
    */
   async deploy(args: DeployArgs): Promise<void> {
+    assertProxySupports(args.options ?? {}, this.settings.proxyImage)
     await this.assertNotOthers(args.service)
+    args = await withStoredCertificate(this.docker, this.containerName, this.settings.home, args)
     // Log lines are stamped by the proxy (same host clock); a second of slack for rounding.
     const since = new Date(Date.now() - 1000)
     try {

@@ -104,7 +104,7 @@ describe('parseRecipeFile', () => {
       secrets: {},
       env: {},
       volumes: [],
-      proxy: {tls: false},
+      proxy: {tls: 'off'},
       accessories: {},
       init: false,
       stop: {signal: 'SIGTERM', timeout: '10s'},
@@ -157,7 +157,7 @@ describe('parseRecipeFile', () => {
     ],
     ['short secret', `${MINIMAL}secrets:\n  key: {generate: hex, length: 8}\n`, /: secrets\.key\.length: 8 must be at least 16$/],
     ['bad hostname', `${MINIMAL}proxy:\n  host: "not a host"\n`, /: proxy\.host: "not a host" is not a hostname/],
-    ['tls without host', `${MINIMAL}proxy:\n  tls: true\n`, /: proxy\.tls: needs proxy\.host/],
+    ['tls without host', `${MINIMAL}proxy:\n  tls: true\n`, /: proxy\.tls: needs proxy\.host or proxy\.hosts/],
     [
       'feed not a URL',
       MINIMAL.replace('https://releases.example.com/demo/feed.json', 'ftp://x/feed.json'),
@@ -301,7 +301,7 @@ describe('renderRecipe', () => {
 
   it('checks formats again once rendered, without showing secrets', () => {
     assert.match(renderError(raw, context({hostname: 'not a host'})).message, /^recipe demo: proxy\.host: "not a host" is not a hostname/)
-    const leaky = {...raw, proxy: {host: 'x y{{inputs.smtp_password}}', tls: false}}
+    const leaky = {...raw, proxy: {host: 'x y{{inputs.smtp_password}}', tls: 'off' as const}}
     const error = renderError(leaky, context())
     assert.ok(!error.message.includes('hunter22'), error.message)
     assert.match(error.message, /"x y\[secret\]" is not a hostname/)

@@ -5,12 +5,14 @@
 import {problemAt, check, type Problem} from './issues.js'
 import {RecipeError, type RecipeContext} from './load.js'
 import {RenderedRecipeSchema, isHttpUrl, type RawRecipe, type Recipe, type RecipeInput} from './schema.js'
+import {withoutEmptyHosts} from './proxy-schema.js'
 import {mapStrings} from './string-leaves.js'
 import {renderTemplate, undefinedVariable} from './template.js'
 
 /** Renders every string value of the recipe for one app and release, then checks the formats again. */
 export function renderRecipe(raw: RawRecipe, context: RecipeContext): Recipe {
   const rendered = renderStrings(raw, raw, context)
+  rendered.proxy = withoutEmptyHosts(rendered.proxy)
   // An optional hostname input left empty means "no host": the catch-all route.
   if (rendered.proxy.host?.trim() === '') delete rendered.proxy.host
   const result = check(RenderedRecipeSchema, rendered)

@@ -8,6 +8,7 @@ import {describeValue} from './issues.js'
 import {parseDuration} from './duration.js'
 import {isEd25519PublicKey} from '../feed/public-key.js'
 import {RequirementsSchema} from './requirements.js'
+import {PROXY_DEFAULT, proxySchema} from './proxy-schema.js'
 
 const RECIPE_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/
 const INPUT_NAME = /^[a-z_][a-z0-9_]*$/
@@ -15,20 +16,13 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]*$/
 /** Accessory names become container and host names (`<app>-<name>`), so they stay DNS-safe. */
 const ACCESSORY_NAME = /^[a-z0-9][a-z0-9-]{0,23}$/
-const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/i
 
 /** A string with a Handlebars expression in it can only be checked once rendered. */
 export function hasTemplate(value: string): boolean {
   return value.includes('{{')
 }
 
-/** kamal-proxy takes several hosts separated by commas; `*.` allows a wildcard host. */
-export function isHostList(value: string): boolean {
-  return value.split(',').every((host) => {
-    const name = host.trim().replace(/^\*\./, '')
-    return name.length > 0 && name.length <= 253 && name.split('.').every((label) => HOST_LABEL.test(label))
-  })
-}
+export {isHostList} from './hosts.js'
 
 export function isHttpUrl(value: string): boolean {
   return URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol)
@@ -150,16 +144,7 @@ function recipeSchema(rendered: boolean) {
     deployTimeout: duration.default('30s'),
   })
 
-  const ProxySchema = z
-    .strictObject({
-      /** Omitted = catch-all route. */
-      host: formatted(isHostList, 'a hostname (or a comma-separated list of hostnames)').optional(),
-      tls: z.boolean().default(false),
-    })
-    .refine((proxy) => !proxy.tls || proxy.host !== undefined, {
-      path: ['tls'],
-      error: 'needs proxy.host (a certificate is issued per host)',
-    })
+  const ProxySchema = proxySchema({formatted, duration})
 
   return z.strictObject({
     name: matching(RECIPE_NAME, 'a valid recipe name (lowercase letters, digits and -, at most 40)'),
@@ -178,7 +163,7 @@ function recipeSchema(rendered: boolean) {
     secrets: z.record(matching(INPUT_NAME, 'a valid secret name (lowercase letters, digits and _)'), SecretSchema).default({}),
     env: EnvSchema.default({}),
     volumes: z.array(VolumeSchema).default([]),
-    proxy: ProxySchema.default({tls: false}),
+    proxy: ProxySchema.default(PROXY_DEFAULT),
     accessories: z
       .record(matching(ACCESSORY_NAME, 'a valid accessory name (lowercase letters, digits and -, at most 24)'), AccessorySchema)
       .default({}),

@@ -18,6 +18,8 @@ export interface PathUpdateOptions extends PlanOptions {
   inArguments?: string[]
   /** false (--no-snapshot): no snapshot before a migration. */
   snapshot?: boolean
+  /** Deploy the serving release again even with nothing newer (a new certificate to apply). */
+  reroute?: boolean
   /** Called before each hop (the command prints "hop 1 of 2"). */
   onHop?: (index: number, total: number, version: string) => void
 }
@@ -64,6 +66,7 @@ export async function updateAlongPath(engine: Engine, options: PathUpdateOptions
     inArguments: options.inArguments,
     accessories: options.accessories,
     snapshot: options.snapshot,
+    reroute: options.reroute,
   }
   // Nothing to take: the lifecycle's up-to-date path still repairs accessories and the route.
   if (plan.hops.length === 0) return {app, plan, results: [await update(engine, {...common, to: options.to})]}

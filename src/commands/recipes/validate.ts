@@ -2,7 +2,9 @@ import * as Args from '@oclif/core/args'
 import * as ux from '@oclif/core/ux'
 
 import {DiscodeCommand} from '../../base-command.js'
-import {formatProblem, validateRecipeDir} from '../../recipes/load.js'
+import {settingsFromEnv} from '../../config.js'
+import {unsupportedProxyOptions} from '../../proxy/proxy-versions.js'
+import {formatProblem, type RecipeProblem, validateRecipeDir} from '../../recipes/load.js'
 import {recipeWarnings} from '../../recipes/warnings.js'
 
 export default class RecipesValidate extends DiscodeCommand {
@@ -16,7 +18,15 @@ export default class RecipesValidate extends DiscodeCommand {
   async run() {
     const {args} = await this.parse(RecipesValidate)
     const validated = validateRecipeDir(args.path)
-    const result = {...validated, warnings: validated.raw ? recipeWarnings(validated.raw) : []}
+    // Options the configured proxy (DISCODE_PROXY_IMAGE) is too old for are errors: install would refuse them.
+    const image = settingsFromEnv(process.env, this.config.configDir).proxyImage
+    const tooNew: RecipeProblem[] = unsupportedProxyOptions(validated.raw?.proxy ?? {}, image).map(({option, flag, since}) => ({
+      file: args.path,
+      path: option,
+      message: `${flag} needs kamal-proxy ${since} or newer (the proxy image is ${image})`,
+    }))
+    const errors = [...validated.errors, ...tooNew]
+    const result = {...validated, ok: errors.length === 0, errors, warnings: validated.raw ? recipeWarnings(validated.raw) : []}
     if (result.ok) {
       for (const warning of result.warnings) ux.stderr(`Warning: ${warning}`)
       this.log(`${args.path}: recipe is valid${result.warnings.length > 0 ? `, with ${result.warnings.length} warning(s)` : ''}`)
