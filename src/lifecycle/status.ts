@@ -45,17 +45,7 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
   }
 
   const [containers, {routes, facts}] = await seen
-  // A report does not repair: it says so, and the next update (or proxy boot) brings the proxy back.
-  if (!routes)
-    engine.reporter.warn(
-      `The proxy ${engine.proxy.containerName} is not running, so no app is reachable: start it with "discode proxy boot" (its routes come back)`,
-    )
-  const offNetwork = Boolean(routes && facts && !facts.onNetwork)
-  if (offNetwork)
-    engine.reporter.warn(
-      `The proxy ${engine.proxy.containerName} is not on network ${engine.settings.network}, so it cannot reach any app: "discode proxy boot" (or the next update) attaches it`,
-    )
-  if (facts && !facts.ownership.owned) engine.reporter.info(`Proxy ${engine.proxy.containerName}: ${ownershipNote(facts.ownership)}`)
+  const offNetwork = warnAboutProxy(engine, routes, facts)
   const reports = await Promise.all(
     records.map(async (record) => {
       const current = record!.current!
@@ -104,4 +94,26 @@ function healthOf(state: string, serving: boolean, routeState?: string): AppStat
 async function proxyRoutes(engine: Engine): Promise<{routes?: ProxyRoute[]; facts?: ProxyFacts}> {
   const {info, routes} = await engine.proxy.inspectWithRoutes()
   return {routes, facts: info && proxyFacts(info, engine.settings.network)}
+}
+
+/**
+ * A report does not repair: it says what is wrong with the proxy, and the next update (or proxy
+ * boot) fixes it. Returns whether the proxy is off the app network.
+ */
+function warnAboutProxy(
+  engine: Engine,
+  routes: ProxyRoute[] | undefined,
+  facts: Awaited<ReturnType<typeof proxyRoutes>>['facts'],
+): boolean {
+  if (!routes)
+    engine.reporter.warn(
+      `The proxy ${engine.proxy.containerName} is not running, so no app is reachable: start it with "discode proxy boot" (its routes come back)`,
+    )
+  const offNetwork = Boolean(routes && facts && !facts.onNetwork)
+  if (offNetwork)
+    engine.reporter.warn(
+      `The proxy ${engine.proxy.containerName} is not on network ${engine.settings.network}, so it cannot reach any app: "discode proxy boot" (or the next update) attaches it`,
+    )
+  if (facts && !facts.ownership.owned) engine.reporter.info(`Proxy ${engine.proxy.containerName}: ${ownershipNote(facts.ownership)}`)
+  return offNetwork
 }

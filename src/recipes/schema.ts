@@ -64,19 +64,16 @@ const SecretSchema = z.strictObject({
 
 const HookSchema = z.strictObject({name: nonEmpty, run: command})
 
-/**
- * The recipe schema. Values that may hold a template can only be checked once rendered: `rendered`
- * false skips those checks for templated values (validation time), true applies them to every value.
- */
-function recipeSchema(rendered: boolean) {
-  /** A string that must pass `test`; `what` completes `"<value>" is not ...`. */
-  const formatted = (test: (value: string) => boolean, what: string) =>
+/** A string that must pass `test` once rendered; `what` completes `"<value>" is not ...`. */
+function formatter(rendered: boolean) {
+  return (test: (value: string) => boolean, what: string) =>
     z.string().refine((value) => (!rendered && hasTemplate(value)) || test(value), {
       error: (issue) => `${describeValue(issue.input)} is not ${what}`,
     })
-  const urlPath = formatted((value) => value.startsWith('/'), 'a path (it must start with /)')
+}
 
-  const InputSchema = z
+function inputSchema(rendered: boolean) {
+  return z
     .strictObject({
       name: matching(INPUT_NAME, 'a valid input name (lowercase letters, digits and _)'),
       description: z.string().optional(),
@@ -101,23 +98,25 @@ function recipeSchema(rendered: boolean) {
       path: ['patternMessage'],
       error: 'needs a pattern (it is shown when a value does not match it)',
     })
+}
 
-  /** How discode stops a container: the signal, then SIGKILL after `timeout` (the app's clean-shutdown budget). */
-  const stopSchema = (timeout: string) =>
-    z
-      .strictObject({
-        signal: matching(/^SIG[A-Z0-9+-]+$/, 'a signal name (e.g. SIGTERM, SIGQUIT, SIGINT)').default('SIGTERM'),
-        timeout: duration.default(timeout),
-      })
-      .default({signal: 'SIGTERM', timeout})
+/** How discode stops a container: the signal, then SIGKILL after `timeout` (the app's clean-shutdown budget). */
+function stopSchema(timeout: string) {
+  return z
+    .strictObject({
+      signal: matching(/^SIG[A-Z0-9+-]+$/, 'a signal name (e.g. SIGTERM, SIGQUIT, SIGINT)').default('SIGTERM'),
+      timeout: duration.default(timeout),
+    })
+    .default({signal: 'SIGTERM', timeout})
+}
 
+function accessorySchema(urlPath: ReturnType<ReturnType<typeof formatter>>) {
   /** Accessory health: a command run in the container, or an HTTP path probed on its port. */
   const AccessoryHealthSchema = z
     .strictObject({cmd: command.optional(), path: urlPath.optional()})
     .refine((health) => (health.cmd === undefined) !== (health.path === undefined), {error: 'set either cmd or path'})
     .transform((health): {cmd: string[]} | {path: string} => (health.cmd ? {cmd: health.cmd} : {path: health.path!}))
-
-  const AccessorySchema = z
+  return z
     .strictObject({
       image: nonEmpty,
       port: port.optional(),
@@ -129,13 +128,24 @@ function recipeSchema(rendered: boolean) {
       init: z.boolean().default(false),
       // A database must be given time to flush on stop; Docker's default of 10 s is short for some.
       stop: stopSchema('30s'),
-      /** A consistent dump (stdout) and its restore (stdin), run in the accessory; see docs/vendors-backups.md. */
+      /** A consistent dump (stdout) and its restore (stdin), run in the accessory; see docs/vendors.md. */
       backup: z.strictObject({dump: command, restore: command}).optional(),
     })
     .refine((accessory) => !(accessory.health && 'path' in accessory.health) || accessory.port !== undefined, {
       path: ['port'],
       error: 'is required when health.path is set (the check is made over HTTP on this port)',
     })
+}
+
+/**
+ * The recipe schema. Values that may hold a template can only be checked once rendered: `rendered`
+ * false skips those checks for templated values (validation time), true applies them to every value.
+ */
+function recipeSchema(rendered: boolean) {
+  const formatted = formatter(rendered)
+  const urlPath = formatted((value) => value.startsWith('/'), 'a path (it must start with /)')
+  const InputSchema = inputSchema(rendered)
+  const AccessorySchema = accessorySchema(urlPath)
 
   const HealthSchema = z.strictObject({
     path: urlPath.default('/up'),

@@ -1,18 +1,10 @@
 /**
- * Every value discode knows to be secret, for redaction. The apps' secrets files (generated secrets,
- * secret inputs, registry passwords) always count; other modules register what they keep besides
- * (e.g. notification webhook URLs with tokens) with registerSecretSource.
+ * Every value discode knows to be secret, for redaction: the apps' secrets files (generated secrets,
+ * secret inputs, registry passwords), the registry password from the environment, and the
+ * notification secrets (a webhook URL with its token, the SMTP password).
  */
 import type {Engine} from '../lifecycle/context.js'
-
-/** Returns the secret values it knows of for one app (or for the host, when called per app anyway). */
-export type SecretSource = (engine: Engine, app: string) => Promise<string[]> | string[]
-
-const sources = new Map<string, SecretSource>()
-
-export function registerSecretSource(name: string, source: SecretSource): void {
-  sources.set(name, source)
-}
+import {readNotifySecrets} from '../notify/config.js'
 
 export async function knownSecrets(engine: Engine, apps: string[]): Promise<string[]> {
   const found = new Set<string>()
@@ -22,7 +14,10 @@ export async function knownSecrets(engine: Engine, apps: string[]): Promise<stri
     const secrets = await engine.store.readSecrets(app)
     for (const value of [...Object.values(secrets.generated), ...Object.values(secrets.inputs)]) found.add(value)
     if (secrets.registry) found.add(secrets.registry.password)
-    for (const source of sources.values()) for (const value of await source(engine, app)) found.add(value)
   }
+  const notify = readNotifySecrets(engine.settings.home)
+  for (const value of [notify.webhookUrl, notify.smtpPassword]) if (value) found.add(value)
+  // A webhook URL's path is its token (Slack, Discord): redacted on its own too, wherever it shows.
+  if (notify.webhookUrl && URL.canParse(notify.webhookUrl)) found.add(new URL(notify.webhookUrl).pathname)
   return [...found].filter((value) => typeof value === 'string' && value.length > 0)
 }
