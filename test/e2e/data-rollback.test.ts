@@ -4,7 +4,10 @@
  * silently, and `--restore-data` brings back exactly the bytes from before, with no failed request.
  */
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
+import {mkdtempSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
@@ -48,11 +51,41 @@ describe('rollback across a migration brings the data back', () => {
   })
 
   let before1: string
+  const rows = Array.from({length: 200}, (_, i) => `row ${i} schema=1`).join('\n') + '\n'
+
+  it('a snapshot that fails (a full backup disk) stops the update before anything is touched', async () => {
+    const {container} = await serving()
+    await docker(['exec', container, 'sh', '-c', `printf '%s' '${rows}' > /www/data/rows.txt`])
+    const small = mkdtempSync(join(tmpdir(), 'datarb-full-'))
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', small])
+    try {
+      // The app's backups go there (remembered once a backup worked), then the disk fills up.
+      const first = await discode(world, ['backup', APP, '--dir', small])
+      assert.equal(first.code, 0, first.stderr)
+      try {
+        writeFileSync(join(small, 'filler'), Buffer.alloc(1024 * 1024))
+      } catch {
+        // ENOSPC: full, as wanted
+      }
+      feed.setFeed(
+        feedOf([
+          {version: '1.0.0', tag: '1.0.0'},
+          {version: '1.1.0', tag: '1.1.0'},
+        ]),
+      )
+      const result = await discode(world, ['update', APP])
+      assert.equal(result.code, 1)
+      assert.match(result.stderr, /^Error: The snapshot before updating datarb-app to 1\.1\.0 failed, so nothing was changed/m)
+      assert.match(result.stderr, /--no-snapshot/)
+      assert.equal((await serving()).version, '1.0.0')
+      assert.equal(sha((await get('/data/rows.txt')).body), sha(rows), 'the migration did not run')
+    } finally {
+      await run('umount', [small])
+      feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
+    }
+  })
 
   it('an update with a migration snapshots the data first, then migrates it', async () => {
-    const {container} = await serving()
-    const rows = Array.from({length: 200}, (_, i) => `row ${i} schema=1`).join('\n') + '\n'
-    await docker(['exec', container, 'sh', '-c', `printf '%s' '${rows}' > /www/data/rows.txt`])
     before1 = (await get('/data/rows.txt')).body
     assert.equal(sha(before1), sha(rows))
 
@@ -101,3 +134,10 @@ describe('rollback across a migration brings the data back', () => {
     assert.equal(sha((await get('/data/rows.txt')).body), sha(before1), 'the data is byte for byte what 1.0.0 had')
   })
 })
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {stdio: 'inherit'})
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))))
+  })
+}
