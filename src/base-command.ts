@@ -5,6 +5,7 @@ import * as ux from '@oclif/core/ux'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {finishPendingWork} from './backup/pending-check.js'
 import {settingsFromEnv} from './config.js'
 import type {PullProgress} from './docker/docker.js'
 import {DiscodeError} from './errors.js'
@@ -67,6 +68,7 @@ export abstract class DiscodeCommand extends Command {
         return recipeRoots
       },
       pluginHooks: (source) => vendorHooks(this.config, source),
+      finishPendingWork,
     }
   }
 

@@ -36,4 +36,6 @@ export interface Engine {
   recipeRoots: RecipeRoot[]
   /** The hooks of the vendor plugin a recipe comes from (none for built-in and path recipes). */
   pluginHooks(source: string): PluginHooks | undefined
+  /** Work a killed run left half done, finished before any operation on the app (a restore). */
+  finishPendingWork(engine: Engine, app: string): Promise<void>
 }

@@ -1,6 +1,3 @@
-import {existsSync} from 'node:fs'
-import {join} from 'node:path'
-
 import {withAppLock} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
 import type {Engine, Reporter} from './context.js'
@@ -71,10 +68,8 @@ export async function runOperation<T>(
     }
     engine.store.ensureAppDir(app)
     engine.store.prepareWrites()
-    // A killed restore left data half-restored: it is finished before anything else (src/backup).
-    if (existsSync(pendingRestoreFile(engine.store.appDir(app)))) {
-      await (await import('../backup/pending-restore.js')).finishPendingRestore(engine, app)
-    }
+    // A killed restore left data half-restored: it is finished before anything else.
+    await engine.finishPendingWork(engine, app)
     journal.begin(operation, options.detail)
     try {
       const result = await work({engine, app, journal, timings: {}, reporter: engine.reporter})
@@ -87,9 +82,4 @@ export async function runOperation<T>(
       throw error
     }
   })
-}
-
-/** Kept here (not imported) so that every command does not load the backup modules to check it. */
-function pendingRestoreFile(appDir: string): string {
-  return join(appDir, 'restore-pending.json')
 }
