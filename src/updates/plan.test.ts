@@ -80,10 +80,11 @@ describe('buildPlan', () => {
     assert.match(plan.blockers[0].message, /2\.0\.0 asks for the new required input\(s\) smtp_host/)
     assert.match(plan.blockers[0].hint, /--set smtp_host=/)
   })
-  it('is blocked by a changed accessory unless --accessories', () => {
+  it('shows a changed accessory in its hop (the update itself refuses it without --accessories)', () => {
     const accessories = [{added: [], removed: [], changed: ['db']}]
-    assert.equal(buildPlan(facts({accessories})).blockers[0].code, 'ACCESSORY_CHANGED')
-    assert.deepEqual(buildPlan(facts({accessories, replaceAccessories: true})).blockers, [])
+    const plan = buildPlan(facts({accessories}))
+    assert.deepEqual(plan.blockers, [])
+    assert.deepEqual(plan.hops[0].accessories.changed, ['db'])
   })
   it('is blocked when the path needs a release missing from the feed', () => {
     const broken = planPath({releases: [release('1.0.0'), release('2.3.0', {minimumFrom: '2.0.0'})]}, '1.0.0')

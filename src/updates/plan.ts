@@ -125,10 +125,10 @@ export function buildPlan(facts: PlanFacts): UpdatePlan {
     imageBytes: facts.imageBytes[index] ?? null,
     snapshot: snapshotBeforeHop(recipe),
   }))
-  return {app, current: path.from, target: path.target?.version ?? null, hops, blockers: blockers(facts, hops, path.problem)}
+  return {app, current: path.from, target: path.target?.version ?? null, hops, blockers: blockers(hops, path.problem)}
 }
 
-function blockers(facts: PlanFacts, hops: PlannedHop[], problem: PathProblem | undefined): PlanBlocker[] {
+function blockers(hops: PlannedHop[], problem: PathProblem | undefined): PlanBlocker[] {
   const found: PlanBlocker[] = problem ? [problem] : []
   for (const hop of hops) {
     const missing = hop.newInputs.filter((input) => input.source === 'missing')
@@ -140,12 +140,8 @@ function blockers(facts: PlanFacts, hops: PlannedHop[], problem: PathProblem | u
         hint: `Give them with ${flags.join(' ')}`,
       })
     }
-    if (hop.accessories.changed.length > 0 && !facts.replaceAccessories)
-      found.push({
-        code: 'ACCESSORY_CHANGED',
-        message: `${hop.version} changes the accessory ${hop.accessories.changed.join(', ')}`,
-        hint: `Run the update with --accessories to replace it (it is down until its new container is healthy; volumes are kept)`,
-      })
+    // A changed accessory is shown in the hop, not a blocker: the update itself refuses it before
+    // anything changes, naming the images, and says how to go on (--accessories).
   }
   return found
 }
