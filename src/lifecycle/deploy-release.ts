@@ -1,6 +1,6 @@
 import type {Release} from '../feed/feed.js'
 import type {AppRecord} from '../state/store.js'
-import {ensureAccessories} from './accessories/apply.js'
+import {ensureAccessories, replacesAccessories} from './accessories/apply.js'
 import {type DeployResult, goLive} from './go-live.js'
 import type {Operation} from './operation.js'
 import {pullRelease} from './pull.js'
@@ -29,7 +29,8 @@ export async function deployRelease(
 ): Promise<DeployResult> {
   const {recipe, release, credentials} = deploy
   const imageId = await pullRelease(op, release.image, {requireDigest: deploy.signed, credentials})
-  const trigger = snapshotTrigger({...deploy, skip: Boolean(deploy.skipSnapshot)})
+  const replacing = deploy.replaceAccessories && (await replacesAccessories(op, recipe))
+  const trigger = snapshotTrigger({...deploy, replaceAccessories: replacing, skip: Boolean(deploy.skipSnapshot)})
   const record = trigger ? await snapshotBeforeChange(op, deploy.record, trigger, release.version) : deploy.record
   const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials})
   const result = await goLive(op, {record, recipe, release: {...release, imageId}, kind: deploy.kind})

@@ -4,9 +4,10 @@ import type {RawRecipe} from '../recipes/schema.js'
 import {registryCredentials, renderFor} from '../recipes/installed.js'
 import type {InstalledRecord} from '../state/installed.js'
 import type {SecretsRecord} from '../state/store.js'
-import {type AccessoryReport, ensureAccessories} from './accessories/apply.js'
+import {type AccessoryReport, ensureAccessories, replacesAccessories} from './accessories/apply.js'
 import type {Operation} from './operation.js'
 import {restoreRoute, switchTraffic} from './proxy-steps.js'
+import {snapshotBeforeChange} from './snapshot-step.js'
 
 /**
  * An update with no newer release still repairs what the current release needs: a missing or stopped
@@ -16,10 +17,14 @@ import {restoreRoute, switchTraffic} from './proxy-steps.js'
 export async function refreshCurrent(
   op: Operation,
   state: {record: InstalledRecord; raw: RawRecipe; secrets: SecretsRecord; routed: boolean},
-  options: {replaceAccessories: boolean; reroute?: boolean},
+  options: {replaceAccessories: boolean; reroute?: boolean; skipSnapshot?: boolean},
 ): Promise<{accessories: AccessoryReport[]; rerouted: boolean}> {
   const {record, raw, secrets} = state
   const running = renderFor(op.app, raw, record.inputs, secrets, record.current)
+  // Replacing an accessory (a database) touches its data: saved first, as before a migration.
+  if (options.replaceAccessories && !options.skipSnapshot && (await replacesAccessories(op, running))) {
+    await snapshotBeforeChange(op, record, 'pre-accessories', record.current.version)
+  }
   const accessories = await ensureAccessories(op, running, {
     replace: options.replaceAccessories,
     credentials: registryCredentials(running, secrets),

@@ -65,6 +65,7 @@ export async function update(engine: Engine, options: UpdateOptions): Promise<Up
         {
           replaceAccessories,
           reroute: options.reroute,
+          skipSnapshot: options.snapshot === false,
         },
       )
       return {status: 'up-to-date', app, current, timings: op.timings, ...refreshed}

@@ -84,6 +84,12 @@ export async function ensureAccessories(
   return reports
 }
 
+/** Whether bringing the accessories to the recipe would replace a container (its data is then saved first). */
+export async function replacesAccessories(op: Operation, recipe: Recipe): Promise<boolean> {
+  const existing = await listContainers(op.engine.docker, [`${LABELS.app}=${op.app}`, ACCESSORY_LABELS.accessory])
+  return planAccessories(op.app, recipe.accessories, existing).planned.some((p) => p.action === 'replace')
+}
+
 /** Before anything is stopped: an interrupted replacement restored, a name conflict refused, images pulled. */
 async function prepare(op: Operation, recipe: Recipe, p: PlannedAccessory, credentials?: Credentials): Promise<void> {
   const {docker} = op.engine
