@@ -266,7 +266,7 @@ async function discodeSwitches(): Promise<Results['discode']> {
   for (let n = 1; n <= config.switches; n++) {
     // The serving container's whole life is behind it once the next switch retires it.
     overflows += await listenOverflows(await runningContainers(MAIN))
-    const args = n % 2 === 1 ? ['update', MAIN, '--to', targets[Math.floor(n / 2) % 2]] : ['rollback', MAIN]
+    const args = n % 2 === 1 ? ['update', MAIN, '--to', targets[Math.floor(n / 2) % 2]] : ['rollback', MAIN, '--keep-data']
     const result = await timedDiscodeJson(world!, args)
     const window = {from: result.startedAt, to: result.endedAt + 1000}
     const timings: Record<string, number> = result.json?.timings ?? {}
@@ -574,7 +574,7 @@ async function scale(): Promise<Results['scale']> {
   const switches: (ScaleSwitch & {window: Window})[] = []
   for (const args of [
     ['update', scaleApp(target), '--to', '1.1.0'],
-    ['rollback', scaleApp(target)],
+    ['rollback', scaleApp(target), '--keep-data'],
   ]) {
     const result = await run(args)
     const entry = {

@@ -102,7 +102,8 @@ export async function releaseCheck(options: CheckOptions): Promise<CheckReport> 
       const updated = await discode('update', ['update', world.app, '--to', to])
       if (updated.code === 0) {
         progress(`Rolling back to ${from}`)
-        await discode('rollback', ['rollback', world.app])
+        // Code only, as a customer who keeps the data would (a release check does not restore snapshots).
+        await discode('rollback', ['rollback', world.app, '--keep-data'])
       }
       await settle(500)
     }
