@@ -45,7 +45,10 @@ export async function snapshotBeforeChange(
     })
   })
   if (taken.heldMs > 0) op.reporter.info(`Requests were held for ${(taken.heldMs / 1000).toFixed(1)} s while the snapshot was taken`)
-  const remembered = rememberMigrationSnapshot(record, {id: taken.id, dir: taken.dir, createdAt: taken.manifest.createdAt}, version)
-  await op.engine.store.write(remembered)
-  return remembered
+  const ref = {id: taken.id, dir: taken.dir, createdAt: taken.manifest.createdAt}
+  // Remembered at once in the stored record (the migration may fail halfway), but nothing else of
+  // this update's record (new inputs) is stored before it succeeds.
+  const stored = (await op.engine.store.read(op.app)) ?? record
+  await op.engine.store.write(rememberMigrationSnapshot(stored, ref, version))
+  return rememberMigrationSnapshot(record, ref, version)
 }
