@@ -81,7 +81,7 @@ async function main() {
     say(`now serving: ${(await httpGet(url, {host: HOST})).body.trim()}`)
     say(`try: curl -H 'Host: ${HOST}' ${url}   |   DISCODE_HOME=${env.DISCODE_HOME} ./bin/run.js status`)
     say(
-      `clean up: DISCODE_HOME=${env.DISCODE_HOME} DISCODE_PROXY_IMAGE=${env.DISCODE_PROXY_IMAGE} ./bin/run.js uninstall ${APP} --purge && ./bin/run.js proxy remove`,
+      `clean up: DISCODE_HOME=${env.DISCODE_HOME} DISCODE_PROXY_IMAGE=${env.DISCODE_PROXY_IMAGE} ./bin/run.js uninstall ${APP} --purge --yes && ./bin/run.js proxy remove`,
     )
     if (result.failures > 0) process.exitCode = 1
   } finally {

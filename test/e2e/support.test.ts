@@ -147,7 +147,7 @@ describe('preflight, doctor and support bundles', () => {
       // oclif wraps warnings to the terminal width: read them as one line.
       assert.match(result.stderr.replace(/\s*›\s*/g, ' ').replace(/\s+/g, ' '), /--skip-preflight: the host was not checked \(.*memory.*\)/)
       assert.equal((await httpGet(`${world.url}/`, {host: 'mem.test'})).body, 'version=1.0.0\n')
-      const removed = await discode(world, ['uninstall', 'sup-mem', '--purge'])
+      const removed = await discode(world, ['uninstall', 'sup-mem', '--purge', '--yes', '--no-snapshot'])
       assert.equal(removed.code, 0, shown(removed))
     })
   })
@@ -254,7 +254,7 @@ describe('preflight, doctor and support bundles', () => {
       assert.equal(text.code, 1, shown(text))
       assert.match(text.stdout, /^ {2}\| boom: crash-at-start is set$/m)
       assert.match(text.stdout, /fix: .*discode rollback sup-loop/)
-      const removed = await discode(world, ['uninstall', LOOP, '--purge'])
+      const removed = await discode(world, ['uninstall', LOOP, '--purge', '--yes', '--no-snapshot'])
       assert.equal(removed.code, 0, shown(removed))
       assert.equal((await discode(world, ['doctor'])).code, 0)
     })
