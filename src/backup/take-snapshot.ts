@@ -39,6 +39,8 @@ export interface SnapshotOptions {
   passphrase?: string
   /** Snapshots to keep after this one (default: the app's setting, else DEFAULT_KEEP). */
   keep?: number
+  /** The rendered recipe, when the caller has it (an update whose new inputs are not stored yet). */
+  recipe?: Recipe
 }
 
 export interface SnapshotResult {
@@ -61,7 +63,7 @@ export async function takeSnapshot(op: Operation, options: SnapshotOptions): Pro
   const {engine, app} = op
   const record = await engine.store.read(app)
   if (!record) throw notInstalledError(app)
-  const recipe = await installedRecipe(engine, record)
+  const recipe = options.recipe ?? (await installedRecipe(engine, record))
   const root = backupRoot(engine.settings.home, options.dir ?? record.backup?.dir)
   removePartials(root, app)
   const createdAt = new Date()

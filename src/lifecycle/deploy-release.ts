@@ -31,7 +31,9 @@ export async function deployRelease(
   const imageId = await pullRelease(op, release.image, {requireDigest: deploy.signed, credentials})
   const replacing = deploy.replaceAccessories && (await replacesAccessories(op, recipe))
   const trigger = snapshotTrigger({...deploy, replaceAccessories: replacing, skip: Boolean(deploy.skipSnapshot)})
-  const record = trigger ? await snapshotBeforeChange(op, deploy.record, trigger, release.version) : deploy.record
+  const record = trigger
+    ? await snapshotBeforeChange(op, {record: deploy.record, recipe, trigger, version: release.version})
+    : deploy.record
   const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials})
   const result = await goLive(op, {record, recipe, release: {...release, imageId}, kind: deploy.kind})
   return {...result, accessories}

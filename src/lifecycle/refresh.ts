@@ -23,7 +23,7 @@ export async function refreshCurrent(
   const running = renderFor(op.app, raw, record.inputs, secrets, record.current)
   // Replacing an accessory (a database) touches its data: saved first, as before a migration.
   if (options.replaceAccessories && !options.skipSnapshot && (await replacesAccessories(op, running))) {
-    await snapshotBeforeChange(op, record, 'pre-accessories', record.current.version)
+    await snapshotBeforeChange(op, {record, recipe: running, trigger: 'pre-accessories', version: record.current.version})
   }
   const accessories = await ensureAccessories(op, running, {
     replace: options.replaceAccessories,

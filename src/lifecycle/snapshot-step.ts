@@ -25,16 +25,15 @@ export function snapshotTrigger(change: {
  */
 export async function snapshotBeforeChange(
   op: Operation,
-  record: AppRecord,
-  trigger: 'pre-update' | 'pre-accessories',
-  version: string,
+  change: {record: AppRecord; recipe: Recipe; trigger: 'pre-update' | 'pre-accessories'; version: string},
 ): Promise<AppRecord> {
+  const {record, recipe, trigger, version} = change
   const [{takeSnapshot}, {rememberMigrationSnapshot}] = await Promise.all([
     import('../backup/take-snapshot.js'),
     import('../backup/data-rollback.js'),
   ])
   const taken = await step(op, 'snapshot', `Saving the data of ${op.app} before ${version} (a snapshot)`, () =>
-    takeSnapshot(op, {trigger}),
+    takeSnapshot(op, {trigger, recipe}),
   ).catch(async (error: Error) => {
     const {notifySnapshotFailed} = await import('../notify/notify.js')
     await notifySnapshotFailed(op.engine.settings.home, op.app, error.message)
