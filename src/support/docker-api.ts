@@ -1,7 +1,6 @@
 /**
- * The two Engine API reports the support tools need and src/docker/docker.ts does not offer:
- * `GET /info` and `GET /version`. They go through the same transport as every other call: the
- * engine's docker-modem, or a dockerode instance's `modem`.
+ * The two Engine API reports the support tools need: dockerode's `info()` and `version()`, cut to
+ * what diagnoses a host.
  */
 import type {DockerClient} from '../docker/docker.js'
 import {dockerError} from '../docker/docker.js'
@@ -30,24 +29,8 @@ export interface DockerVersion {
   Arch?: string
 }
 
-interface Dialer {
-  dial(options: object, callback: (error: unknown, result: unknown) => void): void
-}
-
-function dialerOf(docker: DockerClient | {modem: Dialer}): Dialer {
-  return 'modem' in docker ? docker.modem : (docker as unknown as Dialer)
-}
-
-function get<T>(docker: DockerClient, path: string, doing: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    dialerOf(docker).dial({path, method: 'GET', options: {}, statusCodes: {200: true, 500: 'server error'}}, (error, result) =>
-      error ? reject(dockerError(error, doing)) : resolve(result as T),
-    )
-  })
-}
-
 export async function dockerInfo(docker: DockerClient): Promise<DockerInfo> {
-  const info = await get<DockerInfo>(docker, '/info', 'read docker info')
+  const info = (await docker.info().catch((error: unknown) => Promise.reject(dockerError(error, 'read docker info')))) as DockerInfo
   const keys: (keyof DockerInfo)[] = [
     'ServerVersion',
     'DockerRootDir',
@@ -68,6 +51,8 @@ export async function dockerInfo(docker: DockerClient): Promise<DockerInfo> {
 }
 
 export async function dockerVersion(docker: DockerClient): Promise<DockerVersion> {
-  const version = await get<DockerVersion>(docker, '/version', 'read docker version')
+  const version = (await docker
+    .version()
+    .catch((error: unknown) => Promise.reject(dockerError(error, 'read docker version')))) as DockerVersion
   return {Version: version.Version, ApiVersion: version.ApiVersion, Os: version.Os, Arch: version.Arch}
 }

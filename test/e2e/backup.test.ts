@@ -17,7 +17,7 @@ import {after, before, describe, it} from 'node:test'
 import {stringify} from 'yaml'
 
 import {ACCESSORY_APP_REPOSITORY, ACCESSORY_DB_REPOSITORY, accessoryFeed, buildAndPushAccessoryImages} from '../support/accessory-images.js'
-import {buildStandinImage, createWorld, destroyWorld, discode, discodeJson, ROOT, type World} from '../support/discode.js'
+import {buildStandinImage, createWorld, destroyWorld, discode, discodeJson, ROOT, runCommand, type World} from '../support/discode.js'
 import {eventually, type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
 import {docker} from '../support/images.js'
 
@@ -201,7 +201,7 @@ describe('backup and restore: exact bytes, zero failed requests, crash-safe, dis
 
   it('a full backup disk fails cleanly and leaves no complete-looking snapshot', async () => {
     const small = mkdtempSync(join(tmpdir(), 'bkup-full-'))
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small])
+    await runCommand('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', small])
     try {
       await writeFile('big.txt', randomBytes(100_000).toString('hex'))
       const serving = await fileHash('photo.txt')
@@ -211,7 +211,7 @@ describe('backup and restore: exact bytes, zero failed requests, crash-safe, dis
       assert.deepEqual(existsSync(join(small, APP)) ? readdirSync(join(small, APP)) : [], [], 'nothing is left behind')
       assert.equal(await fileHash('photo.txt'), serving, 'the app still serves')
     } finally {
-      await run('umount', [small])
+      await runCommand('umount', [small])
       rmSync(small, {recursive: true, force: true})
     }
   })
@@ -280,10 +280,3 @@ describe('backup and restore: exact bytes, zero failed requests, crash-safe, dis
     await exited
   }
 })
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {stdio: 'inherit'})
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))))
-  })
-}

@@ -4,14 +4,23 @@
  * silently, and `--restore-data` brings back exactly the bytes from before, with no failed request.
  */
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {buildStandinImage, createWorld, destroyWorld, discode, discodeJson, feedOf, type World, writeRecipe} from '../support/discode.js'
+import {
+  buildStandinImage,
+  createWorld,
+  destroyWorld,
+  discode,
+  discodeJson,
+  feedOf,
+  runCommand,
+  type World,
+  writeRecipe,
+} from '../support/discode.js'
 import {type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
 import {buildAndPushTestImages, docker} from '../support/images.js'
 
@@ -57,7 +66,7 @@ describe('rollback across a migration brings the data back', () => {
     const {container} = await serving()
     await docker(['exec', container, 'sh', '-c', `printf '%s' '${rows}' > /www/data/rows.txt`])
     const small = mkdtempSync(join(tmpdir(), 'datarb-full-'))
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', small])
+    await runCommand('mount', ['-t', 'tmpfs', '-o', 'size=512k', 'tmpfs', small])
     try {
       // The app's backups go there (remembered once a backup worked), then the disk fills up.
       const first = await discode(world, ['backup', APP, '--dir', small])
@@ -80,7 +89,7 @@ describe('rollback across a migration brings the data back', () => {
       assert.equal((await serving()).version, '1.0.0')
       assert.equal(sha((await get('/data/rows.txt')).body), sha(rows), 'the migration did not run')
     } finally {
-      await run('umount', [small])
+      await runCommand('umount', [small])
       feed.setFeed(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
     }
   })
@@ -134,10 +143,3 @@ describe('rollback across a migration brings the data back', () => {
     assert.equal(sha((await get('/data/rows.txt')).body), sha(before1), 'the data is byte for byte what 1.0.0 had')
   })
 })
-
-function run(command: string, args: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {stdio: 'inherit'})
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))))
-  })
-}

@@ -1,4 +1,4 @@
-import {execFile} from 'node:child_process'
+import {execFile, spawn} from 'node:child_process'
 import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
@@ -180,4 +180,12 @@ export async function runningAppContainers(app: string): Promise<string[]> {
 export async function allAppContainers(app: string): Promise<string[]> {
   const {stdout} = await docker(['ps', '-a', '--filter', `label=discode.app=${app}`, '--format', '{{.Names}}'])
   return stdout.split('\n').filter(Boolean).sort()
+}
+
+/** Runs a host command (mount, umount) with its output shown; rejects on a non-zero exit. */
+export function runCommand(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {stdio: 'inherit'})
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))))
+  })
 }
