@@ -38,7 +38,7 @@ export async function applySnapshot(op: Operation, snapshot: StoredSnapshot, ide
     engine.reporter.warn(`Snapshot ${snapshot.id} was taken on ${from}; ${app} runs ${current.version}, which gets its data`)
   }
   const route = await engine.proxy.route(app)
-  const hold = await holdRequests(engine, app, recipe, `snapshot ${snapshot.id} is restored`)
+  const hold = await holdRequests(op, recipe, `snapshot ${snapshot.id} is restored`)
   try {
     await step(op, 'stop', `Stopping ${current.container}`, () => stopContainer(engine.docker, current.container))
     for (const container of await appContainers(op)) {

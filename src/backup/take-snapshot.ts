@@ -138,7 +138,7 @@ async function copyData(op: Operation, record: AppRecord, recipe: Recipe, option
   const progress = (label: string) => (bytes: number) => engine.reporter.transferProgress?.(label, bytes)
   const hold =
     options.consistency === 'pause' || stopsAccessory
-      ? await holdRequests(engine, app, recipe, 'the snapshot is taken')
+      ? await holdRequests(op, recipe, 'the snapshot is taken')
       : {held: false, release: async () => 0}
   const parts: ManifestPart[] = []
   const accessoryImages: Record<string, string> = {}
