@@ -55,6 +55,10 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
       command: '<%= config.bin %> install shop --set hostname=shop.example.com --tls-cert ./shop.crt --tls-key ./shop.key',
     },
     {
+      description: 'Run it on a Docker Swarm cluster, 3 replicas spread over the nodes (after "discode cluster init")',
+      command: '<%= config.bin %> install shop --set hostname=shop.example.com --cluster --replicas 3',
+    },
+    {
       description: "Pull from the vendor's private registry (the password from the environment)",
       command: 'DISCODE_REGISTRY_PASSWORD=s3cret <%= config.bin %> install shop --registry-user customer-42',
     },
@@ -75,6 +79,12 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     }),
     'skip-preflight': Flags.boolean({
       description: 'Do not check the host first (see "discode preflight"); install even if a check would fail',
+    }),
+    cluster: Flags.boolean({description: 'Run the app on the Docker Swarm cluster this engine manages (see "discode cluster init")'}),
+    replicas: Flags.integer({
+      description: 'With --cluster: how many replicas of each release run [default: 2]',
+      min: 1,
+      dependsOn: ['cluster'],
     }),
     ...tlsFlags,
     ...DiscodeCommand.waitFlag,
@@ -101,6 +111,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
         flags['registry-user'] && flags['registry-password']
           ? {username: flags['registry-user'], password: flags['registry-password']}
           : undefined,
+      cluster: flags.cluster ? {replicas: flags.replicas ?? 2} : undefined,
     })
     const {proxyHttpPort} = engine.settings
     const where =

@@ -7,7 +7,7 @@ import {installedRecord} from '../state/installed.js'
 
 export default class Logs extends DiscodeCommand {
   static override enableJsonFlag = false
-  static override summary = "Show the serving container's logs"
+  static override summary = "Show the serving container's logs (a cluster app's: all its replicas)"
   static override examples = ['<%= config.bin %> logs myapp --tail 50', '<%= config.bin %> logs myapp --follow']
   static override args = {app: Args.string({description: 'Installed app name', required: true})}
   static override flags = {
@@ -27,6 +27,7 @@ export default class Logs extends DiscodeCommand {
       stdout: process.stdout,
       stderr: process.stderr,
       signal: abort.signal,
+      service: Boolean(record.cluster),
     })
   }
 }

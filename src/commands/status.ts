@@ -27,7 +27,7 @@ export default class Status extends DiscodeCommand {
         ...apps.map((app) => [
           app.app,
           app.version,
-          app.container,
+          app.cluster ? `${app.container} (${app.cluster.running}/${app.cluster.wanted} replicas)` : app.container,
           app.health,
           app.route ? app.route.hosts.join(',') || '*' : '-',
           tlsCell(app.tls),

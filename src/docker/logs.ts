@@ -13,19 +13,24 @@ export async function containerLogText(docker: DockerClient, name: string, optio
   }
 }
 
-/** Streams a container's logs to the given writables until it stops (follow) or the tail is printed. */
+/**
+ * Streams a container's logs (or a Swarm service's: all its replicas, on every node) to the given
+ * writables until it stops (follow) or the tail is printed.
+ */
 export async function streamContainerLogs(
   docker: DockerClient,
   name: string,
-  options: {tail?: number; follow: boolean; stdout: Writable; stderr: Writable; signal?: AbortSignal},
+  options: {tail?: number; follow: boolean; stdout: Writable; stderr: Writable; signal?: AbortSignal; service?: boolean},
 ): Promise<void> {
+  const source = options.service ? docker.getService(name) : docker.getContainer(name)
   try {
+    const logs = (follow: boolean) =>
+      (source.logs as (o: object) => Promise<unknown>).call(source, {stdout: true, stderr: true, follow, tail: options.tail ?? 100})
     if (!options.follow) {
-      for (const frame of frames(await containerLogs(docker, name, {tail: options.tail})))
-        (frame.stream === 2 ? options.stderr : options.stdout).write(frame.data)
+      for (const frame of frames((await logs(false)) as Buffer)) (frame.stream === 2 ? options.stderr : options.stdout).write(frame.data)
       return
     }
-    const stream = await docker.getContainer(name).logs({stdout: true, stderr: true, follow: true, tail: options.tail ?? 100})
+    const stream = (await logs(true)) as NodeJS.ReadableStream
     docker.modem.demuxStream(stream, options.stdout, options.stderr)
     options.signal?.addEventListener('abort', () => (stream as unknown as {destroy(): void}).destroy())
     await ended(stream).catch(() => {})

@@ -1,7 +1,7 @@
 import {DiscodeError} from '../errors.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
-import {runInRelease} from './hooks.js'
+import {type HookRunner, runInRelease} from './hooks.js'
 import {type Operation, step} from './operation.js'
 
 /** What a rollback does with the data when it crosses a migration (see dataRollbackDecision). */
@@ -16,14 +16,22 @@ export type DataChoice = 'restore' | 'keep' | undefined
  */
 export async function settleRollbackData(
   op: Operation,
-  move: {record: AppRecord; recipe: Recipe; current: ReleaseRecord; target: ReleaseRecord; choice: DataChoice},
+  move: {record: AppRecord; recipe: Recipe; current: ReleaseRecord; target: ReleaseRecord; choice: DataChoice; runHook?: HookRunner},
 ): Promise<{path: string; id: string} | undefined> {
   const {dataRollbackDecision} = await import('../backup/data-rollback.js')
   const decision = dataRollbackDecision(move.record, move.target.version)
   if (!decision.crossesMigration || move.choice === 'keep') return undefined
-  if (move.choice === 'restore') return {path: decision.snapshot.path, id: decision.snapshot.snapshot}
+  if (move.choice === 'restore') {
+    if (move.record.cluster) {
+      throw new DiscodeError(`--restore-data is not available for ${op.app}, which runs in a cluster`, {
+        hint: `Roll back the code with --keep-data, then restore the snapshot with "discode restore ${op.app} ${decision.snapshot.snapshot}"`,
+        code: 'CLUSTER_UNSUPPORTED',
+      })
+    }
+    return {path: decision.snapshot.path, id: decision.snapshot.snapshot}
+  }
   if (move.recipe.hooks.preRollback.length > 0) {
-    await runPreRollback(op, move.recipe, move.current)
+    await runPreRollback(op, move.recipe, move.current, move.runHook ?? runInRelease)
     return undefined
   }
   const minutes = decision.minutesOfWritesLost
@@ -37,10 +45,10 @@ export async function settleRollbackData(
 }
 
 /** The recipe's reverse migrations, each in a one-off container of the release being left. */
-async function runPreRollback(op: Operation, recipe: Recipe, leaving: ReleaseRecord): Promise<void> {
+async function runPreRollback(op: Operation, recipe: Recipe, leaving: ReleaseRecord, run: HookRunner): Promise<void> {
   for (const hook of recipe.hooks.preRollback) {
     await step(op, 'hooks', `Running preRollback hook ${hook.name} in ${leaving.version}`, async () => {
-      const result = await runInRelease(op, recipe, leaving, hook.run, {label: hook.name})
+      const result = await run(op, recipe, leaving, hook.run, {label: hook.name})
       if (result.exitCode !== 0) {
         throw new DiscodeError(`preRollback hook "${hook.name}" failed (exit ${result.exitCode}); nothing was rolled back`, {
           hint: result.output.trim().split('\n').slice(-5).join('\n') || undefined,

@@ -5,8 +5,7 @@ import {promote} from './history.js'
 import {runPluginHooks, runRecipeHooks} from './hooks.js'
 import type {Operation, Timings} from './operation.js'
 import {pruneReleases} from './prune.js'
-import {retireRelease} from './release-container.js'
-import {strategyFor} from './strategies/index.js'
+import {runtimeFor} from './runtimes.js'
 import type {DeployPlan} from './strategy.js'
 
 export interface DeployResult {
@@ -29,15 +28,16 @@ export interface DeployResult {
 export async function goLive(op: Operation, plan: DeployPlan): Promise<DeployResult> {
   const {recipe, kind} = plan
   const previous = plan.record.current
-  const {next, stillRunning, heldMs} = await strategyFor(recipe).deploy(op, plan)
+  const runtime = runtimeFor(plan.record)
+  const {next, stillRunning, heldMs} = await runtime.strategy(recipe).deploy(op, plan)
   let record: AppRecord = {...promote(plan.record, next), accessories: Object.keys(recipe.accessories)}
   await op.engine.store.write(record)
-  if (stillRunning) await retireRelease(op, stillRunning)
+  if (stillRunning) await runtime.retire(op, stillRunning)
   const pruned = await pruneReleases(op, record)
   if (pruned !== record) await op.engine.store.write((record = pruned))
 
   try {
-    await runRecipeHooks(op, 'postSwitch', recipe, next)
+    await runRecipeHooks(op, 'postSwitch', recipe, next, runtime.runHook)
     await runPluginHooks(
       op,
       kind === 'install' ? 'discode:post-install' : 'discode:post-switch',

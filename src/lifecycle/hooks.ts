@@ -14,16 +14,26 @@ import {FAILURE_LOG_LINES} from './release-container.js'
 
 export class HookFailedError extends DiscodeError {}
 
-/** The recipe's own hooks, each in a one-off container of the new image. */
+/** Runs one command of a hook in the release's image: a one-off container, or a Swarm job in a cluster. */
+export type HookRunner = (
+  op: Operation,
+  recipe: Recipe,
+  release: ReleaseRecord,
+  cmd: string[],
+  options: {label: string; timeoutMs?: number},
+) => Promise<{exitCode: number; output: string; timedOut: boolean}>
+
+/** The recipe's own hooks, each in a one-off run of the new image (a container by default). */
 export async function runRecipeHooks(
   op: Operation,
   phase: 'preSwitch' | 'postSwitch',
   recipe: Recipe,
   release: ReleaseRecord,
+  run: HookRunner = runInRelease,
 ): Promise<void> {
   for (const hook of recipe.hooks[phase]) {
     await step(op, `hooks`, `Running ${phase} hook ${hook.name}`, async () => {
-      const result = await runInRelease(op, recipe, release, hook.run, {label: hook.name})
+      const result = await run(op, recipe, release, hook.run, {label: hook.name})
       if (result.exitCode !== 0) {
         const lastLine = result.output.trim().split('\n').pop() ?? ''
         const why = result.timedOut ? 'timed out' : `exit ${result.exitCode}`
@@ -42,13 +52,7 @@ function logHint(output: string): string | undefined {
 }
 
 /** A one-off container of the release's image with the app's env, volumes and network. */
-export async function runInRelease(
-  op: Operation,
-  recipe: Recipe,
-  release: ReleaseRecord,
-  cmd: string[],
-  options: {label: string; timeoutMs?: number},
-): Promise<{exitCode: number; output: string; timedOut: boolean}> {
+export const runInRelease: HookRunner = async (op, recipe, release, cmd, options) => {
   const name = `${op.app}-hook-${randomBytes(4).toString('hex')}`
   return runOneOff(
     op.engine.docker,

@@ -1,3 +1,4 @@
+import {clusterEngine} from '../cluster/engine.js'
 import {DiscodeError} from '../errors.js'
 import {recipeHosts} from '../proxy/deploy-args.js'
 import {resolveRecipe} from '../recipes/resolve.js'
@@ -25,6 +26,8 @@ export interface InstallOptions {
   wait?: boolean
   /** Credentials for a private image registry, kept with the app's secrets for every later pull. */
   registry?: {username: string; password: string}
+  /** --cluster: the app's releases run as Swarm services of `replicas` tasks across the cluster. */
+  cluster?: {replicas: number}
 }
 
 export interface InstallResult extends DeployResult {
@@ -84,7 +87,10 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
       })
     }
     const recipe = {...renderFor(app, resolved.raw, plain, secrets, release), source: resolved.source}
-    const result = await deployFresh(op, record, {
+    const {clusterSettingsFor} = await import('../cluster/membership.js')
+    const cluster = options.cluster ? await clusterSettingsFor(engine, app, recipe, options.cluster.replicas) : earlier?.cluster
+    if (cluster) await engine.store.write((record = {...record, cluster}))
+    const result = await deployFresh(cluster ? {...op, engine: clusterEngine(op.engine, cluster)} : op, record, {
       recipe,
       release,
       signed: Boolean(feed.key),

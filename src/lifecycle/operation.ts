@@ -1,3 +1,4 @@
+import {clusterEngine} from '../cluster/engine.js'
 import {withAppLock} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
 import type {Engine, Reporter} from './context.js'
@@ -71,8 +72,11 @@ export async function runOperation<T>(
     // A killed restore left data half-restored: it is finished before anything else.
     await engine.finishPendingWork(engine, app)
     journal.begin(operation, options.detail)
+    // A cluster app's steps use the cluster's network (see clusterEngine); install sets it with onCluster.
+    const cluster = (await engine.store.read(app))?.cluster
+    const appEngine = cluster ? clusterEngine(engine, cluster) : engine
     try {
-      const result = await work({engine, app, journal, timings: {}, reporter: engine.reporter})
+      const result = await work({engine: appEngine, app, journal, timings: {}, reporter: engine.reporter})
       journal.record('end', operation, 'ok')
       return result
     } catch (error) {

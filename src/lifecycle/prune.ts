@@ -1,17 +1,15 @@
-import {removeContainer, removeImage} from '../docker/docker.js'
 import type {AppRecord} from '../state/store.js'
 import {planPrune} from './history.js'
 import {type Operation, step} from './operation.js'
+import {runtimeFor} from './runtimes.js'
 
-/** Removes the containers and images of the releases planPrune drops; returns the record to keep. */
+/** Removes the releases planPrune drops (containers or services, and images); returns the record to keep. */
 export async function pruneReleases(op: Operation, record: AppRecord): Promise<AppRecord> {
   const {record: kept, drop} = planPrune(record)
   if (drop.length === 0) return record
   await step(op, 'cleanup', `Removing ${drop.length} old release(s)`, async () => {
-    for (const release of drop) {
-      await removeContainer(op.engine.docker, release.container)
-      await removeImage(op.engine.docker, release.imageId)
-    }
+    const runtime = runtimeFor(record)
+    for (const release of drop) await runtime.remove(op, release)
   })
   return kept
 }

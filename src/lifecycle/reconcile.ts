@@ -1,4 +1,3 @@
-import {containerName, removeContainer, startContainer, stopContainer} from '../docker/docker.js'
 import {LockedError} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
 import type {AppRecord} from '../state/store.js'
@@ -7,7 +6,7 @@ import {type Operation, runOperation, step} from './operation.js'
 import {recoverPausedRoute} from './paused-routes.js'
 import {bootProxy} from './proxy-steps.js'
 import {planReconcile} from './reconcile-plan.js'
-import {appContainers} from './release-container.js'
+import {runtimeFor} from './runtimes.js'
 
 export interface Reconciled {
   record: AppRecord
@@ -24,19 +23,17 @@ export async function reconcileApp(op: Operation, record: AppRecord): Promise<Re
   const {engine} = op
   return step(op, 'reconcile', `Checking ${record.app} against Docker and the proxy`, async () => {
     await engine.proxy.waitForCommands(record.app)
-    const containers = await appContainers(op)
+    const runtime = runtimeFor(record)
+    const seen = await runtime.list(op)
     const route = await engine.proxy.route(record.app)
     const live = route?.targets[0]?.split(':')[0]
-    const seen = containers.map((c) => ({name: containerName(c), state: c.State, labels: c.Labels, imageId: c.ImageID}))
     const plan = planReconcile(record, seen, live)
     if (plan.adopted) {
       op.reporter.warn(`The proxy serves ${plan.adopted.version} (${live}) but the last run did not record it: recording it now`)
     }
     for (const action of plan.actions) {
       if (action.warn) op.reporter.warn(action.warn)
-      if (action.action === 'start') await startContainer(engine.docker, action.container)
-      else if (action.action === 'stop') await stopContainer(engine.docker, action.container)
-      else await removeContainer(engine.docker, action.container)
+      await runtime.apply(op, action)
     }
     if (plan.record !== record) await engine.store.write(plan.record)
     const recovered = await recoverPausedRoute(engine, plan.record, route)

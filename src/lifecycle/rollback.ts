@@ -7,8 +7,7 @@ import {promote, rollbackTarget} from './history.js'
 import {type Operation, runOperation} from './operation.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
-import {retireRelease} from './release-container.js'
-import {strategyFor} from './strategies/index.js'
+import {runtimeFor} from './runtimes.js'
 
 export interface RollbackOptions {
   app: string
@@ -35,12 +34,13 @@ export async function rollback(engine: Engine, options: RollbackOptions): Promis
     const target = rollbackTarget(record, options.to)
     const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
     const recipe = renderFor(app, raw, record.inputs, await engine.store.readSecrets(app), target)
-    const snapshot = await settleRollbackData(op, {record, recipe, current, target, choice: options.data})
+    const runtime = runtimeFor(record)
+    const snapshot = await settleRollbackData(op, {record, recipe, current, target, choice: options.data, runHook: runtime.runHook})
     if (snapshot) return withRestoredData(op, record, target, snapshot)
-    const {next, stillRunning, heldMs} = await strategyFor(recipe).rollback(op, {recipe, current, target})
+    const {next, stillRunning, heldMs} = await runtime.strategy(recipe).rollback(op, {recipe, current, target})
     const updated = promote(record, next)
     await engine.store.write(updated)
-    if (stillRunning) await retireRelease(op, stillRunning)
+    if (stillRunning) await runtime.retire(op, stillRunning)
     return {app, from: current, to: updated.current, timings: op.timings, ...(heldMs === undefined ? {} : {heldMs})}
   })
 }

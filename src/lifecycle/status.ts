@@ -3,9 +3,11 @@ import {proxyFacts, type ProxyFacts} from '../proxy/container.js'
 import type {ProxyRoute} from '../proxy/list.js'
 import {ownershipNote} from '../proxy/ownership.js'
 import {Journal} from '../state/journal.js'
+import type {AppRecord} from '../state/store.js'
 import {type AccessoryStatus, accessoryStatuses} from './accessories/status.js'
 import {type Engine, silentReporter} from './context.js'
 import {LABELS, notInstalledError} from './names.js'
+import type {ClusterAppStatus} from '../cluster/status.js'
 
 // `status` is the command people run most, so it loads only what a report needs: the repair of an
 // interrupted run and the feed check (recipes, feeds, templates) are imported when they are needed.
@@ -24,6 +26,8 @@ export interface AppStatus {
   update?: {available?: string; error?: string}
   /** The recipe's accessories (and any left from an older recipe) with their health. */
   accessories: AccessoryStatus[]
+  /** A cluster app's replicas: wanted, running, and how many on each node. */
+  cluster?: ClusterAppStatus
 }
 
 /** The installed apps as Docker and the proxy see them; with `checkUpdates`, each feed is read too. */
@@ -45,14 +49,18 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
   }
 
   const [containers, {routes, facts}] = await seen
-  const offNetwork = warnAboutProxy(engine, routes, facts)
+  const offNetwork = warnAboutProxy(engine, routes, records.some((r) => !r!.cluster) ? facts : undefined)
+  const clusterApps = records.some((r) => r!.cluster)
+    ? await (await import('../cluster/status.js')).clusterAppStatuses(engine, records as AppRecord[])
+    : new Map<string, ClusterAppStatus>()
   const reports = await Promise.all(
     records.map(async (record) => {
       const current = record!.current!
       const container = containers.find((c) => c.Names.includes(`/${current.container}`))
       const route = routes?.find((r) => r.service === record!.app)
       const serving = route?.targets.some((t) => t.split(':')[0] === current.container) ?? false
-      const state = container?.State ?? 'missing'
+      const cluster = clusterApps.get(record!.app)
+      const state = record!.cluster ? (cluster && cluster.running > 0 ? 'running' : 'missing') : (container?.State ?? 'missing')
       const result: AppStatus = {
         app: record!.app,
         recipe: record!.recipe.ref,
@@ -63,6 +71,7 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         route: route && {hosts: route.hosts, targets: route.targets, state: route.state, tls: route.tls},
         previous: record!.previous.map((r) => r.version),
         accessories: await accessoryStatuses(engine, record!, containers),
+        ...(cluster ? {cluster} : {}),
       }
       if (options.checkUpdates) {
         // Quietly: status is a report, not a sequence of steps.

@@ -6,7 +6,7 @@ import type {Recipe} from '../recipes/schema.js'
 import type {ReleaseRecord} from '../state/store.js'
 import type {ReleaseImage} from './container-spec.js'
 import {type Hold, holdRequests, resumeRoute, revertHold} from './held-route.js'
-import {runPluginHooks, runRecipeHooks} from './hooks.js'
+import {type HookRunner, runInRelease, runPluginHooks, runRecipeHooks} from './hooks.js'
 import {type Operation, step} from './operation.js'
 import {stopRelease} from './stop.js'
 import {switchTraffic} from './proxy-steps.js'
@@ -47,10 +47,7 @@ export interface StrategyActions {
 export const dockerActions: StrategyActions = {
   start: startRelease,
   revive: reviveRelease,
-  async preSwitch(op, {recipe, kind, record}, next) {
-    await runRecipeHooks(op, 'preSwitch', recipe, next)
-    await runPluginHooks(op, kind === 'install' ? 'discode:pre-install' : 'discode:pre-switch', recipe, next, record.current, record.inputs)
-  },
+  preSwitch: (op, plan, next) => runPreSwitchHooks(op, plan, next, runInRelease),
   switchTo: switchTraffic,
   discard: discardRelease,
   async stop(op, release) {
@@ -68,6 +65,17 @@ export const dockerActions: StrategyActions = {
     if (hold.route) await resumeRoute(op, deployArgs(op.app, recipe, `${next.container}:${recipe.port}`), hold.pausedOn)
   },
   revert: revertHold,
+}
+
+/** The recipe's preSwitch hooks (run by `run`), then the plugin's pre-install or pre-switch hooks. */
+export async function runPreSwitchHooks(
+  op: Operation,
+  {recipe, kind, record}: DeployPlan,
+  next: ReleaseRecord,
+  run: HookRunner,
+): Promise<void> {
+  await runRecipeHooks(op, 'preSwitch', recipe, next, run)
+  await runPluginHooks(op, kind === 'install' ? 'discode:pre-install' : 'discode:pre-switch', recipe, next, record.current, record.inputs)
 }
 
 /** Users wait while the old version is down: a pull must never happen in that window. */

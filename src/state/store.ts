@@ -37,6 +37,16 @@ export interface AppRecord {
   backup?: BackupSettings
   /** Which snapshot was taken before which release's migration, newest first (see src/backup/data-rollback.ts). */
   dataSnapshots?: DataSnapshotRef[]
+  /** Set for an app installed with --cluster: its releases are Swarm services (see src/cluster). */
+  cluster?: ClusterSettings
+}
+
+/** How a cluster app runs: replicas per release, the overlay network, the node its volumes pin it to. */
+export interface ClusterSettings {
+  replicas: number
+  network: string
+  /** The node id of the manager the app's volumes live on (apps with volumes run one replica there). */
+  pinnedTo?: string
 }
 
 export interface BackupSettings {

@@ -1,0 +1,119 @@
+import {setTimeout as sleep} from 'node:timers/promises'
+
+import {inspectImage, type RegistryAuth, registryOf} from '../docker/docker.js'
+import {createService, inspectService, listServices, listTasks, removeService, scaleService, serviceLogText} from '../docker/swarm.js'
+import {DiscodeError} from '../errors.js'
+import type {ReleaseImage} from '../lifecycle/container-spec.js'
+import {LABELS, releaseContainerName, releaseKey} from '../lifecycle/names.js'
+import {type Operation, step} from '../lifecycle/operation.js'
+import type {SeenContainer} from '../lifecycle/reconcile-plan.js'
+import {FAILURE_LOG_LINES} from '../lifecycle/release-container.js'
+import {parseDuration} from '../recipes/duration.js'
+import {registryCredentials} from '../recipes/installed.js'
+import type {Recipe} from '../recipes/schema.js'
+import type {ClusterSettings, ReleaseRecord} from '../state/store.js'
+import {clusterPullRef, IMAGE_ID_LABEL, releaseServiceSpec, type ServiceRelease} from './service-spec.js'
+import {judgeReplicas} from './tasks.js'
+
+/** The steps that create, scale and remove the Swarm service of one release (`APP-<key>`). */
+
+/** Extra time beyond the recipe's deploy timeout for every node to pull the image. */
+const PULL_ALLOWANCE_MS = 120_000
+const POLL_MS = 500
+
+/** The registry credentials every node pulls with (the app's, as for a single host). */
+export async function clusterAuth(op: Operation, recipe: Recipe, image: string): Promise<RegistryAuth | undefined> {
+  const credentials = registryCredentials(recipe, await op.engine.store.readSecrets(op.app))
+  return credentials && {...credentials, serveraddress: registryOf(image)}
+}
+
+/** The release as a service runs it: pinned to the digest the manager pulled. */
+export async function serviceRelease(op: Operation, release: ReleaseImage & {key?: string}): Promise<ServiceRelease> {
+  const info = await inspectImage(op.engine.docker, release.imageId)
+  const pullRef = clusterPullRef(release.image, info?.repoDigests ?? [])
+  return {...release, pullRef, key: release.key ?? releaseKey(release.version, release.imageId)}
+}
+
+/** Creates the release's service (a leftover of the same name is replaced) and waits for all replicas. */
+export async function startService(op: Operation, cluster: ClusterSettings, recipe: Recipe, release: ReleaseImage): Promise<ReleaseRecord> {
+  const ready = await serviceRelease(op, release)
+  const name = releaseContainerName(op.app, ready.key)
+  const placement = {pinnedTo: cluster.pinnedTo}
+  await step(op, 'start', `Starting ${name} (${release.version}, ${cluster.replicas} replicas)`, async () => {
+    await removeService(op.engine.docker, name)
+    const spec = releaseServiceSpec(op.app, recipe, ready, {name, replicas: cluster.replicas, network: cluster.network, placement})
+    await createService(op.engine.docker, spec, await clusterAuth(op, recipe, release.image))
+    await waitForReplicas(op, name, cluster.replicas, recipe)
+  })
+  return {version: release.version, image: release.image, imageId: release.imageId, key: ready.key, container: name}
+}
+
+/** Polls the service's tasks until all replicas run; a release whose tasks keep failing is refused. */
+export async function waitForReplicas(op: Operation, name: string, wanted: number, recipe: Recipe): Promise<void> {
+  const deadline = Date.now() + (parseDuration(recipe.health.deployTimeout) ?? 30_000) + PULL_ALLOWANCE_MS
+  let last = ''
+  for (;;) {
+    const state = judgeReplicas(await listTasks(op.engine.docker, name), wanted)
+    if (state.verdict === 'ready') return
+    const progress = `${state.running}/${wanted} replicas running${state.reason ? `: ${state.reason}` : ''}`
+    if (progress !== last) op.reporter.info(`${name}: ${(last = progress)}`)
+    if (state.verdict === 'failed') {
+      throw new DiscodeError(`${name} could not start its replicas: ${state.reason ?? 'its tasks failed'}`, {
+        hint: `See "docker service ps ${name} --no-trunc"`,
+        code: 'REPLICAS_FAILED',
+      })
+    }
+    if (Date.now() > deadline) {
+      throw new DiscodeError(`${name} has ${state.running} of ${wanted} replicas running after waiting`, {
+        hint: `${state.reason ?? 'Some nodes may be down or unable to pull the image'}: see "docker service ps ${name} --no-trunc"`,
+        code: 'REPLICAS_TIMEOUT',
+      })
+    }
+    await sleep(POLL_MS)
+  }
+}
+
+/** A kept release's service scaled back up (created again from its image if it was removed). */
+export async function reviveService(op: Operation, cluster: ClusterSettings, recipe: Recipe, release: ReleaseRecord): Promise<void> {
+  if (!(await inspectService(op.engine.docker, release.container))) {
+    await startService(op, cluster, recipe, release)
+    return
+  }
+  await step(op, 'start', `Scaling ${release.container} (${release.version}) back to ${cluster.replicas} replicas`, async () => {
+    await scaleService(op.engine.docker, release.container, cluster.replicas, await clusterAuth(op, recipe, release.image))
+    await waitForReplicas(op, release.container, cluster.replicas, recipe)
+  })
+}
+
+/** A release that no longer serves: scaled to 0, its service kept for a fast rollback. */
+export async function retireService(op: Operation, release: ReleaseRecord): Promise<void> {
+  await step(op, 'retire', `Scaling ${release.container} (${release.version}) to 0 replicas`, () =>
+    scaleService(op.engine.docker, release.container, 0),
+  )
+}
+
+/** Removes a release that never took traffic; returns its replicas' last log lines for the error. */
+export async function discardService(op: Operation, release: {container: string}): Promise<string> {
+  const logs = await serviceLogText(op.engine.docker, release.container, FAILURE_LOG_LINES).catch(() => '')
+  await removeService(op.engine.docker, release.container)
+  return logs
+}
+
+/** The app's services as planReconcile reads containers: scaled to 0 counts as stopped. */
+export async function appServices(op: Pick<Operation, 'engine' | 'app'>): Promise<SeenContainer[]> {
+  const services = await listServices(op.engine.docker, `${LABELS.app}=${op.app}`)
+  return services.map((s) => ({
+    name: s.name,
+    state: s.replicas === 0 ? 'exited' : 'running',
+    labels: s.labels,
+    imageId: s.labels[IMAGE_ID_LABEL] ?? '',
+  }))
+}
+
+/** Step `services`: every service of the app (releases and hook jobs) removed, for uninstall. */
+export async function removeAppServices(op: Operation): Promise<void> {
+  const services = await listServices(op.engine.docker, `${LABELS.app}=${op.app}`)
+  await step(op, 'services', `Removing ${services.length} service(s) from the cluster`, async () => {
+    for (const service of services) await removeService(op.engine.docker, service.name)
+  })
+}

@@ -1,0 +1,149 @@
+import {DiscodeError} from '../errors.js'
+import {stopSettings} from '../lifecycle/container-spec.js'
+import {LABELS} from '../lifecycle/names.js'
+import type {Recipe} from '../recipes/schema.js'
+
+/**
+ * How a release runs in a Swarm cluster, as Docker's ServiceSpec: pure, so every choice below is
+ * unit-tested without a cluster.
+ * - Endpoint mode dnsrr: the service name resolves to its tasks' addresses, so kamal-proxy reaches
+ *   them without a virtual IP (VIPs need IPVS in the kernel, which some hosts lack; dnsrr works on all).
+ * - Spread over nodes by preference, not a hard one-per-node limit: a start-first replacement or a
+ *   lost node must still find room.
+ * - `DISCODE_NODE` tells each replica which node it runs on (for the app's logs and the tests).
+ */
+
+/** Label on the service: the manager's image id of the release (what planReconcile calls imageId). */
+export const IMAGE_ID_LABEL = 'discode.image-id'
+
+/** Where the app's tasks may run: anywhere, or on one node (an app with volumes). */
+export interface Placement {
+  /** `node.id==<id>` when the app's volumes tie it to one node. */
+  pinnedTo?: string
+}
+
+export interface ServiceRelease {
+  version: string
+  /** The feed's reference (label only). */
+  image: string
+  /** What every node pulls: the repository with the digest the manager pulled. */
+  pullRef: string
+  imageId: string
+  key: string
+}
+
+/** Decides where an app may run: refuses several replicas over local volumes (the data would split). */
+export function clusterPlacement(
+  app: string,
+  recipe: Pick<Recipe, 'volumes' | 'strategy'>,
+  replicas: number,
+  managerNode: string,
+): Placement {
+  if (recipe.strategy !== 'bluegreen') {
+    throw new DiscodeError(`${app} uses the ${recipe.strategy} strategy, which a cluster does not run`, {
+      hint: 'A pause app has one writer that cannot run twice: install it without --cluster',
+      code: 'CLUSTER_UNSUPPORTED',
+    })
+  }
+  if (recipe.volumes.length === 0) return {}
+  if (replicas > 1) {
+    const names = recipe.volumes.map((v) => v.name).join(', ')
+    throw new DiscodeError(
+      `${app} keeps data in local volumes (${names}): ${replicas} replicas on several nodes would each write their own copy`,
+      {
+        hint: 'Swarm does not move or share local volumes between nodes: use --replicas 1 (pinned to this manager, beside its volumes)',
+        code: 'CLUSTER_VOLUMES',
+      },
+    )
+  }
+  return {pinnedTo: managerNode}
+}
+
+function envList(env: Record<string, string>): string[] {
+  return [...Object.entries(env).map(([k, v]) => `${k}=${v}`), 'DISCODE_NODE={{.Node.Hostname}}']
+}
+
+/** The task template shared by a release's service and its hook jobs. */
+function taskTemplate(
+  app: string,
+  recipe: Recipe,
+  release: ServiceRelease,
+  network: string,
+  placement: Placement,
+  restart: 'any' | 'none',
+) {
+  const stop = stopSettings(recipe.stop)
+  return {
+    ContainerSpec: {
+      Image: release.pullRef,
+      Env: envList(recipe.env),
+      Mounts: recipe.volumes.map((v) => ({Type: 'volume', Source: `${app}-${v.name}`, Target: v.path})),
+      StopSignal: stop.signal,
+      StopGracePeriod: stop.timeoutSeconds * 1e9,
+      Init: recipe.init,
+    },
+    RestartPolicy: restart === 'any' ? {Condition: 'any', Delay: 5e9, MaxAttempts: 0} : {Condition: 'none'},
+    Placement: {
+      Constraints: placement.pinnedTo ? [`node.id==${placement.pinnedTo}`] : [],
+      Preferences: [{Spread: {SpreadDescriptor: 'node.id'}}],
+    },
+    Networks: [{Target: network}],
+    LogDriver: {Name: 'json-file', Options: {'max-size': '10m'}},
+  }
+}
+
+/** The service `APP-<key>` of one release: N replicas, labelled like a release container. */
+export function releaseServiceSpec(
+  app: string,
+  recipe: Recipe,
+  release: ServiceRelease,
+  options: {name: string; replicas: number; network: string; placement: Placement},
+): Record<string, unknown> {
+  return {
+    Name: options.name,
+    Labels: {
+      [LABELS.app]: app,
+      [LABELS.version]: release.version,
+      [LABELS.release]: release.key,
+      [LABELS.image]: release.image,
+      [IMAGE_ID_LABEL]: release.imageId,
+    },
+    TaskTemplate: taskTemplate(app, recipe, release, options.network, options.placement, 'any'),
+    Mode: {Replicated: {Replicas: options.replicas}},
+    EndpointSpec: {Mode: 'dnsrr'},
+  }
+}
+
+/** A one-off Swarm job of the release's image running `cmd` once (a hook), never restarted. */
+export function hookJobSpec(
+  app: string,
+  recipe: Recipe,
+  release: ServiceRelease,
+  options: {name: string; cmd: string[]; hook: string; network: string; placement: Placement},
+): Record<string, unknown> {
+  const template = taskTemplate(app, recipe, release, options.network, options.placement, 'none')
+  return {
+    Name: options.name,
+    Labels: {[LABELS.app]: app, [LABELS.hook]: options.hook},
+    TaskTemplate: {...template, ContainerSpec: {...template.ContainerSpec, Command: options.cmd}},
+    Mode: {ReplicatedJob: {MaxConcurrent: 1, TotalCompletions: 1}},
+    EndpointSpec: {Mode: 'dnsrr'},
+  }
+}
+
+/**
+ * The reference every node pulls: the manager pulled the feed's image; its repo digest (same
+ * repository) pins the bits, so all nodes run exactly what was checked. An image no registry knows
+ * (built or loaded on this host only) cannot reach the other nodes.
+ */
+export function clusterPullRef(image: string, repoDigests: string[]): string {
+  const repository = image.includes('@') ? image.slice(0, image.indexOf('@')) : image.replace(/:[^:/]+$/, '')
+  const digest = repoDigests.find((d) => d.startsWith(`${repository}@`))
+  if (!digest) {
+    throw new DiscodeError(`The image ${image} has no digest from its registry, so the other nodes cannot pull it`, {
+      hint: 'A cluster pulls every image from a registry all nodes reach: publish the image there and name it in the feed',
+      code: 'CLUSTER_IMAGE_NOT_IN_REGISTRY',
+    })
+  }
+  return digest
+}

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict'
+import {describe, it} from 'node:test'
+
+import type {TaskInfo} from '../docker/swarm.js'
+import {FAILED_TASKS_LIMIT, judgeJob, judgeReplicas, replicasByNode} from './tasks.js'
+
+const task = (state: string, extra: Partial<TaskInfo> = {}): TaskInfo => ({
+  id: Math.random().toString(36),
+  desiredState: 'running',
+  state,
+  ...extra,
+})
+
+describe('judgeReplicas', () => {
+  it('is ready once as many tasks run as wanted', () => {
+    assert.equal(judgeReplicas([task('running'), task('running'), task('running')], 3).verdict, 'ready')
+  })
+
+  it("waits while tasks are pulled or placed, with Swarm's reason for a pending one", () => {
+    const state = judgeReplicas([task('running'), task('preparing'), task('pending', {error: 'no suitable node'})], 3)
+    assert.equal(state.verdict, 'waiting')
+    assert.equal(state.running, 1)
+    assert.equal(state.reason, 'no suitable node')
+  })
+
+  it('does not count old tasks being shut down', () => {
+    assert.equal(judgeReplicas([task('running', {desiredState: 'shutdown'}), task('starting')], 1).verdict, 'waiting')
+  })
+
+  it('judges a release broken when its tasks keep failing, with the newest exit', () => {
+    const failures = Array.from({length: FAILED_TASKS_LIMIT}, (_, i) =>
+      task('failed', {desiredState: 'shutdown', error: 'task: non-zero exit (3)', exitCode: 3, updatedAt: `2026-01-0${i + 1}`}),
+    )
+    const state = judgeReplicas([...failures, task('starting')], 2)
+    assert.equal(state.verdict, 'failed')
+    assert.equal(state.reason, 'task: non-zero exit (3) (exit 3)')
+    assert.equal(judgeReplicas(failures.slice(1), 2).verdict, 'waiting')
+  })
+
+  it('fails at once when a node rejects a task (e.g. the image cannot be pulled)', () => {
+    assert.equal(judgeReplicas([task('rejected', {error: 'No such image'})], 1).verdict, 'failed')
+  })
+})
+
+describe('judgeJob', () => {
+  it('is done when the task completes or fails, with its exit code', () => {
+    assert.deepEqual(judgeJob([]), {done: false})
+    assert.deepEqual(judgeJob([task('running')]), {done: false})
+    assert.deepEqual(judgeJob([task('complete')]), {done: true, exitCode: 0})
+    assert.deepEqual(judgeJob([task('failed', {exitCode: 2, error: 'non-zero exit'})]), {done: true, exitCode: 2, reason: 'non-zero exit'})
+  })
+})
+
+describe('replicasByNode', () => {
+  it('counts running replicas per node', () => {
+    const tasks = [
+      task('running', {nodeId: 'a'}),
+      task('running', {nodeId: 'a'}),
+      task('running', {nodeId: 'b'}),
+      task('failed', {nodeId: 'c'}),
+    ]
+    assert.deepEqual(replicasByNode(tasks), {a: 2, b: 1})
+  })
+})
