@@ -4,6 +4,8 @@
  *
  *   <registry>/discode-test/app:1.0.0|1.1.0|1.2.0  GET / -> "version=<v>\n", GET /up -> 200,
  *                                                  GET /cgi-bin/slow?ms=N sleeps N ms then 200,
+ *                                                  GET /cgi-bin/node -> "node=<$DISCODE_NODE>\n" (the
+ *                                                  swarm node a replica runs on; "node=\n" if unset),
  *                                                  /www/data/ is a mount point served at /data/
  *   <registry>/discode-test/app:unhealthy          GET / -> "version=9.9.9-unhealthy\n", /up -> 404 forever
  *   <registry>/discode-test/app:crash              exits 3 at start after "boom: config missing" on stderr
