@@ -53,6 +53,13 @@ export async function restoreSnapshot(
       code: 'SNAPSHOT_OTHER_APP',
     })
   }
+  if ((await engine.store.read(app))?.cluster) {
+    // Restoring holds requests and swaps containers on one host; a cluster app's replicas are services.
+    throw new DiscodeError(`Restoring into ${app} is not available while it runs in a cluster`, {
+      hint: `Its snapshot ${snapshot.id} is intact: restore it on a single host ("discode restore ${app} ${snapshotRef}" where ${app} is not installed), or ask the vendor`,
+      code: 'CLUSTER_UNSUPPORTED',
+    })
+  }
   const identity = await snapshotIdentity(snapshot, options.passphrase)
   const work = async (op: Operation) => {
     const installed = Boolean((await engine.store.read(app))?.current)

@@ -1,7 +1,16 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {inspectImage, type RegistryAuth, registryOf} from '../docker/docker.js'
-import {createService, inspectService, listServices, listTasks, removeService, scaleService, serviceLogText} from '../docker/swarm.js'
+import {
+  createService,
+  inspectService,
+  listNodes,
+  listServices,
+  listTasks,
+  removeService,
+  scaleService,
+  serviceLogText,
+} from '../docker/swarm.js'
 import {DiscodeError} from '../errors.js'
 import type {ReleaseImage} from '../lifecycle/container-spec.js'
 import {LABELS, releaseContainerName, releaseKey} from '../lifecycle/names.js'
@@ -12,8 +21,8 @@ import {parseDuration} from '../recipes/duration.js'
 import {registryCredentials} from '../recipes/installed.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ClusterSettings, ReleaseRecord} from '../state/store.js'
-import {clusterPullRef, IMAGE_ID_LABEL, releaseServiceSpec, type ServiceRelease} from './service-spec.js'
-import {judgeReplicas} from './tasks.js'
+import {clusterPullRef, IMAGE_ID_LABEL, maxReplicasPerNode, releaseServiceSpec, type ServiceRelease} from './service-spec.js'
+import {judgeReplicas, tasksStillUp} from './tasks.js'
 
 /** The steps that create, scale and remove the Swarm service of one release (`APP-<key>`). */
 
@@ -38,19 +47,30 @@ export async function serviceRelease(op: Operation, release: ReleaseImage & {key
 export async function startService(op: Operation, cluster: ClusterSettings, recipe: Recipe, release: ReleaseImage): Promise<ReleaseRecord> {
   const ready = await serviceRelease(op, release)
   const name = releaseContainerName(op.app, ready.key)
-  const placement = {pinnedTo: cluster.pinnedTo}
+  const placement = cluster.pinnedTo
+    ? {pinnedTo: cluster.pinnedTo}
+    : {maxPerNode: maxReplicasPerNode(cluster.replicas, await readyNodeCount(op))}
   await step(op, 'start', `Starting ${name} (${release.version}, ${cluster.replicas} replicas)`, async () => {
     await removeService(op.engine.docker, name)
     const spec = releaseServiceSpec(op.app, recipe, ready, {name, replicas: cluster.replicas, network: cluster.network, placement})
     await createService(op.engine.docker, spec, await clusterAuth(op, recipe, release.image))
-    await waitForReplicas(op, name, cluster.replicas, recipe)
+    await waitForReplicas(op, name, cluster.replicas, replicasTimeout(recipe))
   })
   return {version: release.version, image: release.image, imageId: release.imageId, key: ready.key, container: name}
 }
 
+/** How long replicas may take to run: the recipe's deploy timeout, plus time for every node to pull. */
+export function replicasTimeout(recipe: Recipe): number {
+  return (parseDuration(recipe.health.deployTimeout) ?? 30_000) + PULL_ALLOWANCE_MS
+}
+
+async function readyNodeCount(op: Operation): Promise<number> {
+  return (await listNodes(op.engine.docker)).filter((n) => n.state === 'ready' && n.availability === 'active').length
+}
+
 /** Polls the service's tasks until all replicas run; a release whose tasks keep failing is refused. */
-export async function waitForReplicas(op: Operation, name: string, wanted: number, recipe: Recipe): Promise<void> {
-  const deadline = Date.now() + (parseDuration(recipe.health.deployTimeout) ?? 30_000) + PULL_ALLOWANCE_MS
+export async function waitForReplicas(op: Operation, name: string, wanted: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs
   let last = ''
   for (;;) {
     const state = judgeReplicas(await listTasks(op.engine.docker, name), wanted)
@@ -81,15 +101,27 @@ export async function reviveService(op: Operation, cluster: ClusterSettings, rec
   }
   await step(op, 'start', `Scaling ${release.container} (${release.version}) back to ${cluster.replicas} replicas`, async () => {
     await scaleService(op.engine.docker, release.container, cluster.replicas, await clusterAuth(op, recipe, release.image))
-    await waitForReplicas(op, release.container, cluster.replicas, recipe)
+    await waitForReplicas(op, release.container, cluster.replicas, replicasTimeout(recipe))
   })
 }
 
-/** A release that no longer serves: scaled to 0, its service kept for a fast rollback. */
+/** A release that no longer serves: scaled to 0 (its replicas stopped), its service kept for a fast rollback. */
 export async function retireService(op: Operation, release: ReleaseRecord): Promise<void> {
-  await step(op, 'retire', `Scaling ${release.container} (${release.version}) to 0 replicas`, () =>
-    scaleService(op.engine.docker, release.container, 0),
-  )
+  await step(op, 'retire', `Scaling ${release.container} (${release.version}) to 0 replicas`, async () => {
+    await scaleService(op.engine.docker, release.container, 0)
+    await waitForStopped(op, release.container)
+  })
+}
+
+/** Each task gets its stop grace period; past this the scale-down is left to Swarm, with a warning. */
+const STOP_WAIT_MS = 120_000
+
+async function waitForStopped(op: Operation, name: string): Promise<void> {
+  const deadline = Date.now() + STOP_WAIT_MS
+  while (tasksStillUp(await listTasks(op.engine.docker, name)) > 0) {
+    if (Date.now() > deadline) return op.reporter.warn(`${name} still has replicas stopping; Swarm goes on stopping them`)
+    await sleep(POLL_MS)
+  }
 }
 
 /** Removes a release that never took traffic; returns its replicas' last log lines for the error. */

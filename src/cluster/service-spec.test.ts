@@ -6,7 +6,15 @@ import {DiscodeError} from '../errors.js'
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Docker's ServiceSpec is a deep JSON shape
 type Json = Record<string, any>
 import type {Recipe} from '../recipes/schema.js'
-import {clusterPlacement, clusterPullRef, hookJobSpec, IMAGE_ID_LABEL, releaseServiceSpec} from './service-spec.js'
+import {
+  clusterPlacement,
+  clusterPullRef,
+  hookJobSpec,
+  IMAGE_ID_LABEL,
+  maxReplicasPerNode,
+  releaseServiceSpec,
+  respreadSpec,
+} from './service-spec.js'
 
 const recipe = (volumes: {name: string; path: string}[] = []) =>
   ({
@@ -41,9 +49,25 @@ describe('releaseServiceSpec', () => {
     assert.equal(container.Init, true)
   })
 
-  it('spreads over nodes by preference (a hard limit would leave replacements pending) and restarts failed tasks', () => {
+  it('spreads over nodes by preference, and restarts failed tasks', () => {
     assert.deepEqual(spec.TaskTemplate.Placement, {Constraints: [], Preferences: [{Spread: {SpreadDescriptor: 'node.id'}}]})
     assert.equal(spec.TaskTemplate.RestartPolicy.Condition, 'any')
+  })
+
+  it("limits the replicas per node to each ready node's share", () => {
+    const limited = releaseServiceSpec('shop', recipe(), release, {
+      name: 'shop-k1',
+      replicas: 3,
+      network: 'n',
+      placement: {maxPerNode: 1},
+    }) as {
+      TaskTemplate: Json
+    }
+    assert.equal(limited.TaskTemplate.Placement.MaxReplicas, 1)
+    assert.equal(maxReplicasPerNode(3, 3), 1)
+    assert.equal(maxReplicasPerNode(3, 2), 2, 'a node down at deploy time: the release still fits on the others')
+    assert.equal(maxReplicasPerNode(4, 3), 2)
+    assert.equal(maxReplicasPerNode(2, 0), 2)
   })
 
   it('labels the service like a release container, with the manager image id, and no env value', () => {
@@ -117,5 +141,22 @@ describe('clusterPullRef', () => {
       () => clusterPullRef('shop:dev', []),
       (e: DiscodeError) => e.code === 'CLUSTER_IMAGE_NOT_IN_REGISTRY',
     )
+  })
+})
+
+describe('respreadSpec', () => {
+  const spec = {Name: 's', TaskTemplate: {Placement: {MaxReplicas: 2, Preferences: []}, ForceUpdate: 4}, UpdateConfig: {Monitor: 5}}
+
+  it('replaces every task under the limit of the nodes ready now', () => {
+    const next = respreadSpec(spec, 3, 3) as Json
+    assert.equal(next.TaskTemplate.Placement.MaxReplicas, 1)
+    assert.deepEqual(next.TaskTemplate.Placement.Preferences, [])
+    assert.equal(next.TaskTemplate.ForceUpdate, 5)
+    assert.equal(next.UpdateConfig.Monitor, 5)
+  })
+
+  it('stops the old task first only when no node has room for a new one', () => {
+    assert.equal((respreadSpec(spec, 3, 3) as Json).UpdateConfig.Order, 'stop-first')
+    assert.equal((respreadSpec(spec, 4, 3) as Json).UpdateConfig.Order, 'start-first')
   })
 })

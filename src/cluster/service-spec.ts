@@ -8,8 +8,7 @@ import type {Recipe} from '../recipes/schema.js'
  * unit-tested without a cluster.
  * - Endpoint mode dnsrr: the service name resolves to its tasks' addresses, so kamal-proxy reaches
  *   them without a virtual IP (VIPs need IPVS in the kernel, which some hosts lack; dnsrr works on all).
- * - Spread over nodes by preference, not a hard one-per-node limit: a start-first replacement or a
- *   lost node must still find room.
+ * - Spread over nodes: by preference, and by a per-node limit of each node's share (maxReplicasPerNode).
  * - `DISCODE_NODE` tells each replica which node it runs on (for the app's logs and the tests).
  */
 
@@ -20,6 +19,17 @@ export const IMAGE_ID_LABEL = 'discode.image-id'
 export interface Placement {
   /** `node.id==<id>` when the app's volumes tie it to one node. */
   pinnedTo?: string
+  /** At most this many replicas on one node (see maxReplicasPerNode). */
+  maxPerNode?: number
+}
+
+/**
+ * The per-node limit that keeps replicas spread: each node's share of the ready nodes. Swarm's spread
+ * preference alone lets two replicas land on one node. With the limit, a lost node's replica waits
+ * (pending) instead of doubling up elsewhere, and is placed on the node as soon as it is back.
+ */
+export function maxReplicasPerNode(replicas: number, readyNodes: number): number {
+  return Math.ceil(replicas / Math.max(1, readyNodes))
 }
 
 export interface ServiceRelease {
@@ -86,6 +96,7 @@ function taskTemplate(
     Placement: {
       Constraints: placement.pinnedTo ? [`node.id==${placement.pinnedTo}`] : [],
       Preferences: [{Spread: {SpreadDescriptor: 'node.id'}}],
+      ...(placement.maxPerNode ? {MaxReplicas: placement.maxPerNode} : {}),
     },
     Networks: [{Target: network}],
     LogDriver: {Name: 'json-file', Options: {'max-size': '10m'}},
@@ -110,6 +121,8 @@ export function releaseServiceSpec(
     },
     TaskTemplate: taskTemplate(app, recipe, release, options.network, options.placement, 'any'),
     Mode: {Replicated: {Replicas: options.replicas}},
+    // Swarm's own task replacements (a rebalance) go one at a time and stop on a failure.
+    UpdateConfig: {Parallelism: 1, Order: 'stop-first', FailureAction: 'pause', Monitor: 5e9},
     EndpointSpec: {Mode: 'dnsrr'},
   }
 }
@@ -146,4 +159,20 @@ export function clusterPullRef(image: string, repoDigests: string[]): string {
     })
   }
   return digest
+}
+
+/**
+ * A release's spec changed so that Swarm replaces every task under the per-node limit of the nodes
+ * ready now (a rebalance): one at a time, the new task first when a node has room for it, else the
+ * old one stopped first (Swarm drops its DNS record and waits before stopping it; the others serve).
+ */
+export function respreadSpec(spec: Record<string, unknown>, replicas: number, readyNodes: number): Record<string, unknown> {
+  const template = spec.TaskTemplate as {ForceUpdate?: number; Placement?: Record<string, unknown>}
+  const maxPerNode = maxReplicasPerNode(replicas, readyNodes)
+  const room = maxPerNode * readyNodes > replicas
+  return {
+    ...spec,
+    TaskTemplate: {...template, Placement: {...template.Placement, MaxReplicas: maxPerNode}, ForceUpdate: (template.ForceUpdate ?? 0) + 1},
+    UpdateConfig: {...(spec.UpdateConfig as object), Parallelism: 1, Order: room ? 'start-first' : 'stop-first'},
+  }
 }

@@ -2,6 +2,7 @@ import {listNodes, listTasks, type SwarmNodeInfo} from '../docker/swarm.js'
 import type {Engine} from '../lifecycle/context.js'
 import type {AppRecord} from '../state/store.js'
 import {requireManager} from './membership.js'
+import {unevenSpread} from './spread.js'
 import {judgeReplicas, replicasByNode} from './tasks.js'
 
 /** Where a cluster app's serving release runs: replicas wanted and running, per node hostname. */
@@ -15,6 +16,8 @@ export interface ClusterAppStatus {
   nodes: Record<string, number>
   /** Why replicas are missing, in Swarm's words (a lost node, no room, a failing start). */
   reason?: string
+  /** True when a ready node runs less than its share ("discode cluster rebalance APP" spreads them). */
+  uneven: boolean
 }
 
 export interface ClusterStatus {
@@ -28,7 +31,9 @@ export async function clusterAppStatus(engine: Engine, record: AppRecord, nodes:
   const tasks = await listTasks(engine.docker, current.container)
   const judged = judgeReplicas(tasks, record.cluster.replicas)
   const hostnames = new Map(nodes.map((n) => [n.id, n.hostname]))
-  const byNode = Object.entries(replicasByNode(tasks)).map(([id, count]) => [hostnames.get(id) ?? id.slice(0, 12), count])
+  const counts = replicasByNode(tasks)
+  const byNode = Object.entries(counts).map(([id, count]) => [hostnames.get(id) ?? id.slice(0, 12), count])
+  const ready = nodes.filter((n) => n.state === 'ready' && n.availability === 'active').map((n) => n.id)
   return {
     app: record.app,
     service: current.container,
@@ -36,6 +41,7 @@ export async function clusterAppStatus(engine: Engine, record: AppRecord, nodes:
     wanted: record.cluster.replicas,
     running: judged.running,
     nodes: Object.fromEntries(byNode),
+    uneven: unevenSpread(counts, ready, record.cluster.replicas),
     ...(judged.verdict === 'ready' || !judged.reason ? {} : {reason: judged.reason}),
   }
 }

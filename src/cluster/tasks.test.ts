@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import type {TaskInfo} from '../docker/swarm.js'
-import {FAILED_TASKS_LIMIT, judgeJob, judgeReplicas, replicasByNode} from './tasks.js'
+import {FAILED_TASKS_LIMIT, judgeJob, judgeReplicas, replicasByNode, tasksStillUp} from './tasks.js'
 
 const task = (state: string, extra: Partial<TaskInfo> = {}): TaskInfo => ({
   id: Math.random().toString(36),
@@ -60,5 +60,15 @@ describe('replicasByNode', () => {
       task('failed', {nodeId: 'c'}),
     ]
     assert.deepEqual(replicasByNode(tasks), {a: 2, b: 1})
+  })
+})
+
+describe('tasksStillUp', () => {
+  it('counts tasks until they have ended, whatever they want to be', () => {
+    assert.equal(
+      tasksStillUp([task('running', {desiredState: 'shutdown'}), task('shutdown', {desiredState: 'shutdown'}), task('failed')]),
+      1,
+    )
+    assert.equal(tasksStillUp([task('complete'), task('shutdown')]), 0)
   })
 })

@@ -56,3 +56,11 @@ export function replicasByNode(tasks: TaskInfo[]): Record<string, number> {
   }
   return byNode
 }
+
+/** Task states after which a task's container is gone or stopped for good. */
+const ENDED = new Set(['complete', 'failed', 'rejected', 'shutdown', 'orphaned', 'remove'])
+
+/** The tasks that still run (or are about to): a service scaled to 0 has stopped once there are none. */
+export function tasksStillUp(tasks: TaskInfo[]): number {
+  return tasks.filter((t) => !ENDED.has(t.state)).length
+}

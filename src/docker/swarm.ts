@@ -130,9 +130,16 @@ export interface ServiceInfo {
   replicas?: number
   version: number
   spec: Record<string, unknown>
+  /** Swarm's rolling update of the service: updating, paused, completed, ... (none before any update). */
+  updateState?: string
 }
 
-function serviceInfo(raw: {ID: string; Version?: {Index?: number}; Spec: Record<string, unknown>}): ServiceInfo {
+function serviceInfo(raw: {
+  ID: string
+  Version?: {Index?: number}
+  Spec: Record<string, unknown>
+  UpdateStatus?: {State?: string}
+}): ServiceInfo {
   const spec = raw.Spec as {Name: string; Labels?: Record<string, string>; Mode?: {Replicated?: {Replicas?: number}}}
   return {
     id: raw.ID,
@@ -141,6 +148,7 @@ function serviceInfo(raw: {ID: string; Version?: {Index?: number}; Spec: Record<
     replicas: spec.Mode?.Replicated?.Replicas,
     version: raw.Version?.Index ?? 0,
     spec: raw.Spec,
+    updateState: raw.UpdateStatus?.State,
   }
 }
 
@@ -172,19 +180,29 @@ export async function createService(docker: DockerClient, spec: Record<string, u
   }
 }
 
+/**
+ * Changes a service's spec (read, changed, written back at the version read). Without `auth` no
+ * registry header is sent and Docker keeps the one given at create; an empty one would replace it.
+ */
+export async function updateService(
+  docker: DockerClient,
+  name: string,
+  change: (spec: Record<string, unknown>) => Record<string, unknown>,
+  auth?: RegistryAuth,
+): Promise<void> {
+  const service = await inspectService(docker, name)
+  if (!service) throw dockerError(Object.assign(new Error(`service ${name} not found`), {statusCode: 404}), `update service ${name}`)
+  try {
+    // The version goes in the query only (dockerode would put the whole spec there too).
+    await docker.getService(name).update(auth as never, {_query: {version: service.version}, _body: change(service.spec)} as never)
+  } catch (error) {
+    throw dockerError(error, `update service ${name}`)
+  }
+}
+
 /** Sets a replicated service's replica count (the rest of its spec unchanged). */
 export async function scaleService(docker: DockerClient, name: string, replicas: number, auth?: RegistryAuth): Promise<void> {
-  const service = await inspectService(docker, name)
-  if (!service) throw dockerError(Object.assign(new Error(`service ${name} not found`), {statusCode: 404}), `scale service ${name}`)
-  const spec = service.spec as {Mode?: {Replicated?: {Replicas?: number}}}
-  try {
-    // The version goes in the query only. Without auth no header is sent, and Docker keeps the
-    // registry auth given at create; an empty one would replace it.
-    const body = {...service.spec, Mode: {...spec.Mode, Replicated: {Replicas: replicas}}}
-    await docker.getService(name).update(auth as never, {_query: {version: service.version}, _body: body} as never)
-  } catch (error) {
-    throw dockerError(error, `scale service ${name} to ${replicas}`)
-  }
+  await updateService(docker, name, (spec) => ({...spec, Mode: {Replicated: {Replicas: replicas}}}), auth)
 }
 
 export async function removeService(docker: DockerClient, name: string): Promise<void> {

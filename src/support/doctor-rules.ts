@@ -181,3 +181,25 @@ export function checkProblem(check: CheckResult): Problem | undefined {
   if (check.status === 'pass') return undefined
   return {id: check.id, message: check.detail, fix: check.hint ?? ''}
 }
+
+/** A cluster app with fewer replicas running than wanted (a lost node without room, a failing start). */
+export function clusterReplicasProblem(
+  app: string,
+  replicas: {service: string; running: number; wanted: number; reason?: string; uneven: boolean},
+): Problem | undefined {
+  if (replicas.running < replicas.wanted) {
+    return {
+      id: 'cluster-replicas-missing',
+      app,
+      message: `${app} runs ${replicas.running} of ${replicas.wanted} replicas${replicas.reason ? `: ${replicas.reason}` : ''}`,
+      fix: `docker service ps ${replicas.service} --no-trunc; "discode cluster status" shows which nodes are down`,
+    }
+  }
+  if (!replicas.uneven) return undefined
+  return {
+    id: 'cluster-replicas-uneven',
+    app,
+    message: `${app}'s replicas are not spread over the ready nodes (a node came back and got none)`,
+    fix: `discode cluster rebalance ${app}`,
+  }
+}

@@ -23,6 +23,7 @@ import {
   type Problem,
   proxyProblem,
   routeProblem,
+  clusterReplicasProblem,
 } from './doctor-rules.js'
 import {diskFacts, probeUrl} from './host-facts.js'
 import {lockFacts} from './lock-facts.js'
@@ -107,6 +108,7 @@ async function appProblems(
   containers: ContainerInfo[],
 ): Promise<Problem[]> {
   const {app, current} = record
+  if (record.cluster) return clusterProblems(engine, record, routes, containers)
   const info = await inspectContainer(engine.docker, current.container)
   const facts = {
     state: info ? (info.State.Restarting ? 'restarting' : info.State.Status) : 'missing',
@@ -156,4 +158,23 @@ async function feedProblems(
   } catch {
     return {problems, clockChecked: false} // the recipe cannot be loaded: the feed problem above says so
   }
+}
+
+/** A cluster app: its replicas (through Swarm), its route and its accessories (containers on this manager). */
+async function clusterProblems(
+  engine: Engine,
+  record: AppRecord & {current: ReleaseRecord},
+  routes: ProxyRoute[] | undefined,
+  containers: ContainerInfo[],
+): Promise<Problem[]> {
+  const {clusterAppStatus} = await import('../cluster/status.js')
+  const {listNodes} = await import('../docker/swarm.js')
+  const replicas = await clusterAppStatus(engine, record, await listNodes(engine.docker))
+  const problems = [replicas && clusterReplicasProblem(record.app, replicas)]
+  if (routes) {
+    const routed = routes.some((r) => r.service === record.app && r.targets.some((t) => t.split(':')[0] === record.current.container))
+    problems.push(routeProblem(record.app, record.current.version, (replicas?.running ?? 0) > 0, routed))
+  }
+  for (const accessory of await accessoryStatuses(engine, record, containers)) problems.push(accessoryProblem(record.app, accessory))
+  return problems.filter((p): p is Problem => Boolean(p))
 }

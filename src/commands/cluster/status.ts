@@ -20,6 +20,8 @@ export default class ClusterStatus extends DiscodeCommand {
         .join(', ')
       this.log(`${app.app} ${app.version}: ${app.running}/${app.wanted} replicas running${spread ? ` (${spread})` : ''}`)
       if (app.reason) this.warn(`${app.app}: ${app.reason}`)
+      if (app.uneven)
+        this.warn(`${app.app}: a node runs less than its share: "discode cluster rebalance ${app.app}" spreads the replicas again`)
     }
     return status
   }

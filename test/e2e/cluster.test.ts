@@ -1,0 +1,359 @@
+/**
+ * An app across a real 3-node Docker Swarm: three dockerd, each in its own network namespace
+ * (test/support/swarm.ts), discode driving the first one as the manager. Images come from a registry
+ * the nodes reach at 10.250.0.1:5000; requests go to the proxy on the manager at 10.250.0.11:8080.
+ * Steps build on each other like a customer's cluster: init and join, install 3 replicas (one per
+ * node), an update with a migration under load, a rollback, a release that never gets healthy, a
+ * worker lost and back, then uninstall.
+ */
+import assert from 'node:assert/strict'
+import {mkdtempSync, rmSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {buildAndPushAccessoryImages} from '../support/accessory-images.js'
+import {buildStandinImage, discode, discodeJson, STANDIN_IMAGE, type World, writeRecipe} from '../support/discode.js'
+import {eventually, type FeedServer, httpGet, type LoopResult, startFeedServer, startRequestLoop} from '../support/http.js'
+import {buildAndPushTestImages} from '../support/images.js'
+import {createSwarmStand, type SwarmNode, type SwarmStand} from '../support/swarm.js'
+
+const APP = 'clu-app'
+const HOST = 'cluster.test'
+const PORT = 8080
+const DB_PASSWORD = 'clusterpw'
+
+/** An app's line in `cluster status --json`. */
+interface ClusterApp {
+  running: number
+  nodes: Record<string, number>
+  reason?: string
+  uneven: boolean
+}
+
+describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy', () => {
+  let stand: SwarmStand
+  let manager: SwarmNode
+  let world: World
+  let feed: FeedServer
+  let recipeDir: string
+  let volumeRecipeDir: string
+
+  const image = (tag: string) => `${stand.registry}/discode-test/app:${tag}`
+  const feedOf = (releases: [string, string][]) => ({
+    releases: releases.map(([version, tag]) => ({version, image: image(tag), channel: 'stable'})),
+  })
+  const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST})
+  const onManager = (args: string[]) => stand.docker(manager, args)
+
+  /** Which nodes answer `count` requests (each through a new connection to the proxy). */
+  async function nodesAnswering(count = 60): Promise<Map<string, number>> {
+    const seen = new Map<string, number>()
+    for (let i = 0; i < count; i++) {
+      const {status, body} = await get('/cgi-bin/node')
+      assert.equal(status, 200, body)
+      const node = /^node=(.*)\n$/.exec(body)?.[1] ?? `?${body}`
+      seen.set(node, (seen.get(node) ?? 0) + 1)
+    }
+    return seen
+  }
+
+  async function underLoad(work: () => Promise<void>, options: {timeoutMs?: number} = {}): Promise<LoopResult> {
+    const loop = startRequestLoop(`${world.url}/`, {host: HOST, concurrency: 4, timeoutMs: options.timeoutMs})
+    try {
+      await work()
+    } finally {
+      await new Promise((r) => setTimeout(r, 500))
+    }
+    return loop.stop()
+  }
+
+  function assertNoFailures(result: LoopResult) {
+    assert.ok(result.total > 20, `the request loop sent only ${result.total} requests`)
+    assert.equal(result.failures, 0, `failed requests: ${result.failureSamples.join(' | ')}`)
+  }
+
+  async function services(): Promise<Record<string, string>> {
+    const {stdout} = await onManager(['service', 'ls', '--filter', `label=discode.app=${APP}`, '--format', '{{.Name}} {{.Replicas}}'])
+    return Object.fromEntries(
+      stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split(' ') as [string, string]),
+    )
+  }
+
+  async function dbValue(key: string): Promise<string> {
+    const {stdout} = await onManager([
+      'exec',
+      `${APP}-db`,
+      'wget',
+      '-qO-',
+      `http://127.0.0.1:7000/cgi-bin/kv?op=get&key=${key}&pw=${DB_PASSWORD}`,
+    ])
+    return stdout.trim()
+  }
+
+  before(async () => {
+    await Promise.all([buildAndPushTestImages(), buildAndPushAccessoryImages(), buildStandinImage()])
+    stand = await createSwarmStand({nodes: 3})
+    manager = stand.nodes[0]
+    await stand.loadImage(manager, STANDIN_IMAGE)
+    const home = mkdtempSync(join(tmpdir(), 'discode-cluster-'))
+    world = {
+      name: 'clu',
+      home,
+      network: 'discode-clu',
+      proxyContainer: 'discode-clu-proxy',
+      httpPort: PORT,
+      url: `http://${manager.address}:${PORT}`,
+      env: {
+        ...process.env,
+        DOCKER_HOST: manager.dockerHost,
+        DISCODE_HOME: home,
+        DISCODE_NETWORK: 'discode-clu',
+        DISCODE_PROXY_CONTAINER: 'discode-clu-proxy',
+        DISCODE_PROXY_IMAGE: STANDIN_IMAGE,
+        DISCODE_PROXY_HTTP_PORT: String(PORT),
+        DISCODE_PROXY_HTTPS_PORT: '8443',
+        NO_COLOR: '1',
+      },
+    }
+    feed = await startFeedServer(feedOf([['1.0.0', '1.0.0']]))
+    const migrate = 'wget -qO- "http://$DB_HOST:7000/cgi-bin/kv?op=put&key=schema&value=v$(echo $APP_VERSION | tr -d .)&pw=$DB_PASSWORD"'
+    recipeDir = writeRecipe(join(home, 'recipes', 'clusterapp'), feed.url, {
+      image: `${stand.registry}/discode-test/app`,
+      volumes: [],
+      env: {APP_HOST: '{{inputs.hostname}}', DB_HOST: '{{accessories.db.host}}', DB_PASSWORD},
+      hooks: {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', migrate]}], postSwitch: []},
+      accessories: {
+        db: {
+          image: `${stand.registry}/discode-test/accessory-db:1`,
+          port: 7000,
+          env: {DB_PASSWORD},
+          volumes: [{name: 'data', path: '/var/lib/db'}],
+          health: {cmd: ['/bin/wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:7000/healthz']},
+        },
+      },
+    })
+    volumeRecipeDir = writeRecipe(join(home, 'recipes', 'withvolume'), feed.url, {image: `${stand.registry}/discode-test/app`})
+  })
+
+  after(async () => {
+    await feed?.close()
+    await stand?.teardown()
+    if (world) rmSync(world.home, {recursive: true, force: true})
+  })
+
+  it('install --cluster refuses before the engine is in a cluster, and says how', async () => {
+    const result = await discode(world, ['install', APP, '--recipe', recipeDir, '--set', `hostname=${HOST}`, '--cluster'])
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /Error: This Docker engine is not part of a cluster/)
+    assert.match(result.stderr, /discode cluster init/)
+  })
+
+  it('cluster init makes the manager, join-command adds the workers, status lists 3 ready nodes', async () => {
+    const init = await discodeJson(world, [
+      ...['cluster', 'init', '--advertise-addr', manager.address, '--listen-addr', `${manager.address}:2377`],
+      ...['--default-addr-pool', '10.251.0.0/16'],
+    ])
+    assert.equal(init.code, 0, init.stderr)
+    assert.equal(init.json.adopted, false)
+    assert.equal(init.json.network, 'discode-clu-cluster')
+    const again = await discodeJson(world, ['cluster', 'init'])
+    assert.equal(again.json.adopted, true, 'a second init adopts the swarm it manages')
+
+    const join = await discodeJson(world, ['cluster', 'join-command'])
+    assert.match(join.json.command, new RegExp(`^docker swarm join --token SWMTKN-\\S+ ${manager.address}:2377$`))
+    await stand.joinWorkers(join.json.command)
+    const nodes = await eventually(async () => {
+      const {json} = await discodeJson(world, ['cluster', 'status'])
+      return json.nodes.length === 3 && json.nodes.every((n: {state: string}) => n.state === 'ready') ? json.nodes : undefined
+    })
+    assert.deepEqual(nodes.map((n: {hostname: string}) => n.hostname).sort(), ['swnode1', 'swnode2', 'swnode3'])
+  })
+
+  it('refuses several replicas of an app with local volumes, and creates nothing', async () => {
+    const result = await discode(world, [
+      'install',
+      'clu-vol',
+      '--recipe',
+      volumeRecipeDir,
+      '--set',
+      `hostname=vol.${HOST}`,
+      '--cluster',
+      '--replicas',
+      '3',
+    ])
+    assert.equal(result.code, 1)
+    assert.match(result.stderr, /keeps data in local volumes \(data\): 3 replicas on several nodes would each write their own copy/)
+    assert.match(result.stderr, /Hint: .*--replicas 1/)
+    const {stdout} = await onManager(['service', 'ls', '--format', '{{.Name}}'])
+    assert.equal(stdout.trim(), '')
+  })
+
+  it('install --cluster --replicas 3 serves from a replica on each of the 3 nodes', async () => {
+    const {code, json, stderr} = await discodeJson(world, [
+      'install',
+      APP,
+      '--recipe',
+      recipeDir,
+      '--set',
+      `hostname=${HOST}`,
+      '--cluster',
+      '--replicas',
+      '3',
+    ])
+    assert.equal(code, 0, stderr)
+    assert.equal(json.to.version, '1.0.0')
+    assert.equal(await dbValue('schema'), 'v100', 'the preSwitch hook ran as a Swarm job and reached the db over the overlay')
+    const seen = await nodesAnswering()
+    console.log(`requests per node after install: ${JSON.stringify(Object.fromEntries(seen))}`)
+    assert.deepEqual([...seen.keys()].sort(), ['swnode1', 'swnode2', 'swnode3'])
+
+    const status = await discodeJson(world, ['status', APP, '--offline'])
+    const [app] = status.json.apps
+    assert.equal(app.health, 'serving')
+    assert.equal(app.cluster.running, 3)
+    assert.deepEqual(Object.keys(app.cluster.nodes).sort(), ['swnode1', 'swnode2', 'swnode3'])
+    assert.deepEqual(await services(), {[json.to.container]: '3/3'})
+  })
+
+  it('an update with a migration hook under a request loop: 0 failed, the old service kept at 0 replicas', async () => {
+    feed.setFeed(
+      feedOf([
+        ['1.0.0', '1.0.0'],
+        ['1.1.0', '1.1.0'],
+      ]),
+    )
+    let json: {from: {container: string}; to: {container: string; version: string}} | undefined
+    const loop = await underLoad(async () => {
+      const result = await discodeJson(world, ['update', APP, '--no-snapshot'])
+      assert.equal(result.code, 0, result.stderr)
+      json = result.json
+    })
+    assertNoFailures(loop)
+    assert.equal(json!.to.version, '1.1.0')
+    assert.equal((await get()).body, 'version=1.1.0\n')
+    assert.equal(await dbValue('schema'), 'v110')
+    assert.deepEqual(await services(), {[json!.to.container]: '3/3', [json!.from.container]: '0/0'})
+  })
+
+  it('rollback scales the kept service back up first, then switches: 0 failed', async () => {
+    const before = await services()
+    const loop = await underLoad(async () => {
+      const result = await discodeJson(world, ['rollback', APP])
+      assert.equal(result.code, 0, result.stderr)
+      assert.equal(result.json.to.version, '1.0.0')
+    })
+    assertNoFailures(loop)
+    assert.equal((await get()).body, 'version=1.0.0\n')
+    const after = await services()
+    assert.deepEqual(Object.values(after).sort(), ['0/0', '3/3'])
+    assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort(), 'the same two services, swapped')
+  })
+
+  it('a release that never gets healthy: exit 1, the old service untouched and serving, no leftover service', async () => {
+    feed.setFeed(
+      feedOf([
+        ['1.0.0', '1.0.0'],
+        ['1.1.0', '1.1.0'],
+        ['1.2.0', 'unhealthy'],
+      ]),
+    )
+    const before = await services()
+    const loop = await underLoad(async () => {
+      const result = await discode(world, ['update', APP, '--no-snapshot'])
+      assert.equal(result.code, 1, result.stdout)
+      assert.match(result.stderr, /Error: 1\.2\.0 was not deployed: .*healthy/)
+      assert.match(result.stderr, /1\.0\.0 keeps serving; nothing was changed/)
+    })
+    assertNoFailures(loop)
+    assert.deepEqual(await services(), before)
+    assert.equal((await get()).body, 'version=1.0.0\n')
+  })
+
+  /** The app's line in `cluster status` and the node's, once `ready(node, app)` holds. */
+  async function clusterStatusWhen(nodeName: string, ready: (node: {state: string}, app: ClusterApp) => boolean, timeoutMs = 90_000) {
+    return eventually(
+      async () => {
+        const {json} = await discodeJson(world, ['cluster', 'status'])
+        const node = json.nodes.find((n: {hostname: string}) => n.hostname === nodeName)
+        const app = json.apps.find((a: {app: string}) => a.app === APP)
+        return node && app && ready(node, app) ? app : undefined
+      },
+      {timeoutMs, intervalMs: 1000},
+    )
+  }
+
+  it('a worker lost under load: the others keep serving; back, its replica is placed on it again', async () => {
+    const worker = stand.nodes[2]
+    const started = Date.now()
+    let noticedMs = 0
+    // A connection to the lost node's replica hangs until Swarm drops it: such a request fails after 10 s.
+    const lost = await underLoad(
+      async () => {
+        await stand.stopDaemon(worker)
+        const app = await clusterStatusWhen(worker.name, (node, a) => node.state === 'down' && !a.nodes[worker.name])
+        noticedMs = Date.now() - started
+        // Each node runs its share at most: the lost node's replica waits for room instead of doubling up.
+        assert.equal(app.running, 2)
+        assert.match(app.reason, /max replicas per node/)
+      },
+      {timeoutMs: 10_000},
+    )
+    console.log(
+      `worker lost: ${lost.failures} of ${lost.total} requests failed (${lost.failureSamples.slice(0, 3).join(' | ')}); ` +
+        `Swarm had the node down and its replica off it after ${(noticedMs / 1000).toFixed(1)} s`,
+    )
+    assert.ok(lost.total - lost.failures > 20, 'the app kept serving from the other nodes')
+    assertNoFailures(await underLoad(() => new Promise((r) => setTimeout(r, 3000))))
+
+    const back = await underLoad(async () => {
+      await stand.startDaemon(worker)
+      await clusterStatusWhen(worker.name, (node, a) => node.state === 'ready' && a.running === 3 && a.nodes[worker.name] === 1, 60_000)
+    })
+    assertNoFailures(back)
+    assert.deepEqual([...(await nodesAnswering()).keys()].sort(), ['swnode1', 'swnode2', 'swnode3'])
+  })
+
+  it('an update while a node is down fits on the others; once it is back, rebalance spreads it: 0 failed', async () => {
+    const worker = stand.nodes[2]
+    await stand.stopDaemon(worker)
+    await clusterStatusWhen(worker.name, (node) => node.state === 'down')
+    feed.setFeed(
+      feedOf([
+        ['1.0.0', '1.0.0'],
+        ['1.1.0', '1.1.0'],
+        ['1.2.0', '1.2.0'],
+      ]),
+    )
+    assertNoFailures(
+      await underLoad(async () => {
+        const result = await discodeJson(world, ['update', APP, '--no-snapshot'])
+        assert.equal(result.code, 0, result.stderr)
+        assert.equal(result.json.to.version, '1.2.0')
+      }),
+    )
+    await stand.startDaemon(worker)
+    const uneven = await clusterStatusWhen(worker.name, (node) => node.state === 'ready')
+    assert.equal(uneven.uneven, true, `tasks do not move back on their own: ${JSON.stringify(uneven.nodes)}`)
+    assertNoFailures(
+      await underLoad(async () => {
+        const result = await discodeJson(world, ['cluster', 'rebalance', APP])
+        assert.equal(result.code, 0, result.stderr)
+        assert.equal(result.json.moved, true)
+      }),
+    )
+    assert.deepEqual([...(await nodesAnswering()).keys()].sort(), ['swnode1', 'swnode2', 'swnode3'])
+    const again = await discodeJson(world, ['cluster', 'rebalance', APP])
+    assert.equal(again.json.moved, false, 'an even spread is left alone')
+  })
+
+  it('uninstall removes every service of the app', async () => {
+    const result = await discode(world, ['uninstall', APP, '--yes'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.deepEqual(await services(), {})
+  })
+})
