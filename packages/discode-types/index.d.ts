@@ -154,6 +154,8 @@ export interface RecipeFile {
   init?: boolean
   stop?: StopFile
   requirements?: RequirementsFile
+  /** With `discode install --cluster`: how many replicas each release runs (default 2; `--replicas` wins). */
+  cluster?: {replicas: number}
   /** `pause`: requests are held while a snapshot is copied; `live` (default): copied while the app runs. */
   backup?: {consistency?: 'live' | 'pause'}
   strategy?: 'bluegreen' | 'pause'

@@ -107,10 +107,13 @@ export async function reviveService(op: Operation, cluster: ClusterSettings, rec
 
 /** A release that no longer serves: scaled to 0 (its replicas stopped), its service kept for a fast rollback. */
 export async function retireService(op: Operation, release: ReleaseRecord): Promise<void> {
-  await step(op, 'retire', `Scaling ${release.container} (${release.version}) to 0 replicas`, async () => {
-    await scaleService(op.engine.docker, release.container, 0)
-    await waitForStopped(op, release.container)
-  })
+  await step(op, 'retire', `Scaling ${release.container} (${release.version}) to 0 replicas`, () => scaleDown(op, release.container))
+}
+
+/** Scales a service to 0 and waits until its replicas have stopped. */
+export async function scaleDown(op: Operation, name: string): Promise<void> {
+  await scaleService(op.engine.docker, name, 0)
+  await waitForStopped(op, name)
 }
 
 /** Each task gets its stop grace period; past this the scale-down is left to Swarm, with a warning. */

@@ -7,7 +7,7 @@ import {blueGreenStrategy} from '../lifecycle/strategies/bluegreen.js'
 import {dockerActions, runPreSwitchHooks, type StrategyActions} from '../lifecycle/strategy-actions.js'
 import type {ClusterSettings} from '../state/store.js'
 import {runInJob} from './hook-job.js'
-import {appServices, discardService, retireService, reviveService, startService} from './releases.js'
+import {appServices, discardService, retireService, reviveService, scaleDown, startService} from './releases.js'
 
 /**
  * A cluster app's runtime: each release is a Swarm service; blue-green through kamal-proxy as on one
@@ -28,7 +28,8 @@ export function clusterRuntime(cluster: ClusterSettings): ReleaseRuntime {
     async apply(op, action) {
       const {docker} = op.engine
       if (action.action === 'remove') return removeService(docker, action.container)
-      await scaleService(docker, action.container, action.action === 'start' ? cluster.replicas : 0)
+      if (action.action === 'stop') return scaleDown(op, action.container)
+      await scaleService(docker, action.container, cluster.replicas)
     },
     runHook,
   }

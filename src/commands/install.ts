@@ -111,7 +111,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
         flags['registry-user'] && flags['registry-password']
           ? {username: flags['registry-user'], password: flags['registry-password']}
           : undefined,
-      cluster: flags.cluster ? {replicas: flags.replicas ?? 2} : undefined,
+      cluster: flags.cluster ? {replicas: flags.replicas} : undefined,
     })
     const {proxyHttpPort} = engine.settings
     const where =

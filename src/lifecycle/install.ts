@@ -26,8 +26,8 @@ export interface InstallOptions {
   wait?: boolean
   /** Credentials for a private image registry, kept with the app's secrets for every later pull. */
   registry?: {username: string; password: string}
-  /** --cluster: the app's releases run as Swarm services of `replicas` tasks across the cluster. */
-  cluster?: {replicas: number}
+  /** --cluster: the app's releases run as Swarm services of `replicas` tasks (default: the recipe's, else 2). */
+  cluster?: {replicas?: number}
 }
 
 export interface InstallResult extends DeployResult {
@@ -37,6 +37,9 @@ export interface InstallResult extends DeployResult {
   /** The app's path below its hosts (`proxy.pathPrefix`), if any. */
   pathPrefix?: string
 }
+
+/** Replicas of a cluster app when neither --replicas nor the recipe says: one lost node still leaves one. */
+const DEFAULT_REPLICAS = 2
 
 /**
  * install: settle inputs and secrets (kept at once, so a retry reuses them), read the feed, boot the
@@ -88,7 +91,8 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     }
     const recipe = {...renderFor(app, resolved.raw, plain, secrets, release), source: resolved.source}
     const {clusterSettingsFor} = await import('../cluster/membership.js')
-    const cluster = options.cluster ? await clusterSettingsFor(engine, app, recipe, options.cluster.replicas) : earlier?.cluster
+    const replicas = options.cluster && (options.cluster.replicas ?? recipe.cluster?.replicas ?? DEFAULT_REPLICAS)
+    const cluster = replicas ? await clusterSettingsFor(engine, app, recipe, replicas) : earlier?.cluster
     if (cluster) await engine.store.write((record = {...record, cluster}))
     const result = await deployFresh(cluster ? {...op, engine: clusterEngine(op.engine, cluster)} : op, record, {
       recipe,

@@ -194,6 +194,8 @@ function recipeSchema(rendered: boolean) {
       .default({preSwitch: [], postSwitch: [], preRollback: []}),
     /** What the host must offer; `discode preflight` and `install` check it (src/support/preflight.ts). */
     requirements: RequirementsSchema.optional(),
+    /** On a Swarm cluster (`install --cluster`): replicas of each release unless --replicas says otherwise. */
+    cluster: z.strictObject({replicas: z.number().int().min(1).max(100)}).optional(),
   })
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {
+  clusterReplicasProblem,
   accessoryProblem,
   appContainerProblem,
   checkProblem,
@@ -87,5 +88,14 @@ describe('doctor rules', () => {
   it('host checks that warn or fail become problems', () => {
     assert.equal(checkProblem({id: 'disk', status: 'pass', detail: 'fine'}), undefined)
     assert.deepEqual(checkProblem({id: 'disk', status: 'warn', detail: 'full', hint: 'prune'}), {id: 'disk', message: 'full', fix: 'prune'})
+  })
+
+  it('a cluster app missing replicas, or spread unevenly, is a problem with its fix', () => {
+    const replicas = {service: 'shop-k1', running: 3, wanted: 3, uneven: false}
+    assert.equal(clusterReplicasProblem('shop', replicas), undefined)
+    const missing = clusterReplicasProblem('shop', {...replicas, running: 2, reason: 'no suitable node'})
+    assert.equal(missing?.id, 'cluster-replicas-missing')
+    assert.match(missing!.message, /2 of 3 replicas: no suitable node/)
+    assert.equal(clusterReplicasProblem('shop', {...replicas, uneven: true})?.fix, 'discode cluster rebalance shop')
   })
 })

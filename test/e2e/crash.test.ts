@@ -6,7 +6,7 @@
  * have failed at any point.
  */
 import assert from 'node:assert/strict'
-import {execFile, spawn} from 'node:child_process'
+import {execFile} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -19,6 +19,8 @@ import {
   discode,
   discodeJson,
   feedOf,
+  killAtJournalEntry,
+  readJournal,
   ROOT,
   runningAppContainers,
   type World,
@@ -50,42 +52,8 @@ describe('crash safety and concurrency', () => {
   let loop: RequestLoop
   let recipe: string
 
-  const journalFile = () => join(world.home, 'apps', APP, 'journal.jsonl')
-  const readJournal = () => {
-    try {
-      return readFileSync(journalFile(), 'utf8')
-    } catch {
-      return ''
-    }
-  }
   const record = () => JSON.parse(readFileSync(join(world.home, 'apps', APP, 'app.json'), 'utf8'))
   const served = async () => (await httpGet(`${world.url}/`, {host: HOST})).body.trim().replace('version=', '')
-
-  /** Starts `discode ARGS` and SIGKILLs it as soon as its journal shows the entry; resolves when it is dead. */
-  function killAt(args: string[], event: string, stepName: string): Promise<{killed: boolean; output: string}> {
-    // The journal of the previous operation is still there until this one begins (rewrites it).
-    const previous = readJournal()
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin/run.js'), ...args], {env: world.env})
-      let output = ''
-      child.stdout.on('data', (d) => (output += d))
-      child.stderr.on('data', (d) => (output += d))
-      let killed = false
-      const poll = setInterval(() => {
-        const text = readJournal()
-        const ours = text !== previous && text.startsWith('{') && text.split('\n')[0] !== previous.split('\n')[0]
-        const seen = text.split('\n').some((line) => line.includes(`"event":"${event}","name":"${stepName}"`))
-        if (ours && seen && !killed) {
-          killed = true
-          child.kill('SIGKILL')
-        }
-      }, 10)
-      child.on('exit', () => {
-        clearInterval(poll)
-        resolve({killed, output})
-      })
-    })
-  }
 
   /** The invariants after any crash and repair. */
   async function assertConsistent(context: string) {
@@ -131,11 +99,11 @@ describe('crash safety and concurrency', () => {
     it(`update killed at ${event} of "${stepName}": the next command repairs it, nothing fails`, async () => {
       const from = record().current.version
       const to = from === '1.0.0' ? '1.1.0' : '1.0.0'
-      const {killed, output} = await killAt(['update', APP, '--to', to], event, stepName)
+      const {killed, output} = await killAtJournalEntry(world, APP, ['update', APP, '--to', to], event, stepName)
       assert.ok(killed, `update finished before reaching ${event} ${stepName}:\n${output}`)
 
       // After the last step the kill can land just after the operation ended: then there is nothing to repair.
-      const interrupted = !readJournal().includes('"event":"end"')
+      const interrupted = !readJournal(world, APP).includes('"event":"end"')
       const status = await discodeJson(world, ['status', APP])
       assert.equal(status.code, 0, status.stderr)
       if (interrupted) assert.match(status.stderr, /was interrupted/, 'status says it repaired an interrupted update')

@@ -1,5 +1,5 @@
 import {execFile, spawn} from 'node:child_process'
-import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
@@ -187,5 +187,49 @@ export function runCommand(command: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, {stdio: 'inherit'})
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))))
+  })
+}
+
+/** The app's journal as written so far ('' before its first operation). */
+export function readJournal(world: World, app: string): string {
+  try {
+    return readFileSync(join(world.home, 'apps', app, 'journal.jsonl'), 'utf8')
+  } catch {
+    return ''
+  }
+}
+
+/**
+ * Starts `discode ARGS` and SIGKILLs it as soon as the app's journal shows `event` for `step` (start:
+ * before the step runs, done: after); resolves when it is dead.
+ */
+export function killAtJournalEntry(
+  world: World,
+  app: string,
+  args: string[],
+  event: 'start' | 'done',
+  step: string,
+): Promise<{killed: boolean; output: string}> {
+  // The journal of the previous operation is still there until this one begins (rewrites it).
+  const previous = readJournal(world, app)
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], {env: world.env})
+    let output = ''
+    child.stdout.on('data', (d) => (output += d))
+    child.stderr.on('data', (d) => (output += d))
+    let killed = false
+    const poll = setInterval(() => {
+      const text = readJournal(world, app)
+      const ours = text !== previous && text.startsWith('{') && text.split('\n')[0] !== previous.split('\n')[0]
+      const seen = text.split('\n').some((line) => line.includes(`"event":"${event}","name":"${step}"`))
+      if (ours && seen && !killed) {
+        killed = true
+        child.kill('SIGKILL')
+      }
+    }, 10)
+    child.on('exit', () => {
+      clearInterval(poll)
+      resolve({killed, output})
+    })
   })
 }
