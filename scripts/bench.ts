@@ -7,10 +7,12 @@
  *  3. Where an update's time goes (the step timings `--json` reports, and discode's own overhead).
  *  4. Start-up cost: `discode --version` and `discode status --json --offline` with 20 apps vs `node -e 0`.
  *  5. Scale: 30 apps behind one proxy; updating one loses no request on the others; `status` time.
- *  6. Writes docs/benchmarks.md (a full run; `--quick` only with `--write`) and prints a summary.
+ *  6. Cluster: the same switches under the same load on a 3-node Swarm stand (scripts/bench/cluster.ts).
+ *  7. Writes docs/benchmarks.md (a full run; `--quick` only with `--write`) and prints a summary.
  *
  * Everything runs in its own world (home, network, proxy container, ports on 127.0.0.1), removed at the
- * end even on failure or Ctrl-C. Traffic goes only to 127.0.0.1 (the proxy, the feed, the registry).
+ * end even on failure or Ctrl-C. Traffic goes only to 127.0.0.1 (the proxy, the feed, the registry) and, in the
+ * cluster phase, to the swarm stand's 10.250.0.0/24.
  */
 import {randomBytes} from 'node:crypto'
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
@@ -25,15 +27,17 @@ import {docker} from '../test/support/images.js'
 import {buildAndPushKeepaliveImages, KEEPALIVE_REPOSITORY as REPOSITORY} from '../test/support/keepalive-images.js'
 import {measureAnatomy} from './bench/anatomy.js'
 import {timedDiscode, timedDiscodeJson, timedNode} from './bench/cli.js'
+import {clusterSwitches} from './bench/cluster.js'
 import {cpuMark, cpuUse, type CpuUse} from './bench/cpu.js'
-import {type LoadTotals, type RequestRecord, startLoad} from './bench/load.js'
+import {type RequestRecord, startLoad} from './bench/load.js'
 import {listenOverflows, runningContainers} from './bench/netstat.js'
 import {renderMarkdown, renderSummary} from './bench/report.js'
-import {bodies, downtimeMs, inAnyWindow, inWindow, summarize, type Window} from './bench/stats.js'
+import {downtimeMs, inWindow, summarize, type Window} from './bench/stats.js'
+import {achieved, firstLine, loadReport, switchesUnderLoad} from './bench/switches.js'
 import {chooseProxyImageHere, type ProxyChoice} from './proxy-image.js'
 import {type Panel, renderTimelineSvg} from './bench/timeline.js'
 import {pluginFreeRoot} from './bench/without-plugins.js'
-import type {BenchConfig, LoadReport, Results, ScaleSwitch, SwitchResult, TraditionalResult} from './bench/types.js'
+import type {BenchConfig, Results, ScaleSwitch, TraditionalResult} from './bench/types.js'
 
 // ---------------------------------------------------------------------------------------- options
 
@@ -53,7 +57,8 @@ if (flags.help) {
   --quick        fewer switches, apps and runs (a few minutes); does not write docs/benchmarks.md unless --write
   --rate N       requests per second asked of the steady load (default 210, so that at least 200 are achieved)
   --connections  load connections (default 32)
-  --switches N   discode switches under load (default 8, quick 6; at least 5)
+  --switches N   discode switches under load (default 8, quick 6; at least 5); as many on the 3-node
+                 cluster (quick: 4)
 `)
   process.exit(0)
 }
@@ -68,6 +73,7 @@ const config: BenchConfig = {
   // 32 connections hold 200 req/s up to 160 ms per request.
   connections: Number(flags.connections ?? 32),
   switches: Math.max(5, Number(flags.switches ?? (quick ? 6 : 8))),
+  clusterSwitches: 0,
   traditionalUpdates: quick ? 3 : 5,
   warmupMs: 3000,
   baselineMs: quick ? 4000 : 8000,
@@ -81,9 +87,11 @@ const config: BenchConfig = {
   installConcurrency: 2,
   timeoutSeconds: 10,
 }
+// As many on 3 nodes as on one host; a quick run does fewer (each one there takes longer).
+config.clusterSwitches = quick ? 4 : config.switches
 const writeDocs = flags.write ?? !quick
 /** The whole run is cut off after this (cleanup still runs). */
-const HARD_LIMIT_MS = (quick ? 12 : 25) * 60_000
+const HARD_LIMIT_MS = (quick ? 22 : 35) * 60_000
 
 // ---------------------------------------------------------------------------------------- setup
 
@@ -106,6 +114,8 @@ const scaleHost = (i: number) => `s${String(i).padStart(2, '0')}.bench.test`
 let world: World | undefined
 let feed: FeedServer | undefined
 const loads: {stop(): Promise<unknown>}[] = []
+/** Teardowns of things a phase sets up beside the world (the cluster phase's swarm stand). */
+const teardowns: (() => Promise<void>)[] = []
 /** Things worth the reader's attention (failed commands, anomalies), collected as the run goes. */
 const findings: string[] = []
 
@@ -113,6 +123,7 @@ const findings: string[] = []
 const UX_PLUGINS = ['@oclif/plugin-autocomplete', '@oclif/plugin-not-found']
 
 const BEFORE = 'before the run (3 s, nothing of ours running)'
+const CLUSTER_PHASE = 'cluster switches under load (3 nodes)'
 /** The picture's two panels (docs/benchmark-timeline.svg), cut from the loads' records as the phases end. */
 const timeline: {discode?: Panel; traditional?: Panel} = {}
 /** How much of each phase the picture shows, from 2 s before its first update (the same for both). */
@@ -136,6 +147,7 @@ let cleaning: Promise<void> | undefined
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     for (const load of loads) await load.stop().catch(() => {})
+    for (const teardown of teardowns) await teardown().catch((error: Error) => say(`cleanup: ${error.message}`))
     await feed?.close().catch(() => {})
     // Containers that share the holder's network namespace are not "on" the network for docker ps.
     const ours = (await docker(['ps', '-aq', '--filter', `label=${LABEL}`]).catch(() => ({stdout: ''}))).stdout.split('\n').filter(Boolean)
@@ -156,10 +168,6 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 function run(args: string[]) {
   return timedDiscodeJson(world!, args)
-}
-
-function firstLine(text: string): string {
-  return text.split('\n').find((l) => l.startsWith('Error:')) ?? text.trim().split('\n').pop() ?? ''
 }
 
 async function installApp(app: string, recipeDir: string, host: string, version = '1.0.0'): Promise<number> {
@@ -187,43 +195,6 @@ async function installMany(apps: {app: string; host: string}[], recipeDir: strin
   }
 }
 
-function loadReport(
-  totals: LoadTotals,
-  measureFrom: number,
-  windows: Window[],
-  durationS: number,
-  label: string,
-): Omit<LoadReport, 'listenOverflows'> {
-  const measured = totals.records.filter((r) => r.start >= measureFrom)
-  const achievedRate = achieved(measured, measureFrom, label)
-  const inside = measured.filter((r) => inAnyWindow(r, windows))
-  const outside = measured.filter((r) => !inAnyWindow(r, windows))
-  const steady = summarize(outside)
-  return {
-    warmup: totals.records.length - measured.length,
-    all: summarize(measured),
-    steady,
-    windows: summarize(inside),
-    failedOutside: steady.failed,
-    autocannon: totals.autocannon,
-    durationS,
-    achievedRate,
-  }
-}
-
-/** Requests per second actually sent after `from`; a finding when well under the asked rate. */
-function achieved(records: RequestRecord[], from: number, label: string): number {
-  const last = records.reduce((max, r) => Math.max(max, r.start), from)
-  const rate = records.length / Math.max(0.001, (last - from) / 1000)
-  if (rate < 0.9 * config.rate) {
-    const p50 = summarize(records).p50
-    findings.push(
-      `${label}: the load reached ${rate.toFixed(0)} req/s of the ${config.rate} asked: at a median latency of ${p50.toFixed(0)} ms, ${config.connections} connections (one request in flight each) cannot send more. Rerun on a quieter machine or with --connections.`,
-    )
-  }
-  return rate
-}
-
 async function machineInfo(proxy: ProxyChoice): Promise<Record<string, string>> {
   const dockerVersion = (await docker(['version', '--format', '{{.Server.Version}}']).catch(() => ({stdout: '?'}))).stdout.trim()
   const storage = (await docker(['info', '--format', '{{.Driver}}']).catch(() => ({stdout: '?'}))).stdout.trim()
@@ -247,59 +218,19 @@ async function machineInfo(proxy: ProxyChoice): Promise<Record<string, string>> 
 
 async function discodeSwitches(): Promise<Results['discode']> {
   say(`discode: ${config.switches} switches of ${MAIN} under ${config.rate} req/s (${config.connections} connections)`)
-  const load = startLoad({
-    url: `${world!.url}/`,
-    hosts: [MAIN_HOST],
-    rate: config.rate,
-    connections: config.connections,
-    maxSeconds: 600,
-    timeoutSeconds: config.timeoutSeconds,
+  const {report, records} = await switchesUnderLoad({
+    config,
+    findings,
+    world: world!,
+    app: MAIN,
+    host: MAIN_HOST,
+    switches: config.switches,
+    label: 'discode switches',
+    say,
+    track: (load) => loads.push(load),
+    overflows: async () => listenOverflows(await runningContainers(MAIN)),
   })
-  loads.push(load)
-  const loadStart = performance.now()
-  await sleep(config.warmupMs)
-  const measureFrom = performance.now()
-  await sleep(config.baselineMs)
-  const switches: SwitchResult[] = []
-  const targets = ['1.1.0', '1.2.0']
-  let overflows = 0
-  for (let n = 1; n <= config.switches; n++) {
-    // The serving container's whole life is behind it once the next switch retires it.
-    overflows += await listenOverflows(await runningContainers(MAIN))
-    const args = n % 2 === 1 ? ['update', MAIN, '--to', targets[Math.floor(n / 2) % 2]] : ['rollback', MAIN, '--keep-data']
-    const result = await timedDiscodeJson(world!, args)
-    const window = {from: result.startedAt, to: result.endedAt + 1000}
-    const timings: Record<string, number> = result.json?.timings ?? {}
-    const stepSum = Object.values(timings).reduce((a, b) => a + b, 0)
-    const elapsed: {startupMs: number; totalMs: number} | undefined = result.json?.elapsed
-    const split = elapsed
-      ? {startup: elapsed.startupMs, inRun: elapsed.totalMs - elapsed.startupMs - stepSum, outsideRun: result.wallMs - elapsed.totalMs}
-      : undefined
-    const entry: SwitchResult = {
-      n,
-      command: `discode ${args.join(' ').replace(MAIN, 'APP')}`,
-      from: result.json?.from?.version,
-      to: result.json?.to?.version,
-      code: result.code,
-      wallMs: result.wallMs,
-      timings,
-      overheadMs: result.wallMs - stepSum,
-      overheadSplit: split,
-      window,
-      summary: summarize([]),
-      downtimeMs: 0,
-      versions: {},
-    }
-    if (result.code !== 0) {
-      entry.error = firstLine(result.stderr)
-      findings.push(`\`${entry.command}\` (switch ${n}) failed: ${entry.error}`)
-    }
-    switches.push(entry)
-    say(`  ${n}. ${entry.command}: exit ${result.code}, ${entry.from ?? '?'} -> ${entry.to ?? '?'}, ${(result.wallMs / 1000).toFixed(2)} s`)
-    await sleep(config.gapMs)
-  }
-  const totals = await load.stop()
-  overflows += await listenOverflows(await runningContainers(MAIN))
+  const switches = report.switches
   // The picture shows the first two switches and a little after: as long as that takes here.
   const first = switches[0].window.from - TIMELINE_LEAD_MS
   const secondEnd = (switches[1] ?? switches[0]).window.to - 1000
@@ -307,27 +238,10 @@ async function discodeSwitches(): Promise<Results['discode']> {
   timeline.discode = {
     title: 'discode update / rollback (blue-green through kamal-proxy)',
     from: first,
-    records: totals.records.filter((r) => r.start >= first && r.start < first + timelineSpanMs),
+    records: records.filter((r) => r.start >= first && r.start < first + timelineSpanMs),
     marks: switches.map((sw) => ({from: sw.window.from, to: sw.window.to - 1000, label: `${sw.command.split(' ')[1]} to ${sw.to ?? '?'}`})),
   }
-  const durationS = (performance.now() - loadStart) / 1000
-  for (const entry of switches) {
-    const inside = totals.records.filter((r) => inWindow(r, entry.window))
-    entry.summary = summarize(inside)
-    entry.downtimeMs = downtimeMs(inside)
-    entry.versions = bodies(inside)
-  }
-  return {
-    ...loadReport(
-      totals,
-      measureFrom,
-      switches.map((s) => s.window),
-      durationS,
-      'discode switches',
-    ),
-    listenOverflows: overflows,
-    switches,
-  }
+  return report
 }
 
 // ---------------------------------------------------------------------------------------- 2. traditional
@@ -469,10 +383,8 @@ async function traditionalUpdates(firstContainer: string): Promise<Results['trad
   return {
     ...loadReport(
       totals,
-      measureFrom,
-      updates.map((u) => u.window),
-      durationS,
-      'traditional updates',
+      {from: measureFrom, windows: updates.map((u) => u.window), durationS, label: 'traditional updates'},
+      {config, findings},
     ),
     listenOverflows: overflows,
     updates,
@@ -618,7 +530,7 @@ async function scale(): Promise<Results['scale']> {
     statusOnline,
     load: {
       listenOverflows: overflows,
-      achievedRate: achieved(measured, measureFrom, 'scale'),
+      achievedRate: achieved(measured, measureFrom, 'scale', {config, findings}),
       all: summarize(measured),
       // Socket errors cannot be tied to a host name: they count against the other apps.
       others: summarize(measured.filter(isOther)),
@@ -691,6 +603,17 @@ async function main(): Promise<void> {
 
   const discode = await phase('discode switches under load', discodeSwitches)
   const traditional = await phase('traditional updates under load', () => traditionalUpdates(tradFirst))
+  const cluster = await clusterSwitches({
+    name: NAME,
+    config,
+    findings,
+    proxyImage: proxy.image,
+    say,
+    track: (load) => loads.push(load),
+    onCleanup: (teardown) => teardowns.push(teardown),
+  })
+  // Its own CPU mark: the load only (the stand's set-up aside), and the proxy on the manager.
+  cpu[CLUSTER_PHASE] = cluster.cpu
 
   say(`installing ${config.startupApps - 1} more apps (${config.installConcurrency} at a time)`)
   await installMany(
@@ -725,6 +648,7 @@ async function main(): Promise<void> {
     machine,
     discode,
     traditional,
+    cluster: cluster.report,
     startup: start,
     anatomy,
     scale: scaled,

@@ -29,13 +29,16 @@ export interface CpuUse {
   loadavg: number
 }
 
-/** CPU time of a container (ns) from its cgroup: cgroup v1 cpuacct, else v2 cpu.stat. */
-export function containerCpuNs(id: string | undefined): number {
+/**
+ * CPU time of a container (ns) from its cgroup: cgroup v1 cpuacct, else v2 cpu.stat. `parent`: the engine's
+ * cgroup parent (`docker` by default; a swarm stand's node runs its containers under `swarmN`).
+ */
+export function containerCpuNs(id: string | undefined, parent = 'docker'): number {
   if (!id) return Number.NaN
   try {
-    return Number(readFileSync(`/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, 'utf8'))
+    return Number(readFileSync(`/sys/fs/cgroup/cpuacct/${parent}/${id}/cpuacct.usage`, 'utf8'))
   } catch {}
-  for (const dir of [`/sys/fs/cgroup/system.slice/docker-${id}.scope`, `/sys/fs/cgroup/docker/${id}`]) {
+  for (const dir of [`/sys/fs/cgroup/system.slice/docker-${id}.scope`, `/sys/fs/cgroup/${parent}/${id}`]) {
     try {
       const usec = /usage_usec (\d+)/.exec(readFileSync(`${dir}/cpu.stat`, 'utf8'))?.[1]
       if (usec) return Number(usec) * 1000
@@ -44,7 +47,7 @@ export function containerCpuNs(id: string | undefined): number {
   return Number.NaN
 }
 
-export function cpuMark(containerId?: string): CpuMark {
+export function cpuMark(containerId?: string, parent?: string): CpuMark {
   let busy = 0
   let total = 0
   try {
@@ -56,7 +59,7 @@ export function cpuMark(containerId?: string): CpuMark {
   const usage = process.cpuUsage()
   return {
     at: performance.now(),
-    container: containerCpuNs(containerId),
+    container: containerCpuNs(containerId, parent),
     busy,
     total,
     self: usage.user + usage.system,

@@ -23,17 +23,38 @@ function overflowsOfPid(pid: number): number {
   return 0
 }
 
-/** Sum of ListenOverflows over the running containers among `names` (missing or stopped ones count 0). */
-export async function listenOverflows(names: string[]): Promise<number> {
+/**
+ * Sum of ListenOverflows over the running containers among `names` (missing or stopped ones count 0).
+ * `dockerHost`: another engine whose containers share this machine's pid namespace (a swarm stand's node).
+ */
+export async function listenOverflows(names: string[], dockerHost?: string): Promise<number> {
   if (names.length === 0) return 0
-  const {stdout} = await docker(['inspect', '--format', '{{.State.Pid}}', ...names]).catch((error: {stdout?: string}) => ({
-    stdout: error.stdout ?? '',
-  }))
+  const {stdout} = await docker([...hostArgs(dockerHost), 'inspect', '--format', '{{.State.Pid}}', ...names]).catch(
+    (error: {stdout?: string}) => ({
+      stdout: error.stdout ?? '',
+    }),
+  )
   return stdout
     .split('\n')
     .map(Number)
     .filter((pid) => pid > 0)
     .reduce((sum, pid) => sum + overflowsOfPid(pid), 0)
+}
+
+const hostArgs = (dockerHost?: string) => (dockerHost ? ['-H', dockerHost] : [])
+
+/** IDs of the running task containers of a cluster app's services (`APP-<key>`) on one node. */
+export async function runningTaskContainers(app: string, dockerHost: string): Promise<string[]> {
+  const {stdout} = await docker([
+    ...hostArgs(dockerHost),
+    ...['ps', '--filter', 'label=com.docker.swarm.service.name', '--filter', 'status=running'],
+    ...['--format', '{{.ID}} {{.Label "com.docker.swarm.service.name"}}'],
+  ])
+  return stdout
+    .split('\n')
+    .map((line) => line.split(' '))
+    .filter(([id, service]) => id && service?.startsWith(`${app}-`))
+    .map(([id]) => id)
 }
 
 /** Names of the running containers of a discode app. */

@@ -1,5 +1,6 @@
 /** docs/benchmarks.md and the printed summary, both generated from one run's results. */
 import {OCLIF_ENTRY} from './anatomy.js'
+import {clusterSection, clusterSummaryLine} from './report-cluster.js'
 import {median, percentile} from './stats.js'
 import type {Summary} from './stats.js'
 import type {Results, SwitchResult} from './types.js'
@@ -207,6 +208,7 @@ export function renderMarkdown(r: Results): string {
         `| ${u.n} | ${u.from} → ${u.to} | ${s(u.stopMs)} | ${s(u.runMs)} | ${u.summary.requests} | ${failedText(u.period)} | ${u.period.failed - u.summary.failed} | ${s(u.downtimeMs)} | ${latencyText(u.summary)} |`,
     ),
     '',
+    ...clusterSection(r),
     '## 2. Where the time of an update goes',
     '',
     'Milliseconds per step, as `discode update|rollback --json` reports them under `timings`. **switch** is',
@@ -320,6 +322,7 @@ export function renderMarkdown(r: Results): string {
     '- **discode switches**: the built CLI (`bin/run.js`), `update APP --to V` and `rollback APP` alternating, with `--json`; wall time from spawn to exit.',
     '- **Traditional update**: the honest best case of stop-and-start. The route targets a fixed name held by a "network holder" container (like a Kubernetes pod\'s pause container), and the app runs in the holder\'s network namespace, so the name always resolves and a stopped app is refused at once (no DNS failures, no connect timeouts). Each update pulls the new image first (outside the window), then `docker stop` the serving container and `docker run` the new version in the same namespace; the proxy keeps its target and has nothing to do. This is what `docker compose pull && docker compose up -d` does to a single container, minus the recreate of its network endpoint.',
     '- **Start-up**: `node -e 0`, `discode --version` and `discode status --json --offline` alternate, after one untimed round; the median of each is compared. Then, apart, the same status with its last proxy listing deleted before each run (as the first status after a change to the routes).',
+    "- **Cluster** (section 1b): `test/support/swarm.ts` makes 3 dockerd in network namespaces (10.250.0.11–13) with a registry on 10.250.0.1 over the local registry's storage; `discode cluster init` on the first, the others join, then `install --cluster --replicas 3`. The proxy image of the run is loaded into the manager; the load goes to it at 10.250.0.11:8080. The stand is set up before the load and torn down after it, also on failure or Ctrl-C.",
     "- **Scale**: the load cycles over every app's host name while one app is updated then rolled back; requests are attributed to apps by their `Host` header (socket errors cannot be, and would count against the other apps).",
   )
   if (r.findings.length > 0) add('', '## Observations from this run', '', ...r.findings.map((f) => `- ${f}`))
@@ -337,6 +340,7 @@ export function renderSummary(r: Results): string {
     `  update time:       median wall ${s(median(d.updates.map((u) => u.wallMs)))} s (switch ${s(median(d.updates.map((u) => u.timings.switch ?? 0)))} s, pull ${s(median(d.updates.map((u) => u.timings.pull ?? 0)))} s, start ${s(median(d.updates.map((u) => u.timings.start ?? 0)))} s, hooks ${s(median(d.updates.map((u) => u.timings.hooks ?? 0)))} s); discode overhead median ${s(d.medianOverhead)} s, max ${s(d.maxOverhead)} s, of which start-up ${s(median(r.discode.switches.flatMap((sw) => (sw.overheadSplit ? [sw.overheadSplit.startup] : []))))} s  ${mark(d.goals.overhead)}`,
     `  start-up:          node -e 0 ${ms(d.node, 0)} ms, --version ${ms(d.version, 0)} ms (${x(d.versionRatio)}), status --offline with ${r.startup.apps} apps ${ms(d.status, 0)} ms (${x(d.statusRatio)}; listing the proxy again ${ms(median(r.startup.statusListing ?? []), 0)} ms); autocomplete + not-found plugins (paired median): --version ${ms(pluginCost(r).version.median, 0)} ms, status ${ms(pluginCost(r).status.median, 0)} ms  ${mark(d.goals.startup)}`,
     `  start-up anatomy:  importing status's modules ${ms(r.anatomy.commandImports.status, 0)} ms, update's ${ms(r.anatomy.commandImports.update, 0)} ms (docker-modem alone ${ms(r.anatomy.dependencyImports['docker-modem'], 0)} ms); \`kamal-proxy list\` ${ms(r.anatomy.proxyList, 0)} ms vs bare docker exec ${ms(r.anatomy.bareExec, 0)} ms`,
+    ...clusterSummaryLine(r),
     `  scale:             ${r.scale.apps} apps; others lost ${r.scale.load.others.failed} of ${r.scale.load.others.requests} requests during the switches; status --offline ${ms(median(r.scale.statusOffline), 0)} ms, status (feeds) ${ms(median(r.scale.statusOnline), 0)} ms  ${mark(d.goals.scale)}`,
   ]
   if (r.findings.length > 0) rows.push('  observations:', ...r.findings.map((f) => `    - ${f}`))

@@ -12,6 +12,8 @@ export interface BenchConfig {
   connections: number
   /** discode switches (updates and rollbacks, alternating) under load. */
   switches: number
+  /** discode switches on the 3-node cluster (the same as `switches`; fewer in a quick run). */
+  clusterSwitches: number
   traditionalUpdates: number
   /** Steady load before the first switch, discarded as warm-up. */
   warmupMs: number
@@ -91,6 +93,20 @@ export interface LoadReport {
   listenOverflows: number
 }
 
+/**
+ * The same switches on a 3-node Swarm stand (test/support/swarm.ts): 3 replicas, one per node, behind
+ * the proxy on the manager, which reaches them over the cluster's overlay network.
+ */
+export interface ClusterReport extends LoadReport {
+  switches: SwitchResult[]
+  nodes: number
+  replicas: number
+  /** Replicas per node (`cluster status`) right after the install and after the last switch. */
+  placement: {installed: Record<string, number>; end: Record<string, number>}
+  /** Seconds: the stand (incl. waiting for another run's), `cluster init` + joins, the install, the teardown. */
+  setup: {standS: number; joinS: number; installS: number; teardownS: number}
+}
+
 export interface ScaleSwitch {
   command: string
   code: number
@@ -111,6 +127,8 @@ export interface Results {
   machine: Record<string, string>
   discode: LoadReport & {switches: SwitchResult[]}
   traditional: LoadReport & {updates: TraditionalResult[]}
+  /** Absent in the results of runs from before the cluster phase. */
+  cluster?: ClusterReport
   /**
    * Wall times (ms); `statusListing`: status without its last proxy listing, as the first one after a change
    * to the routes (it runs `kamal-proxy list`); `statusStartup`: status's own `elapsed.startupMs`, the part
