@@ -14,7 +14,15 @@ import {after, before, describe, it} from 'node:test'
 
 import {buildAndPushAccessoryImages} from '../support/accessory-images.js'
 import {buildStandinImage, discode, discodeJson, killAtJournalEntry, STANDIN_IMAGE, type World, writeRecipe} from '../support/discode.js'
-import {eventually, type FeedServer, httpGet, type LoopResult, startFeedServer, startRequestLoop} from '../support/http.js'
+import {
+  assertNoFailedRequests,
+  eventually,
+  type FeedServer,
+  httpGet,
+  loadDuring,
+  startFeedServer,
+  startRequestLoop,
+} from '../support/http.js'
 import {buildAndPushTestImages} from '../support/images.js'
 import {createSwarmStand, type SwarmNode, type SwarmStand} from '../support/swarm.js'
 
@@ -45,6 +53,8 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
   })
   const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST})
   const onManager = (args: string[]) => stand.docker(manager, args)
+  const underLoad = (work: () => Promise<void>, options: {timeoutMs?: number} = {}) =>
+    loadDuring(`${world.url}/`, {host: HOST, ...options}, work)
 
   /** Which nodes answer `count` requests (each through a new connection to the proxy). */
   async function nodesAnswering(count = 60): Promise<Map<string, number>> {
@@ -56,21 +66,6 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
       seen.set(node, (seen.get(node) ?? 0) + 1)
     }
     return seen
-  }
-
-  async function underLoad(work: () => Promise<void>, options: {timeoutMs?: number} = {}): Promise<LoopResult> {
-    const loop = startRequestLoop(`${world.url}/`, {host: HOST, concurrency: 4, timeoutMs: options.timeoutMs})
-    try {
-      await work()
-    } finally {
-      await new Promise((r) => setTimeout(r, 500))
-    }
-    return loop.stop()
-  }
-
-  function assertNoFailures(result: LoopResult) {
-    assert.ok(result.total > 20, `the request loop sent only ${result.total} requests`)
-    assert.equal(result.failures, 0, `failed requests: ${result.failureSamples.join(' | ')}`)
   }
 
   async function services(): Promise<Record<string, string>> {
@@ -233,7 +228,7 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
       assert.equal(result.code, 0, result.stderr)
       json = result.json
     })
-    assertNoFailures(loop)
+    assertNoFailedRequests(loop)
     assert.equal(json!.to.version, '1.1.0')
     assert.equal((await get()).body, 'version=1.1.0\n')
     assert.equal(await dbValue('schema'), 'v110')
@@ -247,7 +242,7 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
       assert.equal(result.code, 0, result.stderr)
       assert.equal(result.json.to.version, '1.0.0')
     })
-    assertNoFailures(loop)
+    assertNoFailedRequests(loop)
     assert.equal((await get()).body, 'version=1.0.0\n')
     const after = await services()
     assert.deepEqual(Object.values(after).sort(), ['0/0', '3/3'])
@@ -269,7 +264,7 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
       assert.match(result.stderr, /Error: 1\.2\.0 was not deployed: .*healthy/)
       assert.match(result.stderr, /1\.0\.0 keeps serving; nothing was changed/)
     })
-    assertNoFailures(loop)
+    assertNoFailedRequests(loop)
     assert.deepEqual(await services(), before)
     assert.equal((await get()).body, 'version=1.0.0\n')
   })
@@ -308,13 +303,13 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
         `Swarm had the node down and its replica off it after ${(noticedMs / 1000).toFixed(1)} s`,
     )
     assert.ok(lost.total - lost.failures > 20, 'the app kept serving from the other nodes')
-    assertNoFailures(await underLoad(() => new Promise((r) => setTimeout(r, 3000))))
+    assertNoFailedRequests(await underLoad(() => new Promise((r) => setTimeout(r, 3000))))
 
     const back = await underLoad(async () => {
       await stand.startDaemon(worker)
       await clusterStatusWhen(worker.name, (node, a) => node.state === 'ready' && a.running === 3 && a.nodes[worker.name] === 1, 60_000)
     })
-    assertNoFailures(back)
+    assertNoFailedRequests(back)
     assert.deepEqual([...(await nodesAnswering()).keys()].sort(), ['swnode1', 'swnode2', 'swnode3'])
   })
 
@@ -329,7 +324,7 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
         ['1.2.0', '1.2.0'],
       ]),
     )
-    assertNoFailures(
+    assertNoFailedRequests(
       await underLoad(async () => {
         const result = await discodeJson(world, ['update', APP, '--no-snapshot'])
         assert.equal(result.code, 0, result.stderr)
@@ -339,7 +334,7 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     await stand.startDaemon(worker)
     const uneven = await clusterStatusWhen(worker.name, (node) => node.state === 'ready')
     assert.equal(uneven.uneven, true, `tasks do not move back on their own: ${JSON.stringify(uneven.nodes)}`)
-    assertNoFailures(
+    assertNoFailedRequests(
       await underLoad(async () => {
         const result = await discodeJson(world, ['cluster', 'rebalance', APP])
         assert.equal(result.code, 0, result.stderr)
@@ -379,7 +374,7 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
       const known = new Set([record.current.container, ...record.previous.map((r: {container: string}) => r.container)])
       for (const name of Object.keys(await services())) assert.ok(known.has(name), `after ${event} ${step}: leftover service ${name}`)
     }
-    assertNoFailures(await loop.stop())
+    assertNoFailedRequests(await loop.stop())
   })
 
   it('uninstall removes every service of the app', async () => {

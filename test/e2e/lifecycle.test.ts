@@ -20,7 +20,7 @@ import {
   type World,
   writeRecipe,
 } from '../support/discode.js'
-import {type FeedServer, httpGet, type LoopResult, startFeedServer, startRequestLoop} from '../support/http.js'
+import {assertNoFailedRequests, type FeedServer, httpGet, loadDuring, startFeedServer} from '../support/http.js'
 import {buildAndPushTestImages, docker, removeLocalImage, REPOSITORY} from '../support/images.js'
 
 const APP = 'life-app'
@@ -34,24 +34,8 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
   let recipeDir: string
 
   const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST})
+  const underLoad = (work: () => Promise<void>) => loadDuring(`${world.url}/`, {host: HOST}, work)
   const body = async () => (await get()).body
-
-  /** Runs `work` while a request loop goes through the proxy; returns what the loop saw. */
-  async function underLoad(work: () => Promise<void>): Promise<LoopResult> {
-    const loop = startRequestLoop(`${world.url}/`, {host: HOST, concurrency: 4})
-    try {
-      await work()
-    } finally {
-      // Keep going a moment after the switch: late failures (old container stopped too early) show up here.
-      await new Promise((r) => setTimeout(r, 500))
-    }
-    return loop.stop()
-  }
-
-  function assertNoFailures(result: LoopResult) {
-    assert.ok(result.total > 20, `the request loop sent only ${result.total} requests`)
-    assert.equal(result.failures, 0, `failed requests: ${result.failureSamples.join(' | ')}`)
-  }
 
   before(async () => {
     await Promise.all([buildAndPushTestImages(), buildStandinImage()])
@@ -126,7 +110,7 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
       result = await discodeJson(world, ['update', APP])
     })
     assert.equal(result!.code, 0, result!.stderr)
-    assertNoFailures(loop)
+    assertNoFailedRequests(loop)
     assert.equal(await body(), 'version=1.1.0\n')
     assert.ok(loop.bodies.get('version=1.0.0\n')! > 0 && loop.bodies.get('version=1.1.0\n')! > 0, 'the loop saw both versions')
     assert.deepEqual(await runningAppContainers(APP), [result!.json.to.container])
@@ -167,7 +151,7 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
       /Error: 1\.2\.0 was not deployed: preSwitch hook "migrate" failed \(exit 3\): migration 42 failed: column exists/,
     )
     assert.match(result!.stderr, /1\.1\.0 keeps serving/)
-    assertNoFailures(loop)
+    assertNoFailedRequests(loop)
     assert.equal(await body(), 'version=1.1.0\n')
     assert.deepEqual(await allAppContainers(APP), before, 'no leftover container')
     await repointRecipe(recipeDir)
@@ -191,7 +175,7 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
       result!.stderr,
       /Error: 1\.3\.0 was not deployed: kamal-proxy: target failed to become healthy within configured timeout \(6s\)/,
     )
-    assertNoFailures(loop)
+    assertNoFailedRequests(loop)
     assert.equal(await body(), 'version=1.1.0\n')
     assert.deepEqual(await allAppContainers(APP), before, 'no leftover container')
 
@@ -211,7 +195,7 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
     })
     assert.equal(result!.code, 0, result!.stderr)
     assert.equal(result!.json.to.version, '1.0.0')
-    assertNoFailures(loop)
+    assertNoFailedRequests(loop)
     assert.equal(await body(), 'version=1.0.0\n')
     assert.deepEqual(await runningAppContainers(APP), [result!.json.to.container])
     assert.ok((await get('/data/migrations.log')).body.startsWith(MIGRATED), 'the volume kept its data')

@@ -21,7 +21,7 @@ import {
   type World,
   writeRecipe,
 } from '../support/discode.js'
-import {eventually, type FeedServer, httpGet, type LoopResult, startFeedServer, startRequestLoop} from '../support/http.js'
+import {eventually, type FeedServer, httpGet, loadDuring, startFeedServer} from '../support/http.js'
 import {buildAndPushTestImages, docker} from '../support/images.js'
 
 const APP = 'pausy-app'
@@ -35,6 +35,7 @@ describe('strategy: pause', () => {
   let recipeDir: string
 
   const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST, timeoutMs: HELD_TIMEOUT_MS})
+  const underLoad = (work: () => Promise<void>) => loadDuring(`${world.url}/`, {host: HOST, timeoutMs: HELD_TIMEOUT_MS}, work)
   const proxyList = async () =>
     (await docker(['exec', world.proxyContainer, 'kamal-proxy', 'list'])).stdout.replace(/\u001B\[[0-9;]*m/g, '')
   const routeState = async () =>
@@ -42,15 +43,6 @@ describe('strategy: pause', () => {
   const proxyRestarts = async () => Number((await docker(['inspect', '--format', '{{.RestartCount}}', world.proxyContainer])).stdout.trim())
 
   /** Runs `work` under a request loop whose requests may be held; returns what the loop saw. */
-  async function underLoad(work: () => Promise<void>): Promise<LoopResult> {
-    const loop = startRequestLoop(`${world.url}/`, {host: HOST, concurrency: 4, timeoutMs: HELD_TIMEOUT_MS})
-    try {
-      await work()
-    } finally {
-      await new Promise((r) => setTimeout(r, 500))
-    }
-    return loop.stop()
-  }
 
   before(async () => {
     await Promise.all([buildAndPushTestImages(), buildStandinImage()])

@@ -3,6 +3,7 @@
  * availability through the proxy, a one-shot GET, and a polling `eventually`.
  * All traffic goes to the URLs the tests pass in (127.0.0.1 / localhost only).
  */
+import assert from 'node:assert/strict'
 import http from 'node:http'
 import type {AddressInfo} from 'node:net'
 
@@ -252,6 +253,27 @@ export function startRequestLoop(url: string, opts: LoopOptions = {}): RequestLo
       return stopping
     },
   }
+}
+
+/**
+ * Runs `work` while a request loop goes through the proxy, and keeps the loop going half a second
+ * after it (late failures, e.g. an old container stopped too early, show up there); returns what the
+ * loop saw.
+ */
+export async function loadDuring(url: string, options: LoopOptions, work: () => Promise<void>): Promise<LoopResult> {
+  const loop = startRequestLoop(url, {concurrency: 4, ...options})
+  try {
+    await work()
+  } finally {
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  return loop.stop()
+}
+
+/** A loop that sent enough requests to mean something, and none of them failed. */
+export function assertNoFailedRequests(result: LoopResult, what = 'request'): void {
+  assert.ok(result.total > 20, `the ${what} loop sent only ${result.total} requests`)
+  assert.equal(result.failures, 0, `failed ${what}s: ${result.failureSamples.join(' | ')}`)
 }
 
 // ---------------------------------------------------------------- eventually
