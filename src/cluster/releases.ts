@@ -29,6 +29,8 @@ import {judgeReplicas, tasksStillUp} from './tasks.js'
 /** Extra time beyond the recipe's deploy timeout for every node to pull the image. */
 const PULL_ALLOWANCE_MS = 120_000
 const POLL_MS = 500
+/** Task times come from the manager's clock, which is this machine's: a little slack suffices. */
+const CLOCK_SLACK_MS = 2000
 
 /** The registry credentials every node pulls with (the app's, as for a single host). */
 export async function clusterAuth(op: Operation, recipe: Recipe, image: string): Promise<RegistryAuth | undefined> {
@@ -70,10 +72,11 @@ async function readyNodeCount(op: Operation): Promise<number> {
 
 /** Polls the service's tasks until all replicas run; a release whose tasks keep failing is refused. */
 export async function waitForReplicas(op: Operation, name: string, wanted: number, timeoutMs: number): Promise<void> {
+  const since = new Date(Date.now() - CLOCK_SLACK_MS)
   const deadline = Date.now() + timeoutMs
   let last = ''
   for (;;) {
-    const state = judgeReplicas(await listTasks(op.engine.docker, name), wanted)
+    const state = judgeReplicas(await listTasks(op.engine.docker, name), wanted, since)
     if (state.verdict === 'ready') return
     const progress = `${state.running}/${wanted} replicas running${state.reason ? `: ${state.reason}` : ''}`
     if (progress !== last) op.reporter.info(`${name}: ${(last = progress)}`)

@@ -37,6 +37,17 @@ describe('judgeReplicas', () => {
     assert.equal(judgeReplicas(failures.slice(1), 2).verdict, 'waiting')
   })
 
+  it('ignores failures from before the wait began (a kept service scaled up again)', () => {
+    const old = Array.from({length: FAILED_TASKS_LIMIT}, () =>
+      task('failed', {desiredState: 'shutdown', createdAt: '2026-01-01T00:00:00Z'}),
+    )
+    assert.equal(
+      judgeReplicas([...old, task('starting', {createdAt: '2026-02-01T00:00:01Z'})], 1, new Date('2026-02-01T00:00:00Z')).verdict,
+      'waiting',
+    )
+    assert.equal(judgeReplicas(old, 1).verdict, 'failed')
+  })
+
   it('fails at once when a node rejects a task (e.g. the image cannot be pulled)', () => {
     assert.equal(judgeReplicas([task('rejected', {error: 'No such image'})], 1).verdict, 'failed')
   })

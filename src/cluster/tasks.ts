@@ -18,10 +18,13 @@ export interface ReplicaState {
 /** Failed starts of a service's tasks after which its release is judged broken. */
 export const FAILED_TASKS_LIMIT = 3
 
-export function judgeReplicas(tasks: TaskInfo[], wanted: number): ReplicaState {
+export function judgeReplicas(tasks: TaskInfo[], wanted: number, since?: Date): ReplicaState {
   const current = tasks.filter((t) => t.desiredState === 'running')
   const running = current.filter((t) => t.state === 'running').length
-  const failed = tasks.filter((t) => t.state === 'failed' || t.state === 'rejected')
+  // A kept service scaled up again has old failures in its history (a node lost last week): only
+  // tasks created since the wait began count.
+  const recent = since ? tasks.filter((t) => !t.createdAt || Date.parse(t.createdAt) >= since.getTime()) : tasks
+  const failed = recent.filter((t) => t.state === 'failed' || t.state === 'rejected')
   const newestFailure = [...failed].sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0]
   if (running >= wanted) return {verdict: 'ready', running, wanted}
   if (failed.some((t) => t.state === 'rejected') || failed.length >= FAILED_TASKS_LIMIT) {

@@ -224,6 +224,7 @@ export interface TaskInfo {
   error?: string
   exitCode?: number
   containerId?: string
+  createdAt?: string
   updatedAt?: string
 }
 
@@ -234,6 +235,7 @@ export async function listTasks(docker: DockerClient, service: string): Promise<
       Slot?: number
       NodeID?: string
       DesiredState?: string
+      CreatedAt?: string
       UpdatedAt?: string
       Status?: {State?: string; Err?: string; ContainerStatus?: {ExitCode?: number; ContainerID?: string}}
     }[]
@@ -246,6 +248,7 @@ export async function listTasks(docker: DockerClient, service: string): Promise<
       error: t.Status?.Err,
       exitCode: t.Status?.ContainerStatus?.ExitCode,
       containerId: t.Status?.ContainerStatus?.ContainerID,
+      createdAt: t.CreatedAt,
       updatedAt: t.UpdatedAt,
     }))
   } catch (error) {
