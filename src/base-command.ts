@@ -82,6 +82,17 @@ export abstract class DiscodeCommand extends Command {
    * command's modules) and `totalMs` the time since the process started, so that with an operation's
    * step `timings` a script can tell where the time of the run went.
    */
+  /**
+   * A destructive step the user must confirm: asked on a terminal (`question()` built only then),
+   * else refused with a hint to add --yes. A "no" stops the command, nothing changed.
+   */
+  protected async confirmOrStop(what: string, question: () => Promise<string> | string): Promise<void> {
+    const {confirmationRequired} = await import('./backup/purge.js')
+    if (!process.stdin.isTTY) throw confirmationRequired(what)
+    const {confirm} = await import('@inquirer/prompts')
+    if (!(await confirm({message: `${await question()} Go on?`, default: false}))) this.error('Nothing was changed', {exit: 1})
+  }
+
   protected elapsed(): {startupMs: number; totalMs: number} {
     return {startupMs: Math.round(this.startedAt), totalMs: Math.round(performance.now())}
   }

@@ -34,25 +34,22 @@ export default class Restore extends DiscodeCommand {
 
   async run() {
     const {args, flags} = await this.parse(Restore)
-    const [{restoreSnapshot}, {readPassphrase}, {listBackups}, {destructionWarning}, {confirmationRequired}] = await Promise.all([
+    const [{restoreSnapshot}, {readPassphrase}, {listBackups}, {destructionWarning}] = await Promise.all([
       import('../backup/restore.js'),
       import('../backup/passphrase.js'),
       import('../backup/backup-app.js'),
       import('../backup/confirm.js'),
-      import('../backup/purge.js'),
     ])
     const engine = await this.engine()
     const installed = Boolean((await engine.store.read(args.app))?.current)
     if (installed && !flags.yes) {
-      if (!process.stdin.isTTY) throw confirmationRequired(`Replacing the data of ${args.app}`)
-      const newest = (await listBackups(engine, {app: args.app}))[0]
-      const warning = destructionWarning({
-        action: `restore of ${args.snapshot}`,
-        deletes: [`the current data of ${args.app} (its volumes and accessories)`],
-        newest,
-      })
-      const {confirm} = await import('@inquirer/prompts')
-      if (!(await confirm({message: `${warning} Go on?`, default: false}))) this.error('Nothing was changed', {exit: 1})
+      await this.confirmOrStop(`Replacing the data of ${args.app}`, async () =>
+        destructionWarning({
+          action: `restore of ${args.snapshot}`,
+          deletes: [`the current data of ${args.app} (its volumes and accessories)`],
+          newest: (await listBackups(engine, {app: args.app}))[0],
+        }),
+      )
     }
     const passphrase = () =>
       readPassphrase({

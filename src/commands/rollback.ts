@@ -36,7 +36,12 @@ export default class Rollback extends DiscodeCommand {
 
   async run() {
     const {args, flags} = await this.parse(Rollback)
-    if (flags['restore-data'] && !flags.yes) await this.confirmRestore(args.app)
+    if (flags['restore-data'] && !flags.yes) {
+      await this.confirmOrStop(
+        `Restoring the data of ${args.app}`,
+        () => `The data of ${args.app} is replaced by the snapshot from before the migration; writes since then are lost.`,
+      )
+    }
     const data = flags['restore-data'] ? 'restore' : flags['keep-data'] ? 'keep' : undefined
     const result = await rollback(await this.engine(), {app: args.app, to: flags.to, wait: flags.wait, data})
     const restored = result.restoredSnapshot ? `, data restored from ${result.restoredSnapshot}` : ''
@@ -44,14 +49,5 @@ export default class Rollback extends DiscodeCommand {
       `Rolled back ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})${restored}${heldText(result.heldMs)}`,
     )
     return {...result, elapsed: this.elapsed()}
-  }
-
-  /** --restore-data replaces the app's data: asked on a terminal, else it needs --yes. */
-  private async confirmRestore(app: string): Promise<void> {
-    const {confirmationRequired} = await import('../backup/purge.js')
-    if (!process.stdin.isTTY) throw confirmationRequired(`Restoring the data of ${app}`)
-    const {confirm} = await import('@inquirer/prompts')
-    const question = `The data of ${app} is replaced by the snapshot from before the migration; writes since then are lost. Go on?`
-    if (!(await confirm({message: question, default: false}))) this.error('Nothing was changed', {exit: 1})
   }
 }

@@ -34,13 +34,10 @@ export default class Uninstall extends DiscodeCommand {
     const purge = flags.purge ? await import('../backup/purge.js') : undefined
     // Nothing to delete: uninstall itself says the app is not installed, without asking first.
     if (purge && (await purge.hasDataToPurge(engine, args.app))) {
-      const {confirmationRequired, purgeWarning, snapshotBeforePurge} = purge
+      const {purgeWarning, snapshotBeforePurge} = purge
       if (!flags.yes) {
-        if (!process.stdin.isTTY) throw confirmationRequired(`uninstall --purge of ${args.app}`)
-        const {confirm} = await import('@inquirer/prompts')
-        const warning = await purgeWarning(engine, args.app)
         const hint = flags.snapshot ? ' A final snapshot is taken first.' : ''
-        if (!(await confirm({message: `${warning}${hint} Go on?`, default: false}))) this.error('Nothing was changed', {exit: 1})
+        await this.confirmOrStop(`uninstall --purge of ${args.app}`, async () => `${await purgeWarning(engine, args.app)}${hint}`)
       }
       if (flags.snapshot) {
         const snapshot = await snapshotBeforePurge(engine, args.app, {wait: flags.wait})
