@@ -12,7 +12,6 @@ import {Journal} from '../state/journal.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import type {DockerInfo} from './docker-api.js'
 import {dockerInfo} from './docker-api.js'
-import {runAppDoctorChecks} from './doctor-extensions.js'
 import {
   accessoryProblem,
   appContainerProblem,
@@ -70,7 +69,7 @@ export async function diagnose(engine: Engine, options: {app?: string} = {}): Pr
     problems.push(...(await appProblems(engine, record as AppRecord & {current: ReleaseRecord}, routes, containers)))
     const feed = await feedProblems(engine, record, !clockChecked)
     clockChecked ||= feed.clockChecked
-    problems.push(...feed.problems, ...(await runAppDoctorChecks(engine, record)))
+    problems.push(...feed.problems)
   }
   return report(records, problems)
 }
