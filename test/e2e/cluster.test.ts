@@ -7,6 +7,7 @@
  * worker lost and back, then uninstall.
  */
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -120,7 +121,12 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     recipeDir = writeRecipe(join(home, 'recipes', 'clusterapp'), feed.url, {
       image: `${stand.registry}/discode-test/app`,
       volumes: [],
-      env: {APP_HOST: '{{inputs.hostname}}', DB_HOST: '{{accessories.db.host}}', DB_PASSWORD},
+      env: {
+        APP_HOST: '{{inputs.hostname}}',
+        SECRET_KEY_BASE: '{{secrets.secret_key_base}}',
+        DB_HOST: '{{accessories.db.host}}',
+        DB_PASSWORD,
+      },
       hooks: {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', migrate]}], postSwitch: []},
       accessories: {
         db: {
@@ -213,6 +219,32 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     assert.equal(app.cluster.running, 3)
     assert.deepEqual(Object.keys(app.cluster.nodes).sort(), ['swnode1', 'swnode2', 'swnode3'])
     assert.deepEqual(await services(), {[json.to.container]: '3/3'})
+  })
+
+  it('support-bundle shows the replicas per node and every task, without the secret given to them', async () => {
+    const file = join(world.home, 'bundle.tar.gz')
+    const made = await discodeJson(world, ['support-bundle', APP, '-o', file])
+    assert.equal(made.code, 0, made.stderr)
+    const out = mkdtempSync(join(tmpdir(), 'discode-cluster-bundle-'))
+    try {
+      const untar = spawnSync('tar', ['-xzf', file, '-C', out])
+      assert.equal(untar.status, 0, String(untar.stderr))
+      const cluster = JSON.parse(readFileSync(join(out, 'apps', APP, 'cluster.json'), 'utf8'))
+      assert.equal(cluster.replicas.running, 3)
+      assert.deepEqual(
+        cluster.tasks
+          .filter((t: {state: string}) => t.state === 'running')
+          .map((t: {node: string}) => t.node)
+          .sort(),
+        ['swnode1', 'swnode2', 'swnode3'],
+      )
+      const secret = JSON.parse(readFileSync(join(world.home, 'apps', APP, 'secrets.json'), 'utf8')).generated.secret_key_base
+      assert.ok(secret, 'a generated secret to look for')
+      const leaks = spawnSync('grep', ['-rl', secret, out], {encoding: 'utf8'}).stdout.trim()
+      assert.equal(leaks, '', 'the secret is in no file of the bundle')
+    } finally {
+      rmSync(out, {recursive: true, force: true})
+    }
   })
 
   it('an update with a migration hook under a request loop: 0 failed, the old service kept at 0 replicas', async () => {
