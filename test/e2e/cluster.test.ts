@@ -14,6 +14,7 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {buildAndPushAccessoryImages} from '../support/accessory-images.js'
+import {walk} from '../support/checks.js'
 import {buildStandinImage, discode, discodeJson, killAtJournalEntry, STANDIN_IMAGE, type World, writeRecipe} from '../support/discode.js'
 import {
   assertNoFailedRequests,
@@ -229,7 +230,12 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     try {
       const untar = spawnSync('tar', ['-xzf', file, '-C', out])
       assert.equal(untar.status, 0, String(untar.stderr))
-      const cluster = JSON.parse(readFileSync(join(out, 'apps', APP, 'cluster.json'), 'utf8'))
+      const files = walk(out).filter((f) => !f.dir)
+      const inBundle = (suffix: string) => files.find((f) => f.path.endsWith(suffix))?.path
+      const clusterFile = inBundle(`apps/${APP}/cluster.json`)
+      const problem = inBundle(`apps/${APP}/cluster-error.txt`)
+      assert.ok(clusterFile, problem ? readFileSync(problem, 'utf8') : `no cluster.json in ${files.map((f) => f.path).join(' ')}`)
+      const cluster = JSON.parse(readFileSync(clusterFile, 'utf8'))
       assert.equal(cluster.replicas.running, 3)
       assert.deepEqual(
         cluster.tasks
