@@ -5,7 +5,7 @@ import {createService, listTasks, removeService, serviceLogText} from '../docker
 import type {Operation} from '../lifecycle/operation.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ClusterSettings, ReleaseRecord} from '../state/store.js'
-import {clusterAuth, serviceRelease} from './releases.js'
+import {clusterAuth, placementFor, serviceRelease} from './releases.js'
 import {hookJobSpec} from './service-spec.js'
 import {judgeJob} from './tasks.js'
 
@@ -32,7 +32,8 @@ export async function runInJob(
     cmd,
     hook: options.label,
     network: cluster.network,
-    placement: {pinnedTo: cluster.pinnedTo},
+    // Pinned beside the volumes when the app has any; one run needs no per-node limit.
+    placement: {pinnedTo: (await placementFor(op, cluster, recipe)).pinnedTo},
   })
   await createService(op.engine.docker, spec, await clusterAuth(op, recipe, release.image))
   try {

@@ -6,6 +6,7 @@ import {
   inspectService,
   listNodes,
   listServices,
+  swarmMembership,
   listTasks,
   removeService,
   scaleService,
@@ -21,7 +22,15 @@ import {parseDuration} from '../recipes/duration.js'
 import {registryCredentials} from '../recipes/installed.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ClusterSettings, ReleaseRecord} from '../state/store.js'
-import {clusterPullRef, IMAGE_ID_LABEL, maxReplicasPerNode, releaseServiceSpec, type ServiceRelease} from './service-spec.js'
+import {
+  clusterPlacement,
+  clusterPullRef,
+  IMAGE_ID_LABEL,
+  maxReplicasPerNode,
+  type Placement,
+  releaseServiceSpec,
+  type ServiceRelease,
+} from './service-spec.js'
 import {judgeReplicas, tasksStillUp} from './tasks.js'
 
 /** The steps that create, scale and remove the Swarm service of one release (`APP-<key>`). */
@@ -49,14 +58,17 @@ export async function serviceRelease(op: Operation, release: ReleaseImage & {key
 export async function startService(op: Operation, cluster: ClusterSettings, recipe: Recipe, release: ReleaseImage): Promise<ReleaseRecord> {
   const ready = await serviceRelease(op, release)
   const name = releaseContainerName(op.app, ready.key)
-  const placement = cluster.pinnedTo
-    ? {pinnedTo: cluster.pinnedTo}
-    : {maxPerNode: maxReplicasPerNode(cluster.replicas, await readyNodeCount(op))}
+  const placement = await placementFor(op, cluster, recipe)
   await step(op, 'start', `Starting ${name} (${release.version}, ${cluster.replicas} replicas)`, async () => {
     await removeService(op.engine.docker, name)
     const spec = releaseServiceSpec(op.app, recipe, ready, {name, replicas: cluster.replicas, network: cluster.network, placement})
     await createService(op.engine.docker, spec, await clusterAuth(op, recipe, release.image))
-    await waitForReplicas(op, name, cluster.replicas, replicasTimeout(recipe))
+    try {
+      await waitForReplicas(op, name, cluster.replicas, replicasTimeout(recipe))
+    } catch (error) {
+      // Never left behind restarting: removed, with its replicas' last lines kept for the error.
+      throw withLogs(error, await discardService(op, {container: name}))
+    }
   })
   return {version: release.version, image: release.image, imageId: release.imageId, key: ready.key, container: name}
 }
@@ -64,6 +76,16 @@ export async function startService(op: Operation, cluster: ClusterSettings, reci
 /** How long replicas may take to run: the recipe's deploy timeout, plus time for every node to pull. */
 export function replicasTimeout(recipe: Recipe): number {
   return (parseDuration(recipe.health.deployTimeout) ?? 30_000) + PULL_ALLOWANCE_MS
+}
+
+/**
+ * Checked for every release, not only at install: a newer recipe that adds volumes (or turns to the
+ * pause strategy) is refused here, before anything changes, and the old release keeps serving.
+ */
+export async function placementFor(op: Operation, cluster: ClusterSettings, recipe: Recipe): Promise<Placement> {
+  const manager = cluster.pinnedTo ?? (recipe.volumes.length > 0 ? (await swarmMembership(op.engine.docker)).nodeId : undefined)
+  const placement = clusterPlacement(op.app, recipe, cluster.replicas, manager ?? '')
+  return placement.pinnedTo ? placement : {maxPerNode: maxReplicasPerNode(cluster.replicas, await readyNodeCount(op))}
 }
 
 async function readyNodeCount(op: Operation): Promise<number> {
@@ -94,6 +116,13 @@ export async function waitForReplicas(op: Operation, name: string, wanted: numbe
     }
     await sleep(POLL_MS)
   }
+}
+
+function withLogs(error: unknown, logs: string): unknown {
+  const lines = logs.trim().split('\n').filter(Boolean)
+  if (!(error instanceof DiscodeError) || lines.length === 0) return error
+  const tail = `Last log lines of its replicas:\n${lines.map((l) => `  | ${l}`).join('\n')}`
+  return new DiscodeError(error.message, {code: error.code, hint: [error.hint, tail].filter(Boolean).join('\n'), cause: error})
 }
 
 /** A kept release's service scaled back up (created again from its image if it was removed). */

@@ -48,6 +48,8 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
   let feed: FeedServer
   let recipeDir: string
   let volumeRecipeDir: string
+  /** The cluster app's recipe keys (see writeRecipe), kept to write a changed version of it. */
+  let clusterRecipe: Record<string, unknown>
 
   const image = (tag: string) => `${stand.registry}/discode-test/app:${tag}`
   const feedOf = (releases: [string, string][]) => ({
@@ -119,7 +121,7 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     }
     feed = await startFeedServer(feedOf([['1.0.0', '1.0.0']]))
     const migrate = 'wget -qO- "http://$DB_HOST:7000/cgi-bin/kv?op=put&key=schema&value=v$(echo $APP_VERSION | tr -d .)&pw=$DB_PASSWORD"'
-    recipeDir = writeRecipe(join(home, 'recipes', 'clusterapp'), feed.url, {
+    clusterRecipe = {
       image: `${stand.registry}/discode-test/app`,
       volumes: [],
       env: {
@@ -138,7 +140,8 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
           health: {cmd: ['/bin/wget', '-q', '-O', '/dev/null', 'http://127.0.0.1:7000/healthz']},
         },
       },
-    })
+    }
+    recipeDir = writeRecipe(join(home, 'recipes', 'clusterapp'), feed.url, clusterRecipe)
     volumeRecipeDir = writeRecipe(join(home, 'recipes', 'withvolume'), feed.url, {image: `${stand.registry}/discode-test/app`})
   })
 
@@ -303,6 +306,21 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
       assert.match(result.stderr, /1\.0\.0 keeps serving; nothing was changed/)
     })
     assertNoFailedRequests(loop)
+    assert.deepEqual(await services(), before)
+    assert.equal((await get()).body, 'version=1.0.0\n')
+  })
+
+  it('a newer recipe that adds a volume is refused for 3 replicas before anything changes', async () => {
+    const before = await services()
+    writeRecipe(recipeDir, feed.url, {...clusterRecipe, volumes: [{name: 'uploads', path: '/www/data'}]})
+    try {
+      const result = await discode(world, ['update', APP, '--no-snapshot'])
+      assert.equal(result.code, 1, result.stdout)
+      assert.match(result.stderr, /keeps data in local volumes \(uploads\)/)
+      assert.match(result.stderr, /keeps serving; nothing was changed/)
+    } finally {
+      writeRecipe(recipeDir, feed.url, clusterRecipe)
+    }
     assert.deepEqual(await services(), before)
     assert.equal((await get()).body, 'version=1.0.0\n')
   })

@@ -12,13 +12,17 @@ export function blueGreenStrategy(actions: StrategyActions = dockerActions): Str
 
     async deploy(op, plan) {
       const previous = plan.record.current
-      const next = await actions.start(op, plan.recipe, plan.release)
+      const serving = previous && `${previous.version} keeps serving; nothing was changed.`
+      // A start that fails cleans up after itself (a cluster's service with failing replicas, say).
+      const next = await actions.start(op, plan.recipe, plan.release).catch((error: unknown) => {
+        throw notDeployedError(error, plan.release.version, serving, '')
+      })
       try {
         await actions.preSwitch(op, plan, next)
         await actions.switchTo(op, plan.recipe, next)
       } catch (error) {
         const logs = await actions.discard(op, next)
-        throw notDeployedError(error, next.version, previous && `${previous.version} keeps serving; nothing was changed.`, logs)
+        throw notDeployedError(error, next.version, serving, logs)
       }
       return {next, stillRunning: previous}
     },

@@ -84,6 +84,18 @@ describe('blue-green strategy', () => {
     assert.deepEqual(calls, ['start 1.1.0', 'preSwitch 1.1.0', 'discard 1.1.0'])
   })
 
+  it('a start that fails (its replicas crash) goes no further; the old one keeps serving, and the error says so', async () => {
+    const crashed = new DiscodeError('shop-k1 could not start its replicas: exit 3', {code: 'REPLICAS_FAILED'})
+    const {calls, actions} = recorder({start: crashed})
+    await assert.rejects(blueGreenStrategy(actions).deploy(op, plan(current)), (error: DiscodeError) => {
+      assert.equal(error.code, 'REPLICAS_FAILED')
+      assert.match(error.message, /^1\.1\.0 was not deployed: shop-k1 could not start its replicas/)
+      assert.match(error.hint ?? '', /1\.0\.0 keeps serving; nothing was changed/)
+      return true
+    })
+    assert.deepEqual(calls, ['start 1.1.0'])
+  })
+
   it('a release that never becomes healthy is removed without touching the serving one', async () => {
     const {calls, actions} = recorder({switchTo: unhealthy})
     await assert.rejects(blueGreenStrategy(actions).deploy(op, plan(current)), {code: 'UNHEALTHY'})
