@@ -310,6 +310,26 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     assert.equal((await get()).body, 'version=1.0.0\n')
   })
 
+  it('a release whose replicas crash at start: exit 1 with its log lines, the old service serving, no leftover service', async () => {
+    feed.setFeed(
+      feedOf([
+        ['1.0.0', '1.0.0'],
+        ['1.1.0', '1.1.0'],
+        ['1.2.0', 'crash'],
+      ]),
+    )
+    const before = await services()
+    const loop = await underLoad(async () => {
+      const result = await discode(world, ['update', APP, '--no-snapshot'])
+      assert.equal(result.code, 1, result.stdout)
+      assert.match(result.stderr, /Error: 1\.2\.0 was not deployed: clu-app-\w+ could not start its replicas/)
+      assert.match(result.stderr, /1\.0\.0 keeps serving; nothing was changed/)
+      assert.match(result.stderr, /\| boom: config missing/)
+    })
+    assertNoFailedRequests(loop)
+    assert.deepEqual(await services(), before)
+  })
+
   it('a newer recipe that adds a volume is refused for 3 replicas before anything changes', async () => {
     const before = await services()
     writeRecipe(recipeDir, feed.url, {...clusterRecipe, volumes: [{name: 'uploads', path: '/www/data'}]})
