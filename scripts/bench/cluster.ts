@@ -8,14 +8,14 @@
  * cleanup too, for a failure or Ctrl-C in between. Traffic goes only to 127.0.0.1 (the feed) and to the
  * stand's 10.250.0.0/24.
  */
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
+import {rmSync} from 'node:fs'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
 import {type World, writeRecipe} from '../../test/support/discode.js'
 import {type FeedServer, httpGet, startFeedServer} from '../../test/support/http.js'
 import {KEEPALIVE_REPOSITORY, KEEPALIVE_TAGS} from '../../test/support/keepalive-images.js'
+import {clusterWorld} from '../../test/support/cluster-world.js'
 import {createSwarmStand, type SwarmStand} from '../../test/support/swarm.js'
 import {timedDiscodeJson} from './cli.js'
 import {cpuMark, cpuUse, type CpuUse} from './cpu.js'
@@ -26,7 +26,6 @@ import type {ClusterReport} from './types.js'
 
 const NODES = 3
 const REPLICAS = 3
-const PORT = 8080
 const HOST = 'cluster.bench.test'
 
 export interface ClusterPhase extends Reporting {
@@ -48,30 +47,6 @@ export function standRepository(repository: string, standRegistry: string): stri
 /** Replicas per node of one app in `cluster status --json`; empty when the app is not listed. */
 export function placementOf(status: {apps?: {app: string; nodes?: Record<string, number>}[]} | undefined, app: string) {
   return status?.apps?.find((a) => a.app === app)?.nodes ?? {}
-}
-
-function clusterWorld(name: string, stand: SwarmStand, proxyImage: string): World {
-  const manager = stand.nodes[0]
-  const home = mkdtempSync(join(tmpdir(), `discode-${name}-`))
-  return {
-    name,
-    home,
-    network: `discode-${name}`,
-    proxyContainer: `discode-${name}-proxy`,
-    httpPort: PORT,
-    url: `http://${manager.address}:${PORT}`,
-    env: {
-      ...process.env,
-      DOCKER_HOST: manager.dockerHost,
-      DISCODE_HOME: home,
-      DISCODE_NETWORK: `discode-${name}`,
-      DISCODE_PROXY_CONTAINER: `discode-${name}-proxy`,
-      DISCODE_PROXY_IMAGE: proxyImage,
-      DISCODE_PROXY_HTTP_PORT: String(PORT),
-      DISCODE_PROXY_HTTPS_PORT: '8443',
-      NO_COLOR: '1',
-    },
-  }
 }
 
 /** discode's command, failing the phase with its first error line. */

@@ -15,6 +15,7 @@ import {after, before, describe, it} from 'node:test'
 
 import {buildAndPushAccessoryImages} from '../support/accessory-images.js'
 import {walk} from '../support/checks.js'
+import {clusterWorld} from '../support/cluster-world.js'
 import {buildStandinImage, discode, discodeJson, killAtJournalEntry, STANDIN_IMAGE, type World, writeRecipe} from '../support/discode.js'
 import {
   assertNoFailedRequests,
@@ -30,7 +31,6 @@ import {createSwarmStand, type SwarmNode, type SwarmStand} from '../support/swar
 
 const APP = 'clu-app'
 const HOST = 'cluster.test'
-const PORT = 8080
 const DB_PASSWORD = 'clusterpw'
 
 /** An app's line in `cluster status --json`. */
@@ -99,26 +99,8 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     stand = await createSwarmStand({nodes: 3})
     manager = stand.nodes[0]
     await stand.loadImage(manager, STANDIN_IMAGE)
-    const home = mkdtempSync(join(tmpdir(), 'discode-cluster-'))
-    world = {
-      name: 'clu',
-      home,
-      network: 'discode-clu',
-      proxyContainer: 'discode-clu-proxy',
-      httpPort: PORT,
-      url: `http://${manager.address}:${PORT}`,
-      env: {
-        ...process.env,
-        DOCKER_HOST: manager.dockerHost,
-        DISCODE_HOME: home,
-        DISCODE_NETWORK: 'discode-clu',
-        DISCODE_PROXY_CONTAINER: 'discode-clu-proxy',
-        DISCODE_PROXY_IMAGE: STANDIN_IMAGE,
-        DISCODE_PROXY_HTTP_PORT: String(PORT),
-        DISCODE_PROXY_HTTPS_PORT: '8443',
-        NO_COLOR: '1',
-      },
-    }
+    world = clusterWorld('clu', stand, STANDIN_IMAGE)
+    const home = world.home
     feed = await startFeedServer(feedOf([['1.0.0', '1.0.0']]))
     const migrate = 'wget -qO- "http://$DB_HOST:7000/cgi-bin/kv?op=put&key=schema&value=v$(echo $APP_VERSION | tr -d .)&pw=$DB_PASSWORD"'
     clusterRecipe = {
