@@ -1,5 +1,7 @@
+import {DiscodeError} from '../errors.js'
 import type {DockerClient} from './client.js'
 import {dockerError, isNotFound, statusOf} from './errors.js'
+import {demuxBuffer} from './logs.js'
 import type {RegistryAuth} from './images.js'
 
 /** Docker Swarm through dockerode: the engine's place in a swarm, its nodes, services and tasks. */
@@ -99,13 +101,19 @@ export async function listNodes(docker: DockerClient): Promise<SwarmNodeInfo[]> 
 
 /** Creates the attachable overlay network unless it exists; true when this call created it. */
 export async function ensureOverlayNetwork(docker: DockerClient, name: string): Promise<boolean> {
-  try {
-    const network = (await docker.getNetwork(name).inspect()) as {Driver?: string}
-    if (network.Driver !== 'overlay')
-      throw dockerError(new Error(`${name} is a ${network.Driver} network, not an overlay`), 'use the cluster network')
-    return false
-  } catch (error) {
-    if (!isNotFound(error)) throw dockerError(error, `inspect network ${name}`)
+  const existing = (await docker
+    .getNetwork(name)
+    .inspect()
+    .catch((error: unknown) => {
+      if (isNotFound(error)) return undefined
+      throw dockerError(error, `inspect network ${name}`)
+    })) as {Driver?: string} | undefined
+  if (existing) {
+    if (existing.Driver === 'overlay') return false
+    throw new DiscodeError(`A ${existing.Driver} network named ${name} exists, where the cluster needs an overlay`, {
+      hint: `Remove it ("docker network rm ${name}") or set another DISCODE_NETWORK`,
+      code: 'CLUSTER_NETWORK',
+    })
   }
   try {
     await docker.createNetwork({
@@ -261,7 +269,6 @@ export async function listTasks(docker: DockerClient, service: string): Promise<
 export async function serviceLogText(docker: DockerClient, name: string, tail: number): Promise<string> {
   try {
     const raw = (await docker.getService(name).logs({stdout: true, stderr: true, tail, follow: false})) as unknown as Buffer
-    const {demuxBuffer} = await import('./logs.js')
     return demuxBuffer(Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw)))
   } catch (error) {
     if (isNotFound(error)) return ''

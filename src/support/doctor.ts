@@ -100,6 +100,7 @@ async function proxyRoutes(engine: Engine, problems: Problem[], appsInstalled: b
   }
 }
 
+/** The serving release (a container, or a cluster's service), its route and its accessories. */
 async function appProblems(
   engine: Engine,
   record: AppRecord & {current: ReleaseRecord},
@@ -107,7 +108,17 @@ async function appProblems(
   containers: ContainerInfo[],
 ): Promise<Problem[]> {
   const {app, current} = record
-  if (record.cluster) return clusterProblems(engine, record, routes, containers)
+  const release = record.cluster ? await serviceProblem(engine, record) : await containerProblem(engine, record)
+  const problems = [release.problem]
+  if (routes) {
+    const routed = routes.some((r) => r.service === app && r.targets.some((t) => t.split(':')[0] === current.container))
+    problems.push(routeProblem(app, current.version, release.running, routed))
+  }
+  for (const accessory of await accessoryStatuses(engine, record, containers)) problems.push(accessoryProblem(app, accessory))
+  return problems.filter((p): p is Problem => Boolean(p))
+}
+
+async function containerProblem(engine: Engine, {app, current}: AppRecord & {current: ReleaseRecord}) {
   const info = await inspectContainer(engine.docker, current.container)
   const facts = {
     state: info ? (info.State.Restarting ? 'restarting' : info.State.Status) : 'missing',
@@ -116,13 +127,14 @@ async function appProblems(
     startedAt: info?.State.StartedAt,
   }
   const logs = info ? (await containerLogText(engine.docker, current.container, {tail: LOG_LINES})).split('\n').filter(Boolean) : []
-  const problems = [appContainerProblem(app, current.container, facts, Date.now(), logs)]
-  if (routes) {
-    const routed = routes.some((r) => r.service === app && r.targets.some((t) => t.split(':')[0] === current.container))
-    problems.push(routeProblem(app, current.version, facts.state === 'running', routed))
-  }
-  for (const accessory of await accessoryStatuses(engine, record, containers)) problems.push(accessoryProblem(app, accessory))
-  return problems.filter((p): p is Problem => Boolean(p))
+  return {problem: appContainerProblem(app, current.container, facts, Date.now(), logs), running: facts.state === 'running'}
+}
+
+/** A cluster app's replicas, through Swarm (loaded only for cluster apps). */
+async function serviceProblem(engine: Engine, record: AppRecord & {current: ReleaseRecord}) {
+  const [{clusterAppStatus}, {listNodes}] = await Promise.all([import('../cluster/status.js'), import('../docker/swarm.js')])
+  const replicas = await clusterAppStatus(engine, record, await listNodes(engine.docker))
+  return {problem: replicas && clusterReplicasProblem(record.app, replicas), running: (replicas?.running ?? 0) > 0}
 }
 
 /** The feed reads and verifies (as an update would, recording nothing); the clock agrees with its server. */
@@ -157,23 +169,4 @@ async function feedProblems(
   } catch {
     return {problems, clockChecked: false} // the recipe cannot be loaded: the feed problem above says so
   }
-}
-
-/** A cluster app: its replicas (through Swarm), its route and its accessories (containers on this manager). */
-async function clusterProblems(
-  engine: Engine,
-  record: AppRecord & {current: ReleaseRecord},
-  routes: ProxyRoute[] | undefined,
-  containers: ContainerInfo[],
-): Promise<Problem[]> {
-  const {clusterAppStatus} = await import('../cluster/status.js')
-  const {listNodes} = await import('../docker/swarm.js')
-  const replicas = await clusterAppStatus(engine, record, await listNodes(engine.docker))
-  const problems = [replicas && clusterReplicasProblem(record.app, replicas)]
-  if (routes) {
-    const routed = routes.some((r) => r.service === record.app && r.targets.some((t) => t.split(':')[0] === record.current.container))
-    problems.push(routeProblem(record.app, record.current.version, (replicas?.running ?? 0) > 0, routed))
-  }
-  for (const accessory of await accessoryStatuses(engine, record, containers)) problems.push(accessoryProblem(record.app, accessory))
-  return problems.filter((p): p is Problem => Boolean(p))
 }
