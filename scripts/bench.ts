@@ -29,7 +29,7 @@ import {measureAnatomy} from './bench/anatomy.js'
 import {timedDiscode, timedDiscodeJson, timedNode} from './bench/cli.js'
 import {clusterSwitches} from './bench/cluster.js'
 import {cpuMark, cpuUse, type CpuUse} from './bench/cpu.js'
-import {type RequestRecord, startLoad} from './bench/load.js'
+import {type RequestRecord, startLoad, steadyLoad} from './bench/load.js'
 import {listenOverflows, runningContainers} from './bench/netstat.js'
 import {renderMarkdown, renderSummary} from './bench/report.js'
 import {downtimeMs, inWindow, summarize, type Window} from './bench/stats.js'
@@ -299,19 +299,7 @@ async function traditionalSetup(): Promise<string> {
 
 async function traditionalUpdates(firstContainer: string): Promise<Results['traditional']> {
   say(`traditional: ${config.traditionalUpdates} stop-and-start updates under ${config.rate} req/s`)
-  const load = startLoad({
-    url: `${world!.url}/`,
-    hosts: [TRAD_HOST],
-    rate: config.rate,
-    connections: config.connections,
-    maxSeconds: 600,
-    timeoutSeconds: config.timeoutSeconds,
-  })
-  loads.push(load)
-  const loadStart = performance.now()
-  await sleep(config.warmupMs)
-  const measureFrom = performance.now()
-  await sleep(config.baselineMs)
+  const {load, loadStart, measureFrom} = await steadyLoad(`${world!.url}/`, [TRAD_HOST], config, (l) => loads.push(l))
   const versions = ['1.0.0', '1.1.0', '1.2.0']
   let current = firstContainer
   let currentVersion = '1.0.0'

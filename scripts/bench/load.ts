@@ -10,7 +10,11 @@
  *
  * Bounded: every instance has a hard `duration`, and stop() ends them all.
  */
+import {setTimeout as sleep} from 'node:timers/promises'
+
 import autocannon, {type AutocannonResult, type Instance} from 'autocannon'
+
+import type {BenchConfig} from './types.js'
 
 export interface RequestRecord {
   /** performance.now() when the request was sent (ms). */
@@ -138,4 +142,31 @@ export function startLoad(options: LoadOptions): Load {
 
 function emptyResult(): AutocannonResult {
   return {requests: {total: 0, sent: 0}, errors: 0, timeouts: 0, non2xx: 0, statusCodeStats: {}, duration: 0}
+}
+
+/**
+ * The steady load of a measured phase: started with the run's rate and connections, through the
+ * warm-up (discarded) and the baseline; `track` lets the bench stop it on Ctrl-C. Returns the load,
+ * when it started, and when measuring begins.
+ */
+export async function steadyLoad(
+  url: string,
+  hosts: string[],
+  config: Pick<BenchConfig, 'rate' | 'connections' | 'timeoutSeconds' | 'warmupMs' | 'baselineMs'>,
+  track: (load: Load) => void,
+): Promise<{load: Load; loadStart: number; measureFrom: number}> {
+  const load = startLoad({
+    url,
+    hosts,
+    rate: config.rate,
+    connections: config.connections,
+    maxSeconds: 600,
+    timeoutSeconds: config.timeoutSeconds,
+  })
+  track(load)
+  const loadStart = performance.now()
+  await sleep(config.warmupMs)
+  const measureFrom = performance.now()
+  await sleep(config.baselineMs)
+  return {load, loadStart, measureFrom}
 }

@@ -8,7 +8,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 
 import type {World} from '../../test/support/discode.js'
 import {timedDiscodeJson} from './cli.js'
-import {type Load, type LoadTotals, type RequestRecord, startLoad} from './load.js'
+import {type Load, type LoadTotals, type RequestRecord, steadyLoad} from './load.js'
 import {bodies, downtimeMs, inAnyWindow, inWindow, summarize, type Window} from './stats.js'
 import type {BenchConfig, LoadReport, SwitchResult} from './types.js'
 
@@ -123,19 +123,7 @@ export async function switchesUnderLoad(
   run: SwitchRun,
 ): Promise<{report: LoadReport & {switches: SwitchResult[]}; records: RequestRecord[]}> {
   const {config} = run
-  const load = startLoad({
-    url: `${run.world.url}/`,
-    hosts: [run.host],
-    rate: config.rate,
-    connections: config.connections,
-    maxSeconds: 600,
-    timeoutSeconds: config.timeoutSeconds,
-  })
-  run.track(load)
-  const loadStart = performance.now()
-  await sleep(config.warmupMs)
-  const measureFrom = performance.now()
-  await sleep(config.baselineMs)
+  const {load, loadStart, measureFrom} = await steadyLoad(`${run.world.url}/`, [run.host], config, (l) => run.track(l))
   const switches: SwitchResult[] = []
   let overflows = 0
   for (let n = 1; n <= run.switches; n++) {
