@@ -2,7 +2,7 @@
  * The cluster phase of `npm run bench`: the bench's keep-alive app installed with `--cluster --replicas 3`
  * on a 3-node Swarm stand (test/support/swarm.ts: three dockerd, each in its own network namespace, on
  * this machine), and the same switches under the same load as on one host, through the proxy on the
- * manager (10.250.0.11:8080), which reaches the replicas over the cluster's VXLAN overlay.
+ * manager (10.250.0.11, on a port free on this host), which reaches the replicas over the cluster's VXLAN overlay.
  *
  * The stand is set up and torn down inside the phase; `onCleanup` hands its teardown to the bench's
  * cleanup too, for a failure or Ctrl-C in between. Traffic goes only to 127.0.0.1 (the feed) and to the
@@ -100,7 +100,7 @@ export async function clusterSwitches(phase: ClusterPhase): Promise<{report: Clu
   try {
     const manager = stand.nodes[0]
     await stand.loadImage(manager, phase.proxyImage)
-    world = clusterWorld(name, stand, phase.proxyImage)
+    world = await clusterWorld(name, stand, phase.proxyImage)
     const repository = standRepository(KEEPALIVE_REPOSITORY, stand.registry)
     feed = await startFeedServer({
       releases: KEEPALIVE_TAGS.map((version) => ({version, image: `${repository}:${version}`, channel: 'stable'})),

@@ -16,6 +16,7 @@ import {DiscodeError} from '../errors.js'
 import type {ReleaseImage} from '../lifecycle/container-spec.js'
 import {LABELS, releaseContainerName, releaseKey} from '../lifecycle/names.js'
 import {type Operation, step} from '../lifecycle/operation.js'
+import {switchTraffic} from '../lifecycle/proxy-steps.js'
 import type {SeenContainer} from '../lifecycle/reconcile-plan.js'
 import {FAILURE_LOG_LINES} from '../lifecycle/release-container.js'
 import {parseDuration} from '../recipes/duration.js'
@@ -31,7 +32,7 @@ import {
   releaseServiceSpec,
   type ServiceRelease,
 } from './service-spec.js'
-import {judgeReplicas, tasksStillUp} from './tasks.js'
+import {crashedReplicas, judgeReplicas, tasksStillUp} from './tasks.js'
 
 /** The steps that create, scale and remove the Swarm service of one release (`APP-<key>`). */
 
@@ -115,6 +116,26 @@ export async function waitForReplicas(op: Operation, name: string, wanted: numbe
       })
     }
     await sleep(POLL_MS)
+  }
+}
+
+/**
+ * The switch of a cluster release, reporting a crash of its replicas rather than the proxy's symptom
+ * ("cannot resolve", a health-check timeout) when the replicas ran at first, then crashed while the
+ * proxy was checking them: whichever was seen first, the customer learns that the release crashes.
+ */
+export async function switchToService(op: Operation, recipe: Recipe, release: ReleaseRecord, cluster: ClusterSettings): Promise<void> {
+  const since = new Date(Date.now() - replicasTimeout(recipe) - CLOCK_SLACK_MS)
+  try {
+    await switchTraffic(op, recipe, release)
+  } catch (error) {
+    const crash = crashedReplicas(await listTasks(op.engine.docker, release.container).catch(() => []), cluster.replicas, since)
+    if (!crash) throw error
+    throw new DiscodeError(`${release.container} could not start its replicas: ${crash}`, {
+      hint: `See "docker service ps ${release.container} --no-trunc"`,
+      code: 'REPLICAS_FAILED',
+      cause: error,
+    })
   }
 }
 

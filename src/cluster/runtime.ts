@@ -1,13 +1,12 @@
 import {removeImage} from '../docker/docker.js'
 import {removeService, scaleService} from '../docker/swarm.js'
 import type {HookRunner} from '../lifecycle/hooks.js'
-import {switchTraffic} from '../lifecycle/proxy-steps.js'
 import type {ReleaseRuntime} from '../lifecycle/release-runtime.js'
 import {blueGreenStrategy} from '../lifecycle/strategies/bluegreen.js'
 import {dockerActions, runPreSwitchHooks, type StrategyActions} from '../lifecycle/strategy-actions.js'
 import type {ClusterSettings} from '../state/store.js'
 import {runInJob} from './hook-job.js'
-import {appServices, discardService, retireService, reviveService, scaleDown, startService} from './releases.js'
+import {appServices, discardService, retireService, reviveService, scaleDown, startService, switchToService} from './releases.js'
 
 /**
  * A cluster app's runtime: each release is a Swarm service; blue-green through kamal-proxy as on one
@@ -42,7 +41,7 @@ export function clusterActions(cluster: ClusterSettings, runHook: HookRunner): S
     start: (op, recipe, release) => startService(op, cluster, recipe, release),
     revive: (op, recipe, release) => reviveService(op, cluster, recipe, release),
     preSwitch: (op, plan, next) => runPreSwitchHooks(op, plan, next, runHook),
-    switchTo: switchTraffic,
+    switchTo: (op, recipe, release) => switchToService(op, recipe, release, cluster),
     discard: discardService,
     async stopQuietly(op, release) {
       await scaleService(op.engine.docker, release.container, 0).catch(() => {})

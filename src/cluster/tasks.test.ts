@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import type {TaskInfo} from '../docker/swarm.js'
-import {FAILED_TASKS_LIMIT, judgeJob, judgeReplicas, replicasByNode, tasksStillUp} from './tasks.js'
+import {crashedReplicas, FAILED_TASKS_LIMIT, judgeJob, judgeReplicas, replicasByNode, tasksStillUp} from './tasks.js'
 
 const task = (state: string, extra: Partial<TaskInfo> = {}): TaskInfo => ({
   id: Math.random().toString(36),
@@ -81,5 +81,20 @@ describe('tasksStillUp', () => {
       1,
     )
     assert.equal(tasksStillUp([task('complete'), task('shutdown')]), 0)
+  })
+})
+
+describe('crashedReplicas', () => {
+  const since = new Date('2026-01-02T00:00:00Z')
+  const crash = task('failed', {desiredState: 'shutdown', error: 'task: non-zero exit (1)', exitCode: 1, createdAt: '2026-01-02T00:00:05Z'})
+
+  it('names the crash when a task failed since the release started and not all replicas run', () => {
+    assert.equal(crashedReplicas([crash, task('running'), task('starting')], 2, since), 'task: non-zero exit (1) (exit 1)')
+  })
+
+  it('is nothing when every replica runs, or the only failures are older than the release', () => {
+    assert.equal(crashedReplicas([crash, task('running'), task('running')], 2, since), undefined)
+    const old = {...crash, createdAt: '2026-01-01T00:00:00Z'}
+    assert.equal(crashedReplicas([old, task('starting')], 1, since), undefined)
   })
 })

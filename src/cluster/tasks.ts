@@ -34,6 +34,21 @@ export function judgeReplicas(tasks: TaskInfo[], wanted: number, since?: Date): 
   return {verdict: 'waiting', running, wanted, reason: stuck?.error ?? (newestFailure && failureReason(newestFailure))}
 }
 
+/**
+ * After the proxy gave up on a release (its health check timed out, or it could not resolve the
+ * service), whether the replicas crashed meanwhile: any task created since the release started that
+ * failed while fewer than `wanted` run. Then the crash, not the proxy's symptom, is what to report,
+ * whichever of the two was seen first.
+ */
+export function crashedReplicas(tasks: TaskInfo[], wanted: number, since: Date): string | undefined {
+  const recent = tasks.filter((t) => !t.createdAt || Date.parse(t.createdAt) >= since.getTime())
+  const failed = recent.filter((t) => t.state === 'failed' || t.state === 'rejected')
+  const running = tasks.filter((t) => t.desiredState === 'running' && t.state === 'running').length
+  if (failed.length === 0 || running >= wanted) return undefined
+  const newest = [...failed].sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0]
+  return failureReason(newest)
+}
+
 function failureReason(task: TaskInfo | undefined): string | undefined {
   if (!task) return undefined
   const exit = task.exitCode === undefined ? '' : ` (exit ${task.exitCode})`

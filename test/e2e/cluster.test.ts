@@ -1,7 +1,7 @@
 /**
  * An app across a real 3-node Docker Swarm: three dockerd, each in its own network namespace
  * (test/support/swarm.ts), discode driving the first one as the manager. Images come from a registry
- * the nodes reach at 10.250.0.1:5000; requests go to the proxy on the manager at 10.250.0.11:8080.
+ * the nodes reach at 10.250.0.1:5000; requests go to the proxy on the manager at 10.250.0.11 (a port nothing on this host holds: see cluster-world.ts).
  * Steps build on each other like a customer's cluster: init and join, install 3 replicas (one per
  * node), an update with a migration under load, a rollback, a release that never gets healthy, a
  * worker lost and back, then uninstall.
@@ -99,7 +99,7 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     stand = await createSwarmStand({nodes: 3})
     manager = stand.nodes[0]
     await stand.loadImage(manager, STANDIN_IMAGE)
-    world = clusterWorld('clu', stand, STANDIN_IMAGE)
+    world = await clusterWorld('clu', stand, STANDIN_IMAGE)
     const home = world.home
     feed = await startFeedServer(feedOf([['1.0.0', '1.0.0']]))
     const migrate = 'wget -qO- "http://$DB_HOST:7000/cgi-bin/kv?op=put&key=schema&value=v$(echo $APP_VERSION | tr -d .)&pw=$DB_PASSWORD"'
