@@ -9,8 +9,9 @@
 # docker.io: dockerd and the docker CLI. docker-registry: the local registry on 127.0.0.1:5000.
 # busybox-static: the test and demo images. gcc, libc6-dev: the stand-in's client and the benchmark app.
 # curl: the registry check. iproute2 (ip), util-linux (nsenter, unshare): the multi-node swarm test stand
-# (test/support/swarm.ts); minimal Debian images lack iproute2.
-DISCODE_PACKAGES=(docker.io docker-registry busybox-static gcc libc6-dev curl iproute2 util-linux)
+# (test/support/swarm.ts); minimal Debian images lack iproute2. debootstrap: the real PostgreSQL stack's
+# root filesystem (test/fixtures/postgres), from Debian's mirror.
+DISCODE_PACKAGES=(docker.io docker-registry busybox-static gcc libc6-dev curl iproute2 util-linux debootstrap)
 
 # True when the os-release file names Debian or a derivative (Ubuntu's ID_LIKE is "debian").
 is_debian_like() {
@@ -39,7 +40,7 @@ package_plan() {
     fi
     return
   fi
-  echo "tell missing packages: $packages (Debian names; this is not Debian or Ubuntu). Hint: install their equivalents with your package manager: Docker Engine (dockerd and the docker CLI), a Docker registry v2 server (distribution), a statically linked busybox, gcc with the C library headers, curl, iproute2 (ip) and util-linux (nsenter, unshare)"
+  echo "tell missing packages: $packages (Debian names; this is not Debian or Ubuntu). Hint: install their equivalents with your package manager: Docker Engine (dockerd and the docker CLI), a Docker registry v2 server (distribution), a statically linked busybox, gcc with the C library headers, curl, iproute2 (ip), util-linux (nsenter, unshare) and debootstrap"
 }
 
 # A package counts as present when dpkg knows it installed, or (other distributions, Docker's own
@@ -57,6 +58,7 @@ package_present() {
     libc6-dev) [ -f /usr/include/stdio.h ] ;;
     iproute2) command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] ;;
     util-linux) command -v nsenter >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1 ;;
+    debootstrap) command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] ;;
     *) return 1 ;;
   esac
 }
