@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
+import {recoverIfInterrupted} from './reconcile.js'
 import {rollback} from './rollback.js'
 import {assertServing, failure} from './testing/expect.js'
 import type {FakeWorld} from './testing/fake-engine.js'
@@ -43,6 +44,15 @@ describe('rollback without a migration in between', () => {
       ['1.1.0'],
     )
     assert.equal(data(world), 'v2', 'the data is not touched')
+  })
+
+  it('killed after the switch: status records the release the proxy serves', async () => {
+    world.crashAt('switch', 'after')
+    await world.crashed(rollback(world.engine, {app: APP}))
+    assert.equal(await recoverIfInterrupted(world.engine, APP), true)
+    await assertServing(world, '1.1.0')
+    await rollback(world.engine, {app: APP})
+    await assertServing(world, '1.0.0')
   })
 
   it('a kept release that fails its health check: the serving one keeps serving', async () => {

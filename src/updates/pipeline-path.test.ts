@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
+import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
 import {assertServing, failure} from '../lifecycle/testing/expect.js'
 import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
 import {APP, installShop, publish, shopImage, shopRecipe, shopWorld} from '../lifecycle/testing/shop.js'
@@ -60,6 +61,7 @@ describe('an update with required hops: the plan --check shows is the one applie
     const hops: string[] = []
     const feedBefore = world.feed.hits
     const readsBefore = world.store.reads
+    const locksBefore = world.locks
     const result = await updateAlongPath(world.engine, {app: APP, onHop: (_i, _n, version) => hops.push(version)})
     assert.deepEqual(
       hops,
@@ -96,8 +98,9 @@ describe('an update with required hops: the plan --check shows is the one applie
     // it plans and applies in one pass: the figures are reported here for that refactor to assert.
     const perHop = (n: number) => (n / plan.hops.length).toFixed(1)
     assert.ok(world.feed.hits - feedBefore >= plan.hops.length)
+    assert.ok(world.locks - locksBefore >= plan.hops.length, 'each hop is locked')
     t.diagnostic(
-      `#25 per hop: feed fetched ${perHop(world.feed.hits - feedBefore)}, record read ${perHop(world.store.reads - readsBefore)}`,
+      `#25 per hop: feed fetched ${perHop(world.feed.hits - feedBefore)}, record read ${perHop(world.store.reads - readsBefore)}, lock taken ${perHop(world.locks - locksBefore)}`,
     )
     await assertServing(world, '2.2.0')
   })
@@ -139,12 +142,26 @@ describe('a hop that fails stops the path where it is', () => {
     await assertServing(world, '3.0.0')
   })
 
+  it("killed in the second hop: the first hop's release serves, and the next run goes on from there", async () => {
+    publish(world, [release('3.1.0', {required: true}), release('3.2.0')])
+    world.crashAt('start', 'after', 2)
+    await world.crashed(updateAlongPath(world.engine, {app: APP}))
+    assert.equal(await recoverIfInterrupted(world.engine, APP), true)
+    await assertServing(world, '3.1.0')
+    const again = await updateAlongPath(world.engine, {app: APP})
+    assert.deepEqual(
+      again.plan.hops.map((h) => h.version),
+      ['3.2.0'],
+    )
+    await assertServing(world, '3.2.0')
+  })
+
   it('a blocked plan (a release the path must pass through is gone) runs nothing', async () => {
     publish(world, [release('4.0.0'), release('5.0.0', {minimumFrom: '4.5.0'})])
     const calls = world.docker.calls.length
     const error = await failure(updateAlongPath(world.engine, {app: APP}))
     assert.equal(error.code, 'RELEASE_NOT_IN_FEED')
     assert.ok(world.docker.calls.slice(calls).every((c) => !/\.(create|start|stop|remove|pull)$/.test(c.point)))
-    await assertServing(world, '3.0.0')
+    await assertServing(world, '3.2.0')
   })
 })

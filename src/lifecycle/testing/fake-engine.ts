@@ -10,6 +10,8 @@ import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import lockfile from 'proper-lockfile'
+
 import {finishPendingWork} from '../../backup/pending-check.js'
 import type {Settings} from '../../config.js'
 import type {DockerClient, PullProgress} from '../../docker/docker.js'
@@ -122,6 +124,9 @@ export class FakeWorld {
   readonly feed = new FeedServer()
   readonly reporter: RecordingReporter
   readonly engine: Engine
+  /** App locks taken under this home so far (withAppLock's proper-lockfile, counted while the world is open). */
+  locks = 0
+  private readonly unlockCounting: () => void
   /** Each journal as it was when the run was killed (the process wrote nothing after). */
   private journals = new Map<string, string>()
   private killed = false
@@ -148,6 +153,7 @@ export class FakeWorld {
       pluginHooks: () => undefined,
       finishPendingWork,
     }
+    this.unlockCounting = countLocks(this.home, () => this.locks++)
   }
 
   get proxy() {
@@ -164,6 +170,7 @@ export class FakeWorld {
   }
 
   async close(): Promise<void> {
+    this.unlockCounting()
     await this.feed.close()
     rmSync(this.home, {recursive: true, force: true})
   }
@@ -216,6 +223,23 @@ export class FakeWorld {
       const file = join(apps, app, 'journal.jsonl')
       if (existsSync(file)) this.journals.set(file, readFileSync(file, 'utf8'))
     }
+  }
+}
+
+/**
+ * Counts the locks taken under `home`: proper-lockfile's `lock` (which src/lock/lock.ts calls through
+ * the module object) wrapped until the returned function restores it.
+ */
+function countLocks(home: string, onLock: () => void): () => void {
+  const original = lockfile.lock
+  const counting: typeof lockfile.lock = async (file, options) => {
+    const release = await original(file, options)
+    if (file.startsWith(home)) onLock()
+    return release
+  }
+  lockfile.lock = counting
+  return () => {
+    if (lockfile.lock === counting) lockfile.lock = original
   }
 }
 
