@@ -1,0 +1,167 @@
+/**
+ * `discode update` along the vendor's upgrade path on the fake engine (src/lifecycle/testing): the
+ * plan `--check` shows (planAppUpdate) against what the update then did, hop by hop.
+ */
+import assert from 'node:assert/strict'
+import {after, before, describe, it} from 'node:test'
+
+import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
+import {assertServing, failure} from '../lifecycle/testing/expect.js'
+import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
+import {APP, installShop, publish, shopImage, shopRecipe, shopWorld} from '../lifecycle/testing/shop.js'
+import {planAppUpdate} from './plan-app.js'
+import type {UpdatePlan} from './plan.js'
+import {HopFailedError, updateAlongPath} from './update-path.js'
+
+const release = (version: string, extra: {required?: boolean; minimumFrom?: string} = {}) => ({
+  version,
+  image: shopImage(version),
+  ...extra,
+})
+
+describe('an update with required hops: the plan --check shows is the one applied', () => {
+  let world: FakeWorld
+  let plan: UpdatePlan
+  before(async () => {
+    const shop = await shopWorld(['1.0.0'], {migrate: true})
+    world = shop.world
+    await installShop(world, shop.recipe)
+    // The vendor's newer recipe brings an accessory and an input with a default.
+    const dir = shopRecipe(world, {migrate: true, cache: true})
+    const file = `${dir}/recipe.yml`
+    const {readFileSync, writeFileSync} = await import('node:fs')
+    writeFileSync(file, readFileSync(file, 'utf8').replace('inputs:\n', 'inputs:\n  - {name: currency, default: EUR}\n'))
+    publish(world, [release('1.1.0'), release('2.0.0', {required: true}), release('2.1.0'), release('2.2.0', {minimumFrom: '2.1.0'})])
+  })
+  after(() => world.close())
+
+  it('--check plans 2.0.0 (required), 2.1.0 (the stepping stone), then 2.2.0, and changes nothing', async () => {
+    const calls = world.docker.calls.length
+    plan = await planAppUpdate(world.engine, APP, {})
+    assert.deepEqual(
+      plan.hops.map((h) => h.version),
+      ['2.0.0', '2.1.0', '2.2.0'],
+    )
+    assert.deepEqual(plan.blockers, [])
+    assert.deepEqual(
+      plan.hops.map((h) => h.accessories.added),
+      [['cache'], [], []],
+    )
+    assert.deepEqual(
+      plan.hops[0].newInputs.map((i) => [i.name, i.source]),
+      [['currency', 'default']],
+    )
+    assert.ok(plan.hops.every((h) => h.snapshot && h.hooks.preSwitch.join() === 'migrate'))
+    const changes = world.docker.calls.slice(calls).filter((c) => !/\.(inspect|list|tasks)$/.test(c.point))
+    assert.deepEqual(changes, [], '--check only reads')
+    await assertServing(world, '1.0.0')
+  })
+
+  it('the update takes exactly those hops, each with what the plan said', async (t) => {
+    const hops: string[] = []
+    const feedBefore = world.feed.hits
+    const readsBefore = world.store.reads
+    const locksBefore = world.locks
+    const result = await updateAlongPath(world.engine, {app: APP, onHop: (_i, _n, version) => hops.push(version)})
+    assert.deepEqual(
+      hops,
+      plan.hops.map((h) => h.version),
+    )
+    assert.deepEqual(result.plan.hops, plan.hops, 'the plan applied is the one --check showed')
+    const applied = result.results.map((r) => (r.status === 'updated' ? r : assert.fail(r.status)))
+    assert.deepEqual(
+      applied.map((r) => [r.from?.version, r.to.version]),
+      [
+        ['1.0.0', '2.0.0'],
+        ['2.0.0', '2.1.0'],
+        ['2.1.0', '2.2.0'],
+      ],
+    )
+    assert.deepEqual(
+      applied.map((r) => r.to.image),
+      plan.hops.map((h) => h.image),
+    )
+    // Accessories: what the plan said would be added is what was created, on the hop it said.
+    assert.deepEqual(
+      applied.map((r) => (r.accessories ?? []).filter((a) => a.action === 'created').map((a) => a.name)),
+      plan.hops.map((h) => h.accessories.added),
+    )
+    const record = (await world.record(APP))!
+    assert.equal(record.inputs.currency, 'EUR', "the new input's default, as planned")
+    // A snapshot before each hop whose plan said so.
+    const snapshotted = (record.dataSnapshots ?? []).map((s) => s.beforeVersion).reverse()
+    assert.deepEqual(
+      snapshotted,
+      plan.hops.filter((h) => h.snapshot).map((h) => h.version),
+    )
+    // Each hop reads the feed it deploys from. #25 wants one fetch (and one record read) per hop once
+    // it plans and applies in one pass: the figures are reported here for that refactor to assert.
+    const perHop = (n: number) => (n / plan.hops.length).toFixed(1)
+    assert.ok(world.feed.hits - feedBefore >= plan.hops.length)
+    assert.ok(world.locks - locksBefore >= plan.hops.length, 'each hop is locked')
+    t.diagnostic(
+      `#25 per hop: feed fetched ${perHop(world.feed.hits - feedBefore)}, record read ${perHop(world.store.reads - readsBefore)}, lock taken ${perHop(world.locks - locksBefore)}`,
+    )
+    await assertServing(world, '2.2.0')
+  })
+
+  it('with nothing newer the plan has no hops and the update is up to date', async () => {
+    const check = await planAppUpdate(world.engine, APP, {})
+    assert.deepEqual(check.hops, [])
+    const result = await updateAlongPath(world.engine, {app: APP})
+    assert.deepEqual(
+      result.results.map((r) => r.status),
+      ['up-to-date'],
+    )
+  })
+})
+
+describe('a hop that fails stops the path where it is', () => {
+  let world: FakeWorld
+  before(async () => {
+    const shop = await shopWorld(['1.0.0'])
+    world = shop.world
+    await installShop(world, shop.recipe)
+    publish(world, [release('2.0.0', {required: true}), release('3.0.0')])
+  })
+  after(() => world.close())
+
+  it('hop 2 fails its health check: 2.0.0 serves and the error says so; the next run goes on from there', async () => {
+    world.proxy.unhealthy('3.0.0')
+    const error = await updateAlongPath(world.engine, {app: APP}).catch((e: unknown) => e)
+    assert.ok(error instanceof HopFailedError)
+    assert.equal(error.serving, '2.0.0')
+    assert.match(error.message, /\(hop 2 of 2\) failed: .*2\.0\.0 is serving/)
+    await assertServing(world, '2.0.0')
+    world.proxy.healthy('3.0.0')
+    const again = await updateAlongPath(world.engine, {app: APP})
+    assert.deepEqual(
+      again.plan.hops.map((h) => h.version),
+      ['3.0.0'],
+    )
+    await assertServing(world, '3.0.0')
+  })
+
+  it("killed in the second hop: the first hop's release serves, and the next run goes on from there", async () => {
+    publish(world, [release('3.1.0', {required: true}), release('3.2.0')])
+    world.crashAt('start', 'after', 2)
+    await world.crashed(updateAlongPath(world.engine, {app: APP}))
+    assert.equal(await recoverIfInterrupted(world.engine, APP), true)
+    await assertServing(world, '3.1.0')
+    const again = await updateAlongPath(world.engine, {app: APP})
+    assert.deepEqual(
+      again.plan.hops.map((h) => h.version),
+      ['3.2.0'],
+    )
+    await assertServing(world, '3.2.0')
+  })
+
+  it('a blocked plan (a release the path must pass through is gone) runs nothing', async () => {
+    publish(world, [release('4.0.0'), release('5.0.0', {minimumFrom: '4.5.0'})])
+    const calls = world.docker.calls.length
+    const error = await failure(updateAlongPath(world.engine, {app: APP}))
+    assert.equal(error.code, 'RELEASE_NOT_IN_FEED')
+    assert.ok(world.docker.calls.slice(calls).every((c) => !/\.(create|start|stop|remove|pull)$/.test(c.point)))
+    await assertServing(world, '3.2.0')
+  })
+})
