@@ -45,9 +45,10 @@ export async function startRelease(op: Operation, recipe: Recipe, release: Relea
     // A container of this name is a leftover of an interrupted run: never the serving one (callers check).
     await removeContainer(op.engine.docker, container)
     await createReleaseContainer(op, recipe, {...release, key}, container)
-    // A start Docker refuses (a port or mount error) leaves a "created" container: it goes, its logs kept.
+    // A start Docker refuses (a port or mount error) leaves a "created" container: it goes, its logs
+    // kept. Should Docker refuse that too, the start's error is the one told (reconcile clears it later).
     await startContainer(op.engine.docker, container).catch(async (error: unknown) => {
-      throw new RemovedReleaseError(error, await discardRelease(op, {container}))
+      throw new RemovedReleaseError(error, await discardRelease(op, {container}).catch(() => ''))
     })
     return {version: release.version, image: release.image, imageId: release.imageId, key, container}
   })
