@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import type {AppRecord} from '../state/store.js'
-import {dataRollbackDecision, rememberMigrationSnapshot} from './data-rollback.js'
+import {dataRollbackDecision, rememberMigrationSnapshot, snapshotToRestore} from './data-rollback.js'
 
 function record(version: string, refs: AppRecord['dataSnapshots'] = []): AppRecord {
   return {
@@ -53,6 +53,23 @@ describe('dataRollbackDecision', () => {
     assert.deepEqual(decision.migrations, ['2.0.0', '3.0.0'])
     assert.equal(decision.snapshot.snapshot, 's-2.0.0')
     assert.equal(decision.exact, false)
+  })
+
+  it('after a --keep-data rollback and a new migration, the newer snapshot taken on the same release, not the older one', () => {
+    // 1.0.0 → 1.1.0 (snapshot A), --keep-data back to 1.0.0 (on 1.1.0's data), → 1.2.0 (snapshot B, newer).
+    const older = {...ref('1.1.0', '1.0.0', '2026-02-01T00:00:00Z'), snapshot: 'A'}
+    const newer = {...ref('1.2.0', '1.0.0', '2026-03-01T11:00:00Z'), snapshot: 'B'}
+    const decision = dataRollbackDecision(record('1.2.0', [newer, older]), '1.0.0', now)
+    assert.equal(decision.crossesMigration, true)
+    if (!decision.crossesMigration) return
+    assert.equal(decision.snapshot.snapshot, 'B')
+    assert.deepEqual(decision.migrations, ['1.2.0'], "1.1.0's migration was on the data 1.0.0 kept running on")
+    assert.equal(decision.minutesOfWritesLost, 60)
+    // The same release migrated to twice (1.1.0 again): the newer of the two.
+    const again = {...ref('1.1.0', '1.0.0', '2026-03-01T11:00:00Z'), snapshot: 'C'}
+    assert.equal(snapshotToRestore([older, again], '1.0.0').snapshot, 'C')
+    // None taken on the target itself: the one from before the oldest migration, as before.
+    assert.equal(snapshotToRestore([older, newer], '0.9.0').snapshot, 'A')
   })
 
   it('rememberMigrationSnapshot records the serving release, newest first', () => {

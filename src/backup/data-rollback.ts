@@ -12,9 +12,9 @@ export type DataRollbackDecision =
   | {crossesMigration: false}
   | {
       crossesMigration: true
-      /** Releases above the target, up to the serving one, whose migrations ran (oldest first). */
+      /** Releases above the target, up to the serving one, whose migrations ran since that snapshot (oldest first). */
       migrations: string[]
-      /** The snapshot taken before the oldest of them: restoring it brings back the data the target knew. */
+      /** The snapshot of the data the target ran on last (snapshotToRestore): restoring it brings that data back. */
       snapshot: DataSnapshotRef
       /** Whether that snapshot was taken while `target` itself served (else an older or newer release's data). */
       exact: boolean
@@ -29,14 +29,26 @@ export function dataRollbackDecision(record: AppRecord, target: string, now: Dat
     .filter((ref) => semver.valid(ref.beforeVersion) && semver.gt(ref.beforeVersion, target) && semver.lte(ref.beforeVersion, serving))
     .sort((a, b) => semver.compare(a.beforeVersion, b.beforeVersion) || (a.takenAt < b.takenAt ? -1 : 1))
   if (crossed.length === 0) return {crossesMigration: false}
-  const snapshot = crossed[0]
+  const snapshot = snapshotToRestore(crossed, target)
+  const since = crossed.filter((ref) => Date.parse(ref.takenAt) >= Date.parse(snapshot.takenAt))
   return {
     crossesMigration: true,
-    migrations: [...new Set(crossed.map((ref) => ref.beforeVersion))],
+    migrations: [...new Set(since.map((ref) => ref.beforeVersion))],
     snapshot,
     exact: snapshot.fromVersion === target,
     minutesOfWritesLost: Math.max(0, Math.round((now.getTime() - Date.parse(snapshot.takenAt)) / 60_000)),
   }
+}
+
+/**
+ * The snapshot that holds the data `target` ran on last: the newest one taken while `target` itself
+ * served (after a --keep-data rollback that is the migrated data it went on with, newer than the
+ * snapshot from before the migration); with none, the one from before the oldest migration crossed
+ * (`crossed` is sorted that way). Restoring anything older loses more writes.
+ */
+export function snapshotToRestore(crossed: DataSnapshotRef[], target: string): DataSnapshotRef {
+  const exact = crossed.filter((ref) => ref.fromVersion === target)
+  return exact.sort((a, b) => Date.parse(b.takenAt) - Date.parse(a.takenAt))[0] ?? crossed[0]
 }
 
 /** How many DataSnapshotRefs a record keeps (their snapshots are protected from retention). */

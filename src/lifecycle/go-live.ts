@@ -33,8 +33,7 @@ export async function goLive(op: Operation, plan: DeployPlan): Promise<DeployRes
   let record: AppRecord = {...promote(plan.record, next), accessories: Object.keys(recipe.accessories)}
   await op.engine.store.write(record)
   if (stillRunning) await runtime.retire(op, stillRunning)
-  const pruned = await pruneReleases(op, record)
-  if (pruned !== record) await op.engine.store.write((record = pruned))
+  record = await pruneReleases(op, record)
 
   try {
     await runRecipeHooks(op, 'postSwitch', recipe, next, runtime.runHook)

@@ -48,26 +48,37 @@ describe('an update killed at each step boundary, then recovered', () => {
         await assertServing(world, switched ? to : from)
         if (switched && step === 'switch') assert.ok(world.reporter.warnings.some((w) => w.includes('did not record it')))
         assert.equal(await recoverIfInterrupted(world.engine, APP), false, 'recovered once, nothing is left interrupted')
+        await assertPruned('after the recovery')
 
         const result = await update(world.engine, {app: APP})
         assert.equal(result.status, switched ? 'up-to-date' : 'updated')
         await assertServing(world, to)
-        // Recovery adopts a switch without pruning (the next deploy prunes: see the last test).
-        const record = (await world.record(APP))!
-        const releases = world.docker.named(APP).filter((n) => world.docker.containers.get(n)?.labels['discode.release'])
-        // Every release container is one the record knows (none left over). The converse does not hold
-        // after a kill inside "cleanup": the record may still list a pruned release until the next prune.
-        const known = new Set([record.current!, ...record.previous].map((r) => r.container))
-        assert.deepEqual(
-          releases.filter((name) => !known.has(name)),
-          [],
-          'no leftover container',
-        )
+        await assertPruned('after the next update')
       })
     }
   }
 
-  it('the next deploy prunes what the recoveries kept to two previous releases', async () => {
+  /**
+   * What recovery (and every deploy) leaves: two previous releases at most, every one the record lists
+   * still on the host (a rollback to it works), and no release container the record does not know.
+   */
+  async function assertPruned(when: string): Promise<void> {
+    const record = (await world.record(APP))!
+    assert.ok(record.previous.length <= 2, `${when}: ${record.previous.length} previous releases listed`)
+    for (const release of record.previous) {
+      const onHost = world.docker.containers.has(release.container) || world.docker.image(release.imageId) !== undefined
+      assert.ok(onHost, `${when}: ${release.version} is listed but gone from the host`)
+    }
+    const releases = world.docker.named(APP).filter((n) => world.docker.containers.get(n)?.labels['discode.release'])
+    const known = new Set([record.current!, ...record.previous].map((r) => r.container))
+    assert.deepEqual(
+      releases.filter((name) => !known.has(name)),
+      [],
+      `${when}: no leftover container`,
+    )
+  }
+
+  it('after all of that, a deploy keeps two previous releases', async () => {
     publish(world, ['1.2.0'])
     await update(world.engine, {app: APP})
     const record = (await world.record(APP))!

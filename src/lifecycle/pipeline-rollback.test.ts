@@ -1,6 +1,7 @@
 /**
  * rollback on the fake engine (src/lifecycle/testing): code only, across a migration with
- * --keep-data, with --restore-data (the snapshot taken before the migration comes back), and with
+ * --keep-data (then --restore-data to the same release), with --restore-data (the snapshot taken
+ * before the migration comes back), and with
  * the recipe's reverse migration.
  */
 import assert from 'node:assert/strict'
@@ -79,6 +80,17 @@ describe('rollback across a migration', () => {
     await rollback(world.engine, {app: APP, data: 'keep'})
     await assertServing(world, '1.0.0')
     assert.equal(data(world), 'v2')
+  })
+
+  it('a later --restore-data to that release brings back the data it ran on last, not the older snapshot', async () => {
+    world.docker.volumes.get(VOLUME)!.data = Buffer.from('v2 and what 1.0.0 wrote on it')
+    publish(world, ['1.2.0'])
+    await update(world.engine, {app: APP})
+    world.docker.volumes.get(VOLUME)!.data = Buffer.from('v3')
+    const result = await rollback(world.engine, {app: APP, to: '1.0.0', data: 'restore'})
+    assert.equal(result.to.version, '1.0.0')
+    assert.equal(data(world), 'v2 and what 1.0.0 wrote on it', 'the snapshot taken before 1.2.0, not the one before 1.1.0 (v1)')
+    await assertServing(world, '1.0.0')
   })
 })
 

@@ -139,13 +139,22 @@ describe('an update that fails before the switch', () => {
     world.docker.hookResults.clear()
   })
 
-  it('a failed start (Docker refuses): the old release keeps serving, the next update clears the leftover', async () => {
-    publish(world, ['1.3.0'])
+  it('a failed start (Docker refuses): the created container is removed, its logs read first; the old release keeps serving', async () => {
     world.docker.failAt('container.start', {target: `${APP}-`})
-    const error = await failure(update(world.engine, {app: APP}))
-    assert.match(error.message, /injected failure at container.start/)
-    assert.equal((await world.record(APP))?.current?.version, '1.0.0')
-    await assertServing(world, '1.0.0')
+    const mark = world.docker.calls.length
+    const error = await failedUpdate('1.3.0')
+    assert.match(error.message, /^1\.3\.0 was not deployed: .*injected failure at container.start/)
+    assert.match(error.hint ?? '', /1\.0\.0 keeps serving/)
+    const created = world.docker.calls.slice(mark).find((c) => c.point === 'container.start')!.target
+    assert.deepEqual(
+      world.docker.calls
+        .slice(mark)
+        .filter((c) => c.target === created)
+        .map((c) => c.point)
+        .slice(-2),
+      ['container.logs', 'container.remove'],
+      'the last log lines are read before the container goes',
+    )
     await update(world.engine, {app: APP})
     await assertServing(world, '1.3.0')
   })

@@ -3,7 +3,12 @@ import {planPrune} from './history.js'
 import {type Operation, step} from './operation.js'
 import {runtimeFor} from './runtimes.js'
 
-/** Removes the releases planPrune drops (containers or services, and images); returns the record to keep. */
+/**
+ * Removes the releases planPrune drops (containers or services, and images), then writes the record
+ * that keeps the rest; returns that record. Removing comes first: a run killed in between leaves a
+ * record listing too many releases, which the next reconcile prunes again (removal is idempotent),
+ * never a container or an image on the host that no record knows.
+ */
 export async function pruneReleases(op: Operation, record: AppRecord): Promise<AppRecord> {
   const {record: kept, drop} = planPrune(record)
   if (drop.length === 0) return record
@@ -11,5 +16,6 @@ export async function pruneReleases(op: Operation, record: AppRecord): Promise<A
     const runtime = runtimeFor(record)
     for (const release of drop) await runtime.remove(op, release)
   })
+  await op.engine.store.write(kept)
   return kept
 }

@@ -5,6 +5,7 @@ import type {Engine} from './context.js'
 import {type Operation, runOperation, step} from './operation.js'
 import {recoverPausedRoute} from './paused-routes.js'
 import {bootProxy} from './proxy-steps.js'
+import {pruneReleases} from './prune.js'
 import {planReconcile} from './reconcile-plan.js'
 import {runtimeFor} from './runtimes.js'
 
@@ -16,10 +17,17 @@ export interface Reconciled {
 
 /**
  * Makes discode's record agree with what really runs, before any operation changes anything: carries
- * out planReconcile's decisions (see its table), then re-creates a route left paused. The proxy must
- * be running (callers boot it first).
+ * out planReconcile's decisions (see its table), then re-creates a route left paused, then prunes
+ * (planPrune) what an adopted switch or a killed prune left listed. The proxy must be running (callers
+ * boot it first).
  */
 export async function reconcileApp(op: Operation, record: AppRecord): Promise<Reconciled> {
+  const reconciled = await followDocker(op, record)
+  // An adopted switch, or a run killed before its prune was recorded, leaves too many releases listed.
+  return {...reconciled, record: await pruneReleases(op, reconciled.record)}
+}
+
+async function followDocker(op: Operation, record: AppRecord): Promise<Reconciled> {
   const {engine} = op
   return step(op, 'reconcile', `Checking ${record.app} against Docker and the proxy`, async () => {
     await engine.proxy.waitForCommands(record.app)

@@ -16,6 +16,7 @@ import {appContainerSpec, type ReleaseImage, releaseLabels} from './container-sp
 import {LABELS, releaseContainerName, releaseKey} from './names.js'
 import {type Operation, step} from './operation.js'
 import {stopRelease} from './stop.js'
+import {RemovedReleaseError} from './strategy.js'
 
 /** The steps that create, start, stop and remove the container of one release. */
 
@@ -44,7 +45,11 @@ export async function startRelease(op: Operation, recipe: Recipe, release: Relea
     // A container of this name is a leftover of an interrupted run: never the serving one (callers check).
     await removeContainer(op.engine.docker, container)
     await createReleaseContainer(op, recipe, {...release, key}, container)
-    await startContainer(op.engine.docker, container)
+    // A start Docker refuses (a port or mount error) leaves a "created" container: it goes, its logs
+    // kept. Should Docker refuse that too, the start's error is the one told (reconcile clears it later).
+    await startContainer(op.engine.docker, container).catch(async (error: unknown) => {
+      throw new RemovedReleaseError(error, await discardRelease(op, {container}).catch(() => ''))
+    })
     return {version: release.version, image: release.image, imageId: release.imageId, key, container}
   })
 }

@@ -40,6 +40,7 @@ export interface Strategy {
  * now), the cause's own hint and the failed release's last log lines.
  */
 export function notDeployedError(error: unknown, version: string, serving: string | undefined, logs: string): DiscodeError {
+  if (error instanceof RemovedReleaseError) return notDeployedError(error.cause, version, serving, logs || error.logs)
   const reason = error instanceof Error ? error.message : String(error)
   const hints = [
     serving,
@@ -57,4 +58,14 @@ export function notDeployedError(error: unknown, version: string, serving: strin
     code: (error as DiscodeError).code ?? 'DEPLOY_FAILED',
     cause: error,
   })
+}
+
+/** A start that failed and removed its release already (see startRelease): the cause, and the release's last log lines. */
+export class RemovedReleaseError extends Error {
+  constructor(
+    override readonly cause: unknown,
+    readonly logs: string,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), {cause})
+  }
 }

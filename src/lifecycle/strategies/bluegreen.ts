@@ -13,7 +13,7 @@ export function blueGreenStrategy(actions: StrategyActions = dockerActions): Str
     async deploy(op, plan) {
       const previous = plan.record.current
       const serving = previous && `${previous.version} keeps serving; nothing was changed.`
-      // A start that fails cleans up after itself (a cluster's service with failing replicas, say).
+      // A start that fails cleans up after itself (a container Docker refuses, a service whose replicas fail).
       const next = await actions.start(op, plan.recipe, plan.release).catch((error: unknown) => {
         throw notDeployedError(error, plan.release.version, serving, '')
       })

@@ -5,7 +5,7 @@ import {DiscodeError} from '../../errors.js'
 import type {AppRecord, ReleaseRecord} from '../../state/store.js'
 import type {Operation} from '../operation.js'
 import type {StrategyActions} from '../strategy-actions.js'
-import type {DeployPlan, SourcedRecipe} from '../strategy.js'
+import {type DeployPlan, RemovedReleaseError, type SourcedRecipe} from '../strategy.js'
 import {blueGreenStrategy} from './bluegreen.js'
 import {pauseStrategy} from './pause.js'
 
@@ -94,6 +94,18 @@ describe('blue-green strategy', () => {
       return true
     })
     assert.deepEqual(calls, ['start 1.1.0'])
+  })
+
+  it('a start Docker refuses removed its container already: the error keeps its code and shows its last log lines', async () => {
+    const refused = new DiscodeError('Docker could not start container app-1.1.0: port is already allocated', {code: 'DOCKER_ERROR'})
+    const {calls, actions} = recorder({start: new RemovedReleaseError(refused, 'binding :80\n')})
+    await assert.rejects(blueGreenStrategy(actions).deploy(op, plan(current)), (error: DiscodeError) => {
+      assert.equal(error.code, 'DOCKER_ERROR')
+      assert.match(error.message, /^1\.1\.0 was not deployed: Docker could not start container app-1\.1\.0: port is already allocated$/)
+      assert.match(error.hint ?? '', /1\.0\.0 keeps serving[^]*\| binding :80/)
+      return true
+    })
+    assert.deepEqual(calls, ['start 1.1.0'], 'nothing to discard: the start removed it')
   })
 
   it('a release that never becomes healthy is removed without touching the serving one', async () => {
