@@ -37,6 +37,10 @@ describe('a sandboxed vendor hook', () => {
     mkdirSync(join(plugin, 'dist'), {recursive: true})
     writeFileSync(join(plugin, 'package.json'), JSON.stringify({name: 'evil', type: 'module'}))
     writeFileSync(join(plugin, 'dist', 'hook.js'), HOOK)
+    writeFileSync(
+      join(plugin, 'dist', 'collect.js'),
+      "export default async (context) => { context.add('a.txt', 'x'); context.add('big.txt', 'y'.repeat(17 * 1024 * 1024)) }",
+    )
     writeFileSync(secretFile(), '{"password": "hunter2"}')
     const source = readFileSync(new URL('hook-child.ts', import.meta.url), 'utf8')
     runner = join(dir, 'hook-child.js')
@@ -56,7 +60,7 @@ describe('a sandboxed vendor hook', () => {
     runner,
   })
 
-  it('reads nothing outside its copy, spawns nothing, writes nothing, has no Config; log and run are served', async () => {
+  it('reads nothing outside its copy, spawns nothing, writes nothing, has no Config; log and run are served', async (t) => {
     const lines: string[] = []
     const ran: string[][] = []
     const {startupMs} = await runSandboxed(options(), {
@@ -76,6 +80,18 @@ describe('a sandboxed vendor hook', () => {
     assert.deepEqual(lines.slice(4), ['from console http://a.test/', 'run: 0 hi\n', 'add: denied (context.add is not a function)'])
     assert.deepEqual(ran, [['echo', 'hi']])
     assert.ok(startupMs > 0 && startupMs < 5000, `start-up ${startupMs} ms`)
+    t.diagnostic(`hook start-up (spawn to first message): ${startupMs} ms`)
+  })
+
+  it('a collector adds files through add, within the limit; an add over it is refused and logged', async () => {
+    const added: string[] = []
+    const lines: string[] = []
+    await runSandboxed(
+      {...options(), event: 'discode:support-bundle', hooks: [{target: './dist/collect.js', identifier: 'default'}]},
+      {app: 'a', add: (name: string) => added.push(name), log: (message: string) => lines.push(message)},
+    )
+    assert.deepEqual(added, ['a.txt'])
+    assert.match(lines.join('\n'), /add refused: add\(big\.txt\): the files added exceed 16 MiB/)
   })
 
   it('is killed at its time limit, and that is the failure', async () => {

@@ -195,7 +195,12 @@ function serve(
       else
         call(message.method, message.args).then(
           (value) => answer(message.id, {value}),
-          (error: unknown) => answer(message.id, {error: cleanText((error as Error)?.message ?? error)}),
+          (error: unknown) => {
+            const text = cleanText((error as Error)?.message ?? error)
+            // A refused notification (an `add` over the limit) has no one to answer: it is logged.
+            if (message.id === undefined) void call('log', [`${message.method} refused: ${text}`]).catch(() => {})
+            else answer(message.id, {error: text})
+          },
         )
     })
   })
