@@ -3,7 +3,10 @@
  * installed with `discode plugins install`, its recipe installed and updated on a real Docker engine
  * behind the proxy, its hooks run in order around the traffic switch, a failing vendor hook stops an
  * update with no failed request, `plugins update` brings the vendor's next version, and
- * `plugins uninstall` refuses while an app depends on it.
+ * `plugins uninstall` refuses while an app depends on it. The attacker's side: the next version's hook
+ * (sandboxed) tries to read another app's secrets, DISCODE_HOME and the Docker socket, spawn and call
+ * runCommand; plugins with a prerun hook or an install script are refused; an edited-in prerun hook is
+ * ignored.
  */
 import assert from 'node:assert/strict'
 import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
