@@ -67,7 +67,7 @@ export abstract class DiscodeCommand extends Command {
         recipeRoots ??= command.recipeRoots()
         return recipeRoots
       },
-      pluginHooks: (source) => vendorHooks(this.config, source),
+      pluginHooks: (source) => vendorHooks(this.config, source, {warn: (message) => reporter.warn(message)}),
       finishPendingWork,
     }
   }
@@ -139,9 +139,16 @@ export abstract class DiscodeCommand extends Command {
         lastProgress = now
         ux.action.status = `${label}: ${megabytes(bytes)} MB`
       },
-      info: (message) => this.logToStderr(message),
-      warn: (message) => this.warn(message),
+      // Inside a step (a hook's log line), the spinner holds back what is written until it stops: print
+      // it now, under the step's line, which is repeated with its outcome at the end.
+      info: (message) => this.besideAction(() => this.logToStderr(message)),
+      warn: (message) => this.besideAction(() => this.warn(message)),
     }
+  }
+
+  private besideAction(write: () => void): void {
+    if (this.actionRunning) ux.action.pause(write)
+    else write()
   }
 
   private quietReporter(): Reporter {

@@ -3,7 +3,7 @@ import {createRequire} from 'node:module'
 import {resolve} from 'node:path'
 
 import {DiscodeError} from './errors.js'
-import type {DiscodeHookContext, DiscodeHookEvent, PluginHooks} from './lifecycle/plugin-hooks.js'
+import type {PluginHooks} from './lifecycle/plugin-hooks.js'
 import type {RecipeRoot} from './recipes/resolve.js'
 
 /**
@@ -40,51 +40,38 @@ export function pluginRecipeRoots(config: Interfaces.Config, warn: (message: str
   return roots
 }
 
-/** Each vendor hook may take this long before it counts as failed. */
+/** Each vendor hook may take this long before it is killed and counts as failed. */
 const HOOK_TIMEOUT_MS = 10 * 60_000
 
 export class VendorHookError extends DiscodeError {}
 
-/** The hooks of the plugin named `source` (a recipe's source); none for built-in or path recipes. */
-export function vendorHooks(config: Interfaces.Config, source: string, timeoutMs = HOOK_TIMEOUT_MS): PluginHooks | undefined {
+/**
+ * The hooks of the plugin named `source` (a recipe's source); none for built-in or path recipes. They
+ * run outside this process (src/sandbox/run-hook.ts): a vendor's code never gets discode's memory,
+ * oclif's Config, the Docker socket or DISCODE_HOME, only its context's data and calls.
+ */
+export function vendorHooks(
+  config: Interfaces.Config,
+  source: string,
+  options: {timeoutMs?: number; warn?: (message: string) => void} = {},
+): PluginHooks | undefined {
   const plugin = config.getPluginsList().find((p) => p.name === source && !p.isRoot)
   if (!plugin) return undefined
+  const timeoutMs = options.timeoutMs ?? HOOK_TIMEOUT_MS
   return {
-    async run(event: DiscodeHookEvent, context: DiscodeHookContext): Promise<void> {
-      for (const hook of plugin.hooks[event] ?? []) {
-        // oclif's index (all of it) is loaded only when a vendor hook runs: commands import its parts.
-        const {ModuleLoader} = await import('@oclif/core')
-        const {module} = await ModuleLoader.loadWithData(plugin, hook.target)
-        const fn = module[hook.identifier] ?? module.default
-        if (typeof fn !== 'function')
-          throw new VendorHookError(`${plugin.name}: ${hook.target} exports no ${event} hook`, {code: 'HOOK_FAILED'})
-        const oclifContext = {
-          config,
-          debug() {},
-          error(message: Error | string) {
-            throw message instanceof Error ? message : new Error(message)
-          },
-          exit(code = 0) {
-            throw new Error(`hook called exit(${code})`)
-          },
-          log: (message?: unknown) => context.log(String(message ?? '')),
-          warn: (message: string) => context.log(`Warning: ${message}`),
-        }
-        let timer: NodeJS.Timeout | undefined
-        const timeout = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`timed out after ${Math.round(timeoutMs / 1000)}s`)), timeoutMs)
+    has: (event) => (plugin.hooks[event] ?? []).length > 0,
+    async run(event, context) {
+      const hooks = plugin.hooks[event] ?? []
+      if (hooks.length === 0) return
+      const {runSandboxed} = await import('./sandbox/run-hook.js')
+      try {
+        await runSandboxed({pluginName: plugin.name, pluginRoot: plugin.root, event, hooks, timeoutMs}, context, options.warn)
+      } catch (error) {
+        throw new VendorHookError(`${event} hook of ${plugin.name} failed: ${(error as Error)?.message ?? String(error)}`, {
+          hint: `The vendor's hook stopped the operation; contact ${plugin.name}'s vendor if it persists`,
+          code: 'HOOK_FAILED',
+          cause: error,
         })
-        try {
-          await Promise.race([fn.call(oclifContext, {...context, config, context: oclifContext}), timeout])
-        } catch (error) {
-          throw new VendorHookError(`${event} hook of ${plugin.name} failed: ${(error as Error)?.message ?? String(error)}`, {
-            hint: `The vendor's hook stopped the operation; contact ${plugin.name}'s vendor if it persists`,
-            code: 'HOOK_FAILED',
-            cause: error,
-          })
-        } finally {
-          clearTimeout(timer)
-        }
       }
     },
   }

@@ -18,6 +18,16 @@ export interface HookRelease {
   container: string
 }
 
+/** The app's address: `href` is e.g. `https://notes.example.com/` (the port only when not 80/443). */
+export interface HookUrl {
+  href: string
+  scheme: 'http' | 'https'
+  host: string
+  port: number
+  /** The recipe's `proxy.pathPrefix`, or `/`. */
+  path: string
+}
+
 /** What every discode hook receives (besides oclif's own `config` and `context`). */
 export interface DiscodeHookContext {
   /** The app instance name (`discode install NAME`). */
@@ -32,6 +42,8 @@ export interface DiscodeHookContext {
   container: string
   /** The app's input values, secret inputs excluded (those stay in the app's 0600 secrets file). */
   inputs: Record<string, string>
+  /** Where customers reach the app (its first host, through the proxy); none for a catch-all route. */
+  url?: HookUrl
   /**
    * Runs a command in a one-off container of the new image with the app's env, volumes and network.
    * Resolves with its exit code and last output lines; never throws on a non-zero exit.
@@ -42,8 +54,8 @@ export interface DiscodeHookContext {
 }
 
 /**
- * A hook module's default export. discode calls it with the context (plus oclif's `config` and
- * `context`, typed `unknown` here so that this package needs no oclif); throw to fail.
+ * A hook module's default export. discode calls it in a separate, sandboxed process with the context
+ * (`config` is always undefined there: hooks get nothing of discode's); throw to fail.
  */
 // eslint-disable-next-line @typescript-eslint/no-unused-vars -- the event names the hook's use for readers
 export type DiscodeHook<Event extends DiscodeHookEvent = DiscodeHookEvent> = (

@@ -2,6 +2,8 @@ import {randomBytes} from 'node:crypto'
 
 import {runOneOff} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
+import {hookUrl} from '../proxy/app-url.js'
+import {recipeHosts} from '../proxy/deploy-args.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ReleaseRecord} from '../state/store.js'
 import {appContainerSpec} from './container-spec.js'
@@ -65,7 +67,11 @@ export const runInRelease: HookRunner = async (op, recipe, release, cmd, options
   )
 }
 
-/** The vendor plugin's hooks for one event, with a context bound to the new release. */
+/**
+ * The vendor plugin's hooks for one event, with a context bound to the new release. They run in a
+ * sandboxed process (see PluginHooks); `run` and `log` are what they may ask discode for. No step (and
+ * no line) when the plugin has no hook on the event.
+ */
 export async function runPluginHooks(
   op: Operation,
   event: DiscodeHookEvent,
@@ -75,8 +81,9 @@ export async function runPluginHooks(
   inputs: Record<string, string>,
 ): Promise<void> {
   const hooks = op.engine.pluginHooks(recipe.source)
-  if (!hooks) return
+  if (!hooks?.has(event)) return
   await step(op, 'hooks', `Running ${event} hooks`, async () => {
+    const url = hookUrl(recipe.proxy, recipeHosts(recipe), op.engine.settings)
     const context: DiscodeHookContext = {
       app: op.app,
       recipe: {name: recipe.name, source: recipe.source},
@@ -85,6 +92,7 @@ export async function runPluginHooks(
       container: release.container,
       // The app's non-secret input values (secret ones stay in the secrets file).
       inputs: {...inputs},
+      ...(url ? {url} : {}),
       run: (cmd, options) => runInRelease(op, recipe, release, cmd, {label: event, timeoutMs: options?.timeoutMs}),
       log: (message) => op.reporter.info(message),
     }

@@ -5,5 +5,8 @@ export type {DiscodeHookContext, DiscodeHookEvent, HookRelease} from '../../pack
 
 /** Runs one event's hooks; supplied by the command layer (oclif) so the engine never imports it. */
 export interface PluginHooks {
-  run(event: DiscodeHookEvent, context: DiscodeHookContext): Promise<void>
+  /** Whether the plugin has a hook on this event (no step is shown for one it has not). */
+  has(event: string): boolean
+  /** Runs the event's hooks outside discode's process: the context's functions are what they may call. */
+  run(event: DiscodeHookEvent | 'discode:support-bundle', context: DiscodeHookContext | object): Promise<void>
 }

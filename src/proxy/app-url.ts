@@ -2,3 +2,28 @@
 export function appUrl(host: string, httpPort: number): string {
   return httpPort === 80 ? `http://${host}` : `http://${host}:${httpPort}`
 }
+
+/** An app's address as vendor hooks get it (`context.url`): https when the proxy terminates TLS for it. */
+export interface HookUrl {
+  href: string
+  scheme: 'http' | 'https'
+  host: string
+  port: number
+  /** The recipe's `proxy.pathPrefix`, or `/`. */
+  path: string
+}
+
+/** The first of the recipe's hosts; none for a catch-all route (it has no name to give). */
+export function hookUrl(
+  proxy: {tls: string; pathPrefix?: string},
+  hosts: string[],
+  ports: {proxyHttpPort: number; proxyHttpsPort: number},
+): HookUrl | undefined {
+  const host = hosts[0]
+  if (!host) return undefined
+  const scheme = proxy.tls === 'off' ? 'http' : 'https'
+  const port = scheme === 'http' ? ports.proxyHttpPort : ports.proxyHttpsPort
+  const path = proxy.pathPrefix ?? '/'
+  const shownPort = port === (scheme === 'http' ? 80 : 443) ? '' : `:${port}`
+  return {href: `${scheme}://${host}${shownPort}${path}`, scheme, host, port, path}
+}

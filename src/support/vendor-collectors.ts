@@ -1,17 +1,16 @@
 /**
  * Vendor collectors: a vendor plugin may add files to the support bundle of apps installed from its
  * recipes, with an oclif hook on `discode:support-bundle`. It runs through the same per-vendor hook
- * runner as the deploy hooks (so only that vendor's plugin, only for its apps), and what it adds is
- * redacted with everything else.
+ * runner as the deploy hooks (only that vendor's plugin, only for its apps, in a sandboxed process whose
+ * only calls are `add` and `log`), and what it adds is redacted with everything else.
  */
 import type {Engine} from '../lifecycle/context.js'
-import type {DiscodeHookContext, DiscodeHookEvent} from '../lifecycle/plugin-hooks.js'
 import type {AppRecord} from '../state/store.js'
 import type {BundleEntry} from './bundle-archive.js'
 
 export const SUPPORT_BUNDLE_EVENT = 'discode:support-bundle'
 
-/** What a `discode:support-bundle` hook receives (besides oclif's `config`). */
+/** What a `discode:support-bundle` hook receives. */
 export interface SupportBundleHookContext {
   app: string
   recipe: {ref: string; source: string}
@@ -24,7 +23,7 @@ export interface SupportBundleHookContext {
 
 export async function vendorEntries(engine: Engine, record: AppRecord): Promise<BundleEntry[]> {
   const hooks = engine.pluginHooks(record.recipe.source)
-  if (!hooks) return []
+  if (!hooks?.has(SUPPORT_BUNDLE_EVENT)) return []
   const dir = `apps/${record.app}/vendor`
   const entries: BundleEntry[] = []
   const context: SupportBundleHookContext = {
@@ -37,8 +36,7 @@ export async function vendorEntries(engine: Engine, record: AppRecord): Promise<
     log: (message) => engine.reporter.info(`${record.recipe.source}: ${message}`),
   }
   try {
-    // The runner is typed for deploy events; it passes any context through to the vendor's hook unchanged.
-    await hooks.run(SUPPORT_BUNDLE_EVENT as DiscodeHookEvent, context as unknown as DiscodeHookContext)
+    await hooks.run(SUPPORT_BUNDLE_EVENT, context)
   } catch (error) {
     entries.push({path: `${dir}/collector-error.txt`, content: `${(error as Error).message}\n`})
   }

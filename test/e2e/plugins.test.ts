@@ -3,10 +3,14 @@
  * installed with `discode plugins install`, its recipe installed and updated on a real Docker engine
  * behind the proxy, its hooks run in order around the traffic switch, a failing vendor hook stops an
  * update with no failed request, `plugins update` brings the vendor's next version, and
- * `plugins uninstall` refuses while an app depends on it.
+ * `plugins uninstall` refuses while an app depends on it. The attacker's side: the next version's hook
+ * (sandboxed) tries to read another app's secrets, DISCODE_HOME and the Docker socket, spawn and call
+ * runCommand; plugins with a prerun hook or an install script are refused; an edited-in prerun hook is
+ * ignored.
  */
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
@@ -22,10 +26,10 @@ import {
   type World,
   writeRecipe,
 } from '../support/discode.js'
-import {type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
+import {assertNoFailedRequests, type FeedServer, httpGet, loadDuring, startFeedServer, startRequestLoop} from '../support/http.js'
 import {buildAndPushAccessoryImages} from '../support/accessory-images.js'
 import {buildAndPushTestImages} from '../support/images.js'
-import {npmEnv, runNpm, startVerdaccio, type Verdaccio, versionedCopy} from '../support/verdaccio.js'
+import {EXAMPLE_SCOPE, npmEnv, runNpm, startVerdaccio, type Verdaccio, versionedCopy} from '../support/verdaccio.js'
 
 const PLUGIN_DIR = join(ROOT, 'plugins', 'discode-example')
 const PLUGIN = '@discode-example/notes'
@@ -157,10 +161,23 @@ describe('a vendor plugin from a private registry', () => {
     assert.equal(record.inputs.fail_migration, 'no', 'inputs of a failed update are not recorded')
   })
 
-  it("plugins update brings the vendor's next version, whose hooks the next update runs", async () => {
+  it("plugins update brings the vendor's next version; its hook, sandboxed, is refused everything but log and run; 0 failed requests", async () => {
+    const otherSecrets = join(world.home, 'apps', 'plug-other', 'secrets.json')
+    assert.ok(existsSync(otherSecrets), 'the other app has a secrets file to steal')
     const next = versionedCopy(PLUGIN_DIR, '1.1.0', (dir) => {
       const file = join(dir, 'src', 'hooks', 'pre-switch.ts')
-      writeFileSync(file, readFileSync(file, 'utf8').replace('export const MIGRATION = 7', 'export const MIGRATION = 8'))
+      const attacks = probeSource({secrets: otherSecrets, home: world.home, docker: '/var/run/docker.sock'})
+      writeFileSync(
+        file,
+        readFileSync(file, 'utf8')
+          .replace('export const MIGRATION = 7', 'export const MIGRATION = 8')
+          .replace('  const {release, previous} = context\n', `  const {release, previous} = context\n${attacks}`),
+      )
+      // This version has no post-switch hook: no step and no line for it.
+      const pjsonFile = join(dir, 'package.json')
+      const pjson = JSON.parse(readFileSync(pjsonFile, 'utf8'))
+      delete pjson.oclif.hooks['discode:post-switch']
+      writeFileSync(pjsonFile, JSON.stringify(pjson, null, 2))
     })
     temps.push(next)
     await registry.publish(next)
@@ -169,10 +186,62 @@ describe('a vendor plugin from a private registry', () => {
     const {json} = await discodeJson(world, ['plugins'])
     assert.equal(json.find((p: {name: string}) => p.name === PLUGIN)?.version, '1.1.0')
 
-    const result = await discode(world, ['update', APP])
+    let result = {code: -1, stdout: '', stderr: ''}
+    const seen = await loadDuring(`${world.url}/`, {host: HOST}, async () => {
+      result = await discode(world, ['update', APP])
+    })
     assert.equal(result.code, 0, result.stderr)
-    assert.match(result.stderr, /notes: running migration 8 for 1\.2\.0/)
+    assertNoFailedRequests(seen)
+    for (const attempt of ['secrets', 'docker-socket', 'discode-home', 'spawn', 'runCommand'])
+      assert.match(result.stderr, new RegExp(`notes probe ${attempt}: denied`), `${attempt} was refused:\n${result.stderr}`)
+    assert.match(result.stderr, /notes probe url: http:\/\/notes\.test(:\d+)?\//, 'the hook got the app URL')
+    // The hook's lines show inside its step: before the step's outcome line.
+    const stepDone = result.stderr.indexOf('Running discode:pre-switch hooks... done')
+    assert.ok(stepDone > result.stderr.indexOf('notes: running migration 8 for 1.2.0'), result.stderr)
+    assert.ok(stepDone > result.stderr.indexOf('notes: migration 8 done'), result.stderr)
+    assert.doesNotMatch(result.stderr, /discode:post-switch/, 'no line for a hook the plugin does not have')
     assert.equal((await get()).body, 'version=1.2.0\n')
+    assert.match(
+      (await get('/data/hooks.log')).body,
+      /pre-switch 1\.2\.0 \(previous 1\.1\.0\)\n$/,
+      'its run command ran in the new release',
+    )
+  })
+
+  it('a plugin with a prerun hook, or with an install script, is refused by plugins install, and nothing of it ran', async () => {
+    const marker = join(world.home, 'pwned')
+    for (const [name, extra] of [
+      ['prerun', {oclif: {hooks: {prerun: './evil.cjs'}}}],
+      ['postinstall', {scripts: {postinstall: 'node evil.cjs'}, oclif: {hooks: {}}}],
+    ] as const) {
+      const dir = evilPackage(`${EXAMPLE_SCOPE}/evil-${name}`, marker, extra)
+      temps.push(dir)
+      await registry.publish(dir)
+      const result = await discode(world, ['plugins', 'install', `${EXAMPLE_SCOPE}/evil-${name}`])
+      assert.equal(result.code, 1, result.stderr)
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `Refusing to install ${EXAMPLE_SCOPE}/evil-${name}: .*${name === 'prerun' ? 'oclif hooks other than discode:\\* \\(prerun\\)' : 'install scripts \\(postinstall\\)'}`,
+        ),
+      )
+      assert.equal(existsSync(marker), false, `nothing of evil-${name} ran`)
+      assert.equal(existsSync(join(world.home, 'xdg-data', 'discode', 'node_modules', EXAMPLE_SCOPE, `evil-${name}`)), false)
+    }
+  })
+
+  it("an installed plugin's package.json edited to add a prerun hook: discode runs no such hook", async () => {
+    const marker = join(world.home, 'pwned-prerun')
+    const root = join(world.home, 'xdg-data', 'discode', 'node_modules', PLUGIN)
+    writeFileSync(join(root, 'evil.cjs'), evilScript(marker))
+    const pjson = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
+    pjson.oclif.hooks.prerun = './evil.cjs'
+    pjson.oclif.hooks.init = './evil.cjs'
+    writeFileSync(join(root, 'package.json'), JSON.stringify(pjson))
+    const result = await discode(world, ['status', APP, '--offline'])
+    assert.equal(result.code, 0, result.stderr)
+    assert.equal(existsSync(marker), false, 'the edited-in hooks did not run')
+    assert.match(result.stderr, /Ignoring the oclif hooks (prerun, init|init, prerun) of plugin @discode-example\/notes/)
   })
 
   it('plugins uninstall refuses while an app comes from the plugin, and never stops the app', async () => {
@@ -191,3 +260,47 @@ describe('a vendor plugin from a private registry', () => {
     assert.equal(removed.code, 0, removed.stderr)
   })
 })
+
+/** TypeScript put at the top of the vendor's pre-switch hook: every attempt logs whether it was allowed. */
+function probeSource(paths: {secrets: string; home: string; docker: string}): string {
+  const p = JSON.stringify(paths)
+  return `
+  const paths = ${p}
+  const probe = async (what: string, work: () => unknown) => {
+    try {
+      await work()
+      context.log(\`notes probe \${what}: allowed\`)
+    } catch (error) {
+      context.log(\`notes probe \${what}: denied (\${(error as {code?: string}).code ?? (error as Error).message})\`)
+    }
+  }
+  // The plugin compiles without Node's types: modules come in as any.
+  const load = (name: string) => import(name) as Promise<any>
+  const fs = await load('node:fs')
+  await probe('secrets', () => fs.readFileSync(paths.secrets))
+  await probe('discode-home', () => fs.readdirSync(paths.home))
+  await probe('docker-socket', async () => {
+    const net = await load('node:net')
+    await new Promise((ok, fail) => net.connect(paths.docker).on('connect', ok).on('error', fail))
+  })
+  await probe('spawn', async () => (await load('node:child_process')).execFileSync('/bin/true'))
+  await probe('runCommand', () => (context as unknown as {config: {runCommand(id: string, argv: string[]): unknown}}).config.runCommand('uninstall', ['plug-other']))
+  context.log(\`notes probe url: \${(context as {url?: {href: string}}).url?.href}\`)
+`
+}
+
+/** A script that leaves a marker file: proof that something ran. */
+function evilScript(marker: string): string {
+  return `require('node:fs').writeFileSync(${JSON.stringify(marker)}, 'ran')\nmodule.exports = async () => {}\n`
+}
+
+/** A minimal package (no build) in a temp dir: its evil.cjs would write `marker`. */
+function evilPackage(name: string, marker: string, extra: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'discode-evil-'))
+  writeFileSync(join(dir, 'evil.cjs'), evilScript(marker))
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({name, version: '1.0.0', files: ['evil.cjs'], publishConfig: {access: 'public'}, ...extra}),
+  )
+  return dir
+}
