@@ -107,7 +107,6 @@ describe('parseRecipeFile', () => {
       proxy: {tls: 'off'},
       accessories: {},
       init: false,
-      stop: {signal: 'SIGTERM', timeout: '10s'},
       strategy: 'bluegreen',
       pause: {maxPause: '30s'},
       backup: {consistency: 'live'},

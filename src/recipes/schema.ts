@@ -100,14 +100,17 @@ function inputSchema(rendered: boolean) {
     })
 }
 
-/** How discode stops a container: the signal, then SIGKILL after `timeout` (the app's clean-shutdown budget). */
-function stopSchema(timeout: string) {
+/**
+ * How discode stops a container: the signal, then SIGKILL after `timeout` (the app's clean-shutdown
+ * budget). Unset, the image's STOPSIGNAL and a timeout that fits the process (src/lifecycle/stop-policy.ts).
+ */
+function stopSchema() {
   return z
     .strictObject({
-      signal: matching(/^SIG[A-Z0-9+-]+$/, 'a signal name (e.g. SIGTERM, SIGQUIT, SIGINT)').default('SIGTERM'),
-      timeout: duration.default(timeout),
+      signal: matching(/^SIG[A-Z0-9+-]+$/, 'a signal name (e.g. SIGTERM, SIGQUIT, SIGINT)').optional(),
+      timeout: duration.optional(),
     })
-    .default({signal: 'SIGTERM', timeout})
+    .optional()
 }
 
 function accessorySchema(urlPath: ReturnType<ReturnType<typeof formatter>>) {
@@ -126,8 +129,8 @@ function accessorySchema(urlPath: ReturnType<ReturnType<typeof formatter>>) {
       health: AccessoryHealthSchema.optional(),
       /** Docker's --init: a tiny PID 1 that forwards signals (for servers that ignore SIGTERM as PID 1). */
       init: z.boolean().default(false),
-      // A database must be given time to flush on stop; Docker's default of 10 s is short for some.
-      stop: stopSchema('30s'),
+      // A database must be given time to flush on stop: 30 s unless the recipe says otherwise.
+      stop: stopSchema(),
       /** A consistent dump (stdout) and its restore (stdin), run in the accessory; see docs/vendors.md. */
       backup: z.strictObject({dump: command, restore: command}).optional(),
     })
@@ -179,7 +182,7 @@ function recipeSchema(rendered: boolean) {
       .default({}),
     /** Docker's --init: a tiny PID 1 that forwards signals (for servers that ignore SIGTERM as PID 1). */
     init: z.boolean().default(false),
-    stop: stopSchema('10s'),
+    stop: stopSchema(),
     strategy: z.enum(['bluegreen', 'pause']).default('bluegreen'),
     pause: z.strictObject({maxPause: duration.default('30s')}).default({maxPause: '30s'}),
     /** live: volumes are copied while the app serves; pause: requests are held during the copy. */
