@@ -16,6 +16,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]*$/
 /** Accessory names become container and host names (`<app>-<name>`), so they stay DNS-safe. */
 const ACCESSORY_NAME = /^[a-z0-9][a-z0-9-]{0,23}$/
+const TASK_NAME = /^[a-z][a-z0-9_:-]{0,39}$/
 
 /** A string with a Handlebars expression in it can only be checked once rendered. */
 export function hasTemplate(value: string): boolean {
@@ -197,6 +198,17 @@ function recipeSchema(rendered: boolean) {
       .default({preSwitch: [], postSwitch: [], preRollback: []}),
     /** What the host must offer; `discode preflight` and `install` check it (src/support/preflight.ts). */
     requirements: RequirementsSchema.optional(),
+    /** Named one-off commands for customers (`discode run APP NAME`): never templates, so never secrets. */
+    tasks: z
+      .record(
+        matching(TASK_NAME, 'a valid task name (lowercase letters, digits, _ : -)'),
+        z.union([nonEmpty, command]).refine((task) => ![task].flat().some(hasTemplate), {
+          error: "must not hold a template ({{...}}): a task gets the app's env (and secrets) from its container",
+        }),
+      )
+      .default({}),
+    /** `expand-only`: older releases run on newer data, so a plain rollback needs no data choice. */
+    migrations: z.enum(['expand-only']).optional(),
     /** On a Swarm cluster (`install --cluster`): replicas of each release unless --replicas says otherwise. */
     cluster: z.strictObject({replicas: z.number().int().min(1).max(100)}).optional(),
   })

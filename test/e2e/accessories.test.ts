@@ -260,12 +260,14 @@ describe('accessories: started first, kept across updates, replaced only when as
     assert.equal(installed.code, 0, installed.stderr)
     assert.deepEqual(await sigStop(), {signal: 'SIGINT', source: 'image', timeout: 30})
 
-    // The replacement stops the old container with SIGINT: it exits at once (SIGTERM would wait 30 s).
+    // The replacement stops the old container with SIGINT: it exits at once.
     writeSigRecipe({signal: 'SIGTERM', timeout: '3s'})
     const replaced = await discodeJson(world, ['update', app, '--accessories', '--no-snapshot'])
     assert.equal(replaced.code, 0, replaced.stderr)
     const downtime = replaced.json.accessories.find((a: {name: string}) => a.name === 'sig').downtimeMs
-    assert.ok(downtime < 2000, `the SIGINT accessory was down ${downtime} ms`)
+    // SIGTERM would run into the 30 s timeout; the replacement (stop, create, start) is far below it.
+    assert.ok(downtime < 10_000, `the SIGINT accessory was down ${downtime} ms`)
+    console.log(`# the SIGINT accessory was replaced with ${downtime} ms of downtime`)
     assert.deepEqual(await sigStop(), {signal: 'SIGTERM', source: 'recipe', timeout: 3})
 
     // The recipe's SIGTERM wins: ignored, so uninstall waits its 3 s and kills it.

@@ -2,8 +2,10 @@
  * Zero loss across a migration: an update whose preSwitch hook rewrites the data takes a snapshot
  * first; a rollback to the release from before the migration refuses to put old code on new data
  * silently, and `--restore-data` brings back exactly the bytes from before, with no failed request.
+ * The same installed app serves the one-off commands first: `discode exec`, `discode run` and tasks.
  */
 import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -11,12 +13,14 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {
+  allAppContainers,
   buildStandinImage,
   createWorld,
   destroyWorld,
   discode,
   discodeJson,
   feedOf,
+  ROOT,
   runCommand,
   type World,
   writeRecipe,
@@ -49,6 +53,7 @@ describe('rollback across a migration brings the data back', () => {
         ],
         postSwitch: [],
       },
+      tasks: {datadir: 'ls -d /www/data', greet: ['sh', '-c', 'echo "hello $1 at $APP_HOST"', 'greet']},
     })
     const installed = await discode(world, ['install', APP, '--recipe', recipe, '--set', `hostname=${HOST}`])
     assert.equal(installed.code, 0, installed.stderr)
@@ -57,6 +62,55 @@ describe('rollback across a migration brings the data back', () => {
   after(async () => {
     await feed?.close()
     if (world) await destroyWorld(world)
+  })
+
+  const runContainers = async () => (await allAppContainers(APP)).filter((name) => name.startsWith(`${APP}-run-`))
+
+  it('exec runs a command in the serving container: its output and exit code come through', async () => {
+    const result = await discode(world, ['exec', APP, '--', 'sh', '-c', 'echo hi; echo oops >&2; exit 3'])
+    assert.equal(result.code, 3, result.stderr)
+    assert.equal(result.stdout, 'hi\n')
+    assert.match(result.stderr, /oops/)
+    const piped = await discode(world, ['exec', APP, '--', 'sh', '-c', 'tr a-z A-Z'], {input: 'from stdin\n'})
+    assert.equal(piped.stdout, 'FROM STDIN\n', 'stdin is streamed in')
+    const worker = await discode(world, ['exec', APP, '--process', 'worker', '--', 'true'])
+    assert.equal(worker.code, 1)
+    assert.match(worker.stderr, /no process "worker"/)
+  })
+
+  it("run uses a new container with the app's env and volumes, passes the exit code and leaves nothing", async () => {
+    const result = await discode(world, ['run', APP, '--', 'sh', '-c', 'echo "hi $APP_HOST"; ls /www/data >/dev/null && exit 3'])
+    assert.equal(result.code, 3, result.stderr)
+    assert.equal(result.stdout, `hi ${HOST}\n`)
+    assert.deepEqual(await runContainers(), [])
+    // The generated secret reached the container through its config, never a process's argv.
+    const secret = await discode(world, ['run', APP, '--', 'sh', '-c', '[ -n "$SECRET_KEY_BASE" ] && echo secret-ok'])
+    assert.equal(secret.stdout, 'secret-ok\n', secret.stderr)
+  })
+
+  it('a task runs by name; --list names them', async () => {
+    const task = await discode(world, ['run', APP, 'datadir'])
+    assert.equal(task.code, 0, task.stderr)
+    assert.equal(task.stdout, '/www/data\n')
+    assert.equal((await discode(world, ['run', APP, 'greet', 'world'])).stdout, `hello world at ${HOST}\n`)
+    const list = await discodeJson(world, ['run', APP, '--list'])
+    assert.deepEqual(list.json.tasks, {datadir: ['ls', '-d', '/www/data'], greet: ['sh', '-c', 'echo "hello $1 at $APP_HOST"', 'greet']})
+  })
+
+  it('a run whose discode is killed (SIGKILL) is removed by the next discode command', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'run.js'), 'run', APP, '--', 'sleep', '300'], {env: world.env})
+    try {
+      const deadline = Date.now() + 30_000
+      while ((await runContainers()).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+      assert.equal((await runContainers()).length, 1, 'the run container started')
+    } finally {
+      child.kill('SIGKILL')
+    }
+    await new Promise((r) => child.once('exit', r))
+    assert.equal((await runContainers()).length, 1, 'still running: nobody waits for it')
+    const next = await discode(world, ['run', APP, '--', 'true'])
+    assert.equal(next.code, 0, next.stderr)
+    assert.deepEqual(await runContainers(), [], 'the leftover is gone')
   })
 
   let before1: string
@@ -104,6 +158,8 @@ describe('rollback across a migration brings the data back', () => {
         {version: '1.1.0', tag: '1.1.0'},
       ]),
     )
+    const check = await discodeJson(world, ['update', APP, '--check'])
+    assert.equal(check.json.plan.hops[0].rollback, 'needs-data-choice', 'the vendor declares no data compatibility')
     const result = await discodeJson(world, ['update', APP])
     assert.equal(result.code, 0, result.stderr)
     assert.equal(typeof result.json.timings.snapshot, 'number', 'the snapshot is a step of the update')
@@ -141,5 +197,29 @@ describe('rollback across a migration brings the data back', () => {
     assert.match(result.json.restoredSnapshot, /pre-update/)
     assert.equal((await get('/')).body, 'version=1.0.0\n')
     assert.equal(sha((await get('/data/rows.txt')).body), sha(before1), 'the data is byte for byte what 1.0.0 had')
+  })
+
+  it('a release whose feed entry declares the older release runs on its data rolls back plainly, data kept', async () => {
+    const releases = feedOf([
+      {version: '1.0.0', tag: '1.0.0'},
+      {version: '1.1.0', tag: '1.1.0'},
+      {version: '1.2.0', tag: '1.2.0'},
+    ]).releases
+    feed.setFeed({releases: releases.map((release) => (release.version === '1.2.0' ? {...release, rollbackTo: '>=1.0.0'} : release))})
+    const check = await discodeJson(world, ['update', APP, '--check'])
+    assert.deepEqual(
+      check.json.plan.hops.map((hop: {version: string; rollback: string}) => [hop.version, hop.rollback]),
+      [['1.2.0', 'declared-compatible']],
+    )
+    const updated = await discode(world, ['update', APP])
+    assert.equal(updated.code, 0, updated.stderr)
+    assert.match((await get('/data/rows.txt')).body, /^row 0 schema=2 by 1\.2\.0$/m)
+    // Offline (the feed is gone): what the update stored decides.
+    await feed.close()
+    const result = await discode(world, ['rollback', APP])
+    assert.equal(result.code, 0, result.stderr)
+    assert.match(result.stderr, /declares that 1\.0\.0 runs on the data 1\.1\.0, 1\.2\.0 migrated/)
+    assert.equal((await get('/')).body, 'version=1.0.0\n')
+    assert.match((await get('/data/rows.txt')).body, /^row 0 schema=2 by 1\.2\.0$/m, 'the data was kept')
   })
 })
