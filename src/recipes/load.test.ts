@@ -111,6 +111,7 @@ describe('parseRecipeFile', () => {
       pause: {maxPause: '30s'},
       backup: {consistency: 'live'},
       hooks: {preSwitch: [], postSwitch: [], preRollback: []},
+      tasks: {},
     })
     const full = parseRecipeFile(join(writeRecipe(FULL), 'recipe.yml'))
     assert.deepEqual(full.inputs[1], {name: 'motto', required: false, secret: false})
