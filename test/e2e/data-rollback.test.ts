@@ -5,9 +5,9 @@
  * The same installed app serves the one-off commands first: `discode exec`, `discode run` and tasks.
  */
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
+import {execFileSync, spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -53,7 +53,7 @@ describe('rollback across a migration brings the data back', () => {
         ],
         postSwitch: [],
       },
-      tasks: {datadir: 'ls -d /www/data', greet: ['sh', '-c', 'echo "hello $1 at $APP_HOST"', 'greet']},
+      tasks: {datadir: 'ls -d /www/data', greet: ['sh', '-c', 'echo "hello $1 at $APP_HOST"', 'greet'], console: 'sh -i'},
     })
     const installed = await discode(world, ['install', APP, '--recipe', recipe, '--set', `hostname=${HOST}`])
     assert.equal(installed.code, 0, installed.stderr)
@@ -94,7 +94,36 @@ describe('rollback across a migration brings the data back', () => {
     assert.equal(task.stdout, '/www/data\n')
     assert.equal((await discode(world, ['run', APP, 'greet', 'world'])).stdout, `hello world at ${HOST}\n`)
     const list = await discodeJson(world, ['run', APP, '--list'])
-    assert.deepEqual(list.json.tasks, {datadir: ['ls', '-d', '/www/data'], greet: ['sh', '-c', 'echo "hello $1 at $APP_HOST"', 'greet']})
+    assert.deepEqual(list.json.tasks.datadir, ['ls', '-d', '/www/data'])
+    assert.deepEqual(Object.keys(list.json.tasks), ['datadir', 'greet', 'console'])
+  })
+
+  it('run APP console opens the task on a terminal (in tmux): a TTY, typed input, its exit code', async () => {
+    const socket = ['-L', `discode-${APP}`]
+    const done = join(world.home, 'console-exit')
+    const line = `${process.execPath} ${join(ROOT, 'bin', 'run.js')} run ${APP} console; echo "exit=$?" > ${done}; sleep 60`
+    const tmux = (args: string[]) => execFileSync('tmux', [...socket, ...args], {env: world.env, encoding: 'utf8'})
+    const screen = () => tmux(['capture-pane', '-p', '-t', 'c'])
+    const until = async (what: () => boolean, label: string) => {
+      const deadline = Date.now() + 30_000
+      while (!what()) {
+        if (Date.now() > deadline) assert.fail(`${label}; the screen:\n${screen()}`)
+        await new Promise((r) => setTimeout(r, 200))
+      }
+    }
+    // A new tmux server of its own inherits the world's environment (DISCODE_HOME, ...).
+    tmux(['new-session', '-d', '-s', 'c', '-x', '100', '-y', '20', line])
+    try {
+      await until(() => /[#$] ?$/m.test(screen()), 'a shell prompt')
+      tmux(['send-keys', '-t', 'c', 'tty; echo $((6*7))', 'Enter'])
+      await until(() => /^\/dev\/pts\/\d+$/m.test(screen()) && /^42$/m.test(screen()), 'the answers')
+      tmux(['send-keys', '-t', 'c', 'exit 4', 'Enter'])
+      await until(() => existsSync(done), 'the console to end')
+      assert.equal(readFileSync(done, 'utf8').trim(), 'exit=4')
+    } finally {
+      tmux(['kill-server'])
+    }
+    assert.deepEqual(await runContainers(), [])
   })
 
   it('a run whose discode is killed (SIGKILL) is removed by the next discode command', async () => {
