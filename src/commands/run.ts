@@ -32,13 +32,12 @@ export default class Run extends DiscodeCommand {
       for (const name of names) this.log(`${name.padEnd(Math.max(...names.map((n) => n.length)) + 2)}${tasks[name].join(' ')}`)
       return {app: args.app, tasks}
     }
-    const terminal = {
-      stdin: process.stdin,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      tty: wantTty(process.stdin.isTTY, process.stdout.isTTY),
-    }
+    // Interrupted (Ctrl-C without a TTY, a service manager's SIGTERM): the container goes too.
+    const abort = new AbortController()
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => abort.abort())
+    const tty = wantTty(process.stdin.isTTY, process.stdout.isTTY)
+    const terminal = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, tty, signal: abort.signal}
     const code = await runInApp(engine, {app: args.app, args: (argv as string[]).slice(1), terminal})
-    this.exit(code)
+    this.exit(abort.signal.aborted ? 130 : code)
   }
 }

@@ -11,6 +11,8 @@ export interface Terminal {
   stderr: NodeJS.WriteStream
   /** Attach a TTY (raw mode, one stream): only when stdin and stdout are terminals. */
   tty: boolean
+  /** Aborted (discode interrupted): a `run` container is removed at once. */
+  signal?: AbortSignal
 }
 
 /**
@@ -38,6 +40,7 @@ export async function runAttached(docker: DockerClient, spec: ContainerSpec, ter
     const waiting = container.wait({condition: 'next-exit'}) as Promise<{StatusCode: number}>
     waiting.catch(() => {})
     const piped = connect(docker, stream, terminal, (size) => container.resize(size))
+    terminal.signal?.addEventListener('abort', () => void container.remove({force: true}).catch(() => {}), {once: true})
     await container.start()
     const {StatusCode} = await waiting
     await piped.done
