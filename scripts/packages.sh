@@ -10,8 +10,8 @@
 # busybox-static: the test and demo images. gcc, libc6-dev: the stand-in's client and the benchmark app.
 # curl: the registry check. iproute2 (ip), util-linux (nsenter, unshare): the multi-node swarm test stand
 # (test/support/swarm.ts); minimal Debian images lack iproute2. debootstrap: the real PostgreSQL stack's
-# root filesystem (test/fixtures/postgres), from Debian's mirror.
-DISCODE_PACKAGES=(docker.io docker-registry busybox-static gcc libc6-dev curl iproute2 util-linux debootstrap)
+# root filesystem (test/fixtures/postgres), from Debian's mirror. tmux: the terminal test of `discode run`.
+DISCODE_PACKAGES=(docker.io docker-registry busybox-static gcc libc6-dev curl iproute2 util-linux debootstrap tmux)
 
 # True when the os-release file names Debian or a derivative (Ubuntu's ID_LIKE is "debian").
 is_debian_like() {
@@ -40,7 +40,7 @@ package_plan() {
     fi
     return
   fi
-  echo "tell missing packages: $packages (Debian names; this is not Debian or Ubuntu). Hint: install their equivalents with your package manager: Docker Engine (dockerd and the docker CLI), a Docker registry v2 server (distribution), a statically linked busybox, gcc with the C library headers, curl, iproute2 (ip), util-linux (nsenter, unshare) and debootstrap"
+  echo "tell missing packages: $packages (Debian names; this is not Debian or Ubuntu). Hint: install their equivalents with your package manager: Docker Engine (dockerd and the docker CLI), a Docker registry v2 server (distribution), a statically linked busybox, gcc with the C library headers, curl, iproute2 (ip), util-linux (nsenter, unshare), debootstrap and tmux"
 }
 
 # A package counts as present when dpkg knows it installed, or (other distributions, Docker's own
@@ -54,7 +54,7 @@ package_present() {
     docker.io) command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || [ -x /usr/bin/dockerd ] ;;
     docker-registry) command -v docker-registry >/dev/null 2>&1 || [ -x /usr/bin/docker-registry ] ;;
     busybox-static) [ -x /usr/bin/busybox ] && ! ldd /usr/bin/busybox >/dev/null 2>&1 ;;
-    gcc | curl) command -v "$pkg" >/dev/null 2>&1 ;;
+    gcc | curl | tmux) command -v "$pkg" >/dev/null 2>&1 ;;
     libc6-dev) [ -f /usr/include/stdio.h ] ;;
     iproute2) command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /sbin/ip ] ;;
     util-linux) command -v nsenter >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1 ;;

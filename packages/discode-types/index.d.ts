@@ -91,7 +91,8 @@ export interface RecipeHookFile {
 
 /**
  * How discode stops a container (retire, pause, uninstall): `signal`, then SIGKILL after `timeout`,
- * the app's clean-shutdown budget. Defaults: SIGTERM; 10s for the app, 30s for accessories.
+ * the app's clean-shutdown budget. Defaults: the image's STOPSIGNAL (SIGTERM if it has none); 10s for
+ * the app, 30s for accessories.
  */
 export interface StopFile {
   signal?: string
@@ -177,4 +178,11 @@ export interface RecipeFile {
     postSwitch?: RecipeHookFile[]
     /** Reverse migrations, run in the image a rollback leaves. */ preRollback?: RecipeHookFile[]
   }
+  /** Named one-off commands for customers: `discode run APP NAME` (a string splits on spaces). No templates. */
+  tasks?: Record<string, string | string[]>
+  /**
+   * `expand-only`: every release's migrations only add, so every older release runs on newer data and a
+   * plain `discode rollback` needs no data choice. A feed entry's `rollbackTo` says it per release.
+   */
+  migrations?: 'expand-only'
 }

@@ -36,7 +36,26 @@ describe('dataRollbackDecision', () => {
       snapshot: ref('2.0.0', '1.4.0', '2026-03-01T11:00:00Z'),
       exact: true,
       minutesOfWritesLost: 60,
+      declared: false,
     })
+  })
+
+  it("declared: the newest crossed migration's stored range holds the target, or the recipe is expand-only", () => {
+    const declared = (range?: string) => ({...ref('2.0.0', '1.4.0', '2026-03-01T11:00:00Z'), ...(range ? {rollbackTo: range} : {})})
+    const decide = (refs: AppRecord['dataSnapshots'], recipe = {}) => {
+      const decision = dataRollbackDecision(record('3.0.0', refs), '1.4.0', now, recipe)
+      return decision.crossesMigration && decision.declared
+    }
+    assert.equal(decide([declared('>=1.0.0')]), true)
+    assert.equal(decide([declared('>=1.5.0')]), false)
+    assert.equal(decide([{...declared(), beforeVersion: '3.0.0'}, declared('>=1.0.0')]), false, 'the newest migration declared nothing')
+    assert.equal(decide([{...declared('>=1.0.0'), beforeVersion: '3.0.0'}, declared()]), true, "the newest one's data holds the older")
+    assert.equal(decide([declared()], {migrations: 'expand-only'}), true)
+  })
+
+  it('the update stores the declared range with the snapshot', () => {
+    const next = rememberMigrationSnapshot(record('1.0.0'), {id: 's', dir: '/b/s', createdAt: '2026-03-01T11:00:00Z'}, '1.1.0', '>=1.0.0')
+    assert.equal(next.dataSnapshots?.[0].rollbackTo, '>=1.0.0')
   })
 
   it('no migration between the target and the serving release: code only is safe', () => {

@@ -1,6 +1,7 @@
 import semver from 'semver'
 
 import type {AppRecord, DataSnapshotRef} from '../state/store.js'
+import {runsOnMigratedData} from './data-compat.js'
 
 /**
  * Whether a rollback to `target` puts old code on data a newer release's migration changed, and
@@ -20,9 +21,16 @@ export type DataRollbackDecision =
       exact: boolean
       /** Minutes of writes since the snapshot, lost by restoring it. */
       minutesOfWritesLost: number
+      /** The vendor declared that `target` runs on the data the newest crossed migration left (data-compat.ts). */
+      declared: boolean
     }
 
-export function dataRollbackDecision(record: AppRecord, target: string, now: Date = new Date()): DataRollbackDecision {
+export function dataRollbackDecision(
+  record: AppRecord,
+  target: string,
+  now: Date = new Date(),
+  recipe: {migrations?: 'expand-only'} = {},
+): DataRollbackDecision {
   const serving = record.current?.version
   if (!serving || !semver.valid(target) || !semver.valid(serving)) return {crossesMigration: false}
   const crossed = (record.dataSnapshots ?? [])
@@ -37,6 +45,7 @@ export function dataRollbackDecision(record: AppRecord, target: string, now: Dat
     snapshot,
     exact: snapshot.fromVersion === target,
     minutesOfWritesLost: Math.max(0, Math.round((now.getTime() - Date.parse(snapshot.takenAt)) / 60_000)),
+    declared: runsOnMigratedData(target, crossed, recipe),
   }
 }
 
@@ -59,6 +68,7 @@ export function rememberMigrationSnapshot(
   record: AppRecord,
   snapshot: {id: string; dir: string; createdAt: string},
   beforeVersion: string,
+  rollbackTo?: string,
 ): AppRecord {
   const ref: DataSnapshotRef = {
     snapshot: snapshot.id,
@@ -66,6 +76,7 @@ export function rememberMigrationSnapshot(
     takenAt: snapshot.createdAt,
     fromVersion: record.current?.version ?? 'none',
     beforeVersion,
+    ...(rollbackTo === undefined ? {} : {rollbackTo}),
   }
   return {...record, dataSnapshots: [ref, ...(record.dataSnapshots ?? [])].slice(0, KEPT_DATA_SNAPSHOTS)}
 }

@@ -1,5 +1,5 @@
 import {DiscodeError} from '../errors.js'
-import {stopSettings} from '../lifecycle/container-spec.js'
+import {stopSettings} from '../lifecycle/stop-policy.js'
 import {LABELS} from '../lifecycle/names.js'
 import type {Recipe} from '../recipes/schema.js'
 
@@ -82,13 +82,14 @@ function taskTemplate(
   placement: Placement,
   restart: 'any' | 'none',
 ) {
-  const stop = stopSettings(recipe.stop)
+  const stop = stopSettings(recipe.stop, 'web')
   return {
     ContainerSpec: {
       Image: release.pullRef,
       Env: envList(recipe.env),
       Mounts: recipe.volumes.map((v) => ({Type: 'volume', Source: `${app}-${v.name}`, Target: v.path})),
-      StopSignal: stop.signal,
+      // Without a recipe signal the image's STOPSIGNAL applies.
+      ...(stop.signal ? {StopSignal: stop.signal} : {}),
       StopGracePeriod: stop.timeoutSeconds * 1e9,
       Init: recipe.init,
     },

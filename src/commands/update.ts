@@ -135,5 +135,13 @@ function hopLines(hop: PlannedHop, index: number): string[] {
     `     Download: ${hop.imageBytes === null ? 'unknown size' : hop.imageBytes === 0 ? 'none (on this host)' : `${(hop.imageBytes / 1_000_000).toFixed(1)} MB`}`,
   )
   lines.push(`     Snapshot first: ${hop.snapshot ? 'yes (this step runs preSwitch hooks)' : 'no'}`)
+  lines.push(`     Rollback to the current release: ${ROLLBACK_TEXT[hop.rollback]}`)
   return lines
+}
+
+const ROLLBACK_TEXT: Record<PlannedHop['rollback'], string> = {
+  'no-migration': 'plain (no migration)',
+  'declared-compatible': 'plain (the vendor declares the older release runs on the migrated data)',
+  'reverse-migrations': "plain (the recipe's preRollback hooks reverse the migration)",
+  'needs-data-choice': 'needs a data choice (--restore-data or --keep-data): the vendor declares no compatibility',
 }

@@ -23,8 +23,11 @@ export interface ContainerSpec {
   healthcheck?: {test: string[]; intervalMs: number; timeoutMs: number; retries: number; startPeriodMs: number; startIntervalMs?: number}
   /** Docker's --init (tini as PID 1, forwarding signals to the app). */
   init?: boolean
-  /** How `docker stop` ends it: this signal, then SIGKILL after the timeout. Every later stop uses them. */
-  stop?: {signal: string; timeoutSeconds: number}
+  /**
+   * How `docker stop` ends it: this signal (none: the image's STOPSIGNAL), then SIGKILL after the
+   * timeout. Every later stop uses them.
+   */
+  stop?: {signal?: string; timeoutSeconds: number}
 }
 
 /** Log limits as Kamal sets them: a busy app must not fill the disk. */
@@ -55,7 +58,8 @@ export function containerConfig(spec: ContainerSpec) {
     Cmd: spec.cmd,
     ExposedPorts: exposed,
     ...(spec.healthcheck ? {Healthcheck: healthConfig(spec.healthcheck)} : {}),
-    ...(spec.stop ? {StopSignal: spec.stop.signal, StopTimeout: spec.stop.timeoutSeconds} : {}),
+    ...(spec.stop?.signal ? {StopSignal: spec.stop.signal} : {}),
+    ...(spec.stop ? {StopTimeout: spec.stop.timeoutSeconds} : {}),
     HostConfig: {
       ...(spec.init ? {Init: true} : {}),
       NetworkMode: spec.network,

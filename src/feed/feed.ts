@@ -40,6 +40,11 @@ const ReleaseSchema = z.object({
     .refine((version) => semver.valid(version) !== null, {error: (issue) => `${describeValue(issue.input)} is not semver`})
     .transform((version) => semver.valid(version)!)
     .optional(),
+  /** The older releases that run on this release's data (a semver range): a rollback to them keeps the data. */
+  rollbackTo: z
+    .string()
+    .refine((range) => semver.validRange(range) !== null, {error: (issue) => `${describeValue(issue.input)} is not a semver range`})
+    .optional(),
 })
 
 const isoDate = z

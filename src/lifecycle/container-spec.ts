@@ -1,7 +1,7 @@
 import type {ContainerSpec} from '../docker/docker.js'
-import {parseDuration} from '../recipes/duration.js'
 import type {Recipe} from '../recipes/schema.js'
 import {LABELS} from './names.js'
+import {stopSettings} from './stop-policy.js'
 
 /** A release about to run: what the feed named, and what Docker pulled for it. */
 export interface ReleaseImage {
@@ -29,11 +29,6 @@ export function appContainerSpec(network: string, app: string, recipe: Recipe, r
     volumes: recipe.volumes.map((v) => ({source: `${app}-${v.name}`, target: v.path})),
     restart: true,
     init: recipe.init,
-    stop: stopSettings(recipe.stop),
+    stop: stopSettings(recipe.stop, 'web'),
   }
-}
-
-/** The recipe's `stop` as Docker takes it (whole seconds, at least one). */
-export function stopSettings(stop: {signal: string; timeout: string}): {signal: string; timeoutSeconds: number} {
-  return {signal: stop.signal, timeoutSeconds: Math.max(1, Math.ceil((parseDuration(stop.timeout) ?? 10_000) / 1000))}
 }

@@ -9,8 +9,9 @@ export type DataChoice = 'restore' | 'keep' | undefined
 
 /**
  * A rollback to a release from before a migration must not put old code on new data silently. With
- * the recipe's reverse migrations (`hooks.preRollback`, run in the image being left) the code-only
- * rollback is safe; otherwise the user says which: `--restore-data` (the snapshot from before the
+ * the recipe's reverse migrations (`hooks.preRollback`, run in the image being left), or where the
+ * vendor declared that the target runs on the migrated data (data-compat.ts), the code-only rollback
+ * is safe; otherwise the user says which: `--restore-data` (the snapshot from before the
  * migration comes back, writes since then are lost) or `--keep-data` (code only). Returns the
  * snapshot to restore, if any.
  */
@@ -19,7 +20,7 @@ export async function settleRollbackData(
   move: {record: AppRecord; recipe: Recipe; current: ReleaseRecord; target: ReleaseRecord; choice: DataChoice; runHook?: HookRunner},
 ): Promise<{path: string; id: string} | undefined> {
   const {dataRollbackDecision} = await import('../backup/data-rollback.js')
-  const decision = dataRollbackDecision(move.record, move.target.version)
+  const decision = dataRollbackDecision(move.record, move.target.version, new Date(), move.recipe)
   if (!decision.crossesMigration || move.choice === 'keep') return undefined
   if (move.choice === 'restore') {
     if (move.record.cluster) {
@@ -34,11 +35,17 @@ export async function settleRollbackData(
     await runPreRollback(op, move.recipe, move.current, move.runHook ?? runInRelease)
     return undefined
   }
+  if (decision.declared) {
+    op.reporter.info(
+      `The vendor declares that ${move.target.version} runs on the data ${decision.migrations.join(', ')} migrated: the data is kept`,
+    )
+    return undefined
+  }
   const minutes = decision.minutesOfWritesLost
   throw new DiscodeError(
     `Rolling back ${op.app} to ${move.target.version} would run it on data that ${decision.migrations.join(', ')} migrated`,
     {
-      hint: `Say which: --restore-data brings back snapshot ${decision.snapshot.snapshot} from before the migration (the last ${minutes} minute(s) of writes are lost), or --keep-data switches the code only (when the vendor says that is safe)`,
+      hint: `The vendor declares no data compatibility for this rollback. Say which: --restore-data brings back snapshot ${decision.snapshot.snapshot} from before the migration (the last ${minutes} minute(s) of writes are lost), or --keep-data switches the code only (when the vendor says that is safe)`,
       code: 'ROLLBACK_NEEDS_DATA_CHOICE',
     },
   )

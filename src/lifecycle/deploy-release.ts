@@ -5,6 +5,7 @@ import {type DeployResult, goLive} from './go-live.js'
 import type {Operation} from './operation.js'
 import {pullRelease} from './pull.js'
 import {snapshotBeforeChange, snapshotTrigger} from './snapshot-step.js'
+import {declaredRollbackTo} from '../backup/data-compat.js'
 import type {SourcedRecipe} from './strategy.js'
 
 /**
@@ -32,7 +33,13 @@ export async function deployRelease(
   const replacing = deploy.replaceAccessories && (await replacesAccessories(op, recipe))
   const trigger = snapshotTrigger({...deploy, replaceAccessories: replacing, skip: Boolean(deploy.skipSnapshot)})
   const record = trigger
-    ? await snapshotBeforeChange(op, {record: deploy.record, recipe, trigger, version: release.version})
+    ? await snapshotBeforeChange(op, {
+        record: deploy.record,
+        recipe,
+        trigger,
+        version: release.version,
+        rollbackTo: declaredRollbackTo(release, recipe),
+      })
     : deploy.record
   const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials})
   const result = await goLive(op, {record, recipe, release: {...release, imageId}, kind: deploy.kind})

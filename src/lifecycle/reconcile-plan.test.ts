@@ -74,6 +74,22 @@ describe('planReconcile', () => {
     assert.deepEqual(plan.actions, [{container: 'app-hook-1', action: 'remove'}])
   })
 
+  it('removes a `discode run` container only when its discode process is gone', () => {
+    const run = (name: string, owner: string): SeenContainer => ({
+      name,
+      state: 'running',
+      imageId: 'x',
+      labels: {'discode.app': 'app', 'discode.run': owner},
+    })
+    const containers = [seen(v3), run('app-run-live', 'h:1'), run('app-run-gone', 'h:2')]
+    const plan = planReconcile(record(v3), containers, v3.container, new Date(), (labels) => labels['discode.run'] === 'h:2')
+    assert.deepEqual(
+      plan.actions.map((a) => a.container),
+      ['app-run-gone'],
+    )
+    assert.deepEqual(planReconcile(record(v3), containers, v3.container).actions, [], 'by default no run is judged stale')
+  })
+
   it('keeps a container the proxy routes to even when unknown to the record (no release label: not adopted)', () => {
     const stray: SeenContainer = {name: 'app-stray', state: 'running', imageId: 'z', labels: {'discode.app': 'app'}}
     const plan = planReconcile(record(v1), [seen(v1), stray], 'app-stray')

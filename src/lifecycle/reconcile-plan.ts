@@ -1,6 +1,7 @@
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {promote} from './history.js'
 import {LABELS} from './names.js'
+import {RUN_LABEL} from './one-off-plan.js'
 
 /** One of the app's containers as Docker lists it. */
 export interface SeenContainer {
@@ -33,10 +34,17 @@ export interface ReconcilePlan {
  *   but was not recorded, so the record follows the proxy (the proxy decides what users see);
  * - the current release is stopped while the route targets it (a pause that died mid-way): start it;
  * - one-off hook containers: removed; accessory containers: never touched here;
+ * - `discode run` containers: removed once `staleRun` says their discode process is gone;
  * - a release kept for rollback that still runs (and does not serve): stopped;
  * - any other release container (an interrupted update's new one): removed.
  */
-export function planReconcile(record: AppRecord, containers: SeenContainer[], live: string | undefined, now = new Date()): ReconcilePlan {
+export function planReconcile(
+  record: AppRecord,
+  containers: SeenContainer[],
+  live: string | undefined,
+  now = new Date(),
+  staleRun: (labels: Record<string, string>) => boolean = () => false,
+): ReconcilePlan {
   let next = record
   let adopted: ReleaseRecord | undefined
   const liveContainer = containers.find((c) => c.name === live && c.labels[LABELS.release])
@@ -54,6 +62,9 @@ export function planReconcile(record: AppRecord, containers: SeenContainer[], li
       if (container.state !== 'running' && name === live) actions.push({container: name, action: 'start'})
     } else if (container.labels[LABELS.hook]) {
       actions.push({container: name, action: 'remove'})
+    } else if (container.labels[RUN_LABEL] !== undefined) {
+      if (staleRun(container.labels))
+        actions.push({container: name, action: 'remove', warn: `Removing ${name}, a discode run whose discode process is gone`})
     } else if (kept.has(name)) {
       if (container.state === 'running' && name !== live) actions.push({container: name, action: 'stop'})
     } else if (name !== live) {

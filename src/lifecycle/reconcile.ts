@@ -2,6 +2,7 @@ import {LockedError} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
 import type {AppRecord} from '../state/store.js'
 import type {Engine} from './context.js'
+import {staleRun} from './one-off-commands.js'
 import {type Operation, runOperation, step} from './operation.js'
 import {recoverPausedRoute} from './paused-routes.js'
 import {bootProxy} from './proxy-steps.js'
@@ -35,7 +36,7 @@ async function followDocker(op: Operation, record: AppRecord): Promise<Reconcile
     const seen = await runtime.list(op)
     const route = await engine.proxy.route(record.app)
     const live = route?.targets[0]?.split(':')[0]
-    const plan = planReconcile(record, seen, live)
+    const plan = planReconcile(record, seen, live, new Date(), staleRun)
     if (plan.adopted) {
       op.reporter.warn(`The proxy serves ${plan.adopted.version} (${live}) but the last run did not record it: recording it now`)
     }

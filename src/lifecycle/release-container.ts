@@ -13,6 +13,7 @@ import {DiscodeError} from '../errors.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ReleaseRecord} from '../state/store.js'
 import {appContainerSpec, type ReleaseImage, releaseLabels} from './container-spec.js'
+import {stopSourceLabel} from './stop-policy.js'
 import {LABELS, releaseContainerName, releaseKey} from './names.js'
 import {type Operation, step} from './operation.js'
 import {stopRelease} from './stop.js'
@@ -30,10 +31,8 @@ export async function ensureAppResources(op: Operation, recipe: Recipe): Promise
 }
 
 async function createReleaseContainer(op: Operation, recipe: Recipe, release: ReleaseImage & {key: string}, name: string): Promise<void> {
-  await createContainer(op.engine.docker, {
-    ...appContainerSpec(op.engine.settings.network, op.app, recipe, release, name),
-    labels: releaseLabels(op.app, release),
-  })
+  const spec = appContainerSpec(op.engine.settings.network, op.app, recipe, release, name)
+  await createContainer(op.engine.docker, {...spec, labels: {...releaseLabels(op.app, release), ...stopSourceLabel(spec.stop!)}})
 }
 
 /** Starts the release's container beside whatever serves now. */

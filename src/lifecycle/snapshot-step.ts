@@ -25,9 +25,16 @@ export function snapshotTrigger(change: {
  */
 export async function snapshotBeforeChange(
   op: Operation,
-  change: {record: AppRecord; recipe: Recipe; trigger: 'pre-update' | 'pre-accessories'; version: string},
+  change: {
+    record: AppRecord
+    recipe: Recipe
+    trigger: 'pre-update' | 'pre-accessories'
+    version: string
+    /** The older releases the vendor declares to run on `version`'s data (kept for a rollback). */
+    rollbackTo?: string
+  },
 ): Promise<AppRecord> {
-  const {record, recipe, trigger, version} = change
+  const {record, recipe, trigger, version, rollbackTo} = change
   const [{takeSnapshot}, {rememberMigrationSnapshot}] = await Promise.all([
     import('../backup/take-snapshot.js'),
     import('../backup/data-rollback.js'),
@@ -48,6 +55,6 @@ export async function snapshotBeforeChange(
   // Remembered at once in the stored record (the migration may fail halfway), but nothing else of
   // this update's record (new inputs) is stored before it succeeds.
   const stored = (await op.engine.store.read(op.app)) ?? record
-  await op.engine.store.write(rememberMigrationSnapshot(stored, ref, version))
-  return rememberMigrationSnapshot(record, ref, version)
+  await op.engine.store.write(rememberMigrationSnapshot(stored, ref, version, rollbackTo))
+  return rememberMigrationSnapshot(record, ref, version, rollbackTo)
 }

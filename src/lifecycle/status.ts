@@ -1,4 +1,4 @@
-import {listContainers} from '../docker/docker.js'
+import {inspectContainer, listContainers} from '../docker/docker.js'
 import {proxyFacts, type ProxyFacts} from '../proxy/container.js'
 import type {ProxyRoute} from '../proxy/list.js'
 import {ownershipNote} from '../proxy/ownership.js'
@@ -7,6 +7,7 @@ import type {AppRecord} from '../state/store.js'
 import {type AccessoryStatus, accessoryStatuses} from './accessories/status.js'
 import {type Engine, silentReporter} from './context.js'
 import {LABELS, notInstalledError} from './names.js'
+import {type StopReport, stopReport} from './stop-policy.js'
 import type {ClusterAppStatus} from '../cluster/status.js'
 
 // `status` is the command people run most, so it loads only what a report needs: the repair of an
@@ -28,6 +29,8 @@ export interface AppStatus {
   accessories: AccessoryStatus[]
   /** A cluster app's replicas: wanted, running, and how many on each node. */
   cluster?: ClusterAppStatus
+  /** How the serving container stops: signal, its source (recipe or image) and timeout in seconds. */
+  stop?: StopReport
 }
 
 /** The installed apps as Docker and the proxy see them; with `checkUpdates`, each feed is read too. */
@@ -72,6 +75,7 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         previous: record!.previous.map((r) => r.version),
         accessories: await accessoryStatuses(engine, record!, containers),
         ...(cluster ? {cluster} : {}),
+        ...(container ? {stop: await containerStop(engine, current.container)} : {}),
       }
       if (options.checkUpdates) {
         // Quietly: status is a report, not a sequence of steps.
@@ -90,6 +94,11 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
     )
   }
   return reports
+}
+
+async function containerStop(engine: Engine, container: string): Promise<StopReport | undefined> {
+  const info = await inspectContainer(engine.docker, container)
+  return info && stopReport(info.Config, 'web')
 }
 
 function healthOf(state: string, serving: boolean, routeState?: string): AppStatus['health'] {

@@ -107,11 +107,11 @@ describe('parseRecipeFile', () => {
       proxy: {tls: 'off'},
       accessories: {},
       init: false,
-      stop: {signal: 'SIGTERM', timeout: '10s'},
       strategy: 'bluegreen',
       pause: {maxPause: '30s'},
       backup: {consistency: 'live'},
       hooks: {preSwitch: [], postSwitch: [], preRollback: []},
+      tasks: {},
     })
     const full = parseRecipeFile(join(writeRecipe(FULL), 'recipe.yml'))
     assert.deepEqual(full.inputs[1], {name: 'motto', required: false, secret: false})

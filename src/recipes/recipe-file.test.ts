@@ -56,4 +56,16 @@ describe('recipe checks vendors asked for', () => {
       /inputs\.0\.patternMessage: needs a pattern/,
     )
   })
+
+  it('takes tasks as a string or a list, never with a template (a secret would be in the command)', () => {
+    assert.deepEqual(problems({tasks: {console: 'bin/rails console', admin: ['bin/rails', 'admin:create']}}), [])
+    assert.match(problems({tasks: {leak: 'psql {{secrets.db_password}}'}}).join('\n'), /tasks\.leak: must not hold a template/)
+    assert.match(problems({tasks: {Bad: 'x'}}).join('\n'), /^tasks\.Bad: /)
+  })
+
+  it('takes stop fields alone (the image decides the rest) and migrations: expand-only', () => {
+    assert.deepEqual(problems({stop: {timeout: '30s'}, migrations: 'expand-only'}), [])
+    assert.equal(RecipeSchema.parse(base).stop, undefined, "no default: the image's STOPSIGNAL applies")
+    assert.equal(problems({migrations: 'sometimes'}).length, 1)
+  })
 })

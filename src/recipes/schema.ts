@@ -16,6 +16,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]*$/
 /** Accessory names become container and host names (`<app>-<name>`), so they stay DNS-safe. */
 const ACCESSORY_NAME = /^[a-z0-9][a-z0-9-]{0,23}$/
+const TASK_NAME = /^[a-z][a-z0-9_:-]{0,39}$/
 
 /** A string with a Handlebars expression in it can only be checked once rendered. */
 export function hasTemplate(value: string): boolean {
@@ -100,14 +101,17 @@ function inputSchema(rendered: boolean) {
     })
 }
 
-/** How discode stops a container: the signal, then SIGKILL after `timeout` (the app's clean-shutdown budget). */
-function stopSchema(timeout: string) {
+/**
+ * How discode stops a container: the signal, then SIGKILL after `timeout` (the app's clean-shutdown
+ * budget). Unset, the image's STOPSIGNAL and a timeout that fits the process (src/lifecycle/stop-policy.ts).
+ */
+function stopSchema() {
   return z
     .strictObject({
-      signal: matching(/^SIG[A-Z0-9+-]+$/, 'a signal name (e.g. SIGTERM, SIGQUIT, SIGINT)').default('SIGTERM'),
-      timeout: duration.default(timeout),
+      signal: matching(/^SIG[A-Z0-9+-]+$/, 'a signal name (e.g. SIGTERM, SIGQUIT, SIGINT)').optional(),
+      timeout: duration.optional(),
     })
-    .default({signal: 'SIGTERM', timeout})
+    .optional()
 }
 
 function accessorySchema(urlPath: ReturnType<ReturnType<typeof formatter>>) {
@@ -126,8 +130,8 @@ function accessorySchema(urlPath: ReturnType<ReturnType<typeof formatter>>) {
       health: AccessoryHealthSchema.optional(),
       /** Docker's --init: a tiny PID 1 that forwards signals (for servers that ignore SIGTERM as PID 1). */
       init: z.boolean().default(false),
-      // A database must be given time to flush on stop; Docker's default of 10 s is short for some.
-      stop: stopSchema('30s'),
+      // A database must be given time to flush on stop: 30 s unless the recipe says otherwise.
+      stop: stopSchema(),
       /** A consistent dump (stdout) and its restore (stdin), run in the accessory; see docs/vendors.md. */
       backup: z.strictObject({dump: command, restore: command}).optional(),
     })
@@ -179,7 +183,7 @@ function recipeSchema(rendered: boolean) {
       .default({}),
     /** Docker's --init: a tiny PID 1 that forwards signals (for servers that ignore SIGTERM as PID 1). */
     init: z.boolean().default(false),
-    stop: stopSchema('10s'),
+    stop: stopSchema(),
     strategy: z.enum(['bluegreen', 'pause']).default('bluegreen'),
     pause: z.strictObject({maxPause: duration.default('30s')}).default({maxPause: '30s'}),
     /** live: volumes are copied while the app serves; pause: requests are held during the copy. */
@@ -194,6 +198,17 @@ function recipeSchema(rendered: boolean) {
       .default({preSwitch: [], postSwitch: [], preRollback: []}),
     /** What the host must offer; `discode preflight` and `install` check it (src/support/preflight.ts). */
     requirements: RequirementsSchema.optional(),
+    /** Named one-off commands for customers (`discode run APP NAME`): never templates, so never secrets. */
+    tasks: z
+      .record(
+        matching(TASK_NAME, 'a valid task name (lowercase letters, digits, _ : -)'),
+        z.union([nonEmpty, command]).refine((task) => ![task].flat().some(hasTemplate), {
+          error: "must not hold a template ({{...}}): a task gets the app's env (and secrets) from its container",
+        }),
+      )
+      .default({}),
+    /** `expand-only`: older releases run on newer data, so a plain rollback needs no data choice. */
+    migrations: z.enum(['expand-only']).optional(),
     /** On a Swarm cluster (`install --cluster`): replicas of each release unless --replicas says otherwise. */
     cluster: z.strictObject({replicas: z.number().int().min(1).max(100)}).optional(),
   })

@@ -10,12 +10,13 @@ export function recipeWarnings(raw: RawRecipe): string[] {
   const warnings: string[] = []
   if (raw.strategy === 'pause') {
     const ms = (value: string) => (hasTemplate(value) ? undefined : parseDuration(value))
-    const stop = ms(raw.stop.timeout)
+    const stopTimeout = raw.stop?.timeout ?? '10s'
+    const stop = ms(stopTimeout)
     const deploy = ms(raw.health.deployTimeout)
     const maxPause = ms(raw.pause.maxPause)
     if (stop !== undefined && deploy !== undefined && maxPause !== undefined && stop + deploy > maxPause) {
       warnings.push(
-        `stop.timeout (${raw.stop.timeout}) + health.deployTimeout (${raw.health.deployTimeout}) can exceed pause.maxPause (${raw.pause.maxPause}): requests held that long get a 504. Keep the sum below maxPause (and set "init: true" if the server ignores SIGTERM as PID 1)`,
+        `stop.timeout (${stopTimeout}) + health.deployTimeout (${raw.health.deployTimeout}) can exceed pause.maxPause (${raw.pause.maxPause}): requests held that long get a 504. Keep the sum below maxPause (and set "init: true" if the server ignores SIGTERM as PID 1)`,
       )
     }
   }

@@ -15,7 +15,7 @@ import {renderFeed} from '../recipes/render.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import {startRequestLoop, type LoopStats, type RequestLoop} from './loop.js'
 import {judge, type CheckReport, type OperationName, type OperationRun} from './report.js'
-import {errorOf, runDiscode} from './run-discode.js'
+import {type DiscodeRun, errorOf, needsDataChoice, runDiscode} from './run-discode.js'
 import {resolveTarget} from './target.js'
 import {createWorld, destroyWorld, type CheckWorld} from './world.js'
 
@@ -73,6 +73,7 @@ export async function releaseCheck(options: CheckOptions): Promise<CheckReport> 
   let loop: RequestLoop | undefined
   let requests: LoopStats = {requests: 0, failed: 0, failures: {}, longestMs: 0}
   let cleanupProblems: string[] = []
+  let dataChoice: string | undefined
   try {
     const discode = async (operation: OperationName | 'link', args: string[]) => {
       if (options.signal?.aborted) throw new DiscodeError('interrupted', {code: 'INTERRUPTED'})
@@ -102,8 +103,7 @@ export async function releaseCheck(options: CheckOptions): Promise<CheckReport> 
       const updated = await discode('update', ['update', world.app, '--to', to])
       if (updated.code === 0) {
         progress(`Rolling back to ${from}`)
-        // Code only, as a customer who keeps the data would (a release check does not restore snapshots).
-        await discode('rollback', ['rollback', world.app, '--keep-data'])
+        dataChoice = await rollBackAsCustomer((args) => discode('rollback', args), world.app, operations, progress)
       }
       await settle(500)
     }
@@ -113,7 +113,25 @@ export async function releaseCheck(options: CheckOptions): Promise<CheckReport> 
     cleanupProblems = await removeWorld(world)
   }
   if (options.signal?.aborted) throw new DiscodeError('interrupted; everything the check created was removed', {code: 'INTERRUPTED'})
-  return judge({recipe: target.recipe.name, from, to, strategy: target.recipe.strategy, operations, requests, cleanupProblems})
+  return judge({recipe: target.recipe.name, from, to, strategy: target.recipe.strategy, operations, requests, cleanupProblems, dataChoice})
+}
+
+/**
+ * A plain rollback, as a customer would run it. Refused for a data choice (the vendor declared no
+ * compatibility), the check goes on code only; returns the refusal that customers will see.
+ */
+async function rollBackAsCustomer(
+  rollback: (args: string[]) => Promise<DiscodeRun>,
+  app: string,
+  operations: OperationRun[],
+  progress: (message: string) => void,
+): Promise<string | undefined> {
+  const plain = await rollback(['rollback', app])
+  if (!needsDataChoice(plain)) return undefined
+  operations.pop()
+  progress('A plain rollback asks customers for a data choice; rolling back with --keep-data')
+  await rollback(['rollback', app, '--keep-data'])
+  return errorOf(plain)
 }
 
 /** `--set` for plain inputs; secret ones go through a 0600 file, never the child's process arguments. */

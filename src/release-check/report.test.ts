@@ -28,6 +28,21 @@ describe('judge', () => {
     assert.equal(report.holdMs, undefined)
   })
 
+  it("reports the customers' plain rollback: it works, or it asks for a data choice (advice, not a failure)", () => {
+    const operations = [run('install', {}), run('update', {}), run('rollback', {})]
+    assert.equal(judge({...base, requests: quiet, operations}).plainRollback, 'ok')
+    const refused = judge({
+      ...base,
+      requests: quiet,
+      operations,
+      dataChoice: 'Rolling back to 1.0.0 would run it on data that 1.1.0 migrated',
+    })
+    assert.equal(refused.ok, true)
+    assert.equal(refused.plainRollback, 'needs-data-choice')
+    assert.match(refused.advice[0], /--restore-data or --keep-data.*"rollbackTo": ">=1\.0\.0" in 1\.1\.0's feed entry.*expand-only/)
+    assert.equal(judge({...base, requests: quiet, operations: operations.slice(0, 2)}).plainRollback, 'not-run')
+  })
+
   it('fails on a failed operation and on failed requests, naming both', () => {
     const report = judge({
       ...base,

@@ -30,6 +30,8 @@ export interface CheckReport {
   holdMs?: number
   /** How long the serving release took to stop, per operation that stopped one. */
   stopMs: Partial<Record<OperationName, number>>
+  /** What customers see on a plain `discode rollback` (no data flag): it works, or asks for a data choice. */
+  plainRollback: 'ok' | 'needs-data-choice' | 'not-run'
   advice: string[]
   problems: string[]
 }
@@ -52,6 +54,8 @@ export function judge(input: {
   operations: OperationRun[]
   requests: LoopStats
   cleanupProblems?: string[]
+  /** The plain rollback was refused for a data choice (its message); the check then rolled back with --keep-data. */
+  dataChoice?: string
 }): CheckReport {
   const {operations, requests, strategy} = input
   const problems: string[] = []
@@ -78,6 +82,9 @@ export function judge(input: {
     )
   }
   for (const problem of input.cleanupProblems ?? []) problems.push(`cleanup: ${problem}`)
+  if (input.dataChoice) advice.push(dataChoiceAdvice(input.from, input.to, input.dataChoice))
+  const rolledBack = operations.some((run) => run.operation === 'rollback' && run.ok)
+  const plainRollback = input.dataChoice ? 'needs-data-choice' : rolledBack ? 'ok' : 'not-run'
   const update = operations.find((run) => run.operation === 'update')
   const holdMs =
     strategy === 'pause' && update?.timings.pause !== undefined
@@ -94,7 +101,12 @@ export function judge(input: {
     hooksMs,
     holdMs,
     stopMs,
+    plainRollback,
     advice,
     problems,
   }
+}
+
+function dataChoiceAdvice(from: string, to: string, message: string): string {
+  return `Customers' plain "discode rollback" to ${from} is refused (${message}): they must choose --restore-data or --keep-data. If ${from} runs on the data ${to} leaves, declare it: "rollbackTo": ">=${from}" in ${to}'s feed entry, or "migrations: expand-only" in the recipe.`
 }

@@ -39,3 +39,8 @@ export function errorOf(run: DiscodeRun): string | undefined {
   const line = run.stderr.split('\n').find((l) => l.startsWith('Error: '))
   return line?.slice('Error: '.length) ?? (run.stderr.trim().split('\n').at(-1) || `exit code ${run.code}`)
 }
+
+/** Whether a rollback was refused because it crosses a migration the vendor declared nothing about. */
+export function needsDataChoice(run: DiscodeRun): boolean {
+  return run.code !== 0 && (run.json?.error as {code?: string} | undefined)?.code === 'ROLLBACK_NEEDS_DATA_CHOICE'
+}

@@ -64,6 +64,8 @@ export interface DataSnapshotRef {
   takenAt: string
   fromVersion: string
   beforeVersion: string
+  /** The older releases that run on the data after this migration (a semver range), as the vendor declared it. */
+  rollbackTo?: string
 }
 
 export interface SecretsRecord {

@@ -7,6 +7,7 @@ import semver from 'semver'
 
 import type {Release} from '../feed/feed.js'
 import type {RawRecipe, RecipeInput} from '../recipes/schema.js'
+import {type LaterRollback, laterRollback} from '../backup/data-compat.js'
 import type {PathProblem, UpgradePath} from './path.js'
 
 export interface PlannedInput {
@@ -40,6 +41,8 @@ export interface PlannedHop {
   imageBytes: number | null
   /** A data snapshot is taken before the hop (it runs preSwitch hooks, which may migrate data). */
   snapshot: boolean
+  /** What a later rollback from this release to the current one needs: a data choice only where the vendor declared nothing. */
+  rollback: LaterRollback
 }
 
 export interface PlanBlocker {
@@ -101,7 +104,7 @@ export function newInputsByHop(
 export interface PlanFacts {
   app: string
   path: UpgradePath
-  recipe: {hooks: Pick<RawRecipe['hooks'], 'preSwitch' | 'postSwitch'>}
+  recipe: {hooks: Pick<RawRecipe['hooks'], 'preSwitch' | 'postSwitch'> & {preRollback?: unknown[]}; migrations?: 'expand-only'}
   newInputs: PlannedInput[][]
   accessories: AccessoryChanges[]
   imageBytes: (number | null)[]
@@ -124,6 +127,7 @@ export function buildPlan(facts: PlanFacts): UpdatePlan {
     accessories: facts.accessories[index] ?? {added: [], removed: [], changed: []},
     imageBytes: facts.imageBytes[index] ?? null,
     snapshot: snapshotBeforeHop(recipe),
+    rollback: laterRollback(path.from, release, recipe),
   }))
   return {app, current: path.from, target: path.target?.version ?? null, hops, blockers: blockers(hops, path.problem)}
 }

@@ -12,7 +12,13 @@ import {after, before, describe, it} from 'node:test'
 
 import {stringify} from 'yaml'
 
-import {ACCESSORY_APP_REPOSITORY, ACCESSORY_DB_REPOSITORY, accessoryFeed, buildAndPushAccessoryImages} from '../support/accessory-images.js'
+import {
+  ACCESSORY_APP_REPOSITORY,
+  ACCESSORY_DB_REPOSITORY,
+  ACCESSORY_SIGINT_IMAGE,
+  accessoryFeed,
+  buildAndPushAccessoryImages,
+} from '../support/accessory-images.js'
 import {allAppContainers, buildStandinImage, createWorld, destroyWorld, discode, discodeJson, type World} from '../support/discode.js'
 import {type FeedServer, httpGet, startFeedServer} from '../support/http.js'
 import {docker} from '../support/images.js'
@@ -235,5 +241,39 @@ describe('accessories: started first, kept across updates, replaced only when as
     assert.equal(purge.code, 0, purge.stderr)
     assert.ok(purge.json.volumes.removed.includes(DB_VOLUME))
     assert.equal((await docker(['volume', 'ls', '-q', '--filter', `name=^${DB_VOLUME}$`])).stdout.trim(), '')
+  })
+
+  // PostgreSQL's image stops on SIGINT and waits for every client on SIGTERM: the image's signal is kept.
+  it("an accessory stops with its image's STOPSIGNAL; a recipe stop still wins", async () => {
+    const app = `${APP}-sig`
+    const sigDir = join(world.home, 'recipes', 'sigapp')
+    const writeSigRecipe = (stop?: {signal: string; timeout: string}) => {
+      mkdirSync(sigDir, {recursive: true})
+      const sig = {image: ACCESSORY_SIGINT_IMAGE, ...(stop ? {stop} : {})}
+      const recipe = {name: 'sigapp', image: ACCESSORY_APP_REPOSITORY, feed: feed.url, proxy: {host: 'sig.accsy.test'}, accessories: {sig}}
+      writeFileSync(join(sigDir, 'recipe.yml'), stringify({...recipe, health: {path: '/up', interval: '200ms', deployTimeout: '10s'}}))
+    }
+    const sigStop = async () =>
+      (await discodeJson(world, ['status', app, '--offline'])).json.apps[0].accessories.find((a: {name: string}) => a.name === 'sig').stop
+    writeSigRecipe()
+    const installed = await discode(world, ['install', app, '--recipe', sigDir, '--version', '1.1.0'])
+    assert.equal(installed.code, 0, installed.stderr)
+    assert.deepEqual(await sigStop(), {signal: 'SIGINT', source: 'image', timeout: 30})
+
+    // The replacement stops the old container with SIGINT: it exits at once.
+    writeSigRecipe({signal: 'SIGTERM', timeout: '3s'})
+    const replaced = await discodeJson(world, ['update', app, '--accessories', '--no-snapshot'])
+    assert.equal(replaced.code, 0, replaced.stderr)
+    const downtime = replaced.json.accessories.find((a: {name: string}) => a.name === 'sig').downtimeMs
+    // SIGTERM would run into the 30 s timeout; the replacement (stop, create, start) is far below it.
+    assert.ok(downtime < 10_000, `the SIGINT accessory was down ${downtime} ms`)
+    console.log(`# the SIGINT accessory was replaced with ${downtime} ms of downtime`)
+    assert.deepEqual(await sigStop(), {signal: 'SIGTERM', source: 'recipe', timeout: 3})
+
+    // The recipe's SIGTERM wins: ignored, so uninstall waits its 3 s and kills it.
+    const started = performance.now()
+    const removed = await discode(world, ['uninstall', app, '--purge', '--yes'])
+    assert.equal(removed.code, 0, removed.stderr)
+    assert.ok(performance.now() - started >= 2900, 'the recipe signal (ignored) ran into its timeout')
   })
 })

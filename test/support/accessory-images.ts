@@ -15,19 +15,21 @@ import {buildAndPushFixtureImages, REGISTRY} from './images.js'
 
 export const ACCESSORY_APP_REPOSITORY = `${REGISTRY}/discode-test/accessory-app`
 export const ACCESSORY_DB_REPOSITORY = `${REGISTRY}/discode-test/accessory-db`
+export const ACCESSORY_SIGINT_IMAGE = `${REGISTRY}/discode-test/accessory-sigint:1`
 
 export type AccessoryAppTag = '1.0.0' | '1.1.0' | '1.2.0'
 export type AccessoryDbTag = '1' | '2'
 
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/accessory')
 
-const BUILDS: {tag: string; target: 'app' | 'db'; arg: string}[] = [
+const BUILDS: {tag: string; target: 'app' | 'db' | 'sigint'; arg?: string}[] = [
   ...(['1.0.0', '1.1.0', '1.2.0'] as const).map((v) => ({
     tag: `${ACCESSORY_APP_REPOSITORY}:${v}`,
     target: 'app' as const,
     arg: `APP_VERSION=${v}`,
   })),
   ...(['1', '2'] as const).map((v) => ({tag: `${ACCESSORY_DB_REPOSITORY}:${v}`, target: 'db' as const, arg: `DB_VERSION=${v}`})),
+  {tag: ACCESSORY_SIGINT_IMAGE, target: 'sigint'},
 ]
 
 let inflight: Promise<void> | undefined
@@ -44,7 +46,7 @@ function doBuild(): Promise<void> {
   return buildAndPushFixtureImages(
     'accessory',
     (context) => cp(FIXTURES, context, {recursive: true}),
-    BUILDS.map((build) => ({tag: build.tag, target: build.target, args: [build.arg]})),
+    BUILDS.map((build) => ({tag: build.tag, target: build.target, args: build.arg ? [build.arg] : []})),
   )
 }
 

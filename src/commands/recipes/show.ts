@@ -14,6 +14,8 @@ export default class RecipesShow extends DiscodeCommand {
     const recipe = resolveRecipe(args.ref, this.recipeRoots())
     this.log(`# ${recipe.source}: ${recipe.dir}`)
     this.log(stringify(recipe.raw).trimEnd())
+    const tasks = Object.keys(recipe.raw.tasks)
+    if (tasks.length > 0) this.log(`# tasks for customers: discode run APP ${tasks.join(' | ')}`)
     return {source: recipe.source, dir: recipe.dir, recipe: recipe.raw}
   }
 }

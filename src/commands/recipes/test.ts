@@ -70,6 +70,10 @@ DIR is a plugin package (built: its hooks run) or a recipe directory. Exits 1 on
       this.log(`  ${run.operation}: ${run.ok ? 'ok' : 'FAILED'} in ${run.ms} ms${hooks}${stop}`)
     }
     if (report.holdMs !== undefined) this.log(`  requests held during the update: ${report.holdMs} ms`)
+    if (report.plainRollback !== 'not-run') {
+      const plain = report.plainRollback === 'ok' ? 'works' : 'asks for a data choice (--restore-data or --keep-data)'
+      this.log(`  customers' plain rollback: ${plain}`)
+    }
     for (const advice of report.advice) this.log(`Advice: ${advice}`)
     for (const problem of report.problems) ux.stderr(`Error: ${problem}`)
     this.log(report.ok ? 'Release check passed.' : `Release check failed: ${report.problems.length} problem(s).`)

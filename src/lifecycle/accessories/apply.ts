@@ -14,7 +14,7 @@ import {
 } from '../../docker/docker.js'
 import {DiscodeError} from '../../errors.js'
 import type {Recipe} from '../../recipes/schema.js'
-import {stopSettings} from '../container-spec.js'
+import {stopSettings} from '../stop-policy.js'
 import {LABELS} from '../names.js'
 import {type Operation, step} from '../operation.js'
 import {waitHealthy} from './health.js'
@@ -176,7 +176,7 @@ async function replaceAccessory(op: Operation, p: PlannedAccessory): Promise<num
     `Replacing ${p.container} (${p.accessory.image}): stopping it, then waiting until the new one is healthy`,
     async () => {
       const started = performance.now()
-      await stopContainer(docker, p.container, stopSettings(p.accessory.stop).timeoutSeconds)
+      await stopContainer(docker, p.container, stopSettings(p.accessory.stop, 'accessory').timeoutSeconds)
       await removeContainer(docker, stale)
       await renameContainer(docker, p.container, stale)
       try {
@@ -215,7 +215,7 @@ async function createAndWait(op: Operation, p: PlannedAccessory): Promise<void> 
 /** The replacement failed: its logs were kept for the error; the previous container comes back. */
 async function restorePrevious(op: Operation, p: PlannedAccessory, stale: string): Promise<void> {
   const {docker} = op.engine
-  await stopContainer(docker, p.container, stopSettings(p.accessory.stop).timeoutSeconds).catch(() => {})
+  await stopContainer(docker, p.container, stopSettings(p.accessory.stop, 'accessory').timeoutSeconds).catch(() => {})
   await removeContainer(docker, p.container)
   await renameContainer(docker, stale, p.container)
   await startContainer(docker, p.container)

@@ -2,8 +2,8 @@ import {createHash} from 'node:crypto'
 
 import type {ContainerInfo, ContainerSpec} from '../../docker/docker.js'
 import type {RecipeAccessory} from '../../recipes/schema.js'
-import {stopSettings} from '../container-spec.js'
 import {LABELS} from '../names.js'
+import {stopSettings, stopSourceLabel} from '../stop-policy.js'
 
 /**
  * Accessories: the long-lived companions of an app (a database, a cache, a search engine). Each runs
@@ -55,9 +55,14 @@ export function accessoryHash(accessory: RecipeAccessory): string {
     health: accessory.health ?? null,
     // Only when set: accessories created before these keys existed keep their hash.
     ...(accessory.init ? {init: true} : {}),
-    ...(accessory.stop.signal !== 'SIGTERM' || accessory.stop.timeout !== '30s' ? {stop: accessory.stop} : {}),
+    ...(stopChanged(accessory.stop) ? {stop: accessory.stop} : {}),
   }
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex').slice(0, 16)
+}
+
+/** A `stop` other than the old defaults (SIGTERM, 30s): accessories created with those keep their hash. */
+function stopChanged(stop: RecipeAccessory['stop']): boolean {
+  return stop !== undefined && ((stop.signal ?? 'SIGTERM') !== 'SIGTERM' || (stop.timeout ?? '30s') !== '30s')
 }
 
 export function healthLabel(accessory: RecipeAccessory): string {
@@ -75,13 +80,14 @@ export function accessorySpec(network: string, app: string, name: string, access
     volumes: accessory.volumes.map((volume) => ({source: accessoryVolumeName(app, name, volume.name), target: volume.path})),
     restart: true,
     init: accessory.init,
-    stop: stopSettings(accessory.stop),
+    stop: stopSettings(accessory.stop, 'accessory'),
     // Never discode.version: an accessory belongs to no release.
     labels: {
       [LABELS.app]: app,
       [ACCESSORY_LABELS.accessory]: name,
       [ACCESSORY_LABELS.hash]: accessoryHash(accessory),
       [ACCESSORY_LABELS.health]: healthLabel(accessory),
+      ...stopSourceLabel(stopSettings(accessory.stop, 'accessory')),
     },
     healthcheck: accessory.health && 'cmd' in accessory.health ? {test: accessory.health.cmd, ...HEALTHCHECK} : undefined,
   }

@@ -2,6 +2,7 @@ import {type ContainerInfo, containerName, inspectContainer, stopContainer} from
 import type {AppRecord} from '../../state/store.js'
 import type {Engine} from '../context.js'
 import {LABELS} from '../names.js'
+import {type StopReport, stopReport} from '../stop-policy.js'
 import {healthOf} from './health.js'
 import {ACCESSORY_LABELS, accessoryContainerName} from './spec.js'
 
@@ -12,6 +13,8 @@ export interface AccessoryStatus {
   /** Docker's state: running, exited, ... or missing. */
   state: string
   health: 'healthy' | 'unhealthy' | 'starting' | 'running' | 'stopped' | 'missing'
+  /** How it stops: the effective signal, where it came from (recipe or image), the timeout in seconds. */
+  stop?: StopReport
 }
 
 /**
@@ -35,8 +38,10 @@ async function statusOf(engine: Engine, app: string, name: string, containers: C
   const container = containers.find((c) => c.Labels[ACCESSORY_LABELS.accessory] === name)
   const named = accessoryContainerName(app, name)
   if (!container) return {name, container: named, state: 'missing', health: 'missing'}
-  if (container.State !== 'running') return {name, container: named, image: container.Image, state: container.State, health: 'stopped'}
   const info = await inspectContainer(engine.docker, named)
+  const stop = info && stopReport(info.Config, 'accessory')
+  if (container.State !== 'running')
+    return {name, container: named, image: container.Image, state: container.State, health: 'stopped', stop}
   const health = info ? await healthOf(engine, info) : 'starting'
   // A path check that does not answer on a running container is a failing one.
   return {
@@ -45,6 +50,7 @@ async function statusOf(engine: Engine, app: string, name: string, containers: C
     image: container.Image,
     state: container.State,
     health: health === 'starting' && !info?.State.Health ? 'unhealthy' : health,
+    stop,
   }
 }
 
