@@ -80,6 +80,8 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
       previous: [],
       installedAt: earlier?.installedAt ?? now,
       updatedAt: now,
+      // A disaster recovery wrote the backup settings (an app that encrypts its snapshots goes on doing so).
+      ...(earlier?.backup ? {backup: earlier.backup} : {}),
     }
     await engine.store.write(record)
 
