@@ -38,6 +38,21 @@ export function writeAppKey(appDir: string, key: SnapshotKey): void {
   writePrivateFile(join(appDir, FILE), JSON.stringify(stored))
 }
 
+/**
+ * How a snapshot is encrypted (pure): a fresh key when a passphrase is given; else the app's kept key
+ * when the app encrypts its snapshots (automatic ones included); a plain snapshot only for an app that
+ * never encrypted; `missing` (an error, never a silent plain snapshot) when it encrypts but the key is gone.
+ */
+export function snapshotEncryption(facts: {
+  passphrase: boolean
+  encrypts: boolean
+  keyKept: boolean
+}): 'new' | 'kept' | 'plain' | 'missing' {
+  if (facts.passphrase) return 'new'
+  if (!facts.encrypts) return 'plain'
+  return facts.keyKept ? 'kept' : 'missing'
+}
+
 export function appKeyMissing(app: string): DiscodeError {
   return new DiscodeError(`${app} encrypts its snapshots, but its snapshot key is missing on this host: no plain snapshot is taken`, {
     hint: `Take one with "discode backup ${app} --encrypt --passphrase-file FILE" (its key is then kept for automatic snapshots)`,

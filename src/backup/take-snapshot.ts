@@ -20,7 +20,7 @@ import {loadInstalledRecipe, renderFor} from '../recipes/installed.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord} from '../state/store.js'
 import {runDump, waitRunning} from './accessory-exec.js'
-import {appKeyMissing, readAppKey, writeAppKey} from './app-key.js'
+import {appKeyMissing, readAppKey, snapshotEncryption, writeAppKey} from './app-key.js'
 import {KEY_FILE, newSnapshotKey, type SnapshotKey} from './encryption.js'
 import {holdRequests} from './hold.js'
 import {type Manifest, MANIFEST_FORMAT, type ManifestPart, snapshotId, type Trigger} from './manifest.js'
@@ -119,13 +119,17 @@ export async function takeSnapshot(op: Operation, options: SnapshotOptions): Pro
  * app's remembered one when it encrypts its snapshots (never a silent plain snapshot), else none.
  */
 async function snapshotKey(engine: Engine, record: AppRecord, passphrase?: string): Promise<SnapshotKey | undefined> {
-  if (passphrase) return newSnapshotKey(passphrase)
-  if (!record.backup?.encrypted) return undefined
-  return readAppKey(engine.store.appDir(record.app)) ?? throwError(appKeyMissing(record.app))
-}
-
-function throwError(error: Error): never {
-  throw error
+  const kept = readAppKey(engine.store.appDir(record.app))
+  switch (snapshotEncryption({passphrase: Boolean(passphrase), encrypts: Boolean(record.backup?.encrypted), keyKept: Boolean(kept)})) {
+    case 'new':
+      return newSnapshotKey(passphrase!)
+    case 'kept':
+      return kept
+    case 'plain':
+      return undefined
+    case 'missing':
+      throw appKeyMissing(record.app)
+  }
 }
 
 /** After an encrypted snapshot (or restore of one): the app's key is kept, and the app marked as encrypting. */
