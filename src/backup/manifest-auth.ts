@@ -37,7 +37,13 @@ export function hostKey(home: string, create: boolean): Buffer | undefined {
   if (!create) return undefined
   const key = randomBytes(32)
   mkdirSync(home, {recursive: true, mode: 0o700})
-  writeFileSync(file, `${key.toString('hex')}\n`, {mode: 0o600, flag: 'wx'})
+  try {
+    writeFileSync(file, `${key.toString('hex')}\n`, {mode: 0o600, flag: 'wx'})
+  } catch (error) {
+    // Another discode (another app's backup) made it a moment ago: theirs is the host's key.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return hostKey(home, false)
+    throw error
+  }
   return key
 }
 
