@@ -13,6 +13,7 @@ import {
 } from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import {ACCESSORY_LABELS, accessoryContainerName, accessoryVolumeName} from '../lifecycle/accessories/spec.js'
+import {assertNamesOwned, claimFor} from '../lifecycle/claim.js'
 import type {Engine} from '../lifecycle/context.js'
 import {LABELS, notInstalledError} from '../lifecycle/names.js'
 import {type Operation, step} from '../lifecycle/operation.js'
@@ -156,6 +157,8 @@ interface CopyOptions {
 async function copyData(op: Operation, record: AppRecord, recipe: Recipe, options: CopyOptions) {
   const {engine, app} = op
   const docker = engine.docker
+  // Only the app's own volumes go into its snapshot (a name may be another app's, see ownership.ts).
+  await assertNamesOwned(claimFor(docker, app, record), recipe)
   const accessories = await listContainers(engine.docker, [`${LABELS.app}=${app}`, ACCESSORY_LABELS.accessory])
   const byName = new Map(accessories.map((c) => [c.Labels[ACCESSORY_LABELS.accessory], c]))
   const stopsAccessory = Object.entries(recipe.accessories).some(([name, a]) => !a.backup && a.volumes.length > 0 && byName.has(name))
