@@ -1,8 +1,16 @@
-import {containerName, ensureVolume, removeContainer, removeVolume, stopContainer} from '../docker/docker.js'
+import {containerName, removeContainer, stopContainer} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import {ensureAccessories} from '../lifecycle/accessories/apply.js'
 import {ACCESSORY_LABELS, accessoryContainerName, accessoryVolumeName} from '../lifecycle/accessories/spec.js'
-import {LABELS} from '../lifecycle/names.js'
+import {
+  assertContainerOwned,
+  assertVolumeOwned,
+  claimFor,
+  claimVolume,
+  removeOwnedContainer,
+  removeOwnedVolume,
+} from '../lifecycle/claim.js'
+import {LABELS, VOLUME_LABEL} from '../lifecycle/names.js'
 import {type Operation, step} from '../lifecycle/operation.js'
 import {appContainers, reviveRelease} from '../lifecycle/release-container.js'
 import {deployArgs} from '../proxy/deploy-args.js'
@@ -11,6 +19,7 @@ import type {Recipe} from '../recipes/schema.js'
 import {runRestore} from './accessory-exec.js'
 import {holdRequests} from './hold.js'
 import type {ManifestPart} from './manifest.js'
+import {restoreTargets} from './manifest-checks.js'
 import {openPart} from './parts.js'
 import type {StoredSnapshot} from './snapshot-store.js'
 import {installedRecipe} from './take-snapshot.js'
@@ -77,9 +86,14 @@ export async function restoreVolumes(
   const {engine, app} = op
   const docker = engine.docker
   const parts = snapshot.manifest.parts
+  // Labels are checked before anything is removed: a name may be another app's (see ownership.ts).
+  const claim = claimFor(docker, app, await engine.store.read(app))
+  const {volumes, containers} = restoreTargets(app, snapshot.manifest)
+  for (const name of volumes) await assertVolumeOwned(claim, name)
+  for (const name of containers) await assertContainerOwned(claim, name)
   const fill = async (volume: string, labels: Record<string, string>, part: ManifestPart) => {
-    await removeVolume(engine.docker, volume)
-    await ensureVolume(engine.docker, volume, labels)
+    await removeOwnedVolume(claim, volume)
+    await claimVolume(claim, volume, {...labels, [VOLUME_LABEL]: part.volume!})
     await writeVolume(docker, {app, volume, image: options.image}, await openPart(snapshot.dir, part, options.identity))
   }
   for (const part of parts.filter((p) => p.kind === 'volume')) {
@@ -89,7 +103,7 @@ export async function restoreVolumes(
   const byVolume = parts.filter((p) => p.kind === 'accessory-volume')
   for (const name of new Set(byVolume.map((p) => p.accessory!))) {
     await step(op, 'restore', `Restoring the volumes of accessory ${name}`, async () => {
-      await removeContainer(engine.docker, accessoryContainerName(app, name))
+      await removeOwnedContainer(claim, accessoryContainerName(app, name))
       for (const part of byVolume.filter((p) => p.accessory === name)) {
         await fill(accessoryVolumeName(app, name, part.volume!), {[LABELS.app]: app, [ACCESSORY_LABELS.accessory]: name}, part)
       }

@@ -1,13 +1,16 @@
-import {existsSync, rmSync} from 'node:fs'
+import {existsSync, readFileSync, rmSync} from 'node:fs'
 import {isAbsolute, join, resolve} from 'node:path'
 
 import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
 import {runOperation} from '../lifecycle/operation.js'
 import {validateAppName} from '../lifecycle/names.js'
+import {readAppKey} from './app-key.js'
+import {KEY_FILE} from './encryption.js'
 import {isSnapshotId, type Manifest} from './manifest.js'
+import {authenticateSnapshot} from './manifest-auth.js'
 import {DEFAULT_KEEP} from './retention.js'
-import {appBackupDir, appsWithSnapshots, backupRoot, listSnapshots} from './snapshot-store.js'
+import {appBackupDir, appsWithSnapshots, backupRoot, listSnapshots, type StoredSnapshot} from './snapshot-store.js'
 import {type SnapshotResult, takeSnapshot} from './take-snapshot.js'
 import {verifySnapshot} from './verify.js'
 
@@ -55,8 +58,10 @@ export interface SnapshotSummary {
   encrypted: boolean
   containsSecrets: boolean
   consistency: Manifest['consistency']
-  /** Checked against the manifest's checksums (only with `verify`). */
+  /** Checked against the manifest's checksums and its MAC (only with `verify`). */
   verified?: boolean
+  /** The manifest's MAC checked (false: an encrypted snapshot whose key only its passphrase opens, checked at restore). */
+  authenticated?: boolean
   problem?: string
 }
 
@@ -90,6 +95,7 @@ export async function listBackups(engine: Engine, options: {app?: string; dir?: 
         if (options.verify) {
           try {
             await verifySnapshot(snapshot.dir)
+            summary.authenticated = authenticateListed(engine, snapshot)
             summary.verified = true
           } catch (error) {
             summary.verified = false
@@ -101,6 +107,23 @@ export async function listBackups(engine: Engine, options: {app?: string; dir?: 
     }
   }
   return summaries.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0))
+}
+
+/**
+ * `backup list --verify`: a plain snapshot's MAC with the host key; an encrypted one's with the app's
+ * remembered key when the snapshot was taken with it, else it waits for the passphrase at restore.
+ */
+function authenticateListed(engine: Engine, snapshot: StoredSnapshot): boolean {
+  const {home} = engine.settings
+  if (!snapshot.manifest.encrypted) {
+    authenticateSnapshot(home, snapshot, {})
+    return true
+  }
+  const key = readAppKey(engine.store.appDir(snapshot.manifest.app))
+  const sealed = join(snapshot.dir, KEY_FILE)
+  if (!key || !existsSync(sealed) || !Buffer.from(key.sealed).equals(readFileSync(sealed))) return false
+  authenticateSnapshot(home, snapshot, {macKey: key.macKey})
+  return true
 }
 
 /**

@@ -2,6 +2,7 @@ import {Readable} from 'node:stream'
 import type {ReadableStream as WebReadableStream} from 'node:stream/web'
 
 import {DiscodeError} from '../errors.js'
+import {identityMacKey} from './manifest-auth.js'
 
 /**
  * Snapshot encryption with age (the `age-encryption` package, the reference TypeScript
@@ -23,6 +24,8 @@ export interface SnapshotKey {
   recipient: string
   /** The passphrase-encrypted identity, stored as key.age. */
   sealed: Uint8Array
+  /** The manifest's MAC key, derived from the identity (see manifest-auth.ts). */
+  macKey: Uint8Array
 }
 
 export async function newSnapshotKey(passphrase: string): Promise<SnapshotKey> {
@@ -30,7 +33,12 @@ export async function newSnapshotKey(passphrase: string): Promise<SnapshotKey> {
   const identity = await generateX25519Identity()
   const sealer = new Encrypter()
   sealer.setPassphrase(passphrase)
-  return {recipient: await identityToRecipient(identity), sealed: await sealer.encrypt(identity)}
+  return {recipient: await identityToRecipient(identity), sealed: await sealer.encrypt(identity), macKey: identityMacKey(identity)}
+}
+
+/** The public recipient of an identity (to remember an app's key after a restore). */
+export async function recipientOf(identity: string): Promise<string> {
+  return (await age()).identityToRecipient(identity)
 }
 
 /** The snapshot's identity, or a clear error when the passphrase is wrong. */

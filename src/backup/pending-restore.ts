@@ -4,8 +4,12 @@ import {join} from 'node:path'
 import type {Engine} from '../lifecycle/context.js'
 import {unjournaled} from '../lifecycle/operation.js'
 import {applySnapshot} from './apply-snapshot.js'
+import {checkSnapshot} from './check-snapshot.js'
+import {KEY_FILE, recipientOf, type SnapshotKey} from './encryption.js'
+import {identityMacKey} from './manifest-auth.js'
 import {recoverData} from './recover-data.js'
-import {writePrivateFile} from './snapshot-store.js'
+import {type StoredSnapshot, writePrivateFile} from './snapshot-store.js'
+import {rememberAppKey} from './take-snapshot.js'
 import {verifySnapshot} from './verify.js'
 
 /**
@@ -22,6 +26,8 @@ export interface PendingRestore {
   /** apply: onto the installed app; recover: the data of an app not installed here (disaster recovery). */
   mode: 'apply' | 'recover'
   identity?: string
+  /** Given --trust-unauthenticated: the redo checks the snapshot the same way. */
+  trust?: boolean
   startedAt: string
 }
 
@@ -64,6 +70,8 @@ export async function finishPendingRestore(engine: Engine, app: string): Promise
   engine.reporter.warn(`A restore of ${app} from snapshot ${pending.id} (${pending.startedAt}) was interrupted: finishing it first`)
   const op = unjournaled(engine, app)
   const snapshot = await verifySnapshot(pending.snapshotDir)
+  // The snapshot's directory may have changed since: authenticated and checked again.
+  await checkSnapshot(engine, app, snapshot, {identity: pending.identity, trustUnauthenticated: pending.trust})
   const record = await engine.store.read(app)
   if (pending.mode === 'apply' && record?.current) await applySnapshot(op, snapshot, pending.identity)
   else {
@@ -72,6 +80,13 @@ export async function finishPendingRestore(engine: Engine, app: string): Promise
       `The data of ${app} is back; to install it on that data, run "discode restore ${app} ${pending.snapshotDir}" again`,
     )
   }
+  if (pending.identity) await rememberAppKey(engine, app, await restoredKey(snapshot, pending.identity))
   clearPendingRestore(appDir)
   return true
+}
+
+/** The key of a restored encrypted snapshot, kept so the app's later snapshots are encrypted too. */
+export async function restoredKey(snapshot: StoredSnapshot, identity: string): Promise<SnapshotKey> {
+  const sealed = readFileSync(join(snapshot.dir, KEY_FILE))
+  return {recipient: await recipientOf(identity), sealed, macKey: identityMacKey(identity)}
 }

@@ -5,9 +5,11 @@ import {type Operation, runOperation, type Timings} from '../lifecycle/operation
 import {validateAppName} from '../lifecycle/names.js'
 import {applySnapshot} from './apply-snapshot.js'
 import {findSnapshotDir} from './backup-app.js'
-import {clearPendingRestore, writePendingRestore} from './pending-restore.js'
+import {checkSnapshot} from './check-snapshot.js'
+import {clearPendingRestore, restoredKey, writePendingRestore} from './pending-restore.js'
 import {recoverData} from './recover-data.js'
 import type {StoredSnapshot} from './snapshot-store.js'
+import {rememberAppKey} from './take-snapshot.js'
 import {snapshotIdentity, verifySnapshot} from './verify.js'
 
 export interface RestoreOptions {
@@ -18,6 +20,8 @@ export interface RestoreOptions {
   wait?: boolean
   /** For callers that already hold the app's lock (a rollback with --restore-data): their operation. */
   locked?: Operation
+  /** Restore a snapshot whose manifest cannot be authenticated here (see manifest-auth.ts). */
+  trustUnauthenticated?: boolean
 }
 
 export interface RestoreResult {
@@ -31,19 +35,24 @@ export interface RestoreResult {
   timings: Timings
 }
 
+/** A snapshot checked for a restore (see prepareRestore): nothing was touched yet. */
+export interface PreparedRestore {
+  dir: string
+  snapshot: StoredSnapshot
+  identity?: string
+}
+
 /**
- * `discode restore APP SNAPSHOT`: verify every checksum (and the passphrase) before anything is
- * touched, then bring the data back into the installed app (zero-error: requests are held), or, on a
- * host where the app is not installed, recover it: data first, then `install` of the snapshot's
- * release with its inputs and secrets. Journaled, and marked pending until complete (see
- * pending-restore.ts), so a killed restore is finished by the next command.
+ * Everything a restore checks before anything is touched: every checksum and part path
+ * (verifySnapshot), the passphrase, the manifest's MAC, and the manifest against the app's record
+ * and recipe (checkSnapshot). A rollback with --restore-data calls it before it changes the record.
  */
-export async function restoreSnapshot(
+export async function prepareRestore(
   engine: Engine,
   app: string,
   snapshotRef: string,
   options: RestoreOptions = {},
-): Promise<RestoreResult> {
+): Promise<PreparedRestore> {
   validateAppName(app)
   const dir = await findSnapshotDir(engine, app, snapshotRef, options.dir)
   const snapshot = await verifySnapshot(dir)
@@ -61,15 +70,35 @@ export async function restoreSnapshot(
     })
   }
   const identity = await snapshotIdentity(snapshot, options.passphrase)
+  await checkSnapshot(engine, app, snapshot, {identity, trustUnauthenticated: options.trustUnauthenticated})
+  return {dir, snapshot, identity}
+}
+
+/**
+ * `discode restore APP SNAPSHOT`: checked before anything is touched (prepareRestore), then the data
+ * is brought back into the installed app (zero-error: requests are held), or, on a host where the app
+ * is not installed, recovered: data first, then `install` of the snapshot's release with its inputs
+ * and secrets. Journaled, and marked pending until complete (see pending-restore.ts), so a killed
+ * restore is finished by the next command.
+ */
+export async function restoreSnapshot(
+  engine: Engine,
+  app: string,
+  snapshotRef: string,
+  options: RestoreOptions & {prepared?: PreparedRestore} = {},
+): Promise<RestoreResult> {
+  const {dir, snapshot, identity} = options.prepared ?? (await prepareRestore(engine, app, snapshotRef, options))
   const work = async (op: Operation) => {
     const installed = Boolean((await engine.store.read(app))?.current)
     const mode = installed ? 'apply' : 'recover'
     const appDir = engine.store.appDir(app)
     engine.store.ensureAppDir(app)
-    writePendingRestore(appDir, {snapshotDir: dir, id: snapshot.id, mode, identity, startedAt: new Date().toISOString()})
+    const trust = options.trustUnauthenticated
+    writePendingRestore(appDir, {snapshotDir: dir, id: snapshot.id, mode, identity, trust, startedAt: new Date().toISOString()})
     let heldMs = 0
     if (installed) heldMs = (await applySnapshot(op, snapshot, identity)).heldMs
     else await recoverData(op, snapshot, identity)
+    if (identity) await rememberAppKey(engine, app, await restoredKey(snapshot, identity))
     clearPendingRestore(appDir)
     return {mode, heldMs} as const
   }

@@ -35,7 +35,7 @@ describe('snapshot store', () => {
     assert.equal(statSync(join(partial, 'volumes', 'data.tar')).mode & 0o777, 0o600)
     assert.deepEqual(listSnapshots(root, 'shop'), [], 'not committed yet')
 
-    commitSnapshot(partial, join(root, 'shop', 'a'), manifest('a', '2026-01-01T00:00:00Z'))
+    commitSnapshot(partial, join(root, 'shop', 'a'), manifest('a', '2026-01-01T00:00:00Z'), Buffer.alloc(32, 1))
     assert.equal(statSync(join(root, 'shop', 'a')).mode & 0o777, 0o700)
     makePrivateDir(partialDir(root, 'shop', 'b'))
     assert.deepEqual(

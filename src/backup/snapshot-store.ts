@@ -18,6 +18,7 @@ import {pipeline} from 'node:stream/promises'
 
 import {DiscodeError} from '../errors.js'
 import {type Manifest, MANIFEST_FILE, parseManifest} from './manifest.js'
+import {MAC_FILE, manifestMac} from './manifest-auth.js'
 
 /**
  * Snapshots on disk: `<root>/<app>/<id>/` (0700) holding the parts (0600) and `manifest.json`. A
@@ -126,9 +127,11 @@ export function writePrivateFile(file: string, data: string | Uint8Array): void 
   }
 }
 
-/** The manifest last, flushed, then the rename that makes the snapshot exist. */
-export function commitSnapshot(partial: string, final: string, manifest: Manifest): void {
-  writePrivateFile(join(partial, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`)
+/** The manifest last (with its MAC, see manifest-auth.ts), flushed, then the rename that makes the snapshot exist. */
+export function commitSnapshot(partial: string, final: string, manifest: Manifest, macKey: Uint8Array): void {
+  const text = `${JSON.stringify(manifest, null, 2)}\n`
+  writePrivateFile(join(partial, MAC_FILE), `${manifestMac(macKey, Buffer.from(text))}\n`)
+  writePrivateFile(join(partial, MANIFEST_FILE), text)
   syncDir(partial)
   try {
     renameSync(partial, final)

@@ -13,6 +13,7 @@ import {
 } from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import {ACCESSORY_LABELS, accessoryContainerName, accessoryVolumeName} from '../lifecycle/accessories/spec.js'
+import {assertNamesOwned, claimFor} from '../lifecycle/claim.js'
 import type {Engine} from '../lifecycle/context.js'
 import {LABELS, notInstalledError} from '../lifecycle/names.js'
 import {type Operation, step} from '../lifecycle/operation.js'
@@ -20,9 +21,11 @@ import {loadInstalledRecipe, renderFor} from '../recipes/installed.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord} from '../state/store.js'
 import {runDump, waitRunning} from './accessory-exec.js'
-import {KEY_FILE, newSnapshotKey} from './encryption.js'
+import {appKeyMissing, readAppKey, snapshotEncryption, writeAppKey} from './app-key.js'
+import {KEY_FILE, newSnapshotKey, type SnapshotKey} from './encryption.js'
 import {holdRequests} from './hold.js'
 import {type Manifest, MANIFEST_FORMAT, type ManifestPart, snapshotId, type Trigger} from './manifest.js'
+import {hostKey} from './manifest-auth.js'
 import {storePart} from './parts.js'
 import {pruneSnapshots} from './prune.js'
 import {appBackupDir, backupRoot, commitSnapshot, makePrivateDir, partialDir, removePartials, writePrivateFile} from './snapshot-store.js'
@@ -72,7 +75,7 @@ export async function takeSnapshot(op: Operation, options: SnapshotOptions): Pro
   makePrivateDir(partial)
   const consistency = options.consistency ?? recipe.backup.consistency
   try {
-    const key = options.passphrase ? await newSnapshotKey(options.passphrase) : undefined
+    const key = await snapshotKey(engine, record, options.passphrase)
     if (key) writePrivateFile(join(partial, KEY_FILE), key.sealed)
     const recipient = key?.recipient
     const parts: ManifestPart[] = [
@@ -102,13 +105,40 @@ export async function takeSnapshot(op: Operation, options: SnapshotOptions): Pro
       parts,
     }
     const final = join(appBackupDir(root, app), id)
-    commitSnapshot(partial, final, manifest)
+    commitSnapshot(partial, final, manifest, key?.macKey ?? hostKey(engine.settings.home, true)!)
+    if (options.passphrase && key) await rememberAppKey(engine, app, key)
     const pruned = pruneSnapshots(root, record, options.keep)
     return {id, dir: final, manifest, heldMs: copied.heldMs, bytes: parts.reduce((sum, p) => sum + p.size, 0), pruned}
   } catch (error) {
     removePartials(root, app)
     throw error
   }
+}
+
+/**
+ * The key a snapshot is encrypted and authenticated with: a fresh one from the passphrase, else the
+ * app's remembered one when it encrypts its snapshots (never a silent plain snapshot), else none.
+ */
+async function snapshotKey(engine: Engine, record: AppRecord, passphrase?: string): Promise<SnapshotKey | undefined> {
+  const kept = readAppKey(engine.store.appDir(record.app))
+  switch (snapshotEncryption({passphrase: Boolean(passphrase), encrypts: Boolean(record.backup?.encrypted), keyKept: Boolean(kept)})) {
+    case 'new':
+      return newSnapshotKey(passphrase!)
+    case 'kept':
+      return kept
+    case 'plain':
+      return undefined
+    case 'missing':
+      throw appKeyMissing(record.app)
+  }
+}
+
+/** After an encrypted snapshot (or restore of one): the app's key is kept, and the app marked as encrypting. */
+export async function rememberAppKey(engine: Engine, app: string, key: SnapshotKey): Promise<void> {
+  engine.store.ensureAppDir(app)
+  writeAppKey(engine.store.appDir(app), key)
+  const stored = await engine.store.read(app)
+  if (stored && !stored.backup?.encrypted) await engine.store.write({...stored, backup: {...stored.backup, encrypted: true}})
 }
 
 /** The recipe as installed, rendered with the app's secrets (accessory definitions depend on them). */
@@ -127,6 +157,8 @@ interface CopyOptions {
 async function copyData(op: Operation, record: AppRecord, recipe: Recipe, options: CopyOptions) {
   const {engine, app} = op
   const docker = engine.docker
+  // Only the app's own volumes go into its snapshot (a name may be another app's, see ownership.ts).
+  await assertNamesOwned(claimFor(docker, app, record), recipe)
   const accessories = await listContainers(engine.docker, [`${LABELS.app}=${app}`, ACCESSORY_LABELS.accessory])
   const byName = new Map(accessories.map((c) => [c.Labels[ACCESSORY_LABELS.accessory], c]))
   const stopsAccessory = Object.entries(recipe.accessories).some(([name, a]) => !a.backup && a.volumes.length > 0 && byName.has(name))

@@ -1,10 +1,11 @@
 import {createHash} from 'node:crypto'
-import {createReadStream, existsSync, readFileSync, statSync} from 'node:fs'
-import {join} from 'node:path'
+import {createReadStream, existsSync, lstatSync, readFileSync, realpathSync, statSync} from 'node:fs'
+import {join, sep} from 'node:path'
 
 import {DiscodeError} from '../errors.js'
 import {KEY_FILE, openSnapshotKey} from './encryption.js'
 import {MANIFEST_FILE} from './manifest.js'
+import {partFileProblem} from './manifest-checks.js'
 import {readSnapshot, type StoredSnapshot} from './snapshot-store.js'
 
 /**
@@ -22,7 +23,8 @@ export async function verifySnapshot(dir: string): Promise<StoredSnapshot> {
   }
   for (const part of snapshot.manifest.parts) {
     const file = join(dir, part.file)
-    const problem = await checkPart(file, part.size, part.sha256)
+    const problem =
+      partFileProblem(part, snapshot.manifest.encrypted) ?? outside(dir, file) ?? (await checkPart(file, part.size, part.sha256))
     if (problem) {
       throw new DiscodeError(`Snapshot ${snapshot.id} is damaged: ${part.file} ${problem}; nothing was changed`, {
         hint: 'Use another snapshot ("discode backup list"), or copy this one again from where it was taken',
@@ -31,6 +33,14 @@ export async function verifySnapshot(dir: string): Promise<StoredSnapshot> {
     }
   }
   return snapshot
+}
+
+/** A part file that is (or passes through) a symlink out of the snapshot directory. */
+function outside(dir: string, file: string): string | undefined {
+  if (!existsSync(file)) return undefined
+  const root = realpathSync(dir)
+  const real = realpathSync(file)
+  return real.startsWith(`${root}${sep}`) && lstatSync(file).isFile() ? undefined : 'is not a file inside the snapshot directory'
 }
 
 async function checkPart(file: string, size: number, sha256: string): Promise<string | undefined> {

@@ -29,6 +29,10 @@ export default class Restore extends DiscodeCommand {
     'passphrase-file': Flags.string({
       description: 'File holding the passphrase of an encrypted snapshot (- for standard input); or DISCODE_BACKUP_PASSPHRASE',
     }),
+    'trust-unauthenticated': Flags.boolean({
+      description:
+        'Restore a snapshot whose manifest cannot be authenticated here (a plain snapshot from another host without its backup-host.key, or one of an older discode): whoever could write it chooses the data restored',
+    }),
     ...DiscodeCommand.waitFlag,
   }
 
@@ -58,7 +62,12 @@ export default class Restore extends DiscodeCommand {
           ? async () => (await import('@inquirer/prompts')).password({message: 'Passphrase of the snapshot', mask: '*'})
           : undefined,
       })
-    const result = await restoreSnapshot(engine, args.app, args.snapshot, {passphrase, dir: flags.dir, wait: flags.wait})
+    const result = await restoreSnapshot(engine, args.app, args.snapshot, {
+      passphrase,
+      dir: flags.dir,
+      wait: flags.wait,
+      trustUnauthenticated: flags['trust-unauthenticated'],
+    })
     this.log(
       result.mode === 'apply'
         ? `Restored ${args.app} from ${result.snapshot}${result.heldMs ? ` (requests held ${result.heldMs} ms)` : ''}`

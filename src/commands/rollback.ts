@@ -31,6 +31,10 @@ export default class Rollback extends DiscodeCommand {
     }),
     'keep-data': Flags.boolean({description: 'Across a migration: switch the code only (when the vendor says that is safe)'}),
     yes: Flags.boolean({description: 'Do not ask before --restore-data replaces the data (required without a terminal)'}),
+    'passphrase-file': Flags.string({
+      description:
+        'With --restore-data, for an app that encrypts its snapshots: file holding the passphrase (- for standard input); or DISCODE_BACKUP_PASSPHRASE',
+    }),
     ...DiscodeCommand.waitFlag,
   }
 
@@ -43,7 +47,9 @@ export default class Rollback extends DiscodeCommand {
       )
     }
     const data = flags['restore-data'] ? 'restore' : flags['keep-data'] ? 'keep' : undefined
-    const result = await rollback(await this.engine(), {app: args.app, to: flags.to, wait: flags.wait, data})
+    const {readPassphrase} = await import('../backup/passphrase.js')
+    const passphrase = () => readPassphrase({file: flags['passphrase-file']})
+    const result = await rollback(await this.engine(), {app: args.app, to: flags.to, wait: flags.wait, data, passphrase})
     const restored = result.restoredSnapshot ? `, data restored from ${result.restoredSnapshot}` : ''
     this.log(
       `Rolled back ${args.app} ${result.from?.version} → ${result.to.version} (${result.to.container})${restored}${heldText(result.heldMs)}`,

@@ -32,6 +32,17 @@ export async function ensureVolume(docker: DockerClient, name: string, labels: R
   }
 }
 
+/** A volume's labels ({} when it has none), or undefined when there is no volume of that name. */
+export async function volumeLabels(docker: DockerClient, name: string): Promise<Record<string, string> | undefined> {
+  try {
+    const info = (await docker.getVolume(name).inspect()) as {Labels?: Record<string, string> | null}
+    return info.Labels ?? {}
+  } catch (error) {
+    if (isNotFound(error)) return undefined
+    throw dockerError(error, `inspect volume ${name}`)
+  }
+}
+
 export async function listVolumes(docker: DockerClient, label: string): Promise<string[]> {
   try {
     const result = await docker.listVolumes({filters: {label: [label]}})

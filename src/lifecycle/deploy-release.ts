@@ -1,8 +1,10 @@
 import type {Release} from '../feed/feed.js'
 import type {AppRecord} from '../state/store.js'
 import {ensureAccessories, replacesAccessories} from './accessories/apply.js'
+import {assertNamesOwned, claimFor} from './claim.js'
 import {type DeployResult, goLive} from './go-live.js'
 import type {Operation} from './operation.js'
+import {reservedNameProblem, reservedNames} from './ownership.js'
 import {pullRelease} from './pull.js'
 import {snapshotBeforeChange, snapshotTrigger} from './snapshot-step.js'
 import {declaredRollbackTo} from '../backup/data-compat.js'
@@ -29,6 +31,10 @@ export async function deployRelease(
   },
 ): Promise<DeployResult> {
   const {recipe, release, credentials} = deploy
+  // Names first: no volume or container of another app (or of the proxy) is ever mounted or replaced.
+  const reserved = reservedNameProblem(op.app, recipe, reservedNames(op.engine.settings))
+  if (reserved) throw reserved
+  await assertNamesOwned(claimFor(op.engine.docker, op.app, deploy.record), recipe)
   const imageId = await pullRelease(op, release.image, {requireDigest: deploy.signed, credentials})
   const replacing = deploy.replaceAccessories && (await replacesAccessories(op, recipe))
   const trigger = snapshotTrigger({...deploy, replaceAccessories: replacing, skip: Boolean(deploy.skipSnapshot)})

@@ -10,6 +10,7 @@ import type {DeployResult} from './go-live.js'
 import {type InputPrompt, settleInputs, warnSecretsInArguments} from './inputs.js'
 import {validateAppName} from './names.js'
 import {type Operation, runOperation} from './operation.js'
+import {reservedNameProblem, reservedNames} from './ownership.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
 import {acceptedFeed, findRelease} from './release.js'
@@ -52,7 +53,10 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     throw new DiscodeError(`"${app}" is the proxy's name`, {hint: 'Choose another app name', code: 'BAD_APP_NAME'})
   }
   // An unknown recipe fails before the lock and the journal, so it leaves no apps/APP directory behind.
-  resolveRecipe(options.recipe ?? (await engine.store.read(app))?.recipe.ref ?? app, engine.recipeRoots)
+  const chosen = resolveRecipe(options.recipe ?? (await engine.store.read(app))?.recipe.ref ?? app, engine.recipeRoots)
+  // Names that would address the proxy's container or state volume are refused before anything exists.
+  const reserved = reservedNameProblem(app, chosen.raw, reservedNames(engine.settings))
+  if (reserved) throw reserved
   return runOperation(engine, app, 'install', {wait: options.wait}, async (op) => {
     const earlier = await engine.store.read(app)
     if (earlier?.current) {
@@ -76,6 +80,8 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
       previous: [],
       installedAt: earlier?.installedAt ?? now,
       updatedAt: now,
+      // A disaster recovery wrote the backup settings (an app that encrypts its snapshots goes on doing so).
+      ...(earlier?.backup ? {backup: earlier.backup} : {}),
     }
     await engine.store.write(record)
 

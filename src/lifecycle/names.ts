@@ -15,6 +15,9 @@ export const LABELS = {
   hook: 'discode.hook',
 } as const
 
+/** On volumes: the volume's name in the recipe (beside discode.app, which says whose it is). */
+export const VOLUME_LABEL = 'discode.volume'
+
 const APP_NAME = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/
 
 export function validateAppName(app: string): void {

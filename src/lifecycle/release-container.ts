@@ -2,7 +2,6 @@ import {
   containerLogText,
   createContainer,
   ensureNetwork,
-  ensureVolume,
   inspectContainer,
   inspectImage,
   listContainers,
@@ -13,8 +12,9 @@ import {DiscodeError} from '../errors.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ReleaseRecord} from '../state/store.js'
 import {appContainerSpec, type ReleaseImage, releaseLabels} from './container-spec.js'
+import {claimFor, claimVolume, removeOwnedContainer} from './claim.js'
+import {LABELS, releaseContainerName, releaseKey, VOLUME_LABEL} from './names.js'
 import {stopSourceLabel} from './stop-policy.js'
-import {LABELS, releaseContainerName, releaseKey} from './names.js'
 import {type Operation, step} from './operation.js'
 import {stopRelease} from './stop.js'
 import {RemovedReleaseError} from './strategy.js'
@@ -27,7 +27,8 @@ export const FAILURE_LOG_LINES = 20
 /** Creates the app's network and named volumes if they do not exist yet. */
 export async function ensureAppResources(op: Operation, recipe: Recipe): Promise<void> {
   await ensureNetwork(op.engine.docker, op.engine.settings.network)
-  for (const volume of recipe.volumes) await ensureVolume(op.engine.docker, `${op.app}-${volume.name}`, {[LABELS.app]: op.app})
+  const claim = claimFor(op.engine.docker, op.app, await op.engine.store.read(op.app))
+  for (const volume of recipe.volumes) await claimVolume(claim, `${op.app}-${volume.name}`, {[VOLUME_LABEL]: volume.name})
 }
 
 async function createReleaseContainer(op: Operation, recipe: Recipe, release: ReleaseImage & {key: string}, name: string): Promise<void> {
@@ -42,7 +43,7 @@ export async function startRelease(op: Operation, recipe: Recipe, release: Relea
   return step(op, 'start', `Starting ${container} (${release.version})`, async () => {
     await ensureAppResources(op, recipe)
     // A container of this name is a leftover of an interrupted run: never the serving one (callers check).
-    await removeContainer(op.engine.docker, container)
+    await removeOwnedContainer(claimFor(op.engine.docker, op.app, undefined), container)
     await createReleaseContainer(op, recipe, {...release, key}, container)
     // A start Docker refuses (a port or mount error) leaves a "created" container: it goes, its logs
     // kept. Should Docker refuse that too, the start's error is the one told (reconcile clears it later).

@@ -15,6 +15,8 @@ export interface RollbackOptions {
   wait?: boolean
   /** Across a migration: `restore` the snapshot from before it, or `keep` the data (code only). */
   data?: DataChoice
+  /** The passphrase of that snapshot, when the app encrypts its snapshots (asked only then). */
+  passphrase?: () => Promise<string>
 }
 
 export type RollbackResult = DeployResult & {app: string; restoredSnapshot?: string}
@@ -36,7 +38,7 @@ export async function rollback(engine: Engine, options: RollbackOptions): Promis
     const recipe = renderFor(app, raw, record.inputs, await engine.store.readSecrets(app), target)
     const runtime = runtimeFor(record)
     const snapshot = await settleRollbackData(op, {record, recipe, current, target, choice: options.data, runHook: runtime.runHook})
-    if (snapshot) return withRestoredData(op, record, target, snapshot)
+    if (snapshot) return withRestoredData(op, {record, target, snapshot, passphrase: options.passphrase})
     const {next, stillRunning, heldMs} = await runtime.strategy(recipe).rollback(op, {recipe, current, target})
     const updated = promote(record, next)
     await engine.store.write(updated)
@@ -53,14 +55,20 @@ export async function rollback(engine: Engine, options: RollbackOptions): Promis
  */
 async function withRestoredData(
   op: Operation,
-  record: Parameters<typeof promote>[0],
-  target: Parameters<typeof promote>[1],
-  snapshot: {path: string; id: string},
+  move: {
+    record: Parameters<typeof promote>[0]
+    target: Parameters<typeof promote>[1]
+    snapshot: {path: string; id: string}
+    passphrase?: () => Promise<string>
+  },
 ): Promise<RollbackResult> {
+  const {record, target, snapshot} = move
   const from = record.current!
+  const {prepareRestore, restoreSnapshot} = await import('../backup/restore.js')
+  // The snapshot is verified and authenticated before the record (or anything else) changes.
+  const prepared = await prepareRestore(op.engine, op.app, snapshot.path, {passphrase: move.passphrase})
   const updated = promote(record, target)
   await op.engine.store.write(updated)
-  const {restoreSnapshot} = await import('../backup/restore.js')
-  const restored = await restoreSnapshot(op.engine, op.app, snapshot.path, {locked: op})
+  const restored = await restoreSnapshot(op.engine, op.app, snapshot.path, {locked: op, prepared})
   return {app: op.app, from, to: updated.current, timings: op.timings, heldMs: restored.heldMs, restoredSnapshot: snapshot.id}
 }

@@ -16,9 +16,11 @@ import {
   removeVolume,
   startContainer,
   stopContainer,
+  volumeLabels,
 } from '../docker/docker.js'
 import {connectNetwork, containersOnNetwork, removeNetwork} from '../docker/networks.js'
 import {DiscodeError} from '../errors.js'
+import {LABELS} from '../lifecycle/names.js'
 import {PROXY_STATE_DIR} from './commands.js'
 import {PROXY_LABEL, type ProxyOwnership, proxyOwnership} from './ownership.js'
 
@@ -41,6 +43,19 @@ export function proxyFacts(info: ContainerInspect, network: string): ProxyFacts 
     onNetwork: networks.includes(network),
     stateVolume: mount?.Name,
   }
+}
+
+/**
+ * The proxy's state volume holds every app's TLS private keys: one an app made (labelled with
+ * `discode.app`, e.g. by an app named after the proxy) is never mounted into the proxy.
+ */
+async function assertProxyVolume(docker: DockerClient, volume: string): Promise<void> {
+  const owner = (await volumeLabels(docker, volume))?.[LABELS.app]
+  if (owner === undefined) return
+  throw new DiscodeError(`The volume ${volume} belongs to the app ${owner}, so the proxy does not use it for its state`, {
+    hint: `Uninstall ${owner} (or remove the volume: "docker volume rm ${volume}"), then run the command again`,
+    code: 'NAME_TAKEN',
+  })
 }
 
 /** `proxy reboot|remove` on a proxy discode did not create. */
@@ -181,6 +196,7 @@ export class ProxyContainer {
     const image = this.settings.proxyImage
     if (!(await inspectImage(this.docker, image))) await pullImage(this.docker, image, {onProgress: options.onPull})
     const volume = reuse.volume ?? this.stateVolume
+    await assertProxyVolume(this.docker, volume)
     await ensureVolume(this.docker, volume, {[PROXY_LABEL]: 'true'})
     const bind = this.settings.proxyBind
     await createContainer(this.docker, {

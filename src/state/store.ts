@@ -54,6 +54,8 @@ export interface BackupSettings {
   keep?: number
   /** Where snapshots go instead of DISCODE_HOME/backups. */
   dir?: string
+  /** Set by the first encrypted snapshot: every later one is encrypted, and no plain one is ever restored. */
+  encrypted?: boolean
 }
 
 /** A snapshot taken while `fromVersion` served, before the migration (preSwitch hooks) of `beforeVersion` ran. */

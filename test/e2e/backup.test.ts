@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
 import {createHash, randomBytes} from 'node:crypto'
-import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -24,6 +24,9 @@ import {docker} from '../support/images.js'
 const WORLD = 'bkup'
 const APP = 'bkup-app'
 const HOST = 'bkup.test'
+
+/** The manifest fields the tamper tests edit. */
+type Forged = {parts: {kind: string; file: string; accessory?: string}[]}
 
 const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex')
 
@@ -148,35 +151,49 @@ describe('backup and restore: exact bytes, zero failed requests, crash-safe, dis
     assert.equal(await db('op=get&key=one'), 'first')
   })
 
-  it('an encrypted snapshot holds no readable secret and restores only with its passphrase', async () => {
-    const passFile = join(world.home, 'pass')
-    writeFileSync(passFile, 'tr0ub4dor &3\n')
-    const wrongFile = join(world.home, 'wrong')
-    writeFileSync(wrongFile, 'guess\n')
-    const encrypted = await discodeJson(world, ['backup', APP, '--encrypt', '--passphrase-file', passFile])
-    assert.equal(encrypted.code, 0, encrypted.stderr)
-    assert.equal(encrypted.json.manifest.encrypted, true)
-    const secret = JSON.parse(readFileSync(join(world.home, 'apps', APP, 'secrets.json'), 'utf8')).generated.db_password as string
-    for (const part of encrypted.json.manifest.parts as {file: string}[]) {
-      assert.ok(!readFileSync(join(encrypted.json.dir, part.file)).includes(secret), `${part.file} does not hold the secret`)
-    }
-    await writeFile('photo.txt', 'after the encrypted snapshot')
-    const noPassphrase = await discodeJson(world, ['restore', APP, encrypted.json.id, '--yes'])
-    assert.equal(noPassphrase.json.error.code, 'PASSPHRASE_REQUIRED')
-    const wrong = await discodeJson(world, ['restore', APP, encrypted.json.id, '--yes', '--passphrase-file', wrongFile])
-    assert.equal(wrong.json.error.code, 'BAD_PASSPHRASE')
-    assert.equal(await fileHash('photo.txt'), sha('after the encrypted snapshot'), 'nothing changed')
-    const right = await discodeJson(world, ['restore', APP, encrypted.json.id, '--yes', '--passphrase-file', passFile])
-    assert.equal(right.code, 0, right.stderr)
-    assert.equal(await fileHash('photo.txt'), sha(original))
-    assert.equal(await db('op=get&key=one'), 'first')
-  })
-
   it('restore without --yes and without a terminal asks for it and changes nothing', async () => {
     const refused = await discode(world, ['restore', APP, snapshotId])
     assert.equal(refused.code, 1)
     assert.match(refused.stderr, /needs confirmation/)
     assert.match(refused.stderr, /Hint: Add --yes/)
+  })
+
+  it("names cannot collide: no app mounts another app's volume or container, nor the proxy's state volume", async () => {
+    const other = join(world.home, 'recipes', 'other')
+    mkdirSync(other, {recursive: true})
+    const recipe = (extra: Record<string, unknown>) =>
+      writeFileSync(
+        join(other, 'recipe.yml'),
+        stringify({name: 'other', image: ACCESSORY_APP_REPOSITORY, port: 80, feed: feed.url, volumes: [], ...extra}),
+      )
+    const before = await dockerState()
+    // App "bkup" with volume "app-files" makes bkup-app-files: the volume of app bkup-app.
+    recipe({volumes: [{name: 'app-files', path: '/www/files'}]})
+    const volume = await discodeJson(world, ['install', 'bkup', '--recipe', other])
+    assert.equal(volume.json.error?.code, 'NAME_TAKEN', volume.stderr)
+    assert.match(volume.json.error.message, /volume bkup-app-files needed by bkup belongs to the app bkup-app/)
+    // ... and with accessory "app-db", bkup-app's database container.
+    recipe({accessories: {'app-db': {image: `${ACCESSORY_DB_REPOSITORY}:1`, port: 7000}}})
+    const container = await discodeJson(world, ['install', 'bkup', '--recipe', other])
+    assert.equal(container.json.error?.code, 'NAME_TAKEN', container.stderr)
+    assert.match(container.json.error.message, /container bkup-app-db needed by bkup belongs to the app bkup-app/)
+    // An app named like the proxy's prefix with a volume "<rest>-config": the proxy's state volume (every TLS key).
+    const prefix = world.proxyContainer.slice(0, world.proxyContainer.lastIndexOf('-proxy'))
+    recipe({volumes: [{name: `${world.proxyContainer.slice(prefix.length + 1)}-config`, path: '/www/files'}]})
+    const proxy = await discodeJson(world, ['install', prefix, '--recipe', other])
+    assert.equal(proxy.json.error?.code, 'NAME_RESERVED', proxy.stderr)
+    assert.deepEqual(await dockerState(), before, "bkup-app's volumes and containers are untouched")
+
+    // The proxy never takes an app's volume for its state.
+    const otherProxy = `${world.proxyContainer}2`
+    await docker(['volume', 'create', '--label', `discode.app=${APP}`, `${otherProxy}-config`])
+    try {
+      const boot = await discode({...world, env: {...world.env, DISCODE_PROXY_CONTAINER: otherProxy}}, ['proxy', 'boot', '--json'])
+      assert.equal(JSON.parse(boot.stdout).error?.code, 'NAME_TAKEN', boot.stderr)
+      assert.equal((await docker(['ps', '-aq', '--filter', `name=^${otherProxy}$`])).stdout.trim(), '', 'no proxy container was made')
+    } finally {
+      await docker(['volume', 'rm', '-f', `${otherProxy}-config`])
+    }
   })
 
   it('a tampered snapshot is refused before anything is touched', async () => {
@@ -197,6 +214,44 @@ describe('backup and restore: exact bytes, zero failed requests, crash-safe, dis
     assert.equal(await fileHash('photo.txt'), sha('changed after the snapshot'), 'the data is untouched')
     assert.equal(await appContainer(), container)
     rmSync(copy, {recursive: true, force: true})
+  })
+
+  it('tampered manifests (a foreign accessory, .. in a file, no MAC) are refused before anything is touched', async () => {
+    const source = (await discodeJson(world, ['backup', 'list', APP])).json.snapshots.find((s: {id: string}) => s.id === snapshotId).dir
+    /** A copy of the snapshot with its manifest edited (its MAC is then wrong, or removed with `dropMac`). */
+    const tampered = (edit: (manifest: Forged, dir: string) => void, dropMac = false) => {
+      const copy = mkdtempSync(join(tmpdir(), 'bkup-forged-'))
+      cpSync(source, copy, {recursive: true})
+      const manifest = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8'))
+      edit(manifest, copy)
+      writeFileSync(join(copy, 'manifest.json'), JSON.stringify(manifest, null, 2))
+      if (dropMac) rmSync(join(copy, 'manifest.mac'))
+      return copy
+    }
+    // A foreign accessory: blog-db would be app bkup-app-blog's database (container bkup-app-blog-db).
+    const foreign = (manifest: Forged, dir: string) => {
+      const dump = manifest.parts.find((p) => p.kind === 'accessory-dump')!
+      mkdirSync(join(dir, 'accessories', 'blog-db'), {recursive: true})
+      cpSync(join(dir, dump.file), join(dir, 'accessories', 'blog-db', 'dump'))
+      manifest.parts.push({...dump, accessory: 'blog-db', file: 'accessories/blog-db/dump'})
+    }
+    const outside = (manifest: Forged) => {
+      manifest.parts.find((p) => p.kind === 'volume')!.file = 'volumes/../../../../etc/hostname'
+    }
+    const before = await dockerState()
+    const cases: [string, string, string[], RegExp][] = [
+      [tampered(foreign), 'SNAPSHOT_TAMPERED', [], /not the one discode wrote/],
+      [tampered(foreign, true), 'SNAPSHOT_UNAUTHENTICATED', [], /carries no manifest MAC/],
+      [tampered(foreign, true), 'SNAPSHOT_REFUSED', ['--trust-unauthenticated'], /accessory blog-db the recipe does not declare/],
+      [tampered(outside, true), 'SNAPSHOT_CORRUPT', ['--trust-unauthenticated'], /not a path inside the snapshot/],
+    ]
+    for (const [copy, code, flags, message] of cases) {
+      const refused = await discodeJson(world, ['restore', APP, copy, '--yes', ...flags])
+      assert.equal(refused.json.error?.code, code, `${message}: ${refused.stderr}`)
+      assert.match(refused.json.error.message, message)
+      rmSync(copy, {recursive: true, force: true})
+    }
+    assert.deepEqual(await dockerState(), before, 'no volume, container or record changed')
   })
 
   it('a full backup disk fails cleanly and leaves no complete-looking snapshot', async () => {
@@ -248,6 +303,49 @@ describe('backup and restore: exact bytes, zero failed requests, crash-safe, dis
     assert.equal(await db('op=get&key=one'), 'first')
   })
 
+  it('an encrypted snapshot holds no readable secret and restores only with its passphrase', async () => {
+    const passFile = join(world.home, 'pass')
+    writeFileSync(passFile, 'tr0ub4dor &3\n')
+    const wrongFile = join(world.home, 'wrong')
+    writeFileSync(wrongFile, 'guess\n')
+    const encrypted = await discodeJson(world, ['backup', APP, '--encrypt', '--passphrase-file', passFile])
+    assert.equal(encrypted.code, 0, encrypted.stderr)
+    assert.equal(encrypted.json.manifest.encrypted, true)
+    const secret = JSON.parse(readFileSync(join(world.home, 'apps', APP, 'secrets.json'), 'utf8')).generated.db_password as string
+    for (const part of encrypted.json.manifest.parts as {file: string}[]) {
+      assert.ok(!readFileSync(join(encrypted.json.dir, part.file)).includes(secret), `${part.file} does not hold the secret`)
+    }
+    await writeFile('photo.txt', 'after the encrypted snapshot')
+    const noPassphrase = await discodeJson(world, ['restore', APP, encrypted.json.id, '--yes'])
+    assert.equal(noPassphrase.json.error.code, 'PASSPHRASE_REQUIRED')
+    const wrong = await discodeJson(world, ['restore', APP, encrypted.json.id, '--yes', '--passphrase-file', wrongFile])
+    assert.equal(wrong.json.error.code, 'BAD_PASSPHRASE')
+    assert.equal(await fileHash('photo.txt'), sha('after the encrypted snapshot'), 'nothing changed')
+    // encrypted flipped to false (files renamed to match): the MAC no longer verifies.
+    const flipped = mkdtempSync(join(tmpdir(), 'bkup-flipped-'))
+    cpSync(encrypted.json.dir, flipped, {recursive: true})
+    const manifest = JSON.parse(readFileSync(join(flipped, 'manifest.json'), 'utf8'))
+    manifest.encrypted = false
+    for (const part of manifest.parts) {
+      renameSync(join(flipped, part.file), join(flipped, part.file.replace(/\.age$/, '')))
+      part.file = part.file.replace(/\.age$/, '')
+    }
+    writeFileSync(join(flipped, 'manifest.json'), JSON.stringify(manifest, null, 2))
+    const before = await dockerState()
+    const forged = await discodeJson(world, ['restore', APP, flipped, '--yes', '--passphrase-file', passFile])
+    assert.equal(forged.json.error?.code, 'SNAPSHOT_TAMPERED', forged.stderr)
+    // A plain snapshot (authentic, from before the app encrypted) is never restored into it again.
+    const plain = await discodeJson(world, ['restore', APP, snapshotId, '--yes', '--trust-unauthenticated'])
+    assert.equal(plain.json.error?.code, 'SNAPSHOT_NOT_ENCRYPTED', plain.stderr)
+    assert.deepEqual(await dockerState(), before, 'nothing was touched')
+    rmSync(flipped, {recursive: true, force: true})
+
+    const right = await discodeJson(world, ['restore', APP, encrypted.json.id, '--yes', '--passphrase-file', passFile])
+    assert.equal(right.code, 0, right.stderr)
+    assert.equal(await fileHash('photo.txt'), sha(original))
+    assert.equal(await db('op=get&key=one'), 'first')
+  })
+
   it('uninstall --purge asks without --yes; with it, a final snapshot is taken; restore of a copy brings the app back', async () => {
     const refused = await discode(world, ['uninstall', APP, '--purge'])
     assert.equal(refused.code, 1)
@@ -257,19 +355,54 @@ describe('backup and restore: exact bytes, zero failed requests, crash-safe, dis
     const purged = await discodeJson(world, ['uninstall', APP, '--purge', '--yes'])
     assert.equal(purged.code, 0, purged.stderr)
     assert.ok(purged.json.finalSnapshot, 'a final snapshot was taken')
+    // Automatic, no passphrase given: encrypted all the same, since the app encrypts its snapshots.
+    const final = JSON.parse(readFileSync(join(purged.json.finalSnapshot, 'manifest.json'), 'utf8'))
+    assert.equal(final.trigger, 'pre-purge')
+    assert.equal(final.encrypted, true)
+    assert.ok(
+      final.parts.every((p: {file: string}) => p.file.endsWith('.age')),
+      'every part is encrypted',
+    )
+    assert.ok(existsSync(join(purged.json.finalSnapshot, 'key.age')))
     // As if copied to another machine: the snapshot directory is all that is needed.
     const copy = mkdtempSync(join(tmpdir(), 'bkup-dr-'))
     cpSync(purged.json.finalSnapshot, join(copy, 'snap'), {recursive: true})
     rmSync(join(world.home, 'backups'), {recursive: true, force: true})
     assert.equal((await docker(['volume', 'ls', '-q', '--filter', `label=discode.app=${APP}`])).stdout.trim(), '')
 
-    const restored = await discodeJson(world, ['restore', APP, join(copy, 'snap'), '--yes'])
+    // Another registry in the manifest (its MAC removed, and trusted): a disaster recovery does not pull from it.
+    const evil = join(copy, 'evil')
+    cpSync(join(copy, 'snap'), evil, {recursive: true})
+    const manifest = JSON.parse(readFileSync(join(evil, 'manifest.json'), 'utf8'))
+    manifest.versions.image = '127.0.0.1:5999/evil/app:1.0.0'
+    writeFileSync(join(evil, 'manifest.json'), JSON.stringify(manifest, null, 2))
+    rmSync(join(evil, 'manifest.mac'))
+    const pass = ['--passphrase-file', join(world.home, 'pass')]
+    const refused2 = await discodeJson(world, ['restore', APP, evil, '--yes', '--trust-unauthenticated', ...pass])
+    assert.equal(refused2.json.error?.code, 'SNAPSHOT_REFUSED', refused2.stderr)
+    assert.match(refused2.json.error.message, /not from the recipe's repository/)
+    assert.ok(!existsSync(join(world.home, 'apps', APP, 'app.json')), 'no record was written')
+    assert.equal((await docker(['volume', 'ls', '-q', '--filter', `label=discode.app=${APP}`])).stdout.trim(), '')
+
+    const restored = await discodeJson(world, ['restore', APP, join(copy, 'snap'), '--yes', ...pass])
     assert.equal(restored.code, 0, restored.stderr)
     assert.equal(restored.json.mode, 'recover')
+    const record = JSON.parse(readFileSync(join(world.home, 'apps', APP, 'app.json'), 'utf8'))
+    assert.equal(record.backup.encrypted, true, 'the restored app goes on encrypting its snapshots')
     await eventually(async () => ((await fileHash('photo.txt')) === sha(original) ? true : undefined), {timeoutMs: 30_000})
     assert.equal(await db('op=get&key=one'), 'first')
     rmSync(copy, {recursive: true, force: true})
   })
+
+  /** The app's volumes (with their creation time: a recreated one differs), containers, and record. */
+  async function dockerState() {
+    const names = (await docker(['volume', 'ls', '-q', '--filter', `label=discode.app=${APP}`])).stdout.split('\n').filter(Boolean)
+    const volumes = names.length ? (await docker(['volume', 'inspect', '--format', '{{.Name}} {{.CreatedAt}}', ...names])).stdout : ''
+    const containers = (await docker(['ps', '-a', '--filter', `label=discode.app=${APP}`, '--format', '{{.ID}} {{.Names}} {{.State}}']))
+      .stdout
+    const record = readFileSync(join(world.home, 'apps', APP, 'app.json'), 'utf8')
+    return {volumes: volumes.split('\n').sort(), containers: containers.split('\n').sort(), record}
+  }
 
   /** Runs discode and SIGKILLs it once `ready` says so (polled). */
   async function killWhen(args: string[], ready: () => Promise<boolean>): Promise<void> {

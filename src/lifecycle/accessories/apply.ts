@@ -1,7 +1,6 @@
 import {
   containerName,
   createContainer,
-  ensureVolume,
   inspectContainer,
   inspectImage,
   listContainers,
@@ -15,7 +14,8 @@ import {
 import {DiscodeError} from '../../errors.js'
 import type {Recipe} from '../../recipes/schema.js'
 import {stopSettings} from '../stop-policy.js'
-import {LABELS} from '../names.js'
+import {claimFor, claimVolume, removeOwnedContainer} from '../claim.js'
+import {LABELS, VOLUME_LABEL} from '../names.js'
 import {type Operation, step} from '../operation.js'
 import {waitHealthy} from './health.js'
 import {type PlannedAccessory, planAccessories} from './plan.js'
@@ -146,13 +146,13 @@ async function applyAccessory(op: Operation, p: PlannedAccessory): Promise<Acces
   const who = {app: op.app, name: p.name, container: p.container}
   switch (p.action) {
     case 'keep':
-      await removeContainer(docker, stale)
+      await removeOwnedContainer(claimFor(docker, op.app, undefined), stale)
       return report('unchanged')
     case 'start':
       await step(op, 'accessories', `Starting ${p.container} and waiting until it is healthy`, async () => {
         await startContainer(docker, p.container)
         await waitHealthy(op.engine, who, p.accessory)
-        await removeContainer(docker, stale)
+        await removeOwnedContainer(claimFor(docker, op.app, undefined), stale)
       })
       return report('started')
     case 'create':
@@ -177,7 +177,7 @@ async function replaceAccessory(op: Operation, p: PlannedAccessory): Promise<num
     async () => {
       const started = performance.now()
       await stopContainer(docker, p.container, stopSettings(p.accessory.stop, 'accessory').timeoutSeconds)
-      await removeContainer(docker, stale)
+      await removeOwnedContainer(claimFor(docker, op.app, undefined), stale)
       await renameContainer(docker, p.container, stale)
       try {
         await createAndWait(op, p)
@@ -191,7 +191,7 @@ async function replaceAccessory(op: Operation, p: PlannedAccessory): Promise<num
         })
       }
       downtimeMs = Math.round(performance.now() - started)
-      await removeContainer(docker, stale)
+      await removeOwnedContainer(claimFor(docker, op.app, undefined), stale)
     },
   )
   return downtimeMs
@@ -199,14 +199,15 @@ async function replaceAccessory(op: Operation, p: PlannedAccessory): Promise<num
 
 async function createAndWait(op: Operation, p: PlannedAccessory): Promise<void> {
   const {docker} = op.engine
+  const claim = claimFor(docker, op.app, await op.engine.store.read(op.app))
   for (const volume of p.accessory.volumes) {
-    await ensureVolume(docker, accessoryVolumeName(op.app, p.name, volume.name), {
-      [LABELS.app]: op.app,
+    await claimVolume(claim, accessoryVolumeName(op.app, p.name, volume.name), {
       [ACCESSORY_LABELS.accessory]: p.name,
+      [VOLUME_LABEL]: volume.name,
     })
   }
   // A container of this name here is a leftover of an interrupted run (a running one was renamed).
-  await removeContainer(docker, p.container)
+  await removeOwnedContainer(claim, p.container)
   await createContainer(docker, accessorySpec(op.engine.settings.network, op.app, p.name, p.accessory))
   await startContainer(docker, p.container)
   await waitHealthy(op.engine, {app: op.app, name: p.name, container: p.container}, p.accessory)
