@@ -28,10 +28,15 @@ export interface SnapshotKey {
   macKey: Uint8Array
 }
 
-export async function newSnapshotKey(passphrase: string): Promise<SnapshotKey> {
+/**
+ * A new identity sealed with the passphrase. `scryptWorkFactor` is age's log2 of scrypt's N (default
+ * 18, about a second of work: what makes a guessed passphrase expensive); tests pass a small one.
+ */
+export async function newSnapshotKey(passphrase: string, options: {scryptWorkFactor?: number} = {}): Promise<SnapshotKey> {
   const {Encrypter, generateX25519Identity, identityToRecipient} = await age()
   const identity = await generateX25519Identity()
   const sealer = new Encrypter()
+  if (options.scryptWorkFactor !== undefined) sealer.setScryptWorkFactor(options.scryptWorkFactor)
   sealer.setPassphrase(passphrase)
   return {recipient: await identityToRecipient(identity), sealed: await sealer.encrypt(identity), macKey: identityMacKey(identity)}
 }
