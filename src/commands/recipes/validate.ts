@@ -2,6 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as ux from '@oclif/core/ux'
 
 import {DiscodeCommand} from '../../base-command.js'
+import {docsFile} from '../../docs-path.js'
 import {settingsFromEnv} from '../../config.js'
 import {unsupportedProxyOptions} from '../../proxy/proxy-versions.js'
 import {formatProblem, type RecipeProblem, validateRecipeDir} from '../../recipes/load.js'
@@ -35,7 +36,7 @@ export default class RecipesValidate extends DiscodeCommand {
     // Every problem, one a line; with --json they are in the document ({ok: false, errors}) too.
     for (const problem of result.errors) ux.stderr(formatProblem(problem))
     ux.stderr(`Error: ${args.path}: ${result.errors.length} problem(s) in the recipe`)
-    ux.stderr('Hint: Fix the keys named above; docs/vendors.md describes the recipe format')
+    ux.stderr(`Hint: Fix the keys named above; the recipe format is in docs/vendors.md (${docsFile('vendors.md')})`)
     process.exitCode = 1
     return {ok: result.ok, errors: result.errors, warnings: result.warnings}
   }
