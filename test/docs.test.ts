@@ -10,6 +10,7 @@ import {describe, it} from 'node:test'
 
 import {ROOT} from './support/discode.js'
 import {runNpm} from './support/verdaccio.js'
+import {guideWalkthrough, walkthroughCommands} from './support/walkthrough.js'
 
 const GUIDE = join(ROOT, 'docs', 'vendors.md')
 const text = readFileSync(GUIDE, 'utf8')
@@ -125,5 +126,32 @@ describe('the docs hints point at', () => {
     const missing = named.find((n) => !inPackage.has(n.path))
     assert.equal(missing, undefined, `${missing?.file} names ${missing?.path}, which the package does not ship`)
     assert.deepEqual(docsNamedInSource({'x.ts': "hint: 'see docs/nosuch.md'"}), [{file: 'x.ts', path: 'docs/nosuch.md'}])
+  })
+})
+
+describe("docs/vendors.md's walkthrough (run by test/e2e/vendor.test.ts)", () => {
+  it('goes from recipes init to plugins install through every step of a vendor', () => {
+    const commands = guideWalkthrough()
+    const steps = [
+      'discode recipes init',
+      'discode recipes validate',
+      'docker push',
+      'discode feed add',
+      'discode feed sign',
+      'npm install',
+      'npm test',
+      'npm run build',
+      'discode recipes test',
+      'npm pack',
+      'npm publish',
+      'discode plugins install',
+    ]
+    let at = -1
+    for (const step of steps) {
+      const index = commands.findIndex((command, i) => i > at && command.startsWith(step))
+      assert.ok(index > at, `the walkthrough runs ${step} after the steps before it:\n${commands.join('\n')}`)
+      at = index
+    }
+    assert.deepEqual(walkthroughCommands('### The walkthrough\n```console\n$ a\nout\n$ b\n```\n## Next\n```console\n$ c\n```'), ['a', 'b'])
   })
 })
