@@ -11,6 +11,7 @@ import {
   checkMemory,
   checkPort,
   checkReachable,
+  checkFeed,
 } from './preflight-rules.js'
 
 const GB = 1024 ** 3
@@ -82,5 +83,25 @@ describe('preflight rules', () => {
     assert.match(ahead.detail, /120s ahead of the feed/)
     assert.equal(checkClock(now, 'Thu, 01 Jan 2026 12:10:00 GMT', 'the feed').status, 'fail')
     assert.equal(checkClock(now, undefined, 'the feed').status, 'warn')
+  })
+})
+
+describe('the feed check', () => {
+  it('passes a feed that parses (and verifies), warns when unreachable or not knowable, fails what install would refuse', () => {
+    const ok = checkFeed({ok: true, url: 'https://r.example.com/f.json', releases: 2, signed: true})
+    assert.equal(ok.status, 'pass')
+    assert.match(ok.detail, /lists 2 release\(s\), signed with the recipe's feedKey/)
+    const down = checkFeed({ok: false, url: 'u', code: 'FEED_UNREACHABLE', message: 'feed u is unreachable: connection refused', hint: 'h'})
+    assert.deepEqual([down.id, down.status], ['feed', 'warn'])
+    const forged = checkFeed({
+      ok: false,
+      url: 'u',
+      code: 'FEED_BAD_SIGNATURE',
+      message: 'the signature of u does not match',
+      hint: 'Tell the vendor',
+    })
+    assert.deepEqual([forged.status, forged.detail, forged.hint], ['fail', 'the signature of u does not match', 'Tell the vendor'])
+    assert.equal(checkFeed(undefined).status, 'warn')
+    assert.match(checkFeed(undefined).hint ?? '', /install reads and checks it/)
   })
 })

@@ -12,11 +12,14 @@ import {parseSize} from '../recipes/requirements.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import type {CheckResult} from './check.js'
 import {type DockerInfo, dockerInfo} from './docker-api.js'
-import {feedProbeUrl, registryUrl} from './endpoints.js'
+import {displayUrl, fetchFeed} from '../feed/feed.js'
+import {fetchSignedFeed} from '../feed/verify.js'
+import {feedProbeUrl, feedWithDefaults, registryUrl} from './endpoints.js'
 import {diskFacts, portHolder, probeUrl} from './host-facts.js'
 import {
   checkArch,
   checkClock,
+  checkFeed,
   checkCpus,
   checkDisk,
   checkDocker,
@@ -24,6 +27,7 @@ import {
   checkMemory,
   checkPort,
   checkReachable,
+  type FeedOutcome,
 } from './preflight-rules.js'
 
 export interface PreflightReport {
@@ -72,18 +76,39 @@ function sizeOf(text: string | undefined): number | undefined {
   return text === undefined ? undefined : parseSize(text)
 }
 
-/** The registry and the feed answer; the clock agrees with theirs. */
+/** The registry answers; the feed answers, parses and verifies; the clock agrees with theirs. */
 async function vendorChecks(recipe: RawRecipe): Promise<CheckResult[]> {
   const registry = registryUrl(recipe.image)
   const feed = feedProbeUrl(recipe.feed)
-  const [registryProbe, feedProbe] = await Promise.all([registry && probeUrl(registry), feed && probeUrl(feed)])
+  const [registryProbe, feedProbe, feedOutcome] = await Promise.all([
+    registry && probeUrl(registry),
+    feed && probeUrl(feed),
+    readFeed(recipe),
+  ])
   const checks: CheckResult[] = []
   if (registry && registryProbe) checks.push(checkReachable('registry', 'The image registry', registry, registryProbe))
-  if (feed && feedProbe) checks.push(checkReachable('feed', 'The release feed', feed, feedProbe))
+  // A URL only the customer's inputs complete: its server answering is what can be known.
+  if (!feedOutcome && feed && feedProbe) checks.push(checkReachable('feed', 'The release feed', feed, feedProbe))
+  else checks.push(checkFeed(feedOutcome))
   const dated = [feedProbe, registryProbe].find((p) => p && p.ok && p.date)
   if (dated && dated.ok) checks.push(checkClock(Date.now(), dated.date, dated === feedProbe ? 'the feed server' : 'the registry'))
   else checks.push(checkClock(Date.now(), undefined, 'the vendor'))
   return checks
+}
+
+/** The feed as install would read it with the inputs' defaults (signature checked with feedKey), or undefined when inputs are needed. */
+async function readFeed(recipe: RawRecipe): Promise<FeedOutcome | undefined> {
+  const url = feedWithDefaults(recipe.feed, recipe.inputs)
+  const key = recipe.feedKey === undefined ? undefined : feedWithDefaults(recipe.feedKey, recipe.inputs)
+  if (!url || (recipe.feedKey !== undefined && !key)) return undefined
+  const shown = displayUrl(url)
+  try {
+    const {feed} = key ? await fetchSignedFeed(url, key, {timeoutMs: 5000}) : await fetchFeed(url, {timeoutMs: 5000})
+    return {ok: true, url: shown, releases: feed.releases.length, signed: Boolean(key)}
+  } catch (error) {
+    const {code, message, hint} = error as DiscodeError
+    return {ok: false, url: shown, code, message, hint}
+  }
 }
 
 /**
