@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {feedProbeUrl, feedWithDefaults, registryUrl} from './endpoints.js'
+import {feedProbeUrl, registryUrl} from './endpoints.js'
 
 describe('vendor endpoints', () => {
   it("registry API roots, by Docker's rules", () => {
@@ -18,13 +18,5 @@ describe('vendor endpoints', () => {
     assert.equal(feedProbeUrl('https://r.example.com/feed.json?license={{inputs.license_key}}'), 'https://r.example.com/')
     assert.equal(feedProbeUrl('http://127.0.0.1:9/{{inputs.channel}}/feed.json'), 'http://127.0.0.1:9/')
     assert.equal(feedProbeUrl('https://{{inputs.host}}/feed.json'), undefined)
-  })
-
-  it('a feed URL from inputs is completed with their defaults, when they have plain ones', () => {
-    const inputs = [{name: 'feed_url', default: 'https://r.example.com/notes/feed.json'}, {name: 'license_key'}]
-    assert.equal(feedWithDefaults('{{inputs.feed_url}}', inputs), 'https://r.example.com/notes/feed.json')
-    assert.equal(feedWithDefaults('https://r.example.com/f.json', []), 'https://r.example.com/f.json')
-    assert.equal(feedWithDefaults('https://r.example.com/f.json?k={{ inputs.license_key }}', inputs), undefined)
-    assert.equal(feedWithDefaults('{{inputs.x}}', [{name: 'x', default: '{{app.name}}'}]), undefined)
   })
 })

@@ -26,15 +26,3 @@ export function feedProbeUrl(feed: string): string | undefined {
     return undefined
   }
 }
-
-/**
- * The feed URL as an install with the inputs' defaults would render it: `{{inputs.NAME}}` replaced by
- * that input's plain default. Undefined when anything else is templated (a license key without default).
- */
-export function feedWithDefaults(feed: string, inputs: {name: string; default?: string}[]): string | undefined {
-  const rendered = feed.replace(/\{\{\s*inputs\.([a-z_][a-z0-9_]*)\s*\}\}/g, (whole, name: string) => {
-    const value = inputs.find((input) => input.name === name)?.default
-    return value !== undefined && !hasTemplate(value) ? value : whole
-  })
-  return hasTemplate(rendered) ? undefined : rendered
-}

@@ -101,7 +101,6 @@ describe('the feed check', () => {
       hint: 'Tell the vendor',
     })
     assert.deepEqual([forged.status, forged.detail, forged.hint], ['fail', 'the signature of u does not match', 'Tell the vendor'])
-    assert.equal(checkFeed(undefined).status, 'warn')
-    assert.match(checkFeed(undefined).hint ?? '', /install reads and checks it/)
+    assert.match(checkFeed(undefined).detail, /comes from the app's inputs: discode install reads and verifies it/)
   })
 })

@@ -132,16 +132,11 @@ export type FeedOutcome =
 /**
  * The feed check: it answers, parses, and verifies against the recipe's feedKey. Unreachable only
  * warns (as the registry does: a customer behind a mirror must not be blocked); a feed that install
- * would refuse (not a feed, a bad or missing signature, expired) fails; a URL that needs the
- * customer's inputs warns that install checks it.
+ * would refuse (not a feed, a bad or missing signature, expired) fails. A URL that needs the
+ * customer's inputs (a license key) cannot be read yet: said so, install reads and verifies it.
  */
 export function checkFeed(outcome: FeedOutcome | undefined): CheckResult {
-  if (!outcome)
-    return warn(
-      'feed',
-      "The release feed's URL comes from inputs without defaults",
-      'discode install reads and checks it once the inputs are given',
-    )
+  if (!outcome) return pass('feed', "The release feed's URL comes from the app's inputs: discode install reads and verifies it")
   if (outcome.ok)
     return pass(
       'feed',

@@ -9,12 +9,12 @@ import {inspectContainer} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
 import {parseSize} from '../recipes/requirements.js'
-import type {RawRecipe} from '../recipes/schema.js'
+import {hasTemplate, type RawRecipe} from '../recipes/schema.js'
 import type {CheckResult} from './check.js'
 import {type DockerInfo, dockerInfo} from './docker-api.js'
 import {displayUrl, fetchFeed} from '../feed/feed.js'
 import {fetchSignedFeed} from '../feed/verify.js'
-import {feedProbeUrl, feedWithDefaults, registryUrl} from './endpoints.js'
+import {feedProbeUrl, registryUrl} from './endpoints.js'
 import {diskFacts, portHolder, probeUrl} from './host-facts.js'
 import {
   checkArch,
@@ -96,11 +96,14 @@ async function vendorChecks(recipe: RawRecipe): Promise<CheckResult[]> {
   return checks
 }
 
-/** The feed as install would read it with the inputs' defaults (signature checked with feedKey), or undefined when inputs are needed. */
+/**
+ * The feed as install reads it (its signature checked with feedKey), or undefined when its URL or key
+ * comes from the customer's inputs: those are only known at install, which then checks it.
+ */
 async function readFeed(recipe: RawRecipe): Promise<FeedOutcome | undefined> {
-  const url = feedWithDefaults(recipe.feed, recipe.inputs)
-  const key = recipe.feedKey === undefined ? undefined : feedWithDefaults(recipe.feedKey, recipe.inputs)
-  if (!url || (recipe.feedKey !== undefined && !key)) return undefined
+  const url = hasTemplate(recipe.feed) ? undefined : recipe.feed
+  const key = recipe.feedKey
+  if (!url || (key !== undefined && hasTemplate(key))) return undefined
   const shown = displayUrl(url)
   try {
     const {feed} = key ? await fetchSignedFeed(url, key, {timeoutMs: 5000}) : await fetchFeed(url, {timeoutMs: 5000})
