@@ -124,7 +124,10 @@ describe('feed add: the release entry', () => {
 
   it('pins the pushed tag by digest in the same repository', () => {
     assert.equal(pinnedImage('127.0.0.1:5000/acme/shop:1.0.0', digest), `127.0.0.1:5000/acme/shop@${digest}`)
-    const feed = withRelease({releases: [], published: '2026-01-01T00:00:00.000Z'}, {version: 'v1.0.0', image: 'registry.example.com/acme/shop:1.0.0', digest})
+    const feed = withRelease(
+      {releases: [], published: '2026-01-01T00:00:00.000Z'},
+      {version: 'v1.0.0', image: 'registry.example.com/acme/shop:1.0.0', digest},
+    )
     assert.deepEqual(feed.releases, [{version: '1.0.0', image: `registry.example.com/acme/shop@${digest}`, channel: 'stable'}])
   })
 
