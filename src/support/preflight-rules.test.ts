@@ -104,3 +104,18 @@ describe('the feed check', () => {
     assert.match(checkFeed(undefined).detail, /comes from the app's inputs: discode install reads and verifies it/)
   })
 })
+
+describe('the error that stops an install', () => {
+  it('offers --skip-preflight for a host problem, never for a feed install would refuse too', async () => {
+    const {preflightError} = await import('./preflight.js')
+    const report = (id: string) => ({
+      recipe: 'shop',
+      ok: false,
+      checks: [{id, status: 'fail' as const, detail: `${id} is wrong`, hint: 'Fix it'}],
+    })
+    assert.match(preflightError(report('memory')).hint ?? '', /--skip-preflight installs anyway/)
+    const feed = preflightError(report('feed'))
+    assert.equal(feed.message, 'feed is wrong')
+    assert.equal(feed.hint, 'Fix it. Nothing was changed')
+  })
+})

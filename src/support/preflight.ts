@@ -123,7 +123,8 @@ export function preflightError(report: PreflightReport): DiscodeError {
   const [first, ...more] = failed
   const also = more.length > 0 ? ` (and ${more.map((c) => c.id).join(', ')})` : ''
   return new DiscodeError(`${first.detail}${also}`, {
-    hint: `${first.hint ?? ''}${first.hint ? '. ' : ''}Nothing was changed; --skip-preflight installs anyway`,
+    // A feed install would refuse is refused by install too: skipping the check would not help.
+    hint: `${first.hint ?? ''}${first.hint ? '. ' : ''}Nothing was changed${first.id === 'feed' ? '' : '; --skip-preflight installs anyway'}`,
     code: first.id === 'docker' ? 'DOCKER_UNAVAILABLE' : 'PREFLIGHT_FAILED',
   })
 }
