@@ -13,6 +13,7 @@ import {join} from 'node:path'
 import {ROOT} from '../test/support/discode.js'
 import {httpGet, startFeedServer, startRequestLoop} from '../test/support/http.js'
 import {buildAndPushTestImages, docker, REGISTRY} from '../test/support/images.js'
+import {cleanupHint} from './demo-hints.js'
 import {chooseProxyImageHere} from './proxy-image.js'
 
 const APP = 'demo'
@@ -80,9 +81,7 @@ async function main() {
     say(`requests: ${result.total}, failed: ${result.failures}, seen: ${seen}`)
     say(`now serving: ${(await httpGet(url, {host: HOST})).body.trim()}`)
     say(`try: curl -H 'Host: ${HOST}' ${url}   |   DISCODE_HOME=${env.DISCODE_HOME} ./bin/run.js status`)
-    say(
-      `clean up: DISCODE_HOME=${env.DISCODE_HOME} DISCODE_PROXY_IMAGE=${env.DISCODE_PROXY_IMAGE} ./bin/run.js uninstall ${APP} --purge --yes && ./bin/run.js proxy remove`,
-    )
+    say(`clean up: ${cleanupHint(env, APP)}`)
     if (result.failures > 0) process.exitCode = 1
   } finally {
     await feed.close()

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
-import {inputValues} from './base-command.js'
+import {inputValues, progressReporter} from './base-command.js'
 import {DiscodeError} from './errors.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'discode-inputs-'))
@@ -60,5 +60,16 @@ describe('inputValues (--set and --set-file)', () => {
         /Cannot read the file of --set-file license_key: .*missing\.txt \(ENOENT\)/.test(error.message) &&
         Boolean(error.hint),
     )
+  })
+})
+
+describe('progress on the terminal', () => {
+  it('sets the status of an animated spinner only: a plain (non-TTY) action would print the step again', () => {
+    const plain: {type: string; status?: string} = {type: 'simple'}
+    progressReporter(plain).transferProgress!('app-data', 3_000_000)
+    assert.equal(plain.status, undefined)
+    const spinner: {type: string; status?: string} = {type: 'spinner'}
+    progressReporter(spinner).transferProgress!('app-data', 3_000_000)
+    assert.match(spinner.status ?? '', /^app-data: 3(\.0)? MB$/)
   })
 })

@@ -116,7 +116,6 @@ export abstract class DiscodeCommand extends Command {
   }
 
   private terminalReporter(): Reporter {
-    let lastProgress = 0
     return {
       stepStarted: (_step, message) => {
         this.actionRunning = true
@@ -126,19 +125,7 @@ export abstract class DiscodeCommand extends Command {
         this.actionRunning = false
         ux.action.stop(ok ? 'done' : 'failed')
       },
-      pullProgress: (_image, progress: PullProgress) => {
-        // Repainting the spinner status on every Docker event is wasteful: ten times a second is plenty.
-        const now = Date.now()
-        if (now - lastProgress < 100 || progress.total === 0) return
-        lastProgress = now
-        ux.action.status = `${megabytes(progress.current)} / ${megabytes(progress.total)} MB`
-      },
-      transferProgress: (label, bytes) => {
-        const now = Date.now()
-        if (now - lastProgress < 100) return
-        lastProgress = now
-        ux.action.status = `${label}: ${megabytes(bytes)} MB`
-      },
+      ...progressReporter(ux.action),
       // Inside a step (a hook's log line), the spinner holds back what is written until it stops: print
       // it now, under the step's line, which is repeated with its outcome at the end.
       info: (message) => this.besideAction(() => this.logToStderr(message)),
@@ -213,4 +200,25 @@ function splitPair(flag: string, pair: string, what: string, example: string): [
   const at = pair.indexOf('=')
   if (at <= 0) throw new DiscodeError(`${flag} ${pair} is not KEY=${what}`, {hint: `e.g. ${flag} ${example}`, code: 'BAD_FLAG'})
   return [pair.slice(0, at), pair.slice(at + 1)]
+}
+
+/**
+ * Pull and copy progress as the spinner's status, ten times a second at most. Only on an animated
+ * spinner: without a terminal, oclif's plain action prints the step's line again with every status.
+ */
+export function progressReporter(action: {type?: string; status?: string}): Pick<Reporter, 'pullProgress' | 'transferProgress'> {
+  let lastProgress = 0
+  const show = (status: string) => {
+    const now = Date.now()
+    if (action.type !== 'spinner' || now - lastProgress < 100) return
+    lastProgress = now
+    action.status = status
+  }
+  return {
+    // Repainting the spinner status on every Docker event is wasteful: ten times a second is plenty.
+    pullProgress: (_image, progress: PullProgress) => {
+      if (progress.total > 0) show(`${megabytes(progress.current)} / ${megabytes(progress.total)} MB`)
+    },
+    transferProgress: (label, bytes) => show(`${label}: ${megabytes(bytes)} MB`),
+  }
 }

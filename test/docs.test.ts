@@ -4,11 +4,13 @@
  * vendors at no file of this repository outside plugins/ and docs/ (vendors do not have them).
  */
 import assert from 'node:assert/strict'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readdirSync, readFileSync} from 'node:fs'
 import {join, normalize, relative} from 'node:path'
 import {describe, it} from 'node:test'
 
 import {ROOT} from './support/discode.js'
+import {runNpm} from './support/verdaccio.js'
+import {guideWalkthrough, walkthroughCommands} from './support/walkthrough.js'
 
 const GUIDE = join(ROOT, 'docs', 'vendors.md')
 const text = readFileSync(GUIDE, 'utf8')
@@ -94,5 +96,62 @@ describe('docs/vendors.md', () => {
       'src/lifecycle/go-live.ts',
       'test/support/verdaccio.test.ts',
     ])
+  })
+})
+
+/** Every `docs/NAME` that src/ (outside tests) names, hints included, with the file naming it. */
+export function docsNamedInSource(files: Record<string, string>): {file: string; path: string}[] {
+  return Object.entries(files).flatMap(([file, text]) =>
+    [...text.matchAll(/\bdocs\/[A-Za-z0-9_-]+\.[a-z]+/g)].map((m) => ({file, path: m[0]})),
+  )
+}
+
+describe('the docs hints point at', () => {
+  it('ship with the package: every docs/ file named in src/ is in `npm pack`', async () => {
+    const packed = await runNpm(['pack', '--dry-run', '--json', '--ignore-scripts'], {cwd: ROOT})
+    const [{files}] = JSON.parse(packed.stdout) as {files: {path: string}[]}[]
+    const inPackage = new Set(files.map((f) => f.path))
+    assert.ok(inPackage.has('docs/vendors.md') && inPackage.has('packages/discode-types/index.d.ts'))
+    const src = join(ROOT, 'src')
+    const sources = Object.fromEntries(
+      readdirSync(src, {recursive: true, encoding: 'utf8'})
+        .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+        .map((file) => [`src/${file}`, readFileSync(join(src, file), 'utf8')]),
+    )
+    const named = docsNamedInSource(sources)
+    assert.ok(
+      named.some((n) => n.file === 'src/commands/recipes/validate.ts'),
+      'the validate hint names docs/vendors.md',
+    )
+    const missing = named.find((n) => !inPackage.has(n.path))
+    assert.equal(missing, undefined, `${missing?.file} names ${missing?.path}, which the package does not ship`)
+    assert.deepEqual(docsNamedInSource({'x.ts': "hint: 'see docs/nosuch.md'"}), [{file: 'x.ts', path: 'docs/nosuch.md'}])
+  })
+})
+
+describe("docs/vendors.md's walkthrough (run by test/e2e/vendor.test.ts)", () => {
+  it('goes from recipes init to plugins install through every step of a vendor', () => {
+    const commands = guideWalkthrough()
+    const steps = [
+      'discode recipes init',
+      'discode recipes validate',
+      'docker push',
+      'discode feed add',
+      'discode feed sign',
+      'npm install',
+      'npm test',
+      'npm run build',
+      'discode recipes test',
+      'npm pack',
+      'npm publish',
+      'discode plugins install',
+    ]
+    let at = -1
+    for (const step of steps) {
+      const index = commands.findIndex((command, i) => i > at && command.startsWith(step))
+      assert.ok(index > at, `the walkthrough runs ${step} after the steps before it:\n${commands.join('\n')}`)
+      at = index
+    }
+    assert.deepEqual(walkthroughCommands('### The walkthrough\n```console\n$ a\nout\n$ b\n```\n## Next\n```console\n$ c\n```'), ['a', 'b'])
   })
 })

@@ -63,6 +63,25 @@ export type DiscodeHook<Event extends DiscodeHookEvent = DiscodeHookEvent> = (
   context: DiscodeHookContext & {config?: unknown; context?: unknown},
 ) => Promise<void>
 
+/** The event of a support-bundle collector: `"oclif": {"hooks": {"discode:support-bundle": "./dist/hooks/x.js"}}`. */
+export type DiscodeSupportBundleEvent = 'discode:support-bundle'
+
+/** What a `discode:support-bundle` collector receives, once per app installed from your recipes. */
+export interface SupportBundleContext {
+  app: string
+  /** `ref` is what the customer installed from; `source` is your package name. */
+  recipe: {ref: string; source: string}
+  /** The serving release, if any. */
+  release?: {version: string; image: string; container: string}
+  /** Adds a file `apps/APP/vendor/NAME` to the bundle; it is redacted like every other file. */
+  add(name: string, content: string): void
+  /** Prints a line, attributed to the vendor's plugin, on the user's terminal. */
+  log(message: string): void
+}
+
+/** A support-bundle collector module's default export; throwing records the error in the bundle. */
+export type DiscodeSupportBundleHook = (this: unknown, context: SupportBundleContext & {config?: unknown}) => Promise<void>
+
 /** A Go-style duration: `500ms`, `5s`, `1m30s`. */
 export type Duration = string
 
@@ -77,6 +96,8 @@ export interface RecipeInputFile {
   patternMessage?: string
   default?: string
   secret?: boolean
+  /** The first release that asks for this input (semver): `update --check` lists it under that step. */
+  since?: string
 }
 
 export interface RecipeVolumeFile {

@@ -35,7 +35,11 @@ import {removeHelpers, writeVolume} from './volume-archive.js'
  * The caller holds the lock and has written the pending-restore marker; on failure the app is left
  * stopped (never serving half-restored data) and the marker makes the next command finish the job.
  */
-export async function applySnapshot(op: Operation, snapshot: StoredSnapshot, identity?: string): Promise<{heldMs: number}> {
+export async function applySnapshot(
+  op: Operation,
+  snapshot: StoredSnapshot,
+  identity?: string,
+): Promise<{heldMs: number; removedReleases: string[]}> {
   const {engine, app} = op
   const record = (await engine.store.read(app))!
   const current = record.current!
@@ -48,11 +52,18 @@ export async function applySnapshot(op: Operation, snapshot: StoredSnapshot, ide
   }
   const route = await engine.proxy.route(app)
   const hold = await holdRequests(op, recipe, `snapshot ${snapshot.id} is restored`)
+  const removedReleases: string[] = []
   try {
     await step(op, 'stop', `Stopping ${current.container}`, () => stopContainer(engine.docker, current.container))
     for (const container of await appContainers(op)) {
-      if (!container.Labels[ACCESSORY_LABELS.accessory]) await removeContainer(engine.docker, containerName(container))
+      if (container.Labels[ACCESSORY_LABELS.accessory]) continue
+      const name = containerName(container)
+      await removeContainer(engine.docker, name)
+      if (container.Labels[LABELS.version] && name !== current.container)
+        removedReleases.push(`${name} (${container.Labels[LABELS.version]})`)
     }
+    const note = removedReleasesNote(removedReleases)
+    if (note) engine.reporter.info(note)
     await restoreVolumes(op, recipe, snapshot, {image: current.imageId, identity})
     await step(op, 'start', `Starting ${current.container} on the restored data`, async () => {
       await reviveRelease(op, recipe, current)
@@ -70,7 +81,16 @@ export async function applySnapshot(op: Operation, snapshot: StoredSnapshot, ide
       cause: error,
     })
   }
-  return {heldMs: await hold.release(`${current.container}:${recipe.port}`)}
+  return {heldMs: await hold.release(`${current.container}:${recipe.port}`), removedReleases}
+}
+
+/**
+ * What the customer is told when a restore removed the stopped containers of earlier releases (they
+ * held the old volumes): a rollback still works, from the release's image, only not instantly.
+ */
+export function removedReleasesNote(removed: string[]): string | undefined {
+  if (removed.length === 0) return undefined
+  return `Removed the stopped container${removed.length > 1 ? 's' : ''} kept for a quick rollback (${removed.join(', ')}): they held the replaced data. "discode rollback" still works, recreating the release from its image`
 }
 
 /**

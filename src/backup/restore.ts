@@ -32,6 +32,8 @@ export interface RestoreResult {
   mode: 'apply' | 'recover'
   release?: string
   heldMs: number
+  /** Stopped containers of earlier releases the restore removed (`name (version)`); rollback recreates them from their images. */
+  removedReleases: string[]
   timings: Timings
 }
 
@@ -95,12 +97,12 @@ export async function restoreSnapshot(
     engine.store.ensureAppDir(app)
     const trust = options.trustUnauthenticated
     writePendingRestore(appDir, {snapshotDir: dir, id: snapshot.id, mode, identity, trust, startedAt: new Date().toISOString()})
-    let heldMs = 0
-    if (installed) heldMs = (await applySnapshot(op, snapshot, identity)).heldMs
+    let applied = {heldMs: 0, removedReleases: [] as string[]}
+    if (installed) applied = await applySnapshot(op, snapshot, identity)
     else await recoverData(op, snapshot, identity)
     if (identity) await rememberAppKey(engine, app, await restoredKey(snapshot, identity))
     clearPendingRestore(appDir)
-    return {mode, heldMs} as const
+    return {mode, ...applied} as const
   }
   let timings: Timings = {}
   const done = options.locked
@@ -110,7 +112,16 @@ export async function restoreSnapshot(
         return work(op)
       })
   if (done.mode === 'recover') await reinstall(engine, app, snapshot, options)
-  return {app, snapshot: snapshot.id, dir, mode: done.mode, release: snapshot.manifest.versions.release, heldMs: done.heldMs, timings}
+  return {
+    app,
+    snapshot: snapshot.id,
+    dir,
+    mode: done.mode,
+    release: snapshot.manifest.versions.release,
+    heldMs: done.heldMs,
+    removedReleases: done.removedReleases,
+    timings,
+  }
 }
 
 /** Disaster recovery, second half: the snapshot's release, installed onto its restored data. */

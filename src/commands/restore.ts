@@ -50,7 +50,10 @@ export default class Restore extends DiscodeCommand {
       await this.confirmOrStop(`Replacing the data of ${args.app}`, async () =>
         destructionWarning({
           action: `restore of ${args.snapshot}`,
-          deletes: [`the current data of ${args.app} (its volumes and accessories)`],
+          deletes: [
+            `the current data of ${args.app} (its volumes and accessories)`,
+            'the stopped containers of earlier releases kept for a quick rollback (a rollback recreates them from their images)',
+          ],
           newest: (await listBackups(engine, {app: args.app}))[0],
         }),
       )

@@ -99,7 +99,7 @@ function readFeedFile(feedPath: string): Record<string, unknown> {
   // The original document is signed (not the schema's output), so the vendor's text is kept as written.
   assertPinned(
     (data as {releases: unknown[]}).releases,
-    'Name each image as repo@sha256:<digest> (`docker buildx imagetools inspect IMAGE` shows it) and sign again',
+    'Add each release pinned by digest (`discode feed add FEED --image REPO:TAG --version V` reads it from the registry) and sign again',
   )
   return data as Record<string, unknown>
 }

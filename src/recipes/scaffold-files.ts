@@ -1,7 +1,8 @@
 /**
  * The files of a new vendor plugin (`discode recipes init`), as text: a package, one recipe, a typed
- * hook with its unit test, a README. `recipes validate` accepts the recipe as written, and the hook
- * test runs with only typescript, @types/node and @discode/types installed.
+ * hook with its unit test, a README, a signing key pair and a signed (empty) feed. `recipes validate`
+ * accepts the recipe as written, and the hook test runs with only typescript and @types/node from the
+ * npm registry: @discode/types is the local package `types/`, copied from the installed discode.
  */
 export interface ScaffoldNames {
   /** The npm package name, e.g. `@acme/discode-shop`. */
@@ -10,7 +11,18 @@ export interface ScaffoldNames {
   recipe: string
 }
 
-const TYPES_RANGE = '^1.0.0'
+/** What the vendor may give at init instead of editing the recipe afterwards. */
+export interface ScaffoldRecipeOptions {
+  /** The image repository, e.g. `registry.example.com/acme/shop`. */
+  image?: string
+  /** The feed's URL. */
+  feed?: string
+  /** The feed's public key (the line of keys/feed.pub). */
+  feedKey?: string
+}
+
+/** @discode/types comes from the plugin's own `types/` directory, never from a registry. */
+const TYPES_SPEC = 'file:./types'
 
 export function packageJson({pkg, recipe}: ScaffoldNames): string {
   const json = {
@@ -34,7 +46,7 @@ export function packageJson({pkg, recipe}: ScaffoldNames): string {
       prepack: 'rm -rf dist && npm run build',
     },
     ...(pkg.startsWith('@') ? {publishConfig: {access: 'public'}} : {}),
-    devDependencies: {'@discode/types': TYPES_RANGE, '@types/node': '^20.19.0', typescript: '^5.9.3'},
+    devDependencies: {'@discode/types': TYPES_SPEC, '@types/node': '^20.19.0', typescript: '^5.9.3'},
   }
   return `${JSON.stringify(json, null, 2)}\n`
 }
@@ -65,24 +77,36 @@ export const TSCONFIG_TEST = `{
 export const GITIGNORE = `node_modules/
 dist/
 .test-build/
+# The feed's private key: keep it out of version control and out of the package.
+keys/feed.key
 `
 
-export function recipeYml({recipe}: ScaffoldNames): string {
+/** A YAML scalar for a value the vendor gave: plain when safe, else a JSON string (valid YAML). */
+function scalar(value: string): string {
+  return /^[\w.:/@-]+$/.test(value) ? value : JSON.stringify(value)
+}
+
+export function recipeYml({recipe}: ScaffoldNames, options: ScaffoldRecipeOptions = {}): string {
+  const image = scalar(options.image ?? `registry.example.com/${recipe}`)
+  const feed = scalar(options.feed ?? `https://releases.example.com/${recipe}/feed.json`)
+  const feedKey = options.feedKey
+    ? `feedKey: ${options.feedKey} # keys/feed.pub: discode refuses a feed not signed with keys/feed.key`
+    : '# feedKey: the line of feed.pub from `discode feed keygen --out keys`; the feed must then be signed.'
   return `# The recipe discode installs your app from. Every key: the vendor's guide (docs/vendors.md).
 # Check it with: discode recipes validate recipes/${recipe}
 name: ${recipe} # the id customers install: discode install APP --recipe ${recipe}
 title: ${recipe} # shown by discode recipes list
-# The image repository; the feed names the tag or digest of each release.
-image: registry.example.com/${recipe}
+# The image repository; the feed names the digest of each release (discode feed add).
+image: ${image}
 port: 80 # the container port the proxy sends traffic to
 health:
   path: /up # must answer 2xx before traffic switches to a new release
   interval: 1s
   timeout: 5s
   deployTimeout: 30s # how long a new release may take to become healthy
-# Your release feed: JSON {"releases": [{"version": "1.0.0", "image": "registry.example.com/${recipe}:1.0.0"}]}
-feed: https://releases.example.com/${recipe}/feed.json
-# feedKey: the line of feed.pub from \`discode feed keygen --out keys\`; the feed must then be signed.
+# Your release feed (feed.json and feed.json.sig, published side by side): discode feed add, then feed sign.
+feed: ${feed}
+${feedKey}
 inputs:
   - name: hostname
     description: Host name the app answers on
@@ -174,19 +198,24 @@ A discode plugin: the \`${recipe}\` recipe and its hooks. Customers add it with
 
 ## First steps
 
-1. Set \`image\` and \`feed\` in \`recipes/${recipe}/recipe.yml\`, then check it:
-   \`discode recipes validate recipes/${recipe}\`
-2. Install the tools and run the hook test (no Docker): \`npm install && npm test\`
-3. Check a release update end to end in a throw-away world (needs Docker; nothing of yours is touched):
+1. Check the recipe (\`image\` and \`feed\` are in \`recipes/${recipe}/recipe.yml\`): \`discode recipes validate .\`
+2. Push a release image, then add it to the feed pinned by digest and sign the feed:
+   \`discode feed add feed.json --image REPO:TAG --version 1.0.0\` and
+   \`discode feed sign feed.json --key keys/feed.key\`; publish \`feed.json\` and \`feed.json.sig\` at the recipe's \`feed\` URL
+3. Install the tools and run the hook test (no Docker): \`npm install && npm test\`
+4. Check a release update end to end in a throw-away world (needs Docker; nothing of yours is touched):
    \`npm run build && discode recipes test . --from 1.0.0 --to 1.1.0\`
-4. Publish: \`npm publish\` (\`prepack\` builds \`dist/\`).
+5. Publish: \`npm publish\` (\`prepack\` builds \`dist/\`).
 
 ## Layout
 
-- \`recipes/${recipe}/recipe.yml\`: the recipe (image, inputs, secrets, env, volumes, health, feed)
+- \`recipes/${recipe}/recipe.yml\`: the recipe (image, inputs, secrets, env, volumes, health, feed, feedKey)
 - \`src/hooks/pre-switch.ts\`: runs on every update before traffic moves; throw to stop the update
 - \`test/hooks.test.ts\`: the hook against a fake context
-- types come from \`@discode/types\` (\`import type\`: nothing of it is in the compiled hook)
+- \`keys/feed.key\` (secret, not in git or the package) and \`keys/feed.pub\` (the recipe's \`feedKey\`)
+- \`feed.json\`, \`feed.json.sig\`: your release feed and its signature (not in the package)
+- \`types/\`: \`@discode/types\` copied from your discode (\`import type\`: nothing of it is in the compiled
+  hook); after upgrading discode refresh it with \`discode recipes types --out types/index.d.ts\`
 
 Stop signal: discode stops an old release with SIGTERM and waits 10 s before SIGKILL. If your
 process runs as PID 1 and ignores SIGTERM, every update waits the full 10 s: handle SIGTERM, or run
@@ -194,14 +223,5 @@ it under an init (\`docker run --init\`-style, e.g. tini) in your image.
 `
 }
 
-export const FEED_JSON = (names: ScaffoldNames): string =>
-  `${JSON.stringify(
-    {
-      releases: [
-        {version: '1.0.0', image: `registry.example.com/${names.recipe}:1.0.0`, notes: 'First release'},
-        {version: '1.1.0', image: `registry.example.com/${names.recipe}:1.1.0`, notes: 'Second release'},
-      ],
-    },
-    null,
-    2,
-  )}\n`
+/** The feed to start from: no release yet (`discode feed add` adds them, pinned by digest). */
+export const FEED_JSON = `${JSON.stringify({releases: []}, null, 2)}\n`

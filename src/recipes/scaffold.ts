@@ -1,10 +1,13 @@
 /** `discode recipes init`: writes a ready vendor plugin package into an empty (or new) directory. */
 import {existsSync, mkdirSync, readdirSync, writeFileSync} from 'node:fs'
-import {basename, dirname, join, resolve} from 'node:path'
+import {basename, dirname, join, relative, resolve} from 'node:path'
 
 import {DiscodeError} from '../errors.js'
+import {writeKeyPair} from '../feed/keys.js'
+import {signFeed} from '../feed/sign.js'
 import * as files from './scaffold-files.js'
-import type {ScaffoldNames} from './scaffold-files.js'
+import type {ScaffoldNames, ScaffoldRecipeOptions} from './scaffold-files.js'
+import {discodeTypes, PLUGIN_TYPES_DIR, typesPackageJson} from './types-file.js'
 
 const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/
 
@@ -28,16 +31,18 @@ export function scaffoldNames(dir: string, name?: string): ScaffoldNames {
   return {pkg, recipe}
 }
 
-/** Relative path → content of every file of a new plugin. */
-export function scaffoldFiles(names: ScaffoldNames): Record<string, string> {
+/** Relative path → content of every file of a new plugin; `types` is discode's declaration file. */
+export function scaffoldFiles(names: ScaffoldNames, types: string, recipe: ScaffoldRecipeOptions = {}): Record<string, string> {
   return {
     'package.json': files.packageJson(names),
     'tsconfig.json': files.TSCONFIG,
     'tsconfig.test.json': files.TSCONFIG_TEST,
     '.gitignore': files.GITIGNORE,
     'README.md': files.readme(names),
-    'feed.json': files.FEED_JSON(names),
-    [`recipes/${names.recipe}/recipe.yml`]: files.recipeYml(names),
+    'feed.json': files.FEED_JSON,
+    [`recipes/${names.recipe}/recipe.yml`]: files.recipeYml(names, recipe),
+    [`${PLUGIN_TYPES_DIR}/package.json`]: typesPackageJson(),
+    [`${PLUGIN_TYPES_DIR}/index.d.ts`]: types,
     'src/hooks/pre-switch.ts': files.PRE_SWITCH_HOOK,
     'test/hooks.test.ts': files.HOOK_TEST,
   }
@@ -48,16 +53,32 @@ export interface ScaffoldResult extends ScaffoldNames {
   files: string[]
 }
 
-/** Writes the plugin into `dir`, which must not exist or be empty: nothing of the vendor's is overwritten. */
-export function scaffoldPlugin(dir: string, options: {name?: string} = {}): ScaffoldResult {
+export interface ScaffoldOptions {
+  /** The npm package name [default: the directory's name]. */
+  name?: string
+  /** The recipe's image repository and feed URL [default: placeholders under example.com]. */
+  image?: string
+  feed?: string
+}
+
+/**
+ * Writes the plugin into `dir`, which must not exist or be empty: nothing of the vendor's is
+ * overwritten. It starts signed: a new key pair in keys/ (its public key is the recipe's feedKey) and
+ * feed.json, with no release yet, signed with it.
+ */
+export function scaffoldPlugin(dir: string, options: ScaffoldOptions = {}): ScaffoldResult {
   const names = scaffoldNames(dir, options.name)
   if (existsSync(dir) && readdirSync(dir).length > 0) {
     throw new DiscodeError(`${dir} is not empty`, {hint: 'Give a new or empty directory', code: 'DIR_NOT_EMPTY'})
   }
-  const written = scaffoldFiles(names)
+  const types = discodeTypes()
+  const keys = writeKeyPair(join(dir, 'keys'))
+  const written = scaffoldFiles(names, types, {image: options.image, feed: options.feed, feedKey: keys.publicKey})
   for (const [path, content] of Object.entries(written)) {
     mkdirSync(dirname(join(dir, path)), {recursive: true})
     writeFileSync(join(dir, path), content, {flag: 'wx'})
   }
-  return {...names, dir: resolve(dir), files: Object.keys(written)}
+  const signed = signFeed(join(dir, 'feed.json'), keys.privateKeyPath)
+  const made = ['keys/feed.key', 'keys/feed.pub', ...Object.keys(written), relative(dir, signed.signaturePath)]
+  return {...names, dir: resolve(dir), files: made.sort()}
 }

@@ -11,6 +11,7 @@ import {
   checkMemory,
   checkPort,
   checkReachable,
+  checkFeed,
 } from './preflight-rules.js'
 
 const GB = 1024 ** 3
@@ -82,5 +83,39 @@ describe('preflight rules', () => {
     assert.match(ahead.detail, /120s ahead of the feed/)
     assert.equal(checkClock(now, 'Thu, 01 Jan 2026 12:10:00 GMT', 'the feed').status, 'fail')
     assert.equal(checkClock(now, undefined, 'the feed').status, 'warn')
+  })
+})
+
+describe('the feed check', () => {
+  it('passes a feed that parses (and verifies), warns when unreachable or not knowable, fails what install would refuse', () => {
+    const ok = checkFeed({ok: true, url: 'https://r.example.com/f.json', releases: 2, signed: true})
+    assert.equal(ok.status, 'pass')
+    assert.match(ok.detail, /lists 2 release\(s\), signed with the recipe's feedKey/)
+    const down = checkFeed({ok: false, url: 'u', code: 'FEED_UNREACHABLE', message: 'feed u is unreachable: connection refused', hint: 'h'})
+    assert.deepEqual([down.id, down.status], ['feed', 'warn'])
+    const forged = checkFeed({
+      ok: false,
+      url: 'u',
+      code: 'FEED_BAD_SIGNATURE',
+      message: 'the signature of u does not match',
+      hint: 'Tell the vendor',
+    })
+    assert.deepEqual([forged.status, forged.detail, forged.hint], ['fail', 'the signature of u does not match', 'Tell the vendor'])
+    assert.match(checkFeed(undefined).detail, /comes from the app's inputs: discode install reads and verifies it/)
+  })
+})
+
+describe('the error that stops an install', () => {
+  it('offers --skip-preflight for a host problem, never for a feed install would refuse too', async () => {
+    const {preflightError} = await import('./preflight.js')
+    const report = (id: string) => ({
+      recipe: 'shop',
+      ok: false,
+      checks: [{id, status: 'fail' as const, detail: `${id} is wrong`, hint: 'Fix it'}],
+    })
+    assert.match(preflightError(report('memory')).hint ?? '', /--skip-preflight installs anyway/)
+    const feed = preflightError(report('feed'))
+    assert.equal(feed.message, 'feed is wrong')
+    assert.equal(feed.hint, 'Fix it. Nothing was changed')
   })
 })

@@ -124,3 +124,25 @@ export function checkClock(now: number, serverDate: string | undefined, source: 
   if (Math.abs(skew) > CLOCK_WARN_MS) return warn('clock', detail, hint)
   return pass('clock', `The clock agrees with ${source}`)
 }
+
+/** What reading the feed gave: its releases (and whether its signature was checked), or the error. */
+export type FeedOutcome =
+  {ok: true; url: string; releases: number; signed: boolean} | {ok: false; url: string; code?: string; message: string; hint?: string}
+
+/**
+ * The feed check: it answers, parses, and verifies against the recipe's feedKey. Unreachable only
+ * warns (as the registry does: a customer behind a mirror must not be blocked); a feed that install
+ * would refuse (not a feed, a bad or missing signature, expired) fails. A URL that needs the
+ * customer's inputs (a license key) cannot be read yet: said so, install reads and verifies it.
+ */
+export function checkFeed(outcome: FeedOutcome | undefined): CheckResult {
+  if (!outcome) return pass('feed', "The release feed's URL comes from the app's inputs: discode install reads and verifies it")
+  if (outcome.ok)
+    return pass(
+      'feed',
+      `The release feed ${outcome.url} lists ${outcome.releases} release(s)${outcome.signed ? ", signed with the recipe's feedKey" : ''}`,
+    )
+  const network = outcome.code === 'FEED_UNREACHABLE' || outcome.code === 'FEED_TIMEOUT'
+  const hint = outcome.hint ?? 'Tell the vendor'
+  return network ? warn('feed', outcome.message, hint) : fail('feed', outcome.message, hint)
+}

@@ -9,14 +9,17 @@ import {inspectContainer} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
 import {parseSize} from '../recipes/requirements.js'
-import type {RawRecipe} from '../recipes/schema.js'
+import {hasTemplate, type RawRecipe} from '../recipes/schema.js'
 import type {CheckResult} from './check.js'
 import {type DockerInfo, dockerInfo} from './docker-api.js'
+import {displayUrl, fetchFeed} from '../feed/feed.js'
+import {fetchSignedFeed} from '../feed/verify.js'
 import {feedProbeUrl, registryUrl} from './endpoints.js'
 import {diskFacts, portHolder, probeUrl} from './host-facts.js'
 import {
   checkArch,
   checkClock,
+  checkFeed,
   checkCpus,
   checkDisk,
   checkDocker,
@@ -24,6 +27,7 @@ import {
   checkMemory,
   checkPort,
   checkReachable,
+  type FeedOutcome,
 } from './preflight-rules.js'
 
 export interface PreflightReport {
@@ -72,18 +76,42 @@ function sizeOf(text: string | undefined): number | undefined {
   return text === undefined ? undefined : parseSize(text)
 }
 
-/** The registry and the feed answer; the clock agrees with theirs. */
+/** The registry answers; the feed answers, parses and verifies; the clock agrees with theirs. */
 async function vendorChecks(recipe: RawRecipe): Promise<CheckResult[]> {
   const registry = registryUrl(recipe.image)
   const feed = feedProbeUrl(recipe.feed)
-  const [registryProbe, feedProbe] = await Promise.all([registry && probeUrl(registry), feed && probeUrl(feed)])
+  const [registryProbe, feedProbe, feedOutcome] = await Promise.all([
+    registry && probeUrl(registry),
+    feed && probeUrl(feed),
+    readFeed(recipe),
+  ])
   const checks: CheckResult[] = []
   if (registry && registryProbe) checks.push(checkReachable('registry', 'The image registry', registry, registryProbe))
-  if (feed && feedProbe) checks.push(checkReachable('feed', 'The release feed', feed, feedProbe))
+  // A URL only the customer's inputs complete: its server answering is what can be known.
+  if (!feedOutcome && feed && feedProbe) checks.push(checkReachable('feed', 'The release feed', feed, feedProbe))
+  else checks.push(checkFeed(feedOutcome))
   const dated = [feedProbe, registryProbe].find((p) => p && p.ok && p.date)
   if (dated && dated.ok) checks.push(checkClock(Date.now(), dated.date, dated === feedProbe ? 'the feed server' : 'the registry'))
   else checks.push(checkClock(Date.now(), undefined, 'the vendor'))
   return checks
+}
+
+/**
+ * The feed as install reads it (its signature checked with feedKey), or undefined when its URL or key
+ * comes from the customer's inputs: those are only known at install, which then checks it.
+ */
+async function readFeed(recipe: RawRecipe): Promise<FeedOutcome | undefined> {
+  const url = hasTemplate(recipe.feed) ? undefined : recipe.feed
+  const key = recipe.feedKey
+  if (!url || (key !== undefined && hasTemplate(key))) return undefined
+  const shown = displayUrl(url)
+  try {
+    const {feed} = key ? await fetchSignedFeed(url, key, {timeoutMs: 5000}) : await fetchFeed(url, {timeoutMs: 5000})
+    return {ok: true, url: shown, releases: feed.releases.length, signed: Boolean(key)}
+  } catch (error) {
+    const {code, message, hint} = error as DiscodeError
+    return {ok: false, url: shown, code, message, hint}
+  }
 }
 
 /**
@@ -95,7 +123,8 @@ export function preflightError(report: PreflightReport): DiscodeError {
   const [first, ...more] = failed
   const also = more.length > 0 ? ` (and ${more.map((c) => c.id).join(', ')})` : ''
   return new DiscodeError(`${first.detail}${also}`, {
-    hint: `${first.hint ?? ''}${first.hint ? '. ' : ''}Nothing was changed; --skip-preflight installs anyway`,
+    // A feed install would refuse is refused by install too: skipping the check would not help.
+    hint: `${first.hint ?? ''}${first.hint ? '. ' : ''}Nothing was changed${first.id === 'feed' ? '' : '; --skip-preflight installs anyway'}`,
     code: first.id === 'docker' ? 'DOCKER_UNAVAILABLE' : 'PREFLIGHT_FAILED',
   })
 }

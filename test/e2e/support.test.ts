@@ -135,6 +135,11 @@ describe('preflight, doctor and support bundles', () => {
         assert.ok(ids.includes(id), `check ${id} in ${ids}`)
       assert.equal(failing.json.checks.find((c: {id: string}) => c.id === 'memory').status, 'fail')
       assert.equal(failing.json.checks.find((c: {id: string}) => c.id === 'feed').status, 'pass')
+      assert.match(
+        failing.json.checks.find((c: {id: string}) => c.id === 'feed').detail,
+        /lists \d+ release\(s\)/,
+        'the feed was read and parsed',
+      )
       const fine = await discodeJson(world, ['preflight', writeRecipe(join(scratch, 'fine'), feed.url)])
       assert.equal(fine.code, 0, JSON.stringify(fine.json))
       assert.equal(fine.json.ok, true)

@@ -1,24 +1,33 @@
 /**
- * A vendor ships a plugin from the docs alone: `recipes init`, point the recipe at an image and a feed
- * (the test images, a feed on 127.0.0.1), `recipes validate`, run the scaffold's own hook test with
- * only @discode/types installed (plus the compiler), build it, and `recipes test` the release update:
- * 0 failed requests and exit 0 for 1.0.0 → 1.1.0; exit 1 naming the reason for a release that never
- * becomes healthy. The check leaves no container, network or volume behind.
+ * A vendor ships a plugin by docs/vendors.md alone: its walkthrough, command by command as the guide
+ * shows them (only the image registry, the feed's URL and the npm registry are ones on 127.0.0.1),
+ * from `recipes init` through `feed add` (digest from the real local registry), `feed sign`, the
+ * scaffold's own `npm install && npm test` (nothing but npm's registry), `recipes test` (0 failed
+ * requests), `npm publish` to a local verdaccio, to `discode plugins install`. Then `recipes test`
+ * against a release that never becomes healthy exits 1 naming the reason, Ctrl-C cleans up, and
+ * nothing is left behind.
  */
 import assert from 'node:assert/strict'
 import {execFile, spawn} from 'node:child_process'
-import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync} from 'node:fs'
+import {verify} from 'node:crypto'
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {createServer, type Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
-import {join} from 'node:path'
+import {join, resolve} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {parseDocument} from 'yaml'
 
+import {parsePublicKey} from '../../src/feed/keys.js'
 import {buildStandinImage, ROOT} from '../support/discode.js'
-import {startFeedServer, type FeedServer} from '../support/http.js'
-import {buildAndPushTestImages, docker, REPOSITORY} from '../support/images.js'
+import {buildAndPushTestImages, docker, REGISTRY} from '../support/images.js'
+import {npmEnv, startVerdaccio, type Verdaccio} from '../support/verdaccio.js'
+import {guideWalkthrough, substitute} from '../support/walkthrough.js'
 
 const BIN = join(ROOT, 'bin', 'run.js')
+/** The guide's image repository, as the walkthrough's `docker push` finds it here. */
+const SHOP = `${REGISTRY}/acme/shop`
 
 interface Run {
   code: number
@@ -40,6 +49,19 @@ function run(command: string, args: string[], options: {cwd?: string; env?: Node
   })
 }
 
+/** A static server for the files of `dir` (the vendor's feed.json and feed.json.sig), on 127.0.0.1. */
+function serveFiles(dir: () => string): Promise<{server: Server; url: string}> {
+  const server = createServer((req, res) => {
+    const name = new URL(req.url ?? '/', 'http://x').pathname.slice(1)
+    const file = join(dir(), name)
+    if (!/^feed\.json(\.sig)?$/.test(name) || !existsSync(file)) return void res.writeHead(404).end()
+    res.writeHead(200, {'content-type': name.endsWith('.sig') ? 'text/plain' : 'application/json'}).end(readFileSync(file))
+  })
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () => ok({server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.json`})),
+  )
+}
+
 /** Names of every container, network and volume the check could have made (its names start so). */
 async function checkObjects(): Promise<string[]> {
   const lines = async (args: string[]) => (await docker(args)).stdout.split('\n').filter(Boolean)
@@ -51,103 +73,134 @@ async function checkObjects(): Promise<string[]> {
   return all.filter((line) => /\s(discode-check-|check-[0-9a-f]{8})/.test(line)).sort()
 }
 
-describe('a vendor ships a plugin from the docs alone', () => {
+describe('a vendor ships a plugin by the walkthrough of docs/vendors.md', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'discode-vendor-'))
-  const plugin = join(tmp, 'discode-shop')
-  const env: NodeJS.ProcessEnv = {...process.env, NO_COLOR: '1', DISCODE_HOME: join(tmp, 'home')}
-  let feed: FeedServer
+  const work = join(tmp, 'work')
+  const plugin = join(work, 'discode-shop')
+  let env: NodeJS.ProcessEnv
+  let registry: Verdaccio
+  let feed: {server: Server; url: string}
   let before_: string[]
+  const outputs = new Map<string, Run>()
   const discode = (args: string[], timeoutMs?: number) => run(process.execPath, [BIN, ...args], {env, timeoutMs})
 
   before(async () => {
-    const [, standin] = await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    env.DISCODE_PROXY_IMAGE = standin
-    feed = await startFeedServer({
-      releases: [
-        {version: '1.0.0', image: `${REPOSITORY}:1.0.0`},
-        {version: '1.1.0', image: `${REPOSITORY}:1.1.0`},
-        {version: '1.2.0', image: `${REPOSITORY}:unhealthy`, channel: 'beta'},
-      ],
-    })
+    const [images, standin, verdaccio] = await Promise.all([
+      buildAndPushTestImages(),
+      buildStandinImage(),
+      startVerdaccio({scopes: ['@acme']}),
+    ])
+    registry = verdaccio
+    // The vendor's images, built: the walkthrough pushes them itself.
+    for (const tag of ['1.0.0', '1.1.0', 'unhealthy'] as const) await docker(['tag', images.tags[tag], `${SHOP}:${tag}`])
+    feed = await serveFiles(() => plugin)
+    // `discode` on the PATH is this build; npm publishes the @acme scope to verdaccio and installs the rest from npm's registry.
+    const bin = join(tmp, 'bin')
+    mkdirSync(bin)
+    writeFileSync(join(bin, 'discode'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} "$@"\n`)
+    chmodSync(join(bin, 'discode'), 0o755)
+    const port = new URL(registry.url).port
+    writeFileSync(
+      join(tmp, 'npmrc'),
+      `@acme:registry=${registry.url}\n//127.0.0.1:${port}/:_authToken=discode-tests-fake-token\nfund=false\naudit=false\nupdate-notifier=false\n`,
+    )
+    const {NODE_TEST_CONTEXT: _, ...outer} = npmEnv()
+    env = {
+      ...outer,
+      PATH: `${bin}:${process.env.PATH}`,
+      NO_COLOR: '1',
+      DISCODE_HOME: join(tmp, 'home'),
+      DISCODE_PROXY_IMAGE: standin,
+      XDG_DATA_HOME: join(tmp, 'xdg-data'),
+      XDG_CACHE_HOME: join(tmp, 'xdg-cache'),
+      XDG_CONFIG_HOME: join(tmp, 'xdg-config'),
+      npm_config_userconfig: join(tmp, 'npmrc'),
+    }
+    mkdirSync(work)
     before_ = await checkObjects()
   })
 
   after(async () => {
-    await feed?.close()
+    feed?.server.close()
+    await registry?.stop()
+    await docker(['image', 'rm', `${SHOP}:1.0.0`, `${SHOP}:1.1.0`, `${SHOP}:unhealthy`]).catch(() => {})
     rmSync(tmp, {recursive: true, force: true})
   })
 
-  it('recipes init writes a plugin whose recipe validates once pointed at the image and feed', async () => {
-    const init = await discode(['recipes', 'init', plugin])
-    assert.equal(init.code, 0, init.stderr)
-    const file = join(plugin, 'recipes', 'shop', 'recipe.yml')
-    const generated = await discode(['recipes', 'validate', join(plugin, 'recipes', 'shop')])
-    assert.equal(generated.code, 0, generated.stderr)
+  it('runs every command of the walkthrough as written, each exiting 0', async () => {
+    const commands = guideWalkthrough()
+    assert.ok(commands.length >= 12, commands.join('\n'))
+    let cwd = work
+    for (const written of commands) {
+      const command = substitute(written, [
+        ['https://releases.example.com/shop/feed.json', feed.url],
+        ['registry.example.com', REGISTRY],
+      ])
+      if (command.startsWith('cd ')) {
+        cwd = resolve(cwd, command.slice(3).trim())
+        continue
+      }
+      const result = await run('bash', ['-c', command], {cwd, env, timeoutMs: 600_000})
+      assert.equal(result.code, 0, `$ ${command}\n${result.stdout}${result.stderr}`)
+      outputs.set(written.split(' ').slice(0, 3).join(' '), result)
+    }
+  })
 
-    // What the vendor edits: the image and the feed (comments are kept), and a short health timeout.
-    const recipe = parseDocument(readFileSync(file, 'utf8'))
-    recipe.set('image', REPOSITORY)
-    recipe.set('feed', feed.url)
-    recipe.setIn(['health', 'interval'], '200ms')
-    recipe.setIn(['health', 'deployTimeout'], '5s')
-    writeFileSync(file, recipe.toString())
-    const edited = await discode(['recipes', 'validate', join(plugin, 'recipes', 'shop')])
-    assert.equal(edited.code, 0, edited.stderr)
-    assert.match(readFileSync(file, 'utf8'), /# the container port the proxy sends traffic to/)
+  it('ends with a tested plugin whose feed is signed and pinned by digest, installed from the npm registry', async () => {
+    const tested = outputs.get('discode recipes test')
+    assert.match(tested?.stdout ?? '', /requests: [1-9]\d*, failed: 0,/)
+    assert.match(tested?.stdout ?? '', /Release check passed/)
+    assert.match(outputs.get('npm test')?.stdout ?? '', /# pass 2/)
 
-    // The typo from the issue: a feedKey that is not a key.
+    const bytes = readFileSync(join(plugin, 'feed.json'))
+    const {releases} = JSON.parse(bytes.toString()) as {releases: {version: string; image: string}[]}
+    assert.deepEqual(
+      releases.map((r) => r.version),
+      ['1.0.0', '1.1.0'],
+    )
+    for (const release of releases) assert.match(release.image, new RegExp(`^${SHOP.replace(/\./g, '\\.')}@sha256:[a-f0-9]{64}$`))
+    const publicKey = readFileSync(join(plugin, 'keys', 'feed.pub'), 'utf8').trim()
+    const signature = Buffer.from(readFileSync(join(plugin, 'feed.json.sig'), 'utf8').trim(), 'base64')
+    assert.equal(verify(null, bytes, parsePublicKey(publicKey), signature), true, 'feed.json.sig verifies with keys/feed.pub')
+
+    const plugins = await discode(['plugins', '--json'])
+    assert.equal(plugins.code, 0, plugins.stderr)
+    const installed = (JSON.parse(plugins.stdout) as {name: string; version: string}[]).find((p) => p.name === '@acme/discode-shop')
+    assert.equal(installed?.version, '0.1.0', 'installed from the npm registry')
+    assert.equal(
+      existsSync(join(env.XDG_DATA_HOME!, 'discode', 'node_modules', '@acme', 'discode-shop', 'dist', 'hooks', 'pre-switch.js')),
+      true,
+    )
+    assert.deepEqual(await checkObjects(), before_)
+  })
+
+  it('recipes validate refuses a feedKey that is not a key', async () => {
     const typo = join(tmp, 'typo')
     mkdirSync(typo)
+    const recipe = parseDocument(readFileSync(join(plugin, 'recipes', 'shop', 'recipe.yml'), 'utf8'))
     recipe.set('feedKey', 'not-a-key')
     writeFileSync(join(typo, 'recipe.yml'), recipe.toString())
     const refused = await discode(['recipes', 'validate', typo])
     assert.equal(refused.code, 1)
-    assert.match(refused.stderr, /feedKey: "not-a-key" is not an ed25519 public key/)
-  })
-
-  it("the scaffold's hook test passes with only @discode/types installed, and the plugin builds", async () => {
-    // @discode/types from its packed tarball, as npm would install it; the compiler and Node's types
-    // are the toolchain (linked from this repository's node_modules).
-    const packed = await run('npm', ['pack', '--silent', '--pack-destination', tmp], {cwd: join(ROOT, 'packages', 'discode-types')})
-    assert.equal(packed.code, 0, packed.stderr)
-    const types = join(plugin, 'node_modules', '@discode', 'types')
-    mkdirSync(types, {recursive: true})
-    mkdirSync(join(plugin, 'node_modules', '@types'), {recursive: true})
-    mkdirSync(join(plugin, 'node_modules', '.bin'), {recursive: true})
-    assert.equal((await run('tar', ['xzf', join(tmp, packed.stdout.trim()), '-C', types, '--strip-components=1'])).code, 0)
-    symlinkSync(join(ROOT, 'node_modules', 'typescript'), join(plugin, 'node_modules', 'typescript'))
-    symlinkSync(join(ROOT, 'node_modules', '@types', 'node'), join(plugin, 'node_modules', '@types', 'node'))
-    symlinkSync('../typescript/bin/tsc', join(plugin, 'node_modules', '.bin', 'tsc'))
-
-    // Without the outer test runner's NODE_TEST_CONTEXT, the scaffold's node --test prints its own report.
-    const {NODE_TEST_CONTEXT: _, ...npmEnv} = process.env
-    const test = await run('npm', ['test'], {cwd: plugin, env: npmEnv})
-    assert.equal(test.code, 0, test.stdout + test.stderr)
-    assert.match(test.stdout, /# pass 2/)
-    const build = await run('npm', ['run', 'build'], {cwd: plugin, env: npmEnv})
-    assert.equal(build.code, 0, build.stdout + build.stderr)
-    assert.ok(existsSync(join(plugin, 'dist', 'hooks', 'pre-switch.js')))
-  })
-
-  it('recipes test 1.0.0 → 1.1.0: 0 failed requests, the hook ran, exit 0, nothing left behind', async () => {
-    const result = await discode(['recipes', 'test', plugin, '--from', '1.0.0', '--to', '1.1.0', '--json'], 600_000)
-    assert.equal(result.code, 0, result.stdout + result.stderr)
-    const report = JSON.parse(result.stdout)
-    assert.equal(report.ok, true)
-    assert.deepEqual(report.problems, [])
-    assert.equal(report.requests.failed, 0)
-    assert.ok(report.requests.requests > 0, 'the request loop reached the app')
-    assert.deepEqual(
-      report.operations.map((o: {operation: string; ok: boolean}) => `${o.operation} ${o.ok}`),
-      ['install true', 'update true', 'rollback true'],
-    )
-    // The plugin's pre-switch hook ran on the update (from the linked, built plugin).
-    assert.ok(report.hooksMs.update > 0)
-    assert.ok(report.stopMs.update >= 0 && report.stopMs.rollback >= 0)
-    assert.deepEqual(await checkObjects(), before_)
+    assert.match(refused.stderr, /recipe\.yml:\d+:\d+: feedKey: "not-a-key" is not an ed25519 public key/)
   })
 
   it('recipes test against a release that never becomes healthy exits 1 naming the reason, and cleans up', async () => {
+    await docker(['push', `${SHOP}:unhealthy`])
+    // A short health budget, so that the failing update gives up quickly.
+    const file = join(plugin, 'recipes', 'shop', 'recipe.yml')
+    const recipe = parseDocument(readFileSync(file, 'utf8'))
+    recipe.setIn(['health', 'interval'], '200ms')
+    recipe.setIn(['health', 'deployTimeout'], '5s')
+    writeFileSync(file, recipe.toString())
+    const feedArgs = ['feed.json', '--image', `${SHOP}:unhealthy`, '--version', '1.2.0', '--channel', 'beta']
+    for (const args of [
+      ['feed', 'add', ...feedArgs],
+      ['feed', 'sign', 'feed.json', '--key', 'keys/feed.key'],
+    ]) {
+      const step = await run(process.execPath, [BIN, ...args], {cwd: plugin, env})
+      assert.equal(step.code, 0, step.stderr)
+    }
     const result = await discode(['recipes', 'test', plugin, '--from', '1.0.0', '--to', '1.2.0'], 600_000)
     assert.equal(result.code, 1, result.stdout + result.stderr)
     assert.match(result.stderr, /Error: update failed: 1\.2\.0 was not deployed/)

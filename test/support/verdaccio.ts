@@ -86,7 +86,7 @@ export function runNpm(args: string[], options: {cwd?: string; env?: NodeJS.Proc
   })
 }
 
-function configYaml(dir: string, port: number): string {
+function configYaml(dir: string, port: number, scopes: string[]): string {
   // JSON strings are valid YAML scalars: paths with any character stay intact.
   const q = (value: string) => JSON.stringify(value)
   return `# Written by test/support/verdaccio.ts
@@ -99,11 +99,15 @@ auth:
     max_users: -1          # no sign-up: nobody can become "authenticated"
 # No uplinks: nothing is fetched from or proxied to the public registry.
 packages:
-  '${EXAMPLE_SCOPE}/*':
+${scopes
+  .map(
+    (scope) => `  '${scope}/*':
     access: $all
     publish: $all          # anonymous publish (a token verdaccio cannot verify counts as anonymous)
     unpublish: $all
-  '**':
+`,
+  )
+  .join('')}  '**':
     access: $all
     publish: $authenticated
     unpublish: $authenticated
@@ -132,14 +136,15 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** Starts verdaccio; resolves once it answers `GET /-/ping`. */
-export async function startVerdaccio(): Promise<Verdaccio> {
+/** Starts verdaccio; resolves once it answers `GET /-/ping`. `scopes` (default @discode-example) may publish and are mapped in its npmrc. */
+export async function startVerdaccio(options: {scopes?: string[]} = {}): Promise<Verdaccio> {
+  const scopes = options.scopes ?? [EXAMPLE_SCOPE]
   const dir = mkdtempSync(join(tmpdir(), 'discode-verdaccio-'))
   try {
     // A free port can be taken between freePort() and verdaccio's listen: try a few.
     for (let attempt = 1; ; attempt++) {
       try {
-        return await launch(dir, await freePort())
+        return await launch(dir, await freePort(), scopes)
       } catch (error) {
         if (attempt >= 3 || !/EADDRINUSE/.test(String((error as Error).message))) throw error
       }
@@ -150,16 +155,16 @@ export async function startVerdaccio(): Promise<Verdaccio> {
   }
 }
 
-async function launch(dir: string, port: number): Promise<Verdaccio> {
+async function launch(dir: string, port: number, scopes: string[]): Promise<Verdaccio> {
   const url = `http://127.0.0.1:${port}/`
   const config = join(dir, 'config.yaml')
-  writeFileSync(config, configYaml(dir, port))
+  writeFileSync(config, configYaml(dir, port, scopes))
 
   const npmrc = join(dir, 'npmrc')
   writeFileSync(
     npmrc,
     [
-      `${EXAMPLE_SCOPE}:registry=${url}`,
+      ...scopes.map((scope) => `${scope}:registry=${url}`),
       // npm sends a credential for a registry only when its npmrc has one for that host and path.
       `//127.0.0.1:${port}/:_authToken=discode-tests-fake-token`,
       `cache=${join(dir, 'npm-cache')}`,
