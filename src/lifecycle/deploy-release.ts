@@ -28,7 +28,7 @@ export async function deployRelease(
   },
 ): Promise<DeployResult> {
   const {recipe, release, credentials} = deploy
-  const imageId = await pullRelease(op, release.image, {requireDigest: deploy.signed, credentials})
+  const imageId = await pullRelease(op, release.image, {requireDigest: deploy.signed, credentials, recipeImage: recipe.image})
   const replacing = deploy.replaceAccessories && (await replacesAccessories(op, recipe))
   const trigger = snapshotTrigger({...deploy, replaceAccessories: replacing, skip: Boolean(deploy.skipSnapshot)})
   const record = trigger

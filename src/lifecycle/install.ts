@@ -12,7 +12,7 @@ import {validateAppName} from './names.js'
 import {type Operation, runOperation} from './operation.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
-import {acceptedFeed, findRelease} from './release.js'
+import {acceptedFeed, findRelease, trustedFeed} from './release.js'
 
 export interface InstallOptions {
   app: string
@@ -28,6 +28,8 @@ export interface InstallOptions {
   registry?: {username: string; password: string}
   /** --cluster: the app's releases run as Swarm services of `replicas` tasks (default: the recipe's, else 2). */
   cluster?: {replicas?: number}
+  /** --allow-unsigned-feed: read an unsigned feed on another host (kept in the record; see src/feed/trust.ts). */
+  allowUnsignedFeed?: boolean
 }
 
 export interface InstallResult extends DeployResult {
@@ -80,8 +82,12 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     await engine.store.write(record)
 
     const feed = feedFor(app, resolved.raw, plain, secrets)
-    const {release, published} = await findRelease(op, feed, {to: options.version, newestAccepted: earlier?.feedPublished})
-    record = acceptedFeed(record, published)
+    const {release, published, decision} = await findRelease(op, feed, {
+      to: options.version,
+      newestAccepted: earlier?.feedPublished,
+      trust: {app, installed: false, allowUnsigned: options.allowUnsignedFeed},
+    })
+    record = trustedFeed(acceptedFeed(record, published), decision)
     await engine.store.write(record)
     if (!release) {
       throw new DiscodeError(`The feed of ${resolved.raw.name} lists no stable release`, {

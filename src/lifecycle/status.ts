@@ -1,4 +1,5 @@
 import {listContainers} from '../docker/docker.js'
+import {recordedFeedWarning} from '../feed/trust-note.js'
 import {proxyFacts, type ProxyFacts} from '../proxy/container.js'
 import type {ProxyRoute} from '../proxy/list.js'
 import {ownershipNote} from '../proxy/ownership.js'
@@ -28,6 +29,8 @@ export interface AppStatus {
   accessories: AccessoryStatus[]
   /** A cluster app's replicas: wanted, running, and how many on each node. */
   cluster?: ClusterAppStatus
+  /** The app's feed is not signed and on another host (src/feed/trust.ts). */
+  feedWarning?: string
 }
 
 /** The installed apps as Docker and the proxy see them; with `checkUpdates`, each feed is read too. */
@@ -72,24 +75,32 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         previous: record!.previous.map((r) => r.version),
         accessories: await accessoryStatuses(engine, record!, containers),
         ...(cluster ? {cluster} : {}),
-      }
-      if (options.checkUpdates) {
-        // Quietly: status is a report, not a sequence of steps.
-        const {checkUpdate} = await import('./check.js')
-        result.update = await checkUpdate({...engine, reporter: silentReporter}, record!.app).then(
-          (check) => ({available: check.available?.version}),
-          (error: Error) => ({error: error.message}),
-        )
+        ...(await feedReport(engine, record!, options.checkUpdates)),
       }
       return result
     }),
   )
+  for (const report of reports) if (report.feedWarning) engine.reporter.warn(report.feedWarning)
   for (const report of reports.filter((r) => r.health === 'not-routed')) {
     engine.reporter.warn(
       `${report.app} runs, but the proxy does not route to it: "discode update ${report.app} --to ${report.version}" routes it again`,
     )
   }
   return reports
+}
+
+/** The available update (when the feed is read) and what is wrong with how the feed is trusted. */
+async function feedReport(engine: Engine, record: AppRecord, checkUpdates: boolean): Promise<Pick<AppStatus, 'update' | 'feedWarning'>> {
+  if (!checkUpdates) {
+    const warning = recordedFeedWarning(record.app, record.feedTrust)
+    return warning ? {feedWarning: warning} : {}
+  }
+  // Quietly: status is a report, not a sequence of steps.
+  const {checkUpdate} = await import('./check.js')
+  return checkUpdate({...engine, reporter: silentReporter}, record.app).then(
+    (check) => ({update: {available: check.available?.version}, ...(check.feedWarning ? {feedWarning: check.feedWarning} : {})}),
+    (error: Error) => ({update: {error: error.message}}),
+  )
 }
 
 function healthOf(state: string, serving: boolean, routeState?: string): AppStatus['health'] {

@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import type ConfType from 'conf'
 
 import {DiscodeError} from '../errors.js'
+import type {FeedTrust} from '../feed/trust.js'
 
 /** One release of an app as it exists on this host. */
 export interface ReleaseRecord {
@@ -31,6 +32,8 @@ export interface AppRecord {
   updatedAt: string
   /** The newest `published` time of a signed feed accepted for this app (replay protection). */
   feedPublished?: string
+  /** How the app's feed is trusted: its feedKey, the customer's opt-in to an unsigned feed (src/feed/trust.ts). */
+  feedTrust?: FeedTrust
   /** The accessories the recipe declared at the last deploy, for reports that must not load recipes. */
   accessories?: string[]
   /** Backup settings given with `discode backup --keep N` / `--dir DIR` (see src/backup). */

@@ -67,6 +67,8 @@ export async function updateAlongPath(engine: Engine, options: PathUpdateOptions
     accessories: options.accessories,
     snapshot: options.snapshot,
     reroute: options.reroute,
+    allowUnsignedFeed: options.allowUnsignedFeed,
+    acceptFeedKey: options.acceptFeedKey,
   }
   // Nothing to take: the lifecycle's up-to-date path still repairs accessories and the route.
   if (plan.hops.length === 0) return {app, plan, results: [await update(engine, {...common, to: options.to})]}
