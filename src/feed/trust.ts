@@ -11,10 +11,9 @@
  * - An app installed with a feedKey never silently loses it: a recipe (a plugin update) that drops or
  *   changes the key is refused until the customer accepts it (`--accept-feed-key`).
  */
-import {isIP} from 'node:net'
-
 import {repositoryOf} from '../docker/reference.js'
 import {DiscodeError} from '../errors.js'
+import {isLoopbackHost} from '../loopback.js'
 import {displayUrl} from './feed.js'
 
 export type FeedVerdict = 'signed' | 'loopback' | 'allowed' | 'legacy'
@@ -54,11 +53,7 @@ export interface FeedTrustDecision {
 
 /** The host of a URL is this machine: 127.0.0.0/8, ::1 or localhost. */
 export function isLoopbackUrl(url: string): boolean {
-  if (!URL.canParse(url)) return false
-  const host = new URL(url).hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase()
-  if (host === 'localhost') return true
-  if (isIP(host) === 4) return host.split('.')[0] === '127'
-  return isIP(host) === 6 && host === '::1'
+  return URL.canParse(url) && isLoopbackHost(new URL(url).hostname)
 }
 
 /** Throws (FEED_KEY_CHANGED, FEED_UNSIGNED) or says how the feed is trusted and what to record. */

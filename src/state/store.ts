@@ -123,6 +123,21 @@ export class StateStore {
     return {generated: stored.generated ?? {}, inputs: stored.inputs ?? {}, ...(stored.registry ? {registry: stored.registry} : {})}
   }
 
+  /** Every secret value of the app (generated, secret inputs, registry password), for redaction; [] when unreadable. */
+  secretValues(app: string): string[] {
+    const file = join(this.appDir(app), 'secrets.json')
+    try {
+      const stored = existsSync(file) ? readRecord<Partial<SecretsRecord>>(file) : {}
+      return [
+        ...Object.values(stored.generated ?? {}),
+        ...Object.values(stored.inputs ?? {}),
+        ...(stored.registry ? [stored.registry.password] : []),
+      ]
+    } catch {
+      return []
+    }
+  }
+
   async writeSecrets(app: string, secrets: SecretsRecord): Promise<void> {
     const store = await this.open<SecretsRecord>(app, 'secrets')
     store.store = secrets
