@@ -37,7 +37,7 @@ export async function recoverData(op: Operation, snapshot: StoredSnapshot, ident
     })
   }
   const recipe = await installedRecipe(engine, record, {version: release, image})
-  const imageId = await pullRelease(op, image, {credentials: registryCredentials(recipe, secrets)})
+  const imageId = await pullRelease(op, image, {credentials: registryCredentials(recipe, secrets), recipeImage: recipe.image})
   await ensureNetwork(engine.docker, engine.settings.network)
   // Leftovers of an earlier attempt hold the volumes: release containers and hook runs go.
   for (const container of await listContainers(engine.docker, [`${LABELS.app}=${app}`, LABELS.release])) {

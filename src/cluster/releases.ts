@@ -1,6 +1,6 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import {inspectImage, type RegistryAuth, registryOf} from '../docker/docker.js'
+import {credentialsFor, inspectImage, type RegistryAuth} from '../docker/docker.js'
 import {
   createService,
   inspectService,
@@ -45,7 +45,7 @@ const CLOCK_SLACK_MS = 2000
 /** The registry credentials every node pulls with (the app's, as for a single host). */
 export async function clusterAuth(op: Operation, recipe: Recipe, image: string): Promise<RegistryAuth | undefined> {
   const credentials = registryCredentials(recipe, await op.engine.store.readSecrets(op.app))
-  return credentials && {...credentials, serveraddress: registryOf(image)}
+  return credentialsFor(image, recipe.image, credentials)
 }
 
 /** The release as a service runs it: pinned to the digest the manager pulled. */

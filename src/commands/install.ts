@@ -59,6 +59,10 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
       command: '<%= config.bin %> install shop --set hostname=shop.example.com --cluster --replicas 3',
     },
     {
+      description: "Install from a vendor whose feed is not signed (you accept that the feed's server chooses what runs)",
+      command: '<%= config.bin %> install shop --allow-unsigned-feed',
+    },
+    {
       description: "Pull from the vendor's private registry (the password from the environment)",
       command: 'DISCODE_REGISTRY_PASSWORD=s3cret <%= config.bin %> install shop --registry-user customer-42',
     },
@@ -86,6 +90,10 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
       min: 1,
       dependsOn: ['cluster'],
     }),
+    'allow-unsigned-feed': Flags.boolean({
+      description:
+        "Read the vendor's feed although it is not signed (no feedKey) and on another host: you accept that its server chooses what runs (kept for the app)",
+    }),
     ...tlsFlags,
     ...DiscodeCommand.waitFlag,
   }
@@ -112,6 +120,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
           ? {username: flags['registry-user'], password: flags['registry-password']}
           : undefined,
       cluster: flags.cluster ? {replicas: flags.replicas} : undefined,
+      allowUnsignedFeed: flags['allow-unsigned-feed'],
     })
     const {proxyHttpPort} = engine.settings
     const where =

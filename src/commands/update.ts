@@ -29,6 +29,10 @@ When the vendor marks releases as required (or a release can only be reached fro
       command: '<%= config.bin %> update myapp --no-snapshot',
     },
     {
+      description: "Keep reading the vendor's unsigned feed on another host (you accept that its server chooses what runs)",
+      command: '<%= config.bin %> update myapp --allow-unsigned-feed',
+    },
+    {
       description: 'Replace the certificate (rotation, zero downtime; also with no newer release)',
       command: '<%= config.bin %> update myapp --tls-cert ./myapp.crt --tls-key ./myapp.key',
     },
@@ -53,6 +57,15 @@ When the vendor marks releases as required (or a release can only be reached fro
       default: true,
       allowNo: true,
     }),
+    'allow-unsigned-feed': Flags.boolean({
+      description:
+        "Read the vendor's feed although it is not signed and on another host (kept for the app; --no-allow-unsigned-feed withdraws it)",
+      allowNo: true,
+    }),
+    'accept-feed-key': Flags.boolean({
+      description:
+        "Accept the recipe's new (or removed) feedKey after a plugin update changed it; only once the vendor confirmed the change",
+    }),
     ...tlsFlags,
     ...DiscodeCommand.waitFlag,
   }
@@ -61,7 +74,14 @@ When the vendor marks releases as required (or a release can only be reached fro
     const {args, flags} = await this.parse(Update)
     const engine = await this.engine()
     const inputs = inputValues(flags.set, flags['set-file'])
-    const options = {app: args.app, to: flags.to, set: inputs.values, accessories: flags.accessories}
+    const options = {
+      app: args.app,
+      to: flags.to,
+      set: inputs.values,
+      accessories: flags.accessories,
+      allowUnsignedFeed: flags['allow-unsigned-feed'],
+      acceptFeedKey: flags['accept-feed-key'],
+    }
     if (flags.check) {
       const {planAppUpdate} = await import('../updates/plan-app.js')
       const plan = await planAppUpdate(engine, args.app, options)

@@ -27,5 +27,5 @@ export {inspectImage, pullImage, removeImage, type ImageInfo, type RegistryAuth}
 export {containerLogText, demuxBuffer, streamContainerLogs} from './logs.js'
 export {runOneOff} from './one-off.js'
 export type {PullProgress} from './pull-progress.js'
-export {registryOf, splitReference} from './reference.js'
+export {credentialsFor, registryHost, registryOf, repositoryOf, splitReference} from './reference.js'
 export {ensureNetwork, ensureVolume, listVolumes, removeVolume, statPath, type PathStat, volumeLabels} from './storage.js'

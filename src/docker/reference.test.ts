@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {createRequire} from 'node:module'
 import {describe, it} from 'node:test'
 
-import {registryOf, splitReference} from './reference.js'
+import {credentialsFor, registryHost, registryOf, repositoryOf, splitReference} from './reference.js'
 
 const REFERENCES = [
   '127.0.0.1:5000/acme/app:1.2.0',
@@ -39,5 +39,34 @@ describe('image references', () => {
     assert.equal(registryOf('localhost/app'), 'localhost')
     assert.equal(registryOf('acme/app:1.0.0'), 'docker.io')
     assert.equal(registryOf('postgres:16'), 'docker.io')
+  })
+})
+
+describe('normalized repositories', () => {
+  it('drops tag and digest and fills in what Docker assumes', () => {
+    assert.equal(repositoryOf('postgres:16'), 'docker.io/library/postgres')
+    assert.equal(repositoryOf('docker.io/library/postgres'), 'docker.io/library/postgres')
+    assert.equal(repositoryOf('index.docker.io/acme/app@sha256:0123abcd'), 'docker.io/acme/app')
+    assert.equal(repositoryOf('127.0.0.1:5000/acme/app:1.2.0'), '127.0.0.1:5000/acme/app')
+    assert.equal(repositoryOf('Registry.Example.com:443/app:1.0@sha256:0123abcd'), 'registry.example.com:443/app')
+  })
+
+  it('tells one registry from another, whatever the spelling', () => {
+    assert.equal(registryHost('REGISTRY.example.com/a'), 'registry.example.com')
+    assert.equal(registryHost('registry-1.docker.io/a/b'), 'docker.io')
+    assert.notEqual(registryHost('127.0.0.1:5001/acme/app'), registryHost('127.0.0.1:5000/acme/app'))
+  })
+})
+
+describe('credentialsFor', () => {
+  const credentials = {username: 'customer', password: 'pw'}
+  it("sends the credentials to the recipe's registry only", () => {
+    assert.deepEqual(credentialsFor('127.0.0.1:5000/acme/app:1.1.0', '127.0.0.1:5000/acme/app', credentials), {
+      ...credentials,
+      serveraddress: '127.0.0.1:5000',
+    })
+    assert.equal(credentialsFor('127.0.0.1:5001/acme/app:1.1.0', '127.0.0.1:5000/acme/app', credentials), undefined)
+    assert.equal(credentialsFor('postgres:16', 'registry.example.com/acme/app', credentials), undefined)
+    assert.equal(credentialsFor('127.0.0.1:5000/acme/app', '127.0.0.1:5000/acme/app', undefined), undefined)
   })
 })

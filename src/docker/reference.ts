@@ -15,3 +15,39 @@ export function registryOf(ref: string): string {
   const first = ref.split('/')[0]
   return ref.includes('/') && (/[.:]/.test(first) || first === 'localhost') ? first : 'docker.io'
 }
+
+/**
+ * Registry credentials go only to the recipe's own registry: for an image elsewhere (an accessory's
+ * public image, a feed or snapshot naming another registry) there are none.
+ */
+export function credentialsFor<T extends object>(
+  image: string,
+  recipeImage: string,
+  credentials: T | undefined,
+): (T & {serveraddress: string}) | undefined {
+  if (!credentials || registryHost(image) !== registryHost(recipeImage)) return undefined
+  return {...credentials, serveraddress: registryOf(image)}
+}
+
+/** Docker Hub's other names: the same registry as `docker.io`. */
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io'])
+
+/** The registry host as Docker compares it: lowercase, Docker Hub's aliases as `docker.io`. */
+export function registryHost(ref: string): string {
+  const host = registryOf(ref).toLowerCase()
+  return DOCKER_HUB_ALIASES.has(host) ? 'docker.io' : host
+}
+
+/**
+ * The repository an image reference names, normalized as Docker does, so two spellings of one
+ * repository compare equal: `registry/path` without tag or digest, Docker Hub's `library/` filled in
+ * (`postgres:16` → `docker.io/library/postgres`, `ghcr.io/Acme/x` keeps its path's case: Docker refuses
+ * uppercase paths anyway).
+ */
+export function repositoryOf(ref: string): string {
+  const {repository} = splitReference(ref.split('@')[0])
+  const registry = registryOf(repository)
+  const path = registry === 'docker.io' && !repository.startsWith('docker.io/') ? repository : repository.slice(registry.length + 1)
+  const host = registryHost(repository)
+  return `${host}/${host === 'docker.io' && !path.includes('/') ? `library/${path}` : path}`
+}

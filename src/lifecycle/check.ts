@@ -10,6 +10,8 @@ export interface UpdateCheck {
   current: string
   /** The release an update would install; undefined when up to date. */
   available?: Release
+  /** The feed is unsigned and on another host (allowed by the customer, or installed before that was required). */
+  feedWarning?: string
 }
 
 /** What `update` would install, without touching anything (`update --check`, `status`). */
@@ -18,10 +20,16 @@ export async function checkUpdate(engine: Engine, app: string, options: {to?: st
   const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
   const feed = feedFor(app, raw, record.inputs, await engine.store.readSecrets(app))
   // Read-only: verifies the feed against what was accepted, but records nothing (no lock held).
-  const {release: available} = await findRelease(unjournaled(engine, app), feed, {
+  const {release: available, decision} = await findRelease(unjournaled(engine, app), feed, {
     current: record.current.version,
     to: options.to,
     newestAccepted: record.feedPublished,
+    trust: {app, installed: true, trust: record.feedTrust},
   })
-  return {app, current: record.current.version, available: available?.version === record.current.version ? undefined : available}
+  return {
+    app,
+    current: record.current.version,
+    available: available?.version === record.current.version ? undefined : available,
+    ...(decision.warning ? {feedWarning: decision.warning} : {}),
+  }
 }

@@ -35,7 +35,7 @@ export async function deployRelease(
   const reserved = reservedNameProblem(op.app, recipe, reservedNames(op.engine.settings))
   if (reserved) throw reserved
   await assertNamesOwned(claimFor(op.engine.docker, op.app, deploy.record), recipe)
-  const imageId = await pullRelease(op, release.image, {requireDigest: deploy.signed, credentials})
+  const imageId = await pullRelease(op, release.image, {requireDigest: deploy.signed, credentials, recipeImage: recipe.image})
   const replacing = deploy.replaceAccessories && (await replacesAccessories(op, recipe))
   const trigger = snapshotTrigger({...deploy, replaceAccessories: replacing, skip: Boolean(deploy.skipSnapshot)})
   const record = trigger

@@ -13,7 +13,7 @@ import {type Operation, runOperation} from './operation.js'
 import {reservedNameProblem, reservedNames} from './ownership.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
-import {acceptedFeed, findRelease} from './release.js'
+import {acceptedFeed, findRelease, trustedFeed} from './release.js'
 
 export interface InstallOptions {
   app: string
@@ -29,6 +29,8 @@ export interface InstallOptions {
   registry?: {username: string; password: string}
   /** --cluster: the app's releases run as Swarm services of `replicas` tasks (default: the recipe's, else 2). */
   cluster?: {replicas?: number}
+  /** --allow-unsigned-feed: read an unsigned feed on another host (kept in the record; see src/feed/trust.ts). */
+  allowUnsignedFeed?: boolean
 }
 
 export interface InstallResult extends DeployResult {
@@ -37,6 +39,21 @@ export interface InstallResult extends DeployResult {
   hosts: string[]
   /** The app's path below its hosts (`proxy.pathPrefix`), if any. */
   pathPrefix?: string
+}
+
+/** The record of an app being installed (over what an earlier, unfinished install or a recovery left). */
+function freshRecord(app: string, recipe: AppRecord['recipe'], inputs: Record<string, string>, earlier?: AppRecord): AppRecord {
+  const now = new Date().toISOString()
+  return {
+    app,
+    recipe,
+    inputs,
+    previous: [],
+    installedAt: earlier?.installedAt ?? now,
+    updatedAt: now,
+    // A disaster recovery wrote the backup settings (an app that encrypts its snapshots goes on doing so).
+    ...(earlier?.backup ? {backup: earlier.backup} : {}),
+  }
 }
 
 /** Replicas of a cluster app when neither --replicas nor the recipe says: one lost node still leaves one. */
@@ -72,22 +89,16 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     const plain = settled.plain
     let secrets = settled.secrets
     if (options.registry) await engine.store.writeSecrets(app, (secrets = {...secrets, registry: options.registry}))
-    const now = new Date().toISOString()
-    let record: AppRecord = {
-      app,
-      recipe: {ref, source: resolved.source, dir: resolved.dir},
-      inputs: plain,
-      previous: [],
-      installedAt: earlier?.installedAt ?? now,
-      updatedAt: now,
-      // A disaster recovery wrote the backup settings (an app that encrypts its snapshots goes on doing so).
-      ...(earlier?.backup ? {backup: earlier.backup} : {}),
-    }
+    let record = freshRecord(app, {ref, source: resolved.source, dir: resolved.dir}, plain, earlier)
     await engine.store.write(record)
 
     const feed = feedFor(app, resolved.raw, plain, secrets)
-    const {release, published} = await findRelease(op, feed, {to: options.version, newestAccepted: earlier?.feedPublished})
-    record = acceptedFeed(record, published)
+    const {release, published, decision} = await findRelease(op, feed, {
+      to: options.version,
+      newestAccepted: earlier?.feedPublished,
+      trust: {app, installed: false, allowUnsigned: options.allowUnsignedFeed},
+    })
+    record = trustedFeed(acceptedFeed(record, published), decision)
     await engine.store.write(record)
     if (!release) {
       throw new DiscodeError(`The feed of ${resolved.raw.name} lists no stable release`, {

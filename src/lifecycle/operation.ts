@@ -59,7 +59,9 @@ export async function runOperation<T>(
   work: (op: Operation) => Promise<T>,
 ): Promise<T> {
   return withAppLock(engine.settings.home, app, {command: operation, wait: options.wait}, async () => {
-    const journal = new Journal(engine.store.appDir(app))
+    // Nothing secret in the journal: the app's secrets (read as each entry is written) are redacted.
+    const env = process.env.DISCODE_REGISTRY_PASSWORD
+    const journal = new Journal(engine.store.appDir(app), () => [...engine.store.secretValues(app), ...(env ? [env] : [])])
     const interrupted = journal.interrupted()
     if (interrupted) {
       const where = interrupted.step ? `during its "${interrupted.step}" step` : 'between steps'

@@ -1,4 +1,4 @@
-import {inspectImage, pullImage, registryOf} from '../docker/docker.js'
+import {credentialsFor, inspectImage, pullImage} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import {assertImageDigest, digestOf} from '../feed/image-digest.js'
 import {type Operation, step} from './operation.js'
@@ -10,13 +10,18 @@ import {type Operation, step} from './operation.js'
 export async function pullRelease(
   op: Operation,
   image: string,
-  options: {requireDigest?: boolean; credentials?: {username: string; password: string}} = {},
+  options: {
+    requireDigest?: boolean
+    credentials?: {username: string; password: string}
+    /** The recipe's image repository: the credentials go to its registry only. */
+    recipeImage?: string
+  } = {},
 ): Promise<string> {
   const {docker} = op.engine
   return step(op, 'pull', `Pulling ${image}`, async () => {
     const pinned = digestOf(image) !== undefined
     const present = pinned ? await inspectImage(docker, image) : undefined
-    const auth = options.credentials && {...options.credentials, serveraddress: registryOf(image)}
+    const auth = credentialsFor(image, options.recipeImage ?? '', options.credentials)
     if (!present) await pullImage(docker, image, {auth, onProgress: (p) => op.reporter.pullProgress(image, p)})
     const info = present ?? (await inspectImage(docker, image))
     if (!info) throw new DiscodeError(`Docker reports no image ${image} after pulling it`, {code: 'PULL_FAILED'})

@@ -1,5 +1,6 @@
-import {chooseRelease, fetchFeed, type Release} from '../feed/feed.js'
-import {fetchSignedFeed} from '../feed/verify.js'
+import {chooseRelease, type Release} from '../feed/feed.js'
+import {readTrustedFeed} from '../feed/read.js'
+import type {FeedTrust, FeedTrustDecision, FeedTrustInput} from '../feed/trust.js'
 import type {FeedSource} from '../recipes/installed.js'
 import type {AppRecord} from '../state/store.js'
 import {type Operation, step} from './operation.js'
@@ -8,6 +9,8 @@ export interface FoundRelease {
   release?: Release
   /** The verified `published` time of a signed feed. */
   published?: string
+  /** How the feed is trusted (src/feed/trust.ts): what the record keeps. */
+  decision: FeedTrustDecision
 }
 
 /**
@@ -17,16 +20,19 @@ export interface FoundRelease {
 export async function findRelease(
   op: Operation,
   feed: FeedSource,
-  options: {current?: string; to?: string; newestAccepted?: string},
+  options: {current?: string; to?: string; newestAccepted?: string; trust: Omit<FeedTrustInput, 'url' | 'key'>},
 ): Promise<FoundRelease> {
   return step(op, 'feed', feed.key ? 'Reading and verifying the signed release feed' : 'Reading the release feed', async () => {
-    if (feed.key) {
-      const signed = await fetchSignedFeed(feed.url, feed.key, {newestAccepted: options.newestAccepted})
-      return {release: chooseRelease(signed.feed, options), published: signed.published}
-    }
-    const {feed: document} = await fetchFeed(feed.url)
-    return {release: chooseRelease(document, options)}
+    const {feed: document, published, decision} = await readTrustedFeed(feed, options.trust, options.newestAccepted)
+    if (decision.warning) op.reporter.warn(decision.warning)
+    return {release: chooseRelease(document, options), published, decision}
   })
+}
+
+/** The record with the feed's trust as decided (the same record when nothing changed). */
+export function trustedFeed<T extends {feedTrust?: FeedTrust}>(record: T, decision: FeedTrustDecision): T {
+  if (JSON.stringify(record.feedTrust) === JSON.stringify(decision.trust)) return record
+  return {...record, feedTrust: decision.trust}
 }
 
 /**

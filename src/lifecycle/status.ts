@@ -1,4 +1,5 @@
 import {inspectContainer, listContainers} from '../docker/docker.js'
+import {recordedFeedWarning} from '../feed/trust-note.js'
 import {proxyFacts, type ProxyFacts} from '../proxy/container.js'
 import type {ProxyRoute} from '../proxy/list.js'
 import {ownershipNote} from '../proxy/ownership.js'
@@ -31,6 +32,8 @@ export interface AppStatus {
   cluster?: ClusterAppStatus
   /** How the serving container stops: signal, its source (recipe or image) and timeout in seconds. */
   stop?: StopReport
+  /** The app's feed is not signed and on another host (src/feed/trust.ts). */
+  feedWarning?: string
 }
 
 /** The installed apps as Docker and the proxy see them; with `checkUpdates`, each feed is read too. */
@@ -76,18 +79,12 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         accessories: await accessoryStatuses(engine, record!, containers),
         ...(cluster ? {cluster} : {}),
         ...(container ? {stop: await containerStop(engine, current.container)} : {}),
-      }
-      if (options.checkUpdates) {
-        // Quietly: status is a report, not a sequence of steps.
-        const {checkUpdate} = await import('./check.js')
-        result.update = await checkUpdate({...engine, reporter: silentReporter}, record!.app).then(
-          (check) => ({available: check.available?.version}),
-          (error: Error) => ({error: error.message}),
-        )
+        ...(await feedReport(engine, record!, options.checkUpdates)),
       }
       return result
     }),
   )
+  for (const report of reports) if (report.feedWarning) engine.reporter.warn(report.feedWarning)
   for (const report of reports.filter((r) => r.health === 'not-routed')) {
     engine.reporter.warn(
       `${report.app} runs, but the proxy does not route to it: "discode update ${report.app} --to ${report.version}" routes it again`,
@@ -99,6 +96,20 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
 async function containerStop(engine: Engine, container: string): Promise<StopReport | undefined> {
   const info = await inspectContainer(engine.docker, container)
   return info && stopReport(info.Config, 'web')
+}
+
+/** The available update (when the feed is read) and what is wrong with how the feed is trusted. */
+async function feedReport(engine: Engine, record: AppRecord, checkUpdates: boolean): Promise<Pick<AppStatus, 'update' | 'feedWarning'>> {
+  if (!checkUpdates) {
+    const warning = recordedFeedWarning(record.app, record.feedTrust)
+    return warning ? {feedWarning: warning} : {}
+  }
+  // Quietly: status is a report, not a sequence of steps.
+  const {checkUpdate} = await import('./check.js')
+  return checkUpdate({...engine, reporter: silentReporter}, record.app).then(
+    (check) => ({update: {available: check.available?.version}, ...(check.feedWarning ? {feedWarning: check.feedWarning} : {})}),
+    (error: Error) => ({update: {error: error.message}}),
+  )
 }
 
 function healthOf(state: string, serving: boolean, routeState?: string): AppStatus['health'] {

@@ -10,7 +10,7 @@ import {runOperation, type Timings} from './operation.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
 import {refreshCurrent} from './refresh.js'
-import {acceptedFeed, findRelease} from './release.js'
+import {acceptedFeed, findRelease, trustedFeed} from './release.js'
 
 export type UpdateResult =
   | ({status: 'updated'} & DeployResult & {app: string})
@@ -27,6 +27,10 @@ export interface UpdateOptions {
   snapshot?: boolean
   /** Deploy the serving release to the proxy again even with nothing newer (a new certificate to apply). */
   reroute?: boolean
+  /** --allow-unsigned-feed (true) / --no-allow-unsigned-feed (false): kept in the record. */
+  allowUnsignedFeed?: boolean
+  /** --accept-feed-key: the recipe's changed (or dropped) feedKey replaces the recorded one. */
+  acceptFeedKey?: boolean
 }
 
 /**
@@ -46,13 +50,14 @@ export async function update(engine: Engine, options: UpdateOptions): Promise<Up
     warnSecretsInArguments(op.reporter, raw, options.inArguments)
     const {plain, secrets} = await settleInputs(engine.store, app, raw, options.set ?? {}, record.inputs)
     const feed = feedFor(app, raw, plain, secrets)
-    const {release, published} = await findRelease(op, feed, {
+    const {release, published, decision} = await findRelease(op, feed, {
       current: current.version,
       to: options.to,
       newestAccepted: record.feedPublished,
+      trust: {app, installed: true, trust: record.feedTrust, allowUnsigned: options.allowUnsignedFeed, acceptKey: options.acceptFeedKey},
     })
     // Remembered at once: a later failure must not let an older feed be replayed.
-    const accepted = acceptedFeed(record, published) as InstalledRecord
+    const accepted = trustedFeed(acceptedFeed(record, published), decision) as InstalledRecord
     if (accepted !== record) await engine.store.write((record = accepted))
     const replaceAccessories = Boolean(options.accessories)
     if (!release || release.version === current.version) {

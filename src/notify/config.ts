@@ -15,6 +15,8 @@ const SmtpSchema = z.object({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535),
   secure: z.boolean().default(false),
+  /** No TLS: only to a relay on this machine (127.0.0.0/8, ::1, localhost); see checkSmtpTls. */
+  plaintextLoopback: z.boolean().optional(),
   user: z.string().optional(),
   from: z.string().min(1),
   to: z.array(z.string().min(1)).min(1),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {subjectOf, textOf, webhookBody} from './message.js'
+import {redactNotification, subjectOf, textOf, webhookBody} from './message.js'
 
 const BASE = {app: 'shop', host: 'srv1', at: '2026-12-05T02:30:00Z'}
 
@@ -32,5 +32,26 @@ describe('notification messages', () => {
     assert.equal(body.text, textOf(n))
     assert.equal(body.content.length, 2000)
     assert.deepEqual(body.discode, n)
+  })
+
+  it('carries no secret: reason and log lines are redacted, also base64- and URL-encoded', () => {
+    const secret = 'f00dcafe-s3cret-value'
+    const n = {
+      ...BASE,
+      event: 'update-failed' as const,
+      version: '2.0.0',
+      reason: `preSwitch hook "migrate" failed (exit 3): token=${secret}`,
+      logTail: [
+        `curl -u admin:${secret} http://db`,
+        `Authorization: Basic ${Buffer.from(secret).toString('base64')}`,
+        `q=${encodeURIComponent(secret + '/x')}`,
+      ],
+    }
+    const clean = redactNotification(n, [secret])
+    const everything = JSON.stringify(webhookBody(clean)) + subjectOf(clean) + textOf(clean)
+    assert.equal(everything.includes(secret) || everything.includes(Buffer.from(secret).toString('base64')), false)
+    assert.match(clean.reason ?? '', /token=\[REDACTED\]/)
+    assert.equal(clean.version, '2.0.0')
+    assert.equal(clean.logTail?.length, 3)
   })
 })

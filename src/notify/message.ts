@@ -3,6 +3,8 @@
  * (`text`) and Discord (`content`) show as it is, with the structured event beside it for scripts.
  * Pure.
  */
+import {redact} from '../support/redact.js'
+
 export type NotificationEvent = 'update-available' | 'update-done' | 'update-failed' | 'snapshot-failed'
 
 export interface Notification {
@@ -61,4 +63,15 @@ export function textOf(n: Notification): string {
 export function webhookBody(n: Notification): {text: string; content: string; discode: Notification} {
   const text = textOf(n)
   return {text, content: text.length > 2000 ? `${text.slice(0, 1997)}...` : text, discode: n}
+}
+
+/** The notification with every secret (and its encodings) replaced, in every text it carries. */
+export function redactNotification(n: Notification, secrets: string[]): Notification {
+  const clean = (text: string) => redact(text, secrets)
+  return Object.fromEntries(
+    Object.entries(n).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? clean(value) : Array.isArray(value) ? value.map((line) => clean(String(line))) : value,
+    ]),
+  ) as unknown as Notification
 }

@@ -6,7 +6,9 @@ import {hostname} from 'node:os'
 
 import {readNotifySecrets, readNotifySettings} from './config.js'
 import {sendMail} from './mail.js'
-import {type Notification, webhookBody} from './message.js'
+import {StateStore} from '../state/store.js'
+import {secretsOnHost} from '../support/secret-registry.js'
+import {type Notification, redactNotification, webhookBody} from './message.js'
 import {postWebhook, type WebhookOptions} from './webhook.js'
 
 export interface Delivery {
@@ -20,7 +22,11 @@ export async function notify(
   notification: Omit<Notification, 'host' | 'at'> & {at?: string},
   options: {webhook?: WebhookOptions} = {},
 ): Promise<Delivery[]> {
-  const full: Notification = {host: hostname(), at: new Date().toISOString(), ...notification}
+  // The same redaction as support bundles: a reason or a log line that holds a secret loses it here.
+  const full = redactNotification(
+    {host: hostname(), at: new Date().toISOString(), ...notification},
+    secretsOnHost(new StateStore(home), home),
+  )
   const settings = readNotifySettings(home)
   const secrets = readNotifySecrets(home)
   const deliveries: Promise<Delivery>[] = []

@@ -58,6 +58,8 @@ export function renderFor(
 export interface FeedSource {
   url: string
   key?: string
+  /** The recipe's image repository: every release of the feed must be in it (src/feed/trust.ts). */
+  image: string
 }
 
 /** The feed URL and key, which are needed before a release is chosen (so they cannot use release.*). */

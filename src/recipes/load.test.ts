@@ -316,6 +316,7 @@ describe('renderRecipe', () => {
     assert.deepEqual(renderFeed(raw, {app: {name: 'blog'}, inputs: {}, secrets: {}}), {
       url: 'https://releases.example.com/blog/feed.json',
       key: undefined,
+      image: 'registry.example.com/acme/demo',
     })
   })
 })

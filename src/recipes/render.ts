@@ -25,11 +25,14 @@ export function renderInputs(raw: RawRecipe, context: Pick<RecipeContext, 'app'>
   return renderStrings(raw, {inputs: raw.inputs}, context).inputs
 }
 
-/** The feed URL and key, which are needed before a release is chosen. */
-export function renderFeed(raw: RawRecipe, context: Pick<RecipeContext, 'app' | 'inputs' | 'secrets'>): {url: string; key?: string} {
-  const {feed, feedKey} = renderStrings(raw, {feed: raw.feed, feedKey: raw.feedKey}, context)
+/** The feed URL and key, and the image repository its releases must be in: needed before a release is chosen. */
+export function renderFeed(
+  raw: RawRecipe,
+  context: Pick<RecipeContext, 'app' | 'inputs' | 'secrets'>,
+): {url: string; key?: string; image: string} {
+  const {feed, feedKey, image} = renderStrings(raw, {feed: raw.feed, feedKey: raw.feedKey, image: raw.image}, context)
   if (!isHttpUrl(feed)) throw renderError(raw, context, [problemAt(['feed'], `${JSON.stringify(feed)} is not an http(s) URL`)])
-  return {url: feed, key: feedKey}
+  return {url: feed, key: feedKey, image}
 }
 
 /** A copy of `value` with each string leaf rendered once; keys are never rendered. */

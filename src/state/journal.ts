@@ -1,6 +1,8 @@
 import {appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {redact} from '../support/redact.js'
+
 export interface JournalEntry {
   at: string
   /** `begin`/`end` bracket one operation; `start`/`done`/`failed` bracket each of its steps. */
@@ -23,19 +25,24 @@ export interface Interrupted {
  * What the app's current operation has done, step by step, in `apps/<app>/journal.jsonl` (0600):
  * written and flushed before and after each step, so a process killed at any point leaves a record
  * that the next command reads to say what was interrupted, and to recover (see reconcile).
- * Only the latest operation is kept.
+ * Only the latest operation is kept. Details (messages, a failure's reason and log lines) pass through
+ * the support bundle's redaction with the secrets `secrets` returns, read when an entry is written
+ * (an install generates its secrets after it began).
  */
 export class Journal {
   private readonly file: string
 
-  constructor(appDir: string) {
+  constructor(
+    appDir: string,
+    private readonly secrets: () => string[] = () => [],
+  ) {
     this.file = join(appDir, 'journal.jsonl')
   }
 
   /** Starts a new operation, replacing the previous one's entries (atomically). */
   begin(operation: string, detail?: string): void {
     const temp = `${this.file}.tmp`
-    writeFileSync(temp, line({at: now(), event: 'begin', name: operation, detail}), {mode: 0o600})
+    writeFileSync(temp, line({at: now(), event: 'begin', name: operation, detail: this.redacted(detail)}), {mode: 0o600})
     renameSync(temp, this.file)
   }
 
@@ -49,11 +56,15 @@ export class Journal {
       throw error
     }
     try {
-      appendFileSync(fd, line({at: now(), event, name, detail}))
+      appendFileSync(fd, line({at: now(), event, name, detail: this.redacted(detail)}))
       fsyncSync(fd)
     } finally {
       closeSync(fd)
     }
+  }
+
+  private redacted(detail: string | undefined): string | undefined {
+    return detail === undefined ? undefined : redact(detail, this.secrets())
   }
 
   entries(): JournalEntry[] {

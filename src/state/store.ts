@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import type ConfType from 'conf'
 
 import {DiscodeError} from '../errors.js'
+import type {FeedTrust} from '../feed/trust.js'
 
 /** One release of an app as it exists on this host. */
 export interface ReleaseRecord {
@@ -31,6 +32,8 @@ export interface AppRecord {
   updatedAt: string
   /** The newest `published` time of a signed feed accepted for this app (replay protection). */
   feedPublished?: string
+  /** How the app's feed is trusted: its feedKey, the customer's opt-in to an unsigned feed (src/feed/trust.ts). */
+  feedTrust?: FeedTrust
   /** The accessories the recipe declared at the last deploy, for reports that must not load recipes. */
   accessories?: string[]
   /** Backup settings given with `discode backup --keep N` / `--dir DIR` (see src/backup). */
@@ -122,6 +125,21 @@ export class StateStore {
     const file = join(this.appDir(app), 'secrets.json')
     const stored = existsSync(file) ? readRecord<Partial<SecretsRecord>>(file) : {}
     return {generated: stored.generated ?? {}, inputs: stored.inputs ?? {}, ...(stored.registry ? {registry: stored.registry} : {})}
+  }
+
+  /** Every secret value of the app (generated, secret inputs, registry password), for redaction; [] when unreadable. */
+  secretValues(app: string): string[] {
+    const file = join(this.appDir(app), 'secrets.json')
+    try {
+      const stored = existsSync(file) ? readRecord<Partial<SecretsRecord>>(file) : {}
+      return [
+        ...Object.values(stored.generated ?? {}),
+        ...Object.values(stored.inputs ?? {}),
+        ...(stored.registry ? [stored.registry.password] : []),
+      ]
+    } catch {
+      return []
+    }
   }
 
   async writeSecrets(app: string, secrets: SecretsRecord): Promise<void> {

@@ -7,6 +7,7 @@ import {
   appContainerProblem,
   checkProblem,
   feedProblem,
+  unsignedFeedProblem,
   journalProblem,
   LOCK_STALE_MS,
   lockProblem,
@@ -83,6 +84,14 @@ describe('doctor rules', () => {
     const other = feedProblem('shop', {code: 'FEED_UNREACHABLE', message: 'refused'})
     assert.equal(other.id, 'feed-unreadable')
     assert.ok(other.fix)
+    assert.equal(feedProblem('shop', {code: 'FEED_KEY_CHANGED', message: 'dropped', hint: 'reinstall'}).fix, 'reinstall')
+    assert.equal(feedProblem('shop', {code: 'FEED_IMAGE_FOREIGN', message: 'elsewhere'}).id, 'feed-image-foreign')
+  })
+
+  it('an unsigned feed on another host is a finding, with the opt-in and the way back as its fix', () => {
+    const problem = unsignedFeedProblem('shop', "shop's feed is not signed")
+    assert.equal(problem.id, 'feed-unsigned')
+    assert.match(problem.fix, /feedKey.*discode update shop --allow-unsigned-feed.*--no-allow-unsigned-feed/)
   })
 
   it('host checks that warn or fail become problems', () => {

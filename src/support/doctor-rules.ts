@@ -167,12 +167,25 @@ export function feedProblem(app: string, error: {code?: string; message: string;
     FEED_SIGNATURE_MALFORMED: 'feed-signature',
     FEED_NOT_SIGNED: 'feed-signature',
     FEED_REPLAYED: 'feed-signature',
+    FEED_UNSIGNED: 'feed-unsigned',
+    FEED_KEY_CHANGED: 'feed-key-changed',
+    FEED_IMAGE_FOREIGN: 'feed-image-foreign',
   }
   return {
     id: kinds[error.code ?? ''] ?? 'feed-unreadable',
     app,
     message: error.message,
     fix: error.hint ?? "Check the network to the vendor's feed, or ask the vendor",
+  }
+}
+
+/** A feed that is read although unsigned and on another host (allowed by the customer, or from before that was required). */
+export function unsignedFeedProblem(app: string, warning: string): Problem {
+  return {
+    id: 'feed-unsigned',
+    app,
+    message: warning,
+    fix: `Ask the vendor for a signed feed (feedKey in the recipe); "discode update ${app} --allow-unsigned-feed" records that you accept the risk, --no-allow-unsigned-feed stops reading it`,
   }
 }
 

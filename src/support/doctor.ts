@@ -17,6 +17,7 @@ import {
   appContainerProblem,
   checkProblem,
   feedProblem,
+  unsignedFeedProblem,
   journalProblem,
   lockProblem,
   type Problem,
@@ -149,7 +150,8 @@ async function feedProblems(
   ])
   const problems: Problem[] = []
   try {
-    await checkUpdate({...engine, reporter: silentReporter}, record.app)
+    const {feedWarning} = await checkUpdate({...engine, reporter: silentReporter}, record.app)
+    if (feedWarning) problems.push(unsignedFeedProblem(record.app, feedWarning))
   } catch (error) {
     const reason = error as DiscodeError
     problems.push(feedProblem(record.app, {code: reason.code, message: reason.message, hint: reason.hint}))

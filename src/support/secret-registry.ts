@@ -5,17 +5,19 @@
  */
 import type {Engine} from '../lifecycle/context.js'
 import {readNotifySecrets} from '../notify/config.js'
+import type {StateStore} from '../state/store.js'
 
 export async function knownSecrets(engine: Engine, apps: string[]): Promise<string[]> {
+  return secretsOnHost(engine.store, engine.settings.home, apps)
+}
+
+/** The same, from DISCODE_HOME alone (notifications, which run without an engine). */
+export function secretsOnHost(store: StateStore, home: string, apps: string[] = store.apps()): string[] {
   const found = new Set<string>()
   const env = process.env.DISCODE_REGISTRY_PASSWORD
   if (env) found.add(env)
-  for (const app of apps) {
-    const secrets = await engine.store.readSecrets(app)
-    for (const value of [...Object.values(secrets.generated), ...Object.values(secrets.inputs)]) found.add(value)
-    if (secrets.registry) found.add(secrets.registry.password)
-  }
-  const notify = readNotifySecrets(engine.settings.home)
+  for (const app of apps) for (const value of store.secretValues(app)) found.add(value)
+  const notify = readNotifySecrets(home)
   for (const value of [notify.webhookUrl, notify.smtpPassword]) if (value) found.add(value)
   // A webhook URL's path is its token (Slack, Discord): redacted on its own too, wherever it shows.
   if (notify.webhookUrl && URL.canParse(notify.webhookUrl)) found.add(new URL(notify.webhookUrl).pathname)

@@ -4,8 +4,9 @@
  * nothing (a signed feed is verified against what was accepted, not recorded).
  */
 import {inspectImage, listContainers} from '../docker/docker.js'
-import {type Feed, fetchFeed} from '../feed/feed.js'
-import {fetchSignedFeed} from '../feed/verify.js'
+import {credentialsFor} from '../docker/reference.js'
+import type {Feed} from '../feed/feed.js'
+import {readTrustedFeed} from '../feed/read.js'
 import {ACCESSORY_LABELS, accessoryHash} from '../lifecycle/accessories/spec.js'
 import type {Engine} from '../lifecycle/context.js'
 import {LABELS} from '../lifecycle/names.js'
@@ -26,20 +27,34 @@ export interface PlanOptions extends PlanPathOptions {
   accessories?: boolean
   /** Chooses the target instead of `to`/newest (auto-update policies); undefined = nothing to do. */
   target?: (feed: Feed, current: string) => string | undefined
+  /** --allow-unsigned-feed / --no-allow-unsigned-feed and --accept-feed-key (see src/feed/trust.ts). */
+  allowUnsignedFeed?: boolean
+  acceptFeedKey?: boolean
 }
 
 /** The vendor's feed for an installed app, verified when the recipe has a feedKey. */
-export async function readAppFeed(record: AppRecord, raw: RawRecipe, secrets: SecretsRecord): Promise<Feed> {
+export async function readAppFeed(
+  record: AppRecord,
+  raw: RawRecipe,
+  secrets: SecretsRecord,
+  flags: Pick<PlanOptions, 'allowUnsignedFeed' | 'acceptFeedKey'> = {},
+): Promise<Feed> {
   const source = feedFor(record.app, raw, record.inputs, secrets)
-  if (source.key) return (await fetchSignedFeed(source.url, source.key, {newestAccepted: record.feedPublished})).feed
-  return (await fetchFeed(source.url)).feed
+  const trust = {
+    app: record.app,
+    installed: true,
+    trust: record.feedTrust,
+    allowUnsigned: flags.allowUnsignedFeed,
+    acceptKey: flags.acceptFeedKey,
+  }
+  return (await readTrustedFeed(source, trust, record.feedPublished)).feed
 }
 
 export async function planAppUpdate(engine: Engine, app: string, options: PlanOptions = {}): Promise<UpdatePlan> {
   const record = await installedRecord(engine.store, app)
   const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
   const secrets = await engine.store.readSecrets(app)
-  const feed = await readAppFeed(record, raw, secrets)
+  const feed = await readAppFeed(record, raw, secrets, options)
   const current = record.current.version
   let path: UpgradePath
   if (options.target) {
@@ -66,7 +81,11 @@ export async function planAppUpdate(engine: Engine, app: string, options: PlanOp
   const rendered = path.hops.map((hop) => render(hop))
   const accessories = await accessoryChanges(engine, app, rendered)
   const credentials = rendered[0] ? registryCredentials(rendered[0], secrets) : secrets.registry
-  const imageBytes = await Promise.all(path.hops.map((hop) => downloadBytes(engine, hop.image, credentials)))
+  const repository = rendered[0]?.image ?? raw.image
+  // Credentials only for the recipe's own registry, whatever registry a hop's image names.
+  const imageBytes = await Promise.all(
+    path.hops.map((hop) => downloadBytes(engine, hop.image, credentialsFor(hop.image, repository, credentials))),
+  )
   return buildPlan({app, path, recipe: raw, newInputs, accessories, imageBytes, replaceAccessories: Boolean(options.accessories)})
 }
 

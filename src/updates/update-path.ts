@@ -57,6 +57,7 @@ export async function updateAlongPath(engine: Engine, options: PathUpdateOptions
   // Busy now is said at once, as every operation does (planning reads the feed first, which takes a while).
   await installedRecord(engine.store, app)
   if (!options.wait) await withAppLock(engine.settings.home, app, {command: 'update'}, async () => {})
+  if (options.allowUnsignedFeed === false) await withdrawUnsignedFeed(engine, app)
   const plan = await planAppUpdate(engine, app, options)
   if (plan.blockers.length > 0) throw blockedError(plan)
   const common = {
@@ -67,6 +68,8 @@ export async function updateAlongPath(engine: Engine, options: PathUpdateOptions
     accessories: options.accessories,
     snapshot: options.snapshot,
     reroute: options.reroute,
+    allowUnsignedFeed: options.allowUnsignedFeed,
+    acceptFeedKey: options.acceptFeedKey,
   }
   // Nothing to take: the lifecycle's up-to-date path still repairs accessories and the route.
   if (plan.hops.length === 0) return {app, plan, results: [await update(engine, {...common, to: options.to})]}
@@ -83,6 +86,14 @@ export async function updateAlongPath(engine: Engine, options: PathUpdateOptions
     }
   }
   return {app, plan, results}
+}
+
+/** --no-allow-unsigned-feed is kept even when the feed is then refused: the customer's word stands. */
+async function withdrawUnsignedFeed(engine: Engine, app: string): Promise<void> {
+  await withAppLock(engine.settings.home, app, {command: 'update', wait: true}, async () => {
+    const record = await installedRecord(engine.store, app)
+    await engine.store.write({...record, feedTrust: {...(record.feedTrust?.key ? {key: record.feedTrust.key} : {}), allowUnsigned: false}})
+  })
 }
 
 async function hopFailed(engine: Engine, plan: UpdatePlan, index: number, error: unknown): Promise<DiscodeError> {

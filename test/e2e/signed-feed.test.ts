@@ -53,7 +53,9 @@ describe('signed release feeds', () => {
   before(async () => {
     const [images] = await Promise.all([buildAndPushTestImages(), buildStandinImage()])
     for (const version of ['1.0.0', '1.1.0', '1.2.0'] as const) {
-      pinned[version] = (await docker(['inspect', '--format', '{{index .RepoDigests 0}}', images.tags[version]])).stdout.trim()
+      // The digest in the recipe's repository: other tests push the same image to other registries too.
+      const digests = JSON.parse((await docker(['inspect', '--format', '{{json .RepoDigests}}', images.tags[version]])).stdout) as string[]
+      pinned[version] = digests.find((digest) => digest.startsWith(`${images.repository}@`)) ?? ''
       assert.match(pinned[version], /@sha256:[0-9a-f]{64}$/)
     }
     world = await createWorld('sign')
@@ -129,6 +131,26 @@ describe('signed release feeds', () => {
     assert.equal(replay.code, 1)
     assert.match(replay.stderr, /^Error: .*older than the newest feed already accepted/m)
     assert.equal(await body(), 'version=1.1.0\n')
+  })
+
+  it("a plugin's newer recipe that drops the feedKey the app was installed with is refused; nothing changes", async () => {
+    const feedKey = readFileSync(join(vendor, 'feed.pub'), 'utf8').trim()
+    assert.equal(JSON.parse(readFileSync(join(world.home, 'apps', APP, 'app.json'), 'utf8')).feedTrust.key, feedKey)
+    publish(['1.0.0', '1.1.0', '1.2.0'])
+    // The recipe as the vendor's next version would ship it, without the key (the feed is on 127.0.0.1,
+    // which an unsigned feed may be: only the recorded key stops it).
+    const recipe = writeRecipe(join(world.home, 'recipe'), `${files.url}/feed.json`)
+    for (const args of [
+      ['update', APP, '--check'],
+      ['update', APP],
+    ]) {
+      const result = await discode(world, args)
+      assert.equal(result.code, 1)
+      assert.match(result.stderr, /^Error: .*no longer has the feed key it was installed with/m)
+      assert.match(result.stderr, /^Hint: .*nothing was changed.*--accept-feed-key/m)
+    }
+    assert.equal(await body(), 'version=1.1.0\n')
+    writeRecipe(recipe, `${files.url}/feed.json`, {feedKey})
   })
 
   it('feed sign refuses a release whose image is not pinned by digest', async () => {

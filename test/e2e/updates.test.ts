@@ -287,6 +287,7 @@ describe('update plans, required releases, auto-updates and notifications', () =
         'auto-update',
         'notify',
         ...['--smtp-host', '127.0.0.1', '--smtp-port', port, '--smtp-user', 'ops', '--smtp-password-file', passwordFile],
+        '--smtp-plaintext-loopback',
         ...['--mail-from', 'discode@upd.test', '--mail-to', 'admin@upd.test'],
       ])
       assert.equal(smtp.code, 0, smtp.stderr)
@@ -416,6 +417,37 @@ describe('update plans, required releases, auto-updates and notifications', () =
       } finally {
         rmSync(root, {recursive: true, force: true})
       }
+    })
+
+    it('a hook that fails with the secret in its command and output: neither the journal nor a notification holds it', async () => {
+      const secret = JSON.parse(readFileSync(join(world.home, 'apps', APP, 'secrets.json'), 'utf8')).generated.secret_key_base
+      assert.ok(secret.length >= 32)
+      writeRecipe(join(world.home, 'recipes', 'auto'), feed.url, {
+        image: REPOSITORY,
+        hooks: {
+          preSwitch: [
+            {
+              name: 'migrate',
+              run: ['/bin/sh', '-c', 'echo "connecting with {{secrets.secret_key_base}}"; echo "key=$SECRET_KEY_BASE" >&2; exit 3'],
+            },
+          ],
+          postSwitch: [],
+        },
+      })
+      feed.setFeed({releases: [release('1.0.0'), release('1.0.1'), release('1.0.3', {image: `${REPOSITORY}:1.1.0`})]})
+      const before = hooks.length
+      const failed = await run(INSIDE)
+      assert.equal(failed.code, 1)
+      assert.deepEqual(events(before), ['update-failed 1.0.3'])
+      const notice = hooks.at(-1)!.body
+      assert.match(notice.discode.reason ?? '', /preSwitch hook "migrate" failed \(exit 3\)/)
+      const sent = JSON.stringify(notice) + decodeQuotedPrintable(mails.at(-1) ?? '')
+      assert.ok(sent.includes('[REDACTED]'))
+      assert.equal(sent.includes(secret), false, 'the webhook and the mail hold no secret')
+      const journal = readFileSync(join(world.home, 'apps', APP, 'journal.jsonl'), 'utf8')
+      assert.match(journal, /"failed: .*\[REDACTED\]/)
+      assert.equal(journal.includes(secret), false, 'the journal holds no secret')
+      assert.equal(await body(), 'version=1.0.1\n')
     })
   })
 })

@@ -5,6 +5,7 @@ import * as Flags from '@oclif/core/flags'
 import {DiscodeCommand} from '../../base-command.js'
 import {DiscodeError} from '../../errors.js'
 import {checkWebhookUrl, readNotifySecrets, readNotifySettings, writeNotifyConfig} from '../../notify/config.js'
+import {checkSmtpTls} from '../../notify/mail.js'
 import {notify} from '../../notify/notify.js'
 import {webhookHost} from '../../notify/webhook.js'
 
@@ -23,6 +24,11 @@ The webhook URL (it usually holds a token) and the SMTP password are read from a
       command:
         'pass show smtp | <%= config.bin %> auto-update notify --smtp-host mail.example.com --smtp-port 587 --smtp-user ops --smtp-password-file - --mail-from discode@example.com --mail-to ops@example.com',
     },
+    {
+      description: 'Through a relay on this machine that takes mail without TLS (only a loopback relay may)',
+      command:
+        '<%= config.bin %> auto-update notify --smtp-host 127.0.0.1 --smtp-port 25 --smtp-plaintext-loopback --mail-from discode@example.com --mail-to ops@example.com',
+    },
     {description: 'Send a test notification to every channel', command: '<%= config.bin %> auto-update notify --test'},
     {description: 'Stop mailing', command: '<%= config.bin %> auto-update notify --remove smtp'},
   ]
@@ -32,6 +38,10 @@ The webhook URL (it usually holds a token) and the SMTP password are read from a
     'smtp-host': Flags.string({description: 'SMTP server'}),
     'smtp-port': Flags.integer({description: 'SMTP port (587 with STARTTLS, 465 with --smtp-secure)', default: 587}),
     'smtp-secure': Flags.boolean({description: 'TLS from the first byte (port 465)'}),
+    'smtp-plaintext-loopback': Flags.boolean({
+      description:
+        'Allow SMTP without TLS, only to a relay on this machine (127.0.0.1, ::1, localhost); otherwise TLS (STARTTLS or --smtp-secure) is required',
+    }),
     'smtp-user': Flags.string({description: 'SMTP user name'}),
     'smtp-password-file': Flags.string({description: 'File holding the SMTP password (- = standard input)'}),
     'mail-from': Flags.string({description: 'Sender address'}),
@@ -62,10 +72,12 @@ The webhook URL (it usually holds a token) and the SMTP password are read from a
         host: flags['smtp-host'],
         port: flags['smtp-port'],
         secure: Boolean(flags['smtp-secure']),
+        ...(flags['smtp-plaintext-loopback'] ? {plaintextLoopback: true} : {}),
         from,
         to,
         ...(flags['smtp-user'] ? {user: flags['smtp-user']} : {}),
       }
+      checkSmtpTls(settings.smtp)
       if (flags['smtp-password-file']) secrets.smtpPassword = readSecretFile(flags['smtp-password-file'], '--smtp-password-file')
       else if (!flags['smtp-user']) delete secrets.smtpPassword
     } else if (flags['smtp-password-file'] || flags['mail-to'] || flags['mail-from'] || flags['smtp-user'])

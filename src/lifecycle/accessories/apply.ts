@@ -5,7 +5,7 @@ import {
   inspectImage,
   listContainers,
   pullImage,
-  registryOf,
+  credentialsFor,
   removeContainer,
   renameContainer,
   startContainer,
@@ -106,8 +106,7 @@ async function prepare(op: Operation, recipe: Recipe, p: PlannedAccessory, crede
   if ((p.action === 'create' || p.action === 'replace') && !(await inspectImage(docker, p.accessory.image))) {
     op.reporter.info(`Pulling ${p.accessory.image} for the accessory ${p.name}`)
     // The app's registry credentials go to that registry only (never, say, to Docker Hub).
-    const registry = registryOf(p.accessory.image)
-    const auth = credentials && registry === registryOf(recipe.image) ? {...credentials, serveraddress: registry} : undefined
+    const auth = credentialsFor(p.accessory.image, recipe.image, credentials)
     await pullImage(docker, p.accessory.image, {auth, onProgress: (progress) => op.reporter.pullProgress(p.accessory.image, progress)})
   }
 }
