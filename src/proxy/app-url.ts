@@ -1,19 +1,15 @@
+import type {HookUrl} from '../../packages/discode-types/index.js'
+
 /** The address a customer opens for an app: the proxy's HTTP port is part of it unless it is 80. */
 export function appUrl(host: string, httpPort: number): string {
   return httpPort === 80 ? `http://${host}` : `http://${host}:${httpPort}`
 }
 
-/** An app's address as vendor hooks get it (`context.url`): https when the proxy terminates TLS for it. */
-export interface HookUrl {
-  href: string
-  scheme: 'http' | 'https'
-  host: string
-  port: number
-  /** The recipe's `proxy.pathPrefix`, or `/`. */
-  path: string
-}
-
-/** The first of the recipe's hosts; none for a catch-all route (it has no name to give). */
+/**
+ * An app's address as vendor hooks get it (`context.url`, the types package's `HookUrl`): https when
+ * the proxy terminates TLS for it, at the first of the recipe's hosts; none for a catch-all route (it
+ * has no name to give).
+ */
 export function hookUrl(
   proxy: {tls: string; pathPrefix?: string},
   hosts: string[],

@@ -4,29 +4,19 @@
  * runner as the deploy hooks (only that vendor's plugin, only for its apps, in a sandboxed process whose
  * only calls are `add` and `log`), and what it adds is redacted with everything else.
  */
+import type {SupportBundleContext} from '../../packages/discode-types/index.js'
 import type {Engine} from '../lifecycle/context.js'
 import type {AppRecord} from '../state/store.js'
 import type {BundleEntry} from './bundle-archive.js'
 
 export const SUPPORT_BUNDLE_EVENT = 'discode:support-bundle'
 
-/** What a `discode:support-bundle` hook receives. */
-export interface SupportBundleHookContext {
-  app: string
-  recipe: {ref: string; source: string}
-  /** The serving release, if any. */
-  release?: {version: string; image: string; container: string}
-  /** Adds a file under `apps/<app>/vendor/` in the bundle (redacted like every other file). */
-  add(name: string, content: string): void
-  log(message: string): void
-}
-
 export async function vendorEntries(engine: Engine, record: AppRecord): Promise<BundleEntry[]> {
   const hooks = engine.pluginHooks(record.recipe.source)
   if (!hooks?.has(SUPPORT_BUNDLE_EVENT)) return []
   const dir = `apps/${record.app}/vendor`
   const entries: BundleEntry[] = []
-  const context: SupportBundleHookContext = {
+  const context: SupportBundleContext = {
     app: record.app,
     recipe: {ref: record.recipe.ref, source: record.recipe.source},
     release: record.current && {version: record.current.version, image: record.current.image, container: record.current.container},
