@@ -3,7 +3,7 @@
  * (`text`) and Discord (`content`) show as it is, with the structured event beside it for scripts.
  * Pure.
  */
-import {redact} from '../support/redact.js'
+import {redact} from '../secrets/redact.js'
 
 export type NotificationEvent = 'update-available' | 'update-done' | 'update-failed' | 'snapshot-failed'
 

@@ -1,7 +1,7 @@
 import {appendFileSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {redact} from '../support/redact.js'
+import {redact} from '../secrets/redact.js'
 
 export interface JournalEntry {
   at: string

@@ -13,7 +13,7 @@ import type {AppRecord} from '../state/store.js'
 import type {BundleEntry} from './bundle-archive.js'
 import {BUNDLE_LOG_LINES, json} from './bundle-host.js'
 import {preflight} from './preflight.js'
-import {maskEnv} from './redact.js'
+import {maskEnv} from '../secrets/redact.js'
 
 export async function appEntries(engine: Engine, record: AppRecord): Promise<BundleEntry[]> {
   const dir = `apps/${record.app}`

@@ -8,7 +8,7 @@ import {createGunzip} from 'node:zlib'
 import {extract} from 'tar-stream'
 
 import {redactedEntries, writeArchive} from './bundle-archive.js'
-import {REDACTED} from './redact.js'
+import {REDACTED} from '../secrets/redact.js'
 
 async function readArchive(file: string): Promise<Record<string, string>> {
   const files: Record<string, string> = {}

@@ -8,7 +8,7 @@ import {createGzip} from 'node:zlib'
 
 import {pack} from 'tar-stream'
 
-import {redact} from './redact.js'
+import {redact} from '../secrets/redact.js'
 
 export interface BundleEntry {
   /** Path inside the archive, e.g. `apps/shop/logs/shop-1a2b3c4d5e6f.txt`. */
