@@ -3,23 +3,14 @@ import {describe, it} from 'node:test'
 
 import type {Manifest, ManifestPart} from './manifest.js'
 import {manifestProblem, partFileProblem, repositoryOf, restoreTargets} from './manifest-checks.js'
+import {testManifest} from './testing/manifest.js'
 
 const sha256 = 'a'.repeat(64)
 const part = (p: Omit<ManifestPart, 'size' | 'sha256'>): ManifestPart => ({...p, size: 1, sha256})
 
 function manifest(changes: Partial<Manifest> = {}): Manifest {
-  return {
-    format: 1,
-    id: '20261201-000000-manual-abcd',
-    app: 'shop',
-    createdAt: '2026-12-01T00:00:00Z',
-    trigger: 'manual',
-    consistency: 'live',
-    heldMs: 0,
-    containsSecrets: true,
-    encrypted: false,
+  return testManifest({
     versions: {discode: '0.1.0', release: '1.0.0', image: 'registry.example/shop/app:1.0.0', accessories: {}},
-    recipe: {ref: 'shop', source: 'builtin'},
     parts: [
       part({kind: 'record', file: 'app.json'}),
       part({kind: 'secrets', file: 'secrets.json'}),
@@ -28,7 +19,7 @@ function manifest(changes: Partial<Manifest> = {}): Manifest {
       part({kind: 'accessory-volume', file: 'accessories/cache/state.tar', accessory: 'cache', volume: 'state'}),
     ],
     ...changes,
-  }
+  })
 }
 
 const recipe = {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {isSnapshotId, parseManifest, partFile, snapshotId} from './manifest.js'
+import {testManifest} from './testing/manifest.js'
 
 describe('snapshot manifest', () => {
   it('ids sort by time and are recognised', () => {
@@ -13,20 +14,11 @@ describe('snapshot manifest', () => {
   })
 
   it('parses only a complete, valid manifest', () => {
-    const manifest = {
-      format: 1,
+    const manifest = testManifest({
       id: 'x',
-      app: 'shop',
-      createdAt: '2026-12-01T00:00:00Z',
-      trigger: 'manual',
-      consistency: 'live',
-      heldMs: 0,
-      containsSecrets: true,
-      encrypted: false,
       versions: {discode: '0.1.0', release: '1.0.0', accessories: {}},
-      recipe: {ref: 'shop', source: 'builtin'},
       parts: [{kind: 'volume', file: 'volumes/data.tar', size: 10, sha256: 'a'.repeat(64), volume: 'data'}],
-    }
+    })
     assert.equal(parseManifest(JSON.stringify(manifest))?.id, 'x')
     assert.equal(parseManifest(JSON.stringify(manifest).slice(0, 100)), undefined, 'cut short')
     assert.equal(

@@ -7,22 +7,10 @@ import {describe, it} from 'node:test'
 
 import type {Manifest} from './manifest.js'
 import {commitSnapshot, listSnapshots, makePrivateDir, partialDir, removePartials, writePart} from './snapshot-store.js'
+import {testManifest} from './testing/manifest.js'
 
 function manifest(id: string, createdAt: string): Manifest {
-  return {
-    format: 1,
-    id,
-    app: 'shop',
-    createdAt,
-    trigger: 'manual',
-    consistency: 'live',
-    heldMs: 0,
-    containsSecrets: true,
-    encrypted: false,
-    versions: {discode: '0.1.0', accessories: {}},
-    recipe: {ref: 'shop', source: 'builtin'},
-    parts: [],
-  }
+  return testManifest({id, createdAt})
 }
 
 describe('snapshot store', () => {

@@ -5,6 +5,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
+import {testManifest} from './testing/manifest.js'
 import {verifySnapshot} from './verify.js'
 
 /** A one-part snapshot directory whose volume part is `place`d by the test (a file, or a symlink). */
@@ -13,20 +14,9 @@ function snapshotWith(file: string, place: (dir: string, data: string) => void):
   const data = 'volume bytes'
   mkdirSync(join(dir, 'volumes'))
   place(dir, data)
-  const manifest = {
-    format: 1,
-    id: '20261201-000000-manual-abcd',
-    app: 'shop',
-    createdAt: '2026-12-01T00:00:00Z',
-    trigger: 'manual',
-    consistency: 'live',
-    heldMs: 0,
-    containsSecrets: true,
-    encrypted: false,
-    versions: {discode: '0.1.0', accessories: {}},
-    recipe: {ref: 'shop', source: 'builtin'},
+  const manifest = testManifest({
     parts: [{kind: 'volume', file, volume: 'data', size: data.length, sha256: createHash('sha256').update(data).digest('hex')}],
-  }
+  })
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest))
   return dir
 }
