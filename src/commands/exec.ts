@@ -2,8 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../base-command.js'
+import {processTerminal} from '../cli/terminal.js'
 import {execInApp} from '../lifecycle/one-off-commands.js'
-import {wantTty} from '../lifecycle/one-off-plan.js'
 
 export default class Exec extends DiscodeCommand {
   static override enableJsonFlag = false
@@ -25,13 +25,7 @@ export default class Exec extends DiscodeCommand {
   async run() {
     const {args, flags, argv} = await this.parse(Exec)
     const cmd = (argv as string[]).slice(1)
-    const terminal = {
-      stdin: process.stdin,
-      stdout: process.stdout,
-      stderr: process.stderr,
-      tty: wantTty(process.stdin.isTTY, process.stdout.isTTY),
-    }
-    const code = await execInApp(await this.engine(), {app: args.app, process: flags.process, cmd, terminal})
+    const code = await execInApp(await this.engine(), {app: args.app, process: flags.process, cmd, terminal: processTerminal()})
     this.exit(code)
   }
 }

@@ -2,8 +2,8 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../base-command.js'
+import {processTerminal} from '../cli/terminal.js'
 import {appTasks, runInApp} from '../lifecycle/one-off-commands.js'
-import {wantTty} from '../lifecycle/one-off-plan.js'
 
 export default class Run extends DiscodeCommand {
   static override strict = false
@@ -35,9 +35,7 @@ export default class Run extends DiscodeCommand {
     // Interrupted (Ctrl-C without a TTY, a service manager's SIGTERM): the container goes too.
     const abort = new AbortController()
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => abort.abort())
-    const tty = wantTty(process.stdin.isTTY, process.stdout.isTTY)
-    const terminal = {stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, tty, signal: abort.signal}
-    const code = await runInApp(engine, {app: args.app, args: (argv as string[]).slice(1), terminal})
+    const code = await runInApp(engine, {app: args.app, args: (argv as string[]).slice(1), terminal: processTerminal(abort.signal)})
     this.exit(abort.signal.aborted ? 130 : code)
   }
 }
