@@ -38,8 +38,9 @@ describe('imageRefs', () => {
     assert.deepEqual(skipped, ['redis:{{inputs.v}}'])
   })
 
-  it('tags a loaded image only when it was named by tag', () => {
+  it('tags a loaded image by its tag, or a release image by its version', () => {
     assert.deepEqual(loadTags('postgres:16'), ['postgres:16'])
     assert.deepEqual(loadTags(D('a')), [])
+    assert.deepEqual(loadTags(D('a'), feed.releases), ['r.example/app:1.0.0'])
   })
 })

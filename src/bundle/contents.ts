@@ -1,6 +1,7 @@
 /** What goes into a bundle, decided from the inputs only: the releases, their images, and when. */
 import semver from 'semver'
 
+import {repositoryOf} from '../docker/reference.js'
 import {isPinnedByDigest} from '../feed/feed.js'
 import {instant} from '../feed/signature.js'
 import type {RawRecipe} from '../recipes/schema.js'
@@ -65,7 +66,15 @@ export function imageRefs(
   return {refs: [...new Set(refs)].sort(), skipped}
 }
 
-/** Tags `docker load` gives an image: a `repo:tag` reference keeps its tag; a digest reference gets none. */
-export function loadTags(ref: string): string[] {
-  return ref.includes('@') ? [] : [ref]
+/**
+ * Tags `docker load` gives an image: a `repo:tag` reference keeps its tag; a release's digest reference
+ * gets `repo:<version>` (so `docker images` shows what was loaded); any other digest reference none.
+ */
+export function loadTags(ref: string, releases: Record<string, unknown>[] = []): string[] {
+  if (!ref.includes('@')) return [ref]
+  const release = releases.find((entry) => entry.image === ref)
+  const version = typeof release?.version === 'string' ? release.version : undefined
+  return version && TAG.test(version) ? [`${repositoryOf(ref)}:${version}`] : []
 }
+
+const TAG = /^[\w][\w.-]{0,127}$/

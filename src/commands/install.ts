@@ -7,6 +7,7 @@ import type {Engine} from '../lifecycle/context.js'
 import {appUrl} from '../proxy/app-url.js'
 import {assertProxySupports} from '../proxy/proxy-versions.js'
 import {readTlsFlags, tlsFlags} from '../cli/tls-flags.js'
+import {bundleFlags, bundleUse} from '../cli/bundle-flags.js'
 import {DiscodeError} from '../errors.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import {acceptCertificate} from '../tls/accept.js'
@@ -66,6 +67,10 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
       description: "Pull from the vendor's private registry (the password from the environment)",
       command: 'DISCODE_REGISTRY_PASSWORD=s3cret <%= config.bin %> install shop --registry-user customer-42',
     },
+    {
+      description: "Air-gapped: from the vendor's bundle, verified with the vendor's key (no feed, no registry)",
+      command: '<%= config.bin %> install shop --bundle ./shop-1.5.0.bundle --key "$(cat shop-feed.pub)" --set hostname=shop.example.com',
+    },
   ]
 
   static override args = {app: Args.string({description: 'Name of the app instance (lowercase letters, digits, hyphens)', required: true})}
@@ -95,6 +100,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
         "Read the vendor's feed although it is not signed (no feedKey) and on another host: you accept that its server chooses what runs (kept for the app)",
     }),
     ...tlsFlags,
+    ...bundleFlags,
     ...DiscodeCommand.waitFlag,
   }
 
@@ -103,13 +109,17 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     const interactive = !flags.yes && !this.jsonEnabled() && Boolean(process.stdin.isTTY)
     const inputs = inputValues(flags.set, flags['set-file'])
     const engine = await this.engine()
+    const use = bundleUse(flags, {to: flags.version, interactive, log: (line) => this.logToStderr(line)})
+    const bundle = use && (await (await import('../bundle/for-app.js')).bundleForInstall(engine, use))
+    if (bundle?.opened.firstUse) this.logToStderr(`Trusting the bundle's key ${bundle.opened.firstUse} (--yes)`)
+    const recipeRef = bundle?.recipeDir ?? flags.recipe
     const pair = readTlsFlags(flags)
-    this.checkProxyOptions(engine, args.app, flags.recipe ?? (await this.recordedRef(engine, args.app)), pair)
-    const checked = flags['skip-preflight'] ? this.skippedPreflight() : await this.preflight(engine, args.app, flags.recipe)
+    this.checkProxyOptions(engine, args.app, recipeRef ?? (await this.recordedRef(engine, args.app)), pair)
+    const checked = flags['skip-preflight'] ? this.skippedPreflight() : await this.preflight(engine, args.app, recipeRef)
     const certificate = pair ? await acceptCertificate(engine, args.app, pair) : undefined
     const result = await install(engine, {
       app: args.app,
-      recipe: flags.recipe,
+      recipe: recipeRef,
       set: inputs.values,
       inArguments: inputs.inArguments,
       version: flags.version,
@@ -121,6 +131,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
           : undefined,
       cluster: flags.cluster ? {replicas: flags.replicas} : undefined,
       allowUnsignedFeed: flags['allow-unsigned-feed'],
+      offline: bundle?.offline,
     })
     const {proxyHttpPort} = engine.settings
     const where =

@@ -6,6 +6,7 @@ import {describeAccessories} from '../cli/accessory-text.js'
 import {heldText} from '../cli/held-text.js'
 import type {PlannedHop, UpdatePlan} from '../updates/plan.js'
 import {readTlsFlags, tlsFlags} from '../cli/tls-flags.js'
+import {bundleFlags, bundleUse} from '../cli/bundle-flags.js'
 import {acceptCertificate} from '../tls/accept.js'
 
 export default class Update extends DiscodeCommand {
@@ -35,6 +36,10 @@ When the vendor marks releases as required (or a release can only be reached fro
     {
       description: 'Replace the certificate (rotation, zero downtime; also with no newer release)',
       command: '<%= config.bin %> update myapp --tls-cert ./myapp.crt --tls-key ./myapp.key',
+    },
+    {
+      description: "Air-gapped: from the vendor's bundle, verified with the recipe's feedKey (no feed, no registry)",
+      command: '<%= config.bin %> update myapp --bundle ./shop-1.6.0.bundle',
     },
   ]
 
@@ -67,6 +72,7 @@ When the vendor marks releases as required (or a release can only be reached fro
         "Accept the recipe's new (or removed) feedKey after a plugin update changed it; only once the vendor confirmed the change",
     }),
     ...tlsFlags,
+    ...bundleFlags,
     ...DiscodeCommand.waitFlag,
   }
 
@@ -74,6 +80,8 @@ When the vendor marks releases as required (or a release can only be reached fro
     const {args, flags} = await this.parse(Update)
     const engine = await this.engine()
     const inputs = inputValues(flags.set, flags['set-file'])
+    const use = bundleUse({...flags, yes: false}, {to: flags.to, interactive: false, log: (line) => this.logToStderr(line)})
+    const bundle = use && (await (await import('../bundle/for-app.js')).bundleForUpdate(engine, args.app, use))
     const options = {
       app: args.app,
       to: flags.to,
@@ -81,6 +89,7 @@ When the vendor marks releases as required (or a release can only be reached fro
       accessories: flags.accessories,
       allowUnsignedFeed: flags['allow-unsigned-feed'],
       acceptFeedKey: flags['accept-feed-key'],
+      offline: bundle?.offline,
     }
     if (flags.check) {
       const {planAppUpdate} = await import('../updates/plan-app.js')

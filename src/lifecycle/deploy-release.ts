@@ -28,6 +28,8 @@ export async function deployRelease(
     replaceAccessories: boolean
     /** --no-snapshot: the data is not saved before a migration. */
     skipSnapshot?: boolean
+    /** Images loaded from a verified bundle (reference → id): not pulled. */
+    loaded?: Record<string, string>
   },
 ): Promise<DeployResult> {
   const {recipe, release, credentials} = deploy
@@ -35,7 +37,12 @@ export async function deployRelease(
   const reserved = reservedNameProblem(op.app, recipe, reservedNames(op.engine.settings))
   if (reserved) throw reserved
   await assertNamesOwned(claimFor(op.engine.docker, op.app, deploy.record), recipe)
-  const imageId = await pullRelease(op, release.image, {requireDigest: deploy.signed, credentials, recipeImage: recipe.image})
+  const imageId = await pullRelease(op, release.image, {
+    requireDigest: deploy.signed,
+    credentials,
+    recipeImage: recipe.image,
+    loaded: deploy.loaded,
+  })
   const replacing = deploy.replaceAccessories && (await replacesAccessories(op, recipe))
   const trigger = snapshotTrigger({...deploy, replaceAccessories: replacing, skip: Boolean(deploy.skipSnapshot)})
   const record = trigger

@@ -1,5 +1,6 @@
 import {clusterEngine} from '../cluster/engine.js'
 import {DiscodeError} from '../errors.js'
+import type {OfflineFeed} from '../feed/read.js'
 import {recipeHosts} from '../proxy/deploy-args.js'
 import {resolveRecipe} from '../recipes/resolve.js'
 import {feedFor, registryCredentials, renderFor} from '../recipes/installed.js'
@@ -31,6 +32,8 @@ export interface InstallOptions {
   cluster?: {replicas?: number}
   /** --allow-unsigned-feed: read an unsigned feed on another host (kept in the record; see src/feed/trust.ts). */
   allowUnsignedFeed?: boolean
+  /** --bundle: the verified bundle's feed and loaded images (no feed fetch, no pull). */
+  offline?: OfflineFeed
 }
 
 export interface InstallResult extends DeployResult {
@@ -92,7 +95,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     let record = freshRecord(app, {ref, source: resolved.source, dir: resolved.dir}, plain, earlier)
     await engine.store.write(record)
 
-    const feed = feedFor(app, resolved.raw, plain, secrets)
+    const feed = {...feedFor(app, resolved.raw, plain, secrets), offline: options.offline}
     const {release, published, decision} = await findRelease(op, feed, {
       to: options.version,
       newestAccepted: earlier?.feedPublished,
@@ -116,6 +119,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
       release,
       signed: Boolean(feed.key),
       credentials: registryCredentials(recipe, secrets),
+      loaded: options.offline?.images,
     })
     return {app, recipe: {ref, source: resolved.source}, hosts: recipeHosts(recipe), pathPrefix: recipe.proxy.pathPrefix, ...result}
   })

@@ -15,10 +15,14 @@ export async function pullRelease(
     credentials?: {username: string; password: string}
     /** The recipe's image repository: the credentials go to its registry only. */
     recipeImage?: string
+    /** Images loaded from a verified bundle (reference → id): used as they are, never pulled. */
+    loaded?: Record<string, string>
   } = {},
 ): Promise<string> {
   const {docker} = op.engine
   return step(op, 'pull', `Pulling ${image}`, async () => {
+    const loaded = options.loaded?.[image]
+    if (loaded && (await inspectImage(docker, loaded))) return loaded
     const pinned = digestOf(image) !== undefined
     const present = pinned ? await inspectImage(docker, image) : undefined
     const auth = credentialsFor(image, options.recipeImage ?? '', options.credentials)

@@ -1,3 +1,4 @@
+import type {OfflineFeed} from '../feed/read.js'
 import {feedFor, loadInstalledRecipe, registryCredentials, renderFor} from '../recipes/installed.js'
 import {type InstalledRecord, installedRecord} from '../state/installed.js'
 import type {ReleaseRecord} from '../state/store.js'
@@ -31,6 +32,8 @@ export interface UpdateOptions {
   allowUnsignedFeed?: boolean
   /** --accept-feed-key: the recipe's changed (or dropped) feedKey replaces the recorded one. */
   acceptFeedKey?: boolean
+  /** --bundle: the verified bundle's feed and loaded images (no feed fetch, no pull). */
+  offline?: OfflineFeed
 }
 
 /**
@@ -49,7 +52,7 @@ export async function update(engine: Engine, options: UpdateOptions): Promise<Up
     // A newer recipe may bring inputs (with defaults) and secrets the install did not have.
     warnSecretsInArguments(op.reporter, raw, options.inArguments)
     const {plain, secrets} = await settleInputs(engine.store, app, raw, options.set ?? {}, record.inputs)
-    const feed = feedFor(app, raw, plain, secrets)
+    const feed = {...feedFor(app, raw, plain, secrets), offline: options.offline}
     const {release, published, decision} = await findRelease(op, feed, {
       current: current.version,
       to: options.to,
@@ -86,6 +89,7 @@ export async function update(engine: Engine, options: UpdateOptions): Promise<Up
       credentials: registryCredentials(recipe, secrets),
       replaceAccessories,
       skipSnapshot: options.snapshot === false,
+      loaded: options.offline?.images,
     })
     return {status: 'updated', app, ...result}
   })

@@ -1,6 +1,7 @@
 import {join} from 'node:path'
 
 import {DiscodeError} from '../errors.js'
+import type {OfflineFeed} from '../feed/read.js'
 import type {AppRecord, SecretsRecord} from '../state/store.js'
 import {parseRecipeFile} from './load.js'
 import {renderFeed, renderRecipe} from './render.js'
@@ -60,6 +61,8 @@ export interface FeedSource {
   key?: string
   /** The recipe's image repository: every release of the feed must be in it (src/feed/trust.ts). */
   image: string
+  /** The feed of a verified air-gapped bundle (src/bundle): read instead of fetching the URL. */
+  offline?: OfflineFeed
 }
 
 /** The feed URL and key, which are needed before a release is chosen (so they cannot use release.*). */

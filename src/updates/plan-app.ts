@@ -6,7 +6,7 @@
 import {inspectImage, listContainers} from '../docker/docker.js'
 import {credentialsFor} from '../docker/reference.js'
 import type {Feed} from '../feed/feed.js'
-import {readTrustedFeed} from '../feed/read.js'
+import {type OfflineFeed, readTrustedFeed} from '../feed/read.js'
 import {ACCESSORY_LABELS, accessoryHash} from '../lifecycle/accessories/spec.js'
 import type {Engine} from '../lifecycle/context.js'
 import {LABELS} from '../lifecycle/names.js'
@@ -30,6 +30,8 @@ export interface PlanOptions extends PlanPathOptions {
   /** --allow-unsigned-feed / --no-allow-unsigned-feed and --accept-feed-key (see src/feed/trust.ts). */
   allowUnsignedFeed?: boolean
   acceptFeedKey?: boolean
+  /** --bundle: the verified bundle's feed and loaded images (no feed fetch, no download). */
+  offline?: OfflineFeed
 }
 
 /** The vendor's feed for an installed app, verified when the recipe has a feedKey. */
@@ -37,9 +39,9 @@ export async function readAppFeed(
   record: AppRecord,
   raw: RawRecipe,
   secrets: SecretsRecord,
-  flags: Pick<PlanOptions, 'allowUnsignedFeed' | 'acceptFeedKey'> = {},
+  flags: Pick<PlanOptions, 'allowUnsignedFeed' | 'acceptFeedKey' | 'offline'> = {},
 ): Promise<Feed> {
-  const source = feedFor(record.app, raw, record.inputs, secrets)
+  const source = {...feedFor(record.app, raw, record.inputs, secrets), offline: flags.offline}
   const trust = {
     app: record.app,
     installed: true,
@@ -84,7 +86,9 @@ export async function planAppUpdate(engine: Engine, app: string, options: PlanOp
   const repository = rendered[0]?.image ?? raw.image
   // Credentials only for the recipe's own registry, whatever registry a hop's image names.
   const imageBytes = await Promise.all(
-    path.hops.map((hop) => downloadBytes(engine, hop.image, credentialsFor(hop.image, repository, credentials))),
+    path.hops.map((hop) =>
+      options.offline?.images[hop.image] ? 0 : downloadBytes(engine, hop.image, credentialsFor(hop.image, repository, credentials)),
+    ),
   )
   return buildPlan({app, path, recipe: raw, newInputs, accessories, imageBytes, replaceAccessories: Boolean(options.accessories)})
 }

@@ -70,6 +70,7 @@ export async function updateAlongPath(engine: Engine, options: PathUpdateOptions
     reroute: options.reroute,
     allowUnsignedFeed: options.allowUnsignedFeed,
     acceptFeedKey: options.acceptFeedKey,
+    offline: options.offline,
   }
   // Nothing to take: the lifecycle's up-to-date path still repairs accessories and the route.
   if (plan.hops.length === 0) return {app, plan, results: [await update(engine, {...common, to: options.to})]}

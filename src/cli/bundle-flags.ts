@@ -1,0 +1,41 @@
+/** `--bundle FILE` and `--key` of install and update: an air-gapped bundle instead of the feed and registry. */
+import * as Flags from '@oclif/core/flags'
+
+import type {BundleUse} from '../bundle/for-app.js'
+
+export const bundleFlags = {
+  bundle: Flags.file({
+    description: 'Install from an air-gapped bundle (discode bundle create): verified, then its images loaded; no feed, no registry',
+  }),
+  key: Flags.string({
+    description: "With --bundle on a first install: the vendor's feed key (the feed.pub line) the bundle must be signed with",
+    dependsOn: ['bundle'],
+  }),
+}
+
+/** What the command passes to bundleForInstall / bundleForUpdate: progress on stderr, a prompt on a terminal. */
+export function bundleUse(
+  flags: {bundle?: string; key?: string; yes?: boolean},
+  options: {to?: string; interactive: boolean; log: (line: string) => void},
+): BundleUse | undefined {
+  if (!flags.bundle) return undefined
+  let shown = 0
+  return {
+    file: flags.bundle,
+    key: flags.key,
+    accept: Boolean(flags.yes),
+    to: options.to,
+    confirm: options.interactive
+      ? async (fingerprint) => {
+          const {confirm} = await import('@inquirer/prompts')
+          return confirm({message: `The bundle is signed with the key ${fingerprint}. Is this the vendor's key?`, default: false})
+        }
+      : undefined,
+    onProgress: (_label, bytes) => {
+      if (bytes - shown < 50_000_000) return
+      shown = bytes
+      options.log(`Verified ${(bytes / 1_000_000).toFixed(0)} MB`)
+    },
+    onImage: (ref) => options.log(`Loading ${ref}`),
+  }
+}
