@@ -1,0 +1,169 @@
+/**
+ * Air-gapped bundles on real parts: the vendor signs a feed and packs two releases (the test app
+ * images, by digest) with `discode bundle create`; the customer's recipe names a registry nobody
+ * listens on (127.0.0.1:<closed port>), so nothing can be pulled: `install --bundle` and
+ * `update --bundle` (with a migration hook, under a request loop) work from the file alone. A
+ * tampered, wrongly signed, truncated or older bundle is refused with nothing loaded or changed.
+ */
+import assert from 'node:assert/strict'
+import {existsSync, readFileSync, statSync, truncateSync, writeFileSync, copyFileSync} from 'node:fs'
+import {join} from 'node:path'
+import {after, before, describe, it} from 'node:test'
+
+import {signFeed} from '../../src/feed/sign.js'
+import {assertCleanFailure} from '../support/checks.js'
+import {buildStandinImage, createWorld, destroyWorld, discode, freePort, type World, writeRecipe} from '../support/discode.js'
+import {assertNoFailedRequests, httpGet, loadDuring} from '../support/http.js'
+import {buildAndPushTestImages, docker} from '../support/images.js'
+
+const APP = 'bundle-app'
+const HOST = 'bundle.test'
+
+describe('air-gapped bundles', () => {
+  let world: World
+  let vendor: string
+  let repository: string
+  let feedKey: string
+  const pinned: Record<string, string> = {}
+  const file = (name: string) => join(vendor, name)
+  const body = async (path = '/') => (await httpGet(`${world.url}${path}`, {host: HOST})).body
+  /** What a refused bundle must not change: the images loaded under the recipe's repository, and the app's record. */
+  const state = async () => ({
+    // A load tags the release images `<repository>:<version>` in the recipe's own (unreachable) repository.
+    images: (await docker(['images', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}', repository])).stdout,
+    record: existsSync(join(world.home, 'apps', APP, 'app.json')) ? readFileSync(join(world.home, 'apps', APP, 'app.json'), 'utf8') : '',
+  })
+
+  function sign(name: string, versions: string[], now: Date) {
+    writeFileSync(file(name), JSON.stringify({releases: versions.map((version) => ({version, image: pinned[version], channel: 'stable'}))}))
+    signFeed(file(name), file('feed.key'), {now})
+  }
+
+  const create = (out: string, feed: string, versions: string[]) =>
+    discode(world, [
+      'bundle',
+      'create',
+      '--recipe',
+      file('recipe'),
+      '--feed',
+      file(feed),
+      '--key',
+      file('feed.key'),
+      '-o',
+      file(out),
+      ...versions.flatMap((v) => ['--release', v]),
+    ])
+
+  before(async () => {
+    const [images] = await Promise.all([buildAndPushTestImages(), buildStandinImage()])
+    world = await createWorld('bundle')
+    vendor = join(world.home, 'vendor')
+    // The recipe's registry: a port nothing listens on, so any pull or feed fetch fails at once.
+    repository = `127.0.0.1:${await freePort()}/discode-test/app`
+    for (const version of ['1.0.0', '1.1.0']) {
+      const digests = JSON.parse(
+        (await docker(['inspect', '--format', '{{json .RepoDigests}}', images.tags[version as '1.0.0']])).stdout,
+      ) as string[]
+      const digest = digests.find((reference) => reference.startsWith(`${images.repository}@`))?.split('@')[1]
+      assert.match(digest ?? '', /^sha256:[0-9a-f]{64}$/)
+      pinned[version] = `${repository}@${digest}`
+    }
+    assert.equal((await discode(world, ['feed', 'keygen', '--out', vendor])).code, 0)
+    assert.equal((await discode(world, ['feed', 'keygen', '--out', file('other')])).code, 0)
+    feedKey = readFileSync(file('feed.pub'), 'utf8').trim()
+    writeRecipe(file('recipe'), `http://${repository.split('/')[0]}/feed.json`, {
+      image: repository,
+      feedKey,
+      hooks: {preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'echo migrated >> /www/data/migrations']}], postSwitch: []},
+    })
+    sign('old-feed.json', ['1.0.0'], new Date(Date.now() - 3600_000))
+    sign('feed.json', ['1.0.0', '1.1.0'], new Date())
+  })
+
+  after(async () => {
+    if (world) await destroyWorld(world)
+  })
+
+  it('bundle create gives the same bytes twice, and shared layers are stored once', async () => {
+    for (const [out, feed, versions] of [
+      ['both.bundle', 'feed.json', ['1.0.0', '1.1.0']],
+      ['again.bundle', 'feed.json', ['1.1.0', '1.0.0']],
+      ['one.bundle', 'feed.json', ['1.0.0']],
+      ['two.bundle', 'feed.json', ['1.1.0']],
+      ['old.bundle', 'old-feed.json', ['1.0.0']],
+    ] as const) {
+      const result = await create(out, feed, [...versions])
+      assert.equal(result.code, 0, result.stderr)
+    }
+    assert.ok(readFileSync(file('both.bundle')).equals(readFileSync(file('again.bundle'))), 'the same inputs give the same bytes')
+    const size = (name: string) => statSync(file(name)).size
+    assert.ok(size('both.bundle') < size('one.bundle') + size('two.bundle') - 1_000_000, 'the shared base layer is stored once')
+    const inspected = await discode(world, ['bundle', 'inspect', file('both.bundle'), '--key', feedKey, '--json'])
+    assert.equal(inspected.code, 0, inspected.stderr)
+    const report = JSON.parse(inspected.stdout)
+    assert.deepEqual(
+      report.releases.map((r: {version: string}) => r.version),
+      ['1.0.0', '1.1.0'],
+    )
+    assert.equal(report.signature.ok && report.parts.ok, true)
+  })
+
+  it('a flipped byte in a layer, a wrong signature or a truncated file is refused; nothing loaded', async () => {
+    const before = await state()
+    const flipped = file('flipped.bundle')
+    copyFileSync(file('both.bundle'), flipped)
+    const bytes = readFileSync(flipped)
+    bytes[Math.floor(bytes.length / 2)] ^= 0xff // inside the 2 MB base layer
+    writeFileSync(flipped, bytes)
+    const truncated = file('truncated.bundle')
+    copyFileSync(file('both.bundle'), truncated)
+    truncateSync(truncated, statSync(truncated).size - 300_000)
+    const otherKey = readFileSync(file('other/feed.pub'), 'utf8').trim()
+    const install = (bundle: string, key = feedKey) =>
+      discode(world, ['install', APP, '--bundle', bundle, '--key', key, '--set', `hostname=${HOST}`, '--skip-preflight'])
+    assertCleanFailure(await install(flipped), /was changed: part blobs\/sha256\/[0-9a-f]{64} has sha256/, /nothing was loaded/)
+    assertCleanFailure(await install(file('both.bundle'), otherKey), /is not signed by the vendor's key/, /nothing was loaded/)
+    assertCleanFailure(await install(truncated), /truncated/, /nothing was loaded/)
+    assert.deepEqual(await state(), before)
+  })
+
+  it('install --bundle, then update --bundle with a migration under load: no registry, 0 failed requests', async () => {
+    const installed = await discode(world, [
+      'install',
+      APP,
+      '--bundle',
+      file('both.bundle'),
+      '--key',
+      feedKey,
+      '--version',
+      '1.0.0',
+      '--set',
+      `hostname=${HOST}`,
+      '--skip-preflight',
+    ])
+    assert.equal(installed.code, 0, installed.stderr)
+    assert.equal(await body(), 'version=1.0.0\n')
+    const record = JSON.parse(readFileSync(join(world.home, 'apps', APP, 'app.json'), 'utf8'))
+    assert.equal(record.current.image, pinned['1.0.0'])
+    assert.ok(record.feedPublished, 'the bundle feed time is accepted')
+    let updated: Awaited<ReturnType<typeof discode>> | undefined
+    const loop = await loadDuring(`${world.url}/`, {host: HOST}, async () => {
+      updated = await discode(world, ['update', APP, '--bundle', file('both.bundle')])
+    })
+    assert.equal(updated?.code, 0, updated?.stderr)
+    assertNoFailedRequests(loop)
+    assert.equal(await body(), 'version=1.1.0\n')
+    assert.equal(await body('/data/migrations'), 'migrated\nmigrated\n', 'the migration hook ran at install and at the update')
+  })
+
+  it('an older bundle is refused; nothing changes', async () => {
+    const before = await state()
+    assertCleanFailure(
+      await discode(world, ['update', APP, '--bundle', file('old.bundle')]),
+      /older than the newest feed already accepted/,
+      /--to/,
+    )
+    assert.deepEqual(await state(), before)
+    assert.equal(await body(), 'version=1.1.0\n')
+  })
+})
