@@ -110,7 +110,9 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     const inputs = inputValues(flags.set, flags['set-file'])
     const engine = await this.engine()
     const use = bundleUse(flags, {to: flags.version, interactive, log: (line) => this.logToStderr(line)})
-    const bundle = use && (await (await import('../bundle/for-app.js')).bundleForInstall(engine, use))
+    const forApp = use && (await import('../bundle/for-app.js'))
+    if (forApp && flags.cluster) throw forApp.clusterUnsupported(args.app)
+    const bundle = use && (await forApp!.bundleForInstall(engine, use))
     if (bundle?.opened.firstUse) this.logToStderr(`Trusting the bundle's key ${bundle.opened.firstUse} (--yes)`)
     const recipeRef = bundle?.recipeDir ?? flags.recipe
     const pair = readTlsFlags(flags)
