@@ -15,7 +15,7 @@
  * cluster phase, to the swarm stand's 10.250.0.0/24.
  */
 import {randomBytes} from 'node:crypto'
-import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
@@ -31,6 +31,7 @@ import {clusterSwitches} from './bench/cluster.js'
 import {cpuMark, cpuUse, type CpuUse} from './bench/cpu.js'
 import {type RequestRecord, startLoad, steadyLoad} from './bench/load.js'
 import {listenOverflows, runningContainers} from './bench/netstat.js'
+import {previousRun} from './bench/previous.js'
 import {renderMarkdown, renderSummary} from './bench/report.js'
 import {downtimeMs, inWindow, summarize, type Window} from './bench/stats.js'
 import {achieved, firstLine, loadReport, switchesUnderLoad} from './bench/switches.js'
@@ -654,7 +655,8 @@ async function main(): Promise<void> {
   writeFileSync(join(ROOT, '.tmp', 'bench-timeline.svg'), svg)
   if (writeDocs) {
     writeFileSync(join(ROOT, 'docs', TIMELINE_FILE), svg)
-    writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderMarkdown(results))
+    const page = join(ROOT, 'docs', 'benchmarks.md')
+    writeFileSync(page, renderMarkdown(results, previousRun(existsSync(page) ? readFileSync(page, 'utf8') : undefined)))
     say(`wrote docs/benchmarks.md and docs/${TIMELINE_FILE} (raw numbers: .tmp/bench-results.json)`)
   } else {
     say(

@@ -9,7 +9,7 @@ import {clusterAuth, placementFor, serviceRelease} from './releases.js'
 import {hookJobSpec} from './service-spec.js'
 import {judgeJob} from './tasks.js'
 
-const POLL_MS = 300
+const POLL_MS = 150
 const LOG_LINES = 200
 
 /**

@@ -38,7 +38,8 @@ import {crashedReplicas, judgeReplicas, tasksStillUp} from './tasks.js'
 
 /** Extra time beyond the recipe's deploy timeout for every node to pull the image. */
 const PULL_ALLOWANCE_MS = 120_000
-const POLL_MS = 500
+/** Task states are read from the manager (one API call): a short interval ends each wait soon after Swarm does. */
+const POLL_MS = 150
 /** Task times come from the manager's clock, which is this machine's: a little slack suffices. */
 const CLOCK_SLACK_MS = 2000
 

@@ -4,8 +4,6 @@
  * state volume, one directory per certificate, so that a rotation writes the new pair beside the one
  * in use and the deploy switches to it. kamal-proxy reads the pair when a route is deployed.
  */
-import {pack} from 'tar-stream'
-
 import type {DockerClient} from '../docker/docker.js'
 import {checkCertificatePair, type CertificatePair} from '../tls/certificate.js'
 import {readCertificate} from '../tls/certificate-store.js'
@@ -26,8 +24,12 @@ export function proxyCertificatePaths(app: string, fingerprint: string): ProxyCe
   return {dir, certificate: `${PROXY_STATE_DIR}/${dir}/cert.pem`, privateKey: `${PROXY_STATE_DIR}/${dir}/key.pem`}
 }
 
-/** The archive that creates the directories (0700) and the pair (0600), owned by the proxy's user. */
-function certificateArchive(dir: string, pair: CertificatePair) {
+/**
+ * The archive that creates the directories (0700) and the pair (0600), owned by the proxy's user.
+ * tar-stream loads here, when a stored certificate is deployed, not at the start of every command.
+ */
+async function certificateArchive(dir: string, pair: CertificatePair) {
+  const {pack} = await import('tar-stream')
   const archive = pack()
   const owner = {uid: PROXY_UID, gid: PROXY_UID, mtime: new Date()}
   const parts = dir.split('/')
@@ -54,6 +56,6 @@ export async function withStoredCertificate(
   const paths = proxyCertificatePaths(args.service, facts.fingerprint)
   await docker
     .getContainer(proxyContainer)
-    .putArchive(certificateArchive(paths.dir, pair) as unknown as NodeJS.ReadableStream, {path: PROXY_STATE_DIR})
+    .putArchive((await certificateArchive(paths.dir, pair)) as unknown as NodeJS.ReadableStream, {path: PROXY_STATE_DIR})
   return {...args, tls: true, tlsCertificatePath: paths.certificate, tlsPrivateKeyPath: paths.privateKey}
 }

@@ -3,7 +3,8 @@
  * (../shared/reference/kamal-proxy.md, read from the tags v0.8.7 and v0.9.2) documents them. An option
  * older than both tags is not listed; one the reference only confirms for v0.9.2 needs v0.9.2.
  */
-import semver from 'semver'
+import coerce from 'semver/functions/coerce.js'
+import lt from 'semver/functions/lt.js'
 
 import {DiscodeError} from '../errors.js'
 import type {Recipe} from '../recipes/schema.js'
@@ -23,7 +24,7 @@ export function proxyImageVersion(image: string): string | undefined {
   if (image.includes('@')) return undefined
   const tag = /:([^/:]+)$/.exec(image)?.[1]
   if (!tag || !/^v?\d+\.\d+(\.\d+)?$/.test(tag)) return undefined
-  return semver.coerce(tag)?.version
+  return coerce(tag)?.version
 }
 
 export interface UnsupportedOption {
@@ -37,7 +38,7 @@ export function unsupportedProxyOptions(proxy: object, image: string): Unsupport
   const version = proxyImageVersion(image)
   if (!version) return []
   return Object.entries(PROXY_OPTION_SINCE)
-    .filter(([option, need]) => (proxy as Record<string, unknown>)[option] !== undefined && semver.lt(version, need.since))
+    .filter(([option, need]) => (proxy as Record<string, unknown>)[option] !== undefined && lt(version, need.since))
     .map(([option, need]) => ({option: `proxy.${option}`, flag: need.flag, since: `v${need.since}`}))
 }
 
