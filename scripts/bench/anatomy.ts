@@ -16,7 +16,7 @@ import {median} from './stats.js'
 export const OCLIF_ENTRY = '@oclif/core/execute'
 
 /** Dependencies worth timing on their own: the packages the commands' module graphs import. */
-export const DEPENDENCIES = [OCLIF_ENTRY, 'docker-modem', 'atomically', 'zod', 'handlebars', 'yaml', 'semver', 'proper-lockfile'] as const
+export const DEPENDENCIES = [OCLIF_ENTRY, 'docker-modem', 'conf', 'zod', 'handlebars', 'yaml', 'semver', 'proper-lockfile'] as const
 export const COMMAND_MODULES = ['status', 'update', 'rollback'] as const
 
 export interface Anatomy {

@@ -24,7 +24,7 @@ const record: AppRecord = {
 describe('StateStore', () => {
   const store = new StateStore(home)
 
-  it('reads back what it wrote (an atomic write, a plain JSON read), in 0600 files under 0700 directories', async () => {
+  it('reads back what it wrote (conf writes, a plain JSON read), in 0600 files under 0700 directories', async () => {
     await store.write(record)
     await store.writeSecrets('blog', {generated: {secret_key_base: 'x'.repeat(64)}, inputs: {}})
     const read = await store.read('blog')

@@ -66,7 +66,7 @@ const packageOf = (file: string) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec
 const packagesIn = (files: string[]) => new Set(files.map(packageOf).filter(Boolean))
 
 /** Loaded only by operations (install, update, ...): never by a start-up that does not need them. */
-const OPERATION_ONLY = ['handlebars', 'zod', 'yaml', 'atomically', 'proper-lockfile', 'tar-stream', '@inquirer/prompts', 'undici']
+const OPERATION_ONLY = ['handlebars', 'zod', 'yaml', 'conf', 'proper-lockfile', 'tar-stream', '@inquirer/prompts', 'undici']
 
 describe('start-up loads only what the command uses', () => {
   it('--version prints oclif’s line without loading oclif, the commands or the engine', async () => {
