@@ -116,10 +116,15 @@ async function updateOne(
 ): Promise<void> {
   const tail: string[] = []
   const keep = (line: string) => tail.push(...line.split('\n').filter(Boolean)) && tail.splice(0, Math.max(0, tail.length - LOG_TAIL))
+  const base = engine.reporter
+  // Each method delegated (a reporter may be a class instance, whose methods a spread would lose).
   const reporter: Reporter = {
-    ...engine.reporter,
-    info: (message) => (keep(message), engine.reporter.info(message)),
-    warn: (message) => (keep(`Warning: ${message}`), engine.reporter.warn(message)),
+    stepStarted: (name, message) => base.stepStarted(name, message),
+    stepFinished: (name, ms, ok) => base.stepFinished(name, ms, ok),
+    pullProgress: (image, progress) => base.pullProgress(image, progress),
+    transferProgress: (label, bytes) => base.transferProgress?.(label, bytes),
+    info: (message) => (keep(message), base.info(message)),
+    warn: (message) => (keep(`Warning: ${message}`), base.warn(message)),
   }
   try {
     await updateAlongPath({...engine, reporter}, {app, to: version, feedSource: async () => options.feed})
