@@ -10,9 +10,8 @@ import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
 import {assertServing, failure} from '../lifecycle/testing/expect.js'
 import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
 import {APP, installShop, publish, shopImage, shopRecipe, shopWorld} from '../lifecycle/testing/shop.js'
-import {checkUpdate} from './update-path.js'
 import type {UpdatePlan} from './plan.js'
-import {HopFailedError, updateAlongPath} from './update-path.js'
+import {checkUpdate, HopFailedError, updateAlongPath} from './update-path.js'
 
 const release = (version: string, extra: {required?: boolean; minimumFrom?: string} = {}) => ({
   version,
@@ -146,6 +145,26 @@ describe('one hop gathers each fact once', () => {
       },
       {feed: 1, record: 1, recipe: 1, locks: 1},
     )
+    await assertServing(world, '1.1.0')
+  })
+
+  it('a new required input without a value: --check shows the blocker, and the update refuses that plan', async () => {
+    const file = `${shopRecipe(world)}/recipe.yml`
+    const {readFileSync, writeFileSync} = await import('node:fs')
+    // The vendor's newer recipe asks for a mail server, which it renders into the app's env.
+    const yaml = readFileSync(file, 'utf8')
+      .replace('secrets:\n', '  - {name: mail_host, required: true}\nsecrets:\n')
+      .replace('env:\n', "env:\n  MAIL: '{{inputs.mail_host}}'\n")
+    writeFileSync(file, yaml)
+    publish(world, ['1.2.0'])
+    const check = await checkUpdate(world.engine, APP, {})
+    assert.deepEqual(
+      check.blockers.map((b) => b.code),
+      ['MISSING_INPUT'],
+    )
+    const error = await failure(updateAlongPath(world.engine, {app: APP}))
+    assert.equal(error.code, 'MISSING_INPUT')
+    assert.match(error.message, /1\.2\.0 asks for the new required input\(s\) mail_host/)
     await assertServing(world, '1.1.0')
   })
 })

@@ -103,9 +103,15 @@ export async function checkUpdate(engine: Engine, app: string, request: UpdateRe
 async function downloadBytes(engine: Engine, facts: Facts, hop: {version: string; image: string}): Promise<number | null> {
   // A digest-pinned image already on the host is not pulled again.
   if (hop.image.includes('@sha256:') && (await inspectImage(engine.docker, hop.image).catch(() => undefined))) return 0
-  const recipe = renderFor(facts.app, facts.raw, facts.plain, facts.secrets, hop)
+  // The recipe as the hop renders it (not yet while a required input is missing: the install's credentials only).
+  let repository = facts.raw.image
+  let registry = facts.secrets.registry
+  try {
+    const recipe = renderFor(facts.app, facts.raw, facts.plain, facts.secrets, hop)
+    ;[repository, registry] = [recipe.image, registryCredentials(recipe, facts.secrets)]
+  } catch {}
   // Credentials only for the recipe's own registry, whatever registry a hop's image names.
-  const credentials = credentialsFor(hop.image, recipe.image, registryCredentials(recipe, facts.secrets))
+  const credentials = credentialsFor(hop.image, repository, registry)
   return imageDownloadBytes(hop.image, {credentials})
 }
 
