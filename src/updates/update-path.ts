@@ -9,7 +9,7 @@
 import {inspectImage} from '../docker/docker.js'
 import {credentialsFor} from '../docker/reference.js'
 import {DiscodeError} from '../errors.js'
-import type {Engine} from '../lifecycle/context.js'
+import {type Engine, type Reporter, silentReporter} from '../lifecycle/context.js'
 import {type Operation, runOperation, unjournaled} from '../lifecycle/operation.js'
 import {bootProxy} from '../lifecycle/proxy-steps.js'
 import {reconcileApp} from '../lifecycle/reconcile.js'
@@ -90,7 +90,13 @@ export async function update(engine: Engine, options: PathUpdateOptions): Promis
 /** `update --check`: the plan the update would apply now, read without the lock; changes nothing. */
 export async function checkUpdate(engine: Engine, app: string, request: UpdateRequest): Promise<UpdatePlan> {
   const record = await installedRecord(engine.store, app)
-  const op = {...unjournaled(engine, app), reporter: {...engine.reporter, stepStarted() {}, stepFinished() {}}}
+  // No step lines (nothing is done); warnings (a feed's trust) are still told.
+  const reporter: Reporter = {
+    ...silentReporter,
+    info: (message) => engine.reporter.info(message),
+    warn: (message) => engine.reporter.warn(message),
+  }
+  const op = {...unjournaled(engine, app), reporter}
   const route = await engine.proxy.route(app).catch(() => undefined)
   const routed = route?.targets[0]?.split(':')[0] === record.current.container
   const facts = await gatherFacts(op, {record, routed}, request)
