@@ -10,7 +10,7 @@ import {rollback} from '../lifecycle/rollback.js'
 import {assertServing, failure} from '../lifecycle/testing/expect.js'
 import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
 import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
-import {update} from '../lifecycle/update.js'
+import {update} from '../updates/update-path.js'
 
 describe('the cluster runtime', () => {
   let world: FakeWorld

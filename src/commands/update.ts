@@ -92,8 +92,8 @@ When the vendor marks releases as required (or a release can only be reached fro
       offline: bundle?.offline,
     }
     if (flags.check) {
-      const {planAppUpdate} = await import('../updates/plan-app.js')
-      const plan = await planAppUpdate(engine, args.app, options)
+      const {checkUpdate} = await import('../updates/update-path.js')
+      const plan = await checkUpdate(engine, args.app, {...options, snapshot: flags.snapshot})
       for (const line of planLines(plan)) this.log(line)
       const last = plan.hops.at(-1)
       return {app: args.app, current: plan.current, available: last ?? null, plan}
@@ -163,9 +163,15 @@ function hopLines(hop: PlannedHop, index: number): string[] {
   lines.push(
     `     Download: ${hop.imageBytes === null ? 'unknown size' : hop.imageBytes === 0 ? 'none (on this host)' : `${(hop.imageBytes / 1_000_000).toFixed(1)} MB`}`,
   )
-  lines.push(`     Snapshot first: ${hop.snapshot ? 'yes (this step runs preSwitch hooks)' : 'no'}`)
+  lines.push(`     Snapshot first: ${SNAPSHOT_TEXT[hop.snapshotTrigger ?? 'none']}`)
   lines.push(`     Rollback to the current release: ${ROLLBACK_TEXT[hop.rollback]}`)
   return lines
+}
+
+const SNAPSHOT_TEXT: Record<NonNullable<PlannedHop['snapshotTrigger']> | 'none', string> = {
+  'pre-update': 'yes (this step runs preSwitch hooks)',
+  'pre-accessories': 'yes (this step replaces accessories)',
+  none: 'no',
 }
 
 const ROLLBACK_TEXT: Record<PlannedHop['rollback'], string> = {

@@ -1,5 +1,6 @@
 import {type DockerClient, ensureVolume, inspectContainer, removeContainer, removeVolume, volumeLabels} from '../docker/docker.js'
 import {LABELS} from './names.js'
+import type {Operation} from './operation.js'
 import {adoptsUnlabelled, derivedNames, type NamedParts, ownershipProblem} from './ownership.js'
 
 /**
@@ -17,6 +18,11 @@ export interface Claim {
 /** The claim of an app as its record stands. */
 export function claimFor(docker: DockerClient, app: string, record: {current?: unknown} | undefined): Claim {
   return {docker, app, adopt: adoptsUnlabelled(record)}
+}
+
+/** The claim of an operation's app: installed when its lock was taken, or else as its record stands now. */
+export async function operationClaim(op: Operation): Promise<Claim> {
+  return claimFor(op.engine.docker, op.app, op.record?.current ? op.record : await op.engine.store.read(op.app))
 }
 
 export async function assertVolumeOwned(claim: Claim, name: string): Promise<void> {

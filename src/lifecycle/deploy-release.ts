@@ -1,12 +1,13 @@
+import type {ContainerInfo} from '../docker/docker.js'
 import type {Release} from '../feed/feed.js'
 import type {AppRecord} from '../state/store.js'
-import {ensureAccessories, replacesAccessories} from './accessories/apply.js'
+import {ensureAccessories} from './accessories/apply.js'
 import {assertNamesOwned, claimFor} from './claim.js'
 import {type DeployResult, goLive} from './go-live.js'
 import type {Operation} from './operation.js'
 import {reservedNameProblem, reservedNames} from './ownership.js'
 import {pullRelease} from './pull.js'
-import {snapshotBeforeChange, snapshotTrigger} from './snapshot-step.js'
+import {snapshotBeforeChange} from './snapshot-step.js'
 import {declaredRollbackTo} from '../backup/data-compat.js'
 import type {SourcedRecipe} from './strategy.js'
 
@@ -26,8 +27,10 @@ export async function deployRelease(
     signed: boolean
     credentials?: {username: string; password: string}
     replaceAccessories: boolean
-    /** --no-snapshot: the data is not saved before a migration. */
-    skipSnapshot?: boolean
+    /** An update's data is saved first, as its plan decided (snapshotTrigger): none for an install. */
+    snapshot?: 'pre-update' | 'pre-accessories'
+    /** The app's accessory containers when already listed (the update's gathered facts). */
+    accessories?: ContainerInfo[]
     /** Images loaded from a verified bundle (reference → id): not pulled. */
     loaded?: Record<string, string>
   },
@@ -43,8 +46,7 @@ export async function deployRelease(
     recipeImage: recipe.image,
     loaded: deploy.loaded,
   })
-  const replacing = deploy.replaceAccessories && (await replacesAccessories(op, recipe))
-  const trigger = snapshotTrigger({...deploy, replaceAccessories: replacing, skip: Boolean(deploy.skipSnapshot)})
+  const trigger = deploy.snapshot
   const record = trigger
     ? await snapshotBeforeChange(op, {
         record: deploy.record,
@@ -54,7 +56,7 @@ export async function deployRelease(
         rollbackTo: declaredRollbackTo(release, recipe),
       })
     : deploy.record
-  const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials})
+  const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials, existing: deploy.accessories})
   const result = await goLive(op, {record, recipe, release: {...release, imageId}, kind: deploy.kind})
   return {...result, accessories}
 }

@@ -12,18 +12,49 @@ export type RecipeInput = RawRecipe['inputs'][number]
 /** Asks the user for one input (a TTY prompt); absent when discode must not ask (--yes, no TTY). */
 export type InputPrompt = (input: RecipeInput) => Promise<string>
 
+/** Where an input's value comes from: --set, an earlier install, the prompt, the recipe's default; or none. */
+export type InputSource = 'given' | 'kept' | 'prompt' | 'default' | 'missing' | 'unset'
+
+export interface SettledInput {
+  input: RecipeInput
+  value?: string
+  source: InputSource
+}
+
 /**
- * Settles every input of the recipe: `--set` values first, then values kept from an earlier install,
- * then a prompt, then the default. Unknown `--set` keys, missing required values and values that do
- * not match the recipe's pattern are errors that name the inputs.
+ * The one precedence rule for inputs (install, update and `update --check` all use it): `--set`
+ * values first, then values kept from an earlier install, then the prompt's answer, then the
+ * default. A required input with none (or an empty one) is `missing`; an optional one `unset`.
+ * Pure: `inputs` are rendered (`renderInputs`), `answers` already asked.
  */
-export async function resolveInputs(
-  recipe: RawRecipe,
+export function inputValues(
+  inputs: RecipeInput[],
   given: Record<string, string>,
   kept: Record<string, string>,
-  app: string,
-  prompt?: InputPrompt,
-): Promise<Record<string, string>> {
+  answers: Record<string, string> = {},
+): SettledInput[] {
+  return inputs.map((input) => {
+    const candidates: [InputSource, string | undefined][] = [
+      ['given', given[input.name]],
+      ['kept', kept[input.name]],
+      // An empty answer at the prompt means "the default".
+      ['prompt', answers[input.name] || undefined],
+      ['default', input.default],
+    ]
+    const [source, value] = candidates.find(([, candidate]) => candidate !== undefined) ?? ['unset', undefined]
+    if (value === undefined || (value === '' && input.required)) return {input, source: input.required ? 'missing' : 'unset'}
+    return {input, value, source}
+  })
+}
+
+/** The missing-input rule's words: the inputs named, and how to give each (a secret one from a file). */
+export function missingInputHint(missing: Pick<RecipeInput, 'name' | 'secret'>[]): string {
+  // A secret one from a file: --set would put it in the process list.
+  return missing.map((input) => (input.secret ? `--set-file ${input.name}=PATH` : `--set ${input.name}=...`)).join(' ')
+}
+
+/** Unknown `--set` keys and values that do not match the recipe's pattern: errors naming the inputs. */
+export function assertInputsValid(recipe: RawRecipe, given: Record<string, string>, settled: SettledInput[]): void {
   const known = new Set(recipe.inputs.map((i) => i.name))
   const unknown = Object.keys(given).filter((name) => !known.has(name))
   if (unknown.length > 0) {
@@ -32,36 +63,47 @@ export async function resolveInputs(
       code: 'BAD_INPUT',
     })
   }
-  const values: Record<string, string> = {}
-  const missing: RecipeInput[] = []
-  // Input descriptions and defaults may use {{app.name}}.
-  for (const input of renderInputs(recipe, {app: {name: app}})) {
-    let value: string | undefined = given[input.name] ?? kept[input.name]
-    // An empty answer at the prompt means "the default".
-    if (value === undefined && prompt) value = (await prompt(input)) || undefined
-    value ??= input.default
-    if (value === undefined || (value === '' && input.required)) {
-      if (input.required) missing.push(input)
-      continue
-    }
-    if (input.pattern && !new RegExp(input.pattern).test(value)) {
-      const why = input.patternMessage ?? `does not match the pattern ${input.pattern}`
-      throw new DiscodeError(`Input ${input.name} ${why}`, {
-        hint: input.description ? `${input.name}: ${input.description}` : `Pass a matching value with --set ${input.name}=...`,
-        code: 'BAD_INPUT',
-      })
-    }
-    values[input.name] = value
+  for (const {input, value} of settled) {
+    if (value === undefined || !input.pattern || new RegExp(input.pattern).test(value)) continue
+    const why = input.patternMessage ?? `does not match the pattern ${input.pattern}`
+    throw new DiscodeError(`Input ${input.name} ${why}`, {
+      hint: input.description ? `${input.name}: ${input.description}` : `Pass a matching value with --set ${input.name}=...`,
+      code: 'BAD_INPUT',
+    })
   }
+}
+
+/**
+ * Settles every input of the recipe (inputValues), asking at the prompt for those neither given nor
+ * kept. Unknown `--set` keys, missing required values and values that do not match the recipe's
+ * pattern are errors that name the inputs.
+ */
+export async function resolveInputs(
+  recipe: RawRecipe,
+  given: Record<string, string>,
+  kept: Record<string, string>,
+  app: string,
+  prompt?: InputPrompt,
+): Promise<Record<string, string>> {
+  assertInputsValid(recipe, given, [])
+  // Input descriptions and defaults may use {{app.name}}.
+  const inputs = renderInputs(recipe, {app: {name: app}})
+  const answers: Record<string, string> = {}
+  if (prompt) {
+    for (const input of inputs) {
+      if (given[input.name] === undefined && kept[input.name] === undefined) answers[input.name] = await prompt(input)
+    }
+  }
+  const settled = inputValues(inputs, given, kept, answers)
+  assertInputsValid(recipe, given, settled)
+  const missing = settled.filter((s) => s.source === 'missing').map((s) => s.input)
   if (missing.length > 0) {
-    // A secret one from a file: --set would put it in the process list.
-    const flags = missing.map((input) => (input.secret ? `--set-file ${input.name}=PATH` : `--set ${input.name}=...`))
     throw new DiscodeError(`Missing required input(s): ${missing.map((input) => input.name).join(', ')}`, {
-      hint: `Pass them with ${flags.join(' ')} (or run on a terminal to be asked)`,
+      hint: `Pass them with ${missingInputHint(missing)} (or run on a terminal to be asked)`,
       code: 'MISSING_INPUT',
     })
   }
-  return values
+  return Object.fromEntries(settled.flatMap((s) => (s.value === undefined ? [] : [[s.input.name, s.value]])))
 }
 
 /** Splits settled inputs into plain ones and those marked secret (kept in the 0600 secrets file). */

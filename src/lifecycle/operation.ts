@@ -1,6 +1,7 @@
 import {clusterEngine} from '../cluster/engine.js'
 import {withAppLock} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
+import type {AppRecord} from '../state/store.js'
 import type {Engine, Reporter} from './context.js'
 
 /** Milliseconds spent in each named step of one operation; `--json` exposes them. */
@@ -21,6 +22,8 @@ export interface Operation {
   journal: StepJournal
   timings: Timings
   reporter: Reporter
+  /** The app's record as read once the lock was held (runOperation reads it once; undefined: none). */
+  record?: AppRecord
 }
 
 /** For work outside an app's operation (`proxy boot`): steps are reported and timed, not journaled. */
@@ -75,10 +78,10 @@ export async function runOperation<T>(
     await engine.finishPendingWork(engine, app)
     journal.begin(operation, options.detail)
     // A cluster app's steps use the cluster's network (see clusterEngine); install sets it with onCluster.
-    const cluster = (await engine.store.read(app))?.cluster
-    const appEngine = cluster ? clusterEngine(engine, cluster) : engine
+    const record = await engine.store.read(app)
+    const appEngine = record?.cluster ? clusterEngine(engine, record.cluster) : engine
     try {
-      const result = await work({engine: appEngine, app, journal, timings: {}, reporter: engine.reporter})
+      const result = await work({engine: appEngine, app, journal, timings: {}, reporter: engine.reporter, record})
       journal.record('end', operation, 'ok')
       return result
     } catch (error) {

@@ -10,7 +10,7 @@ import {recoverIfInterrupted} from './reconcile.js'
 import {assertServing} from './testing/expect.js'
 import type {FakeWorld} from './testing/fake-engine.js'
 import {APP, installShop, publish, shopWorld} from './testing/shop.js'
-import {update} from './update.js'
+import {update} from '../updates/update-path.js'
 
 /** The steps of a blue-green update with a preSwitch hook, in order; the switch is where traffic moves. */
 const UPDATE_STEPS = ['proxy', 'reconcile', 'feed', 'pull', 'snapshot', 'start', 'hooks', 'switch', 'retire', 'cleanup']

@@ -9,7 +9,7 @@ import {recoverIfInterrupted} from './reconcile.js'
 import {assertServing, deployOf, firstCall, failure} from './testing/expect.js'
 import type {FakeWorld} from './testing/fake-engine.js'
 import {APP, installShop, publish, shopWorld} from './testing/shop.js'
-import {update} from './update.js'
+import {update} from '../updates/update-path.js'
 
 describe('strategy: pause', () => {
   let world: FakeWorld

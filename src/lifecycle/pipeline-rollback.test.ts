@@ -12,7 +12,7 @@ import {rollback} from './rollback.js'
 import {assertServing, failure} from './testing/expect.js'
 import type {FakeWorld} from './testing/fake-engine.js'
 import {APP, installShop, publish, shopWorld, type ShopOptions} from './testing/shop.js'
-import {update} from './update.js'
+import {update} from '../updates/update-path.js'
 
 const VOLUME = `${APP}-data`
 

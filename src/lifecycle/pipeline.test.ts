@@ -9,7 +9,7 @@ import {DiscodeError} from '../errors.js'
 import {assertServing, deployOf, failure} from './testing/expect.js'
 import type {FakeWorld} from './testing/fake-engine.js'
 import {APP, installShop, publish, shopImage, shopWorld} from './testing/shop.js'
-import {update} from './update.js'
+import {update} from '../updates/update-path.js'
 
 describe('install and a blue-green update on the fake engine', () => {
   let world: FakeWorld

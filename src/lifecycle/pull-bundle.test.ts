@@ -11,7 +11,7 @@ import {rawPublicKey} from '../feed/keys.js'
 import type {OfflineFeed} from '../feed/read.js'
 import {install} from './install.js'
 import {type FakeWorld, fakeWorld} from './testing/fake-engine.js'
-import {update} from './update.js'
+import {update} from '../updates/update-path.js'
 
 const KEY = rawPublicKey(generateKeyPairSync('ed25519').privateKey)
 const pinned = (version: string) => `shop/app@sha256:${version.replaceAll('.', '').padStart(64, '0')}`

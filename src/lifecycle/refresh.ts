@@ -4,7 +4,8 @@ import type {RawRecipe} from '../recipes/schema.js'
 import {registryCredentials, renderFor} from '../recipes/installed.js'
 import type {InstalledRecord} from '../state/installed.js'
 import type {SecretsRecord} from '../state/store.js'
-import {type AccessoryReport, ensureAccessories, replacesAccessories} from './accessories/apply.js'
+import type {ContainerInfo} from '../docker/docker.js'
+import {type AccessoryReport, ensureAccessories} from './accessories/apply.js'
 import type {Operation} from './operation.js'
 import {restoreRoute, switchTraffic} from './proxy-steps.js'
 import {snapshotBeforeChange} from './snapshot-step.js'
@@ -17,17 +18,24 @@ import {snapshotBeforeChange} from './snapshot-step.js'
 export async function refreshCurrent(
   op: Operation,
   state: {record: InstalledRecord; raw: RawRecipe; secrets: SecretsRecord; routed: boolean},
-  options: {replaceAccessories: boolean; reroute?: boolean; skipSnapshot?: boolean},
+  options: {
+    replaceAccessories: boolean
+    reroute?: boolean
+    /** The data is saved first, as the update's plan decided (accessories replaced). */
+    snapshot?: 'pre-accessories'
+    /** The app's accessory containers, as the update gathered them. */
+    existing?: ContainerInfo[]
+  },
 ): Promise<{accessories: AccessoryReport[]; rerouted: boolean}> {
   const {record, raw, secrets} = state
   const running = renderFor(op.app, raw, record.inputs, secrets, record.current)
   // Replacing an accessory (a database) touches its data: saved first, as before a migration.
-  if (options.replaceAccessories && !options.skipSnapshot && (await replacesAccessories(op, running))) {
-    await snapshotBeforeChange(op, {record, recipe: running, trigger: 'pre-accessories', version: record.current.version})
-  }
+  if (options.snapshot)
+    await snapshotBeforeChange(op, {record, recipe: running, trigger: options.snapshot, version: record.current.version})
   const accessories = await ensureAccessories(op, running, {
     replace: options.replaceAccessories,
     credentials: registryCredentials(running, secrets),
+    existing: options.existing,
   })
   const declared = Object.keys(running.accessories)
   if (!isDeepStrictEqual(declared, record.accessories)) await op.engine.store.write({...record, accessories: declared})

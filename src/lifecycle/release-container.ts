@@ -12,7 +12,7 @@ import {DiscodeError} from '../errors.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ReleaseRecord} from '../state/store.js'
 import {appContainerSpec, type ReleaseImage, releaseLabels} from './container-spec.js'
-import {claimFor, claimVolume, removeOwnedContainer} from './claim.js'
+import {claimFor, claimVolume, operationClaim, removeOwnedContainer} from './claim.js'
 import {LABELS, releaseContainerName, releaseKey, VOLUME_LABEL} from './names.js'
 import {stopSourceLabel} from './stop-policy.js'
 import {type Operation, step} from './operation.js'
@@ -27,7 +27,7 @@ export const FAILURE_LOG_LINES = 20
 /** Creates the app's network and named volumes if they do not exist yet. */
 export async function ensureAppResources(op: Operation, recipe: Recipe): Promise<void> {
   await ensureNetwork(op.engine.docker, op.engine.settings.network)
-  const claim = claimFor(op.engine.docker, op.app, await op.engine.store.read(op.app))
+  const claim = await operationClaim(op)
   for (const volume of recipe.volumes) await claimVolume(claim, `${op.app}-${volume.name}`, {[VOLUME_LABEL]: volume.name})
 }
 

@@ -48,7 +48,7 @@ async function repair(engine: Engine, problem: Problem): Promise<string> {
     }
     case 'reroute': {
       // The repair "discode update APP --to CURRENT" makes: routes the serving release again.
-      const [{update}, {installedRecord}] = await Promise.all([import('../lifecycle/update.js'), import('../state/installed.js')])
+      const [{update}, {installedRecord}] = await Promise.all([import('../updates/update-path.js'), import('../state/installed.js')])
       const {current} = await installedRecord(engine.store, app)
       await update(engine, {app, to: current.version})
       return `Routed ${app} ${current.version} again`

@@ -5,13 +5,14 @@
  * One app's trouble never stops the others.
  */
 import {DiscodeError} from '../errors.js'
+import type {TrustedFeed} from '../feed/read.js'
 import type {Engine, Reporter} from '../lifecycle/context.js'
 import {loadInstalledRecipe} from '../recipes/installed.js'
 import {LockedError} from '../lock/lock.js'
 import type {Delivery} from '../notify/notify.js'
 import type {Notification} from '../notify/message.js'
 import {type Decision, decide} from './decide.js'
-import {readAppFeed} from './plan-app.js'
+import {readAppFeed} from './facts.js'
 import {readPolicy, writePolicy, type AutoUpdateState} from './policy-store.js'
 import {updateAlongPath} from './update-path.js'
 import {hostTimeZone, isWindowOpen, parseWindow} from './window.js'
@@ -82,8 +83,8 @@ async function runOne(
   const current = record.current.version
   const windowOpen = state.window ? isWindowOpen(parseWindow(state.window), state.timezone ?? hostTimeZone(), options.now) : true
   const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
-  const feed = await readAppFeed(record, raw, await engine.store.readSecrets(app))
-  const decisions = decide({state, feed, current, windowOpen})
+  const trusted = await readAppFeed(record, raw, await engine.store.readSecrets(app))
+  const decisions = decide({state, feed: trusted.feed, current, windowOpen})
   const report: AppRunReport & {failedVersion?: string; announced?: string} = {
     ...base,
     windowOpen,
@@ -100,7 +101,8 @@ async function runOne(
       report.announced = decision.version
       if (report.outcome === 'nothing') report.outcome = 'waiting'
     }
-    if (decision.action === 'update') await updateOne(engine, app, decision.version, options, report)
+    // The update plans from the feed read here (read and verified once per run).
+    if (decision.action === 'update') await updateOne(engine, app, decision.version, {...options, feed: trusted}, report)
   }
   return report
 }
@@ -109,18 +111,23 @@ async function updateOne(
   engine: Engine,
   app: string,
   version: string,
-  options: {notify: Notify},
+  options: {notify: Notify; feed: TrustedFeed},
   report: AppRunReport & {failedVersion?: string},
 ): Promise<void> {
   const tail: string[] = []
   const keep = (line: string) => tail.push(...line.split('\n').filter(Boolean)) && tail.splice(0, Math.max(0, tail.length - LOG_TAIL))
+  const base = engine.reporter
+  // Each method delegated (a reporter may be a class instance, whose methods a spread would lose).
   const reporter: Reporter = {
-    ...engine.reporter,
-    info: (message) => (keep(message), engine.reporter.info(message)),
-    warn: (message) => (keep(`Warning: ${message}`), engine.reporter.warn(message)),
+    stepStarted: (name, message) => base.stepStarted(name, message),
+    stepFinished: (name, ms, ok) => base.stepFinished(name, ms, ok),
+    pullProgress: (image, progress) => base.pullProgress(image, progress),
+    transferProgress: (label, bytes) => base.transferProgress?.(label, bytes),
+    info: (message) => (keep(message), base.info(message)),
+    warn: (message) => (keep(`Warning: ${message}`), base.warn(message)),
   }
   try {
-    await updateAlongPath({...engine, reporter}, {app, to: version})
+    await updateAlongPath({...engine, reporter}, {app, to: version, feedSource: async () => options.feed})
     report.outcome = 'updated'
     report.serving = version
     report.deliveries.push(...(await options.notify({event: 'update-done', app, current: version, version})))

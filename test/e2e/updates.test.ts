@@ -197,6 +197,10 @@ describe('update plans, required releases, auto-updates and notifications', () =
       assert.equal(json.to.version, '2.3.0')
       assert.equal(json.from.version, '2.0.0')
       assert.equal(await body(), 'version=2.3.0\n')
+      // The plan applied is the one --check showed: hops, releases, inputs, accessories, snapshot (sizes are --check's only).
+      const unsized = (plan: {hops: object[]}) => ({...plan, hops: plan.hops.map((hop) => ({...hop, imageBytes: null}))})
+      assert.deepEqual(unsized(json.plan), unsized(check.json.plan))
+      assert.equal(json.plan.hops[0].snapshotTrigger, 'pre-update')
 
       const result = await loop.stop()
       assert.ok(result.total > 20, `the loop sent only ${result.total} requests`)

@@ -1,4 +1,5 @@
 import {
+  type ContainerInfo,
   containerName,
   createContainer,
   inspectContainer,
@@ -14,7 +15,7 @@ import {
 import {DiscodeError} from '../../errors.js'
 import type {Recipe} from '../../recipes/schema.js'
 import {stopSettings} from '../stop-policy.js'
-import {claimFor, claimVolume, removeOwnedContainer} from '../claim.js'
+import {claimFor, claimVolume, operationClaim, removeOwnedContainer} from '../claim.js'
 import {LABELS, VOLUME_LABEL} from '../names.js'
 import {type Operation, step} from '../operation.js'
 import {waitHealthy} from './health.js'
@@ -48,10 +49,10 @@ type Credentials = {username: string; password: string}
 export async function ensureAccessories(
   op: Operation,
   recipe: Recipe,
-  options: {replace: boolean; credentials?: Credentials},
+  options: {replace: boolean; credentials?: Credentials; existing?: ContainerInfo[]},
 ): Promise<AccessoryReport[]> {
   const {app} = op
-  const existing = await listContainers(op.engine.docker, [`${LABELS.app}=${app}`, ACCESSORY_LABELS.accessory])
+  const existing = options.existing ?? (await listContainers(op.engine.docker, [`${LABELS.app}=${app}`, ACCESSORY_LABELS.accessory]))
   if (Object.keys(recipe.accessories).length === 0 && existing.length === 0) return []
   const {planned, orphans} = planAccessories(app, recipe.accessories, existing)
 
@@ -82,12 +83,6 @@ export async function ensureAccessories(
     if (primary) reports.push({name, container, image: orphan.Image, action: 'removed'})
   }
   return reports
-}
-
-/** Whether bringing the accessories to the recipe would replace a container (its data is then saved first). */
-export async function replacesAccessories(op: Operation, recipe: Recipe): Promise<boolean> {
-  const existing = await listContainers(op.engine.docker, [`${LABELS.app}=${op.app}`, ACCESSORY_LABELS.accessory])
-  return planAccessories(op.app, recipe.accessories, existing).planned.some((p) => p.action === 'replace')
 }
 
 /** Before anything is stopped: an interrupted replacement restored, a name conflict refused, images pulled. */
@@ -198,7 +193,7 @@ async function replaceAccessory(op: Operation, p: PlannedAccessory): Promise<num
 
 async function createAndWait(op: Operation, p: PlannedAccessory): Promise<void> {
   const {docker} = op.engine
-  const claim = claimFor(docker, op.app, await op.engine.store.read(op.app))
+  const claim = await operationClaim(op)
   for (const volume of p.accessory.volumes) {
     await claimVolume(claim, accessoryVolumeName(op.app, p.name, volume.name), {
       [ACCESSORY_LABELS.accessory]: p.name,

@@ -6,7 +6,8 @@
  * nothing reaches Docker, the proxy or the records, and the journal is left as the killed process
  * wrote it, so the next command must recover. Test support only: product code never imports it.
  */
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import fs, {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {syncBuiltinESMExports} from 'node:module'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -126,7 +127,10 @@ export class FakeWorld {
   readonly engine: Engine
   /** App locks taken under this home so far (withAppLock's proper-lockfile, counted while the world is open). */
   locks = 0
+  /** Reads of a recipe.yml under this home so far (each parse of an app's recipe). */
+  recipeReads = 0
   private readonly unlockCounting: () => void
+  private readonly uncountRecipes: () => void
   /** Each journal as it was when the run was killed (the process wrote nothing after). */
   private journals = new Map<string, string>()
   private killed = false
@@ -154,6 +158,7 @@ export class FakeWorld {
       finishPendingWork,
     }
     this.unlockCounting = countLocks(this.home, () => this.locks++)
+    this.uncountRecipes = countRecipeReads(this.home, () => this.recipeReads++)
   }
 
   get proxy() {
@@ -171,6 +176,7 @@ export class FakeWorld {
 
   async close(): Promise<void> {
     this.unlockCounting()
+    this.uncountRecipes()
     await this.feed.close()
     rmSync(this.home, {recursive: true, force: true})
   }
@@ -240,6 +246,22 @@ function countLocks(home: string, onLock: () => void): () => void {
   lockfile.lock = counting
   return () => {
     if (lockfile.lock === counting) lockfile.lock = original
+  }
+}
+
+/** Counts the reads of recipe.yml files under `home`: node:fs's readFileSync wrapped (ESM imports follow) until restored. */
+function countRecipeReads(home: string, onRead: () => void): () => void {
+  const original = fs.readFileSync
+  const counting = ((file: fs.PathOrFileDescriptor, options?: unknown) => {
+    if (typeof file === 'string' && file.startsWith(home) && file.endsWith('recipe.yml')) onRead()
+    return original(file, options as BufferEncoding)
+  }) as typeof fs.readFileSync
+  fs.readFileSync = counting
+  syncBuiltinESMExports()
+  return () => {
+    if (fs.readFileSync !== counting) return
+    fs.readFileSync = original
+    syncBuiltinESMExports()
   }
 }
 

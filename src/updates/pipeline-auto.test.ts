@@ -1,0 +1,36 @@
+/**
+ * `auto-update run` through the update pipeline on the fake engine (src/lifecycle/testing): the run
+ * decides from the feed it read and the update plans from that same feed (one fetch, one lock).
+ */
+import assert from 'node:assert/strict'
+import {after, before, describe, it} from 'node:test'
+
+import {assertServing} from '../lifecycle/testing/expect.js'
+import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
+import {runAutoUpdates} from './auto-run.js'
+import {writePolicy} from './policy-store.js'
+
+describe('auto-update run', () => {
+  let world: FakeWorld
+  before(async () => {
+    const shop = await shopWorld(['1.0.0'])
+    world = shop.world
+    await installShop(world, shop.recipe)
+    writePolicy(world.home, APP, {policy: 'minor', channel: 'stable'})
+    publish(world, ['1.1.0', '2.0.0'])
+  })
+  after(() => world.close())
+
+  it('takes the newest release its policy allows, reading the feed once and taking the lock once', async () => {
+    const before = {feed: world.feed.hits, locks: world.locks}
+    const notices: string[] = []
+    const notify = async (n: {event: string; version?: string}) => (notices.push(`${n.event} ${n.version}`), [])
+    const [report] = await runAutoUpdates(world.engine, {now: new Date(), notify})
+    assert.equal(report.outcome, 'updated', report.reason)
+    assert.equal(report.serving, '1.1.0')
+    assert.deepEqual(notices.sort(), ['update-available 2.0.0', 'update-done 1.1.0'])
+    assert.deepEqual({feed: world.feed.hits - before.feed, locks: world.locks - before.locks}, {feed: 1, locks: 1})
+    await assertServing(world, '1.1.0')
+  })
+})
