@@ -101,9 +101,7 @@ export async function checkUpdate(engine: Engine, app: string, request: UpdateRe
   const routed = route?.targets[0]?.split(':')[0] === record.current.container
   const facts = await gatherFacts(op, {record, routed}, request)
   const plan = planUpdate(facts, request)
-  const sizes = await Promise.all(
-    plan.hops.map((hop) => (request.offline?.images[hop.image] ? 0 : downloadBytes(engine, facts, hop))),
-  )
+  const sizes = await Promise.all(plan.hops.map((hop) => (request.offline?.images[hop.image] ? 0 : downloadBytes(engine, facts, hop))))
   return {...plan, hops: plan.hops.map((hop, index) => ({...hop, imageBytes: sizes[index]}))}
 }
 
