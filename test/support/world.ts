@@ -19,31 +19,35 @@ import {after, before} from 'node:test'
 
 import {buildStandinImage, createWorld, destroyWorld, discode, feedOf, type World} from './discode.js'
 import {type FeedServer, startFeedServer} from './http.js'
-import {buildAndPushTestImages} from './images.js'
+import {buildAndPushTestImages, type TestImages} from './images.js'
 
-export interface WorldOptions {
+export interface WorldOptions<I = TestImages> {
   /** Builds and pushes the images the file runs (default: the test app images); the stand-in is always built. */
-  images?: () => Promise<unknown>
+  images?: () => Promise<I>
   proxyImage?: string
   /** What the feed server answers at first (default: 1.0.0 of the test app); `false`: no feed server. */
   feed?: unknown
 }
 
-export interface TestWorld {
+export interface TestWorld<I = TestImages> {
   /** The world; it exists once the suite's `before` hooks ran (reading it earlier throws). */
   world: World
   feed: FeedServer
+  /** What `images` built (default: the test app images). */
+  images: I
   /** Runs `work` after the file's tests, before the world is removed (last registered, first run). */
   cleanup(work: () => unknown): void
 }
 
 /** Registers the world's `before` and `after` hooks in the calling `describe` (see the file comment). */
-export function useWorld(name: string, options: WorldOptions = {}): TestWorld {
+export function useWorld<I = TestImages>(name: string, options: WorldOptions<I> = {}): TestWorld<I> {
   let world: World | undefined
   let feed: FeedServer | undefined
+  let images: I | undefined
   const cleanups: (() => unknown)[] = []
   before(async () => {
-    await Promise.all([(options.images ?? buildAndPushTestImages)(), buildStandinImage()])
+    const build = options.images ?? (buildAndPushTestImages as unknown as () => Promise<I>)
+    ;[images] = await Promise.all([build(), buildStandinImage()])
     world = await createWorld(name, {proxyImage: options.proxyImage})
     if (options.feed !== false) feed = await startFeedServer(options.feed ?? feedOf([{version: '1.0.0', tag: '1.0.0'}]))
   })
@@ -55,6 +59,7 @@ export function useWorld(name: string, options: WorldOptions = {}): TestWorld {
   return {
     world: lazy(`the world ${name}`, () => world),
     feed: lazy(`the feed server of ${name}`, () => feed),
+    images: lazy(`the images of ${name}`, () => images as object | undefined) as I,
     cleanup: (work) => void cleanups.push(work),
   }
 }
