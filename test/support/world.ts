@@ -22,7 +22,10 @@ import {type FeedServer, startFeedServer} from './http.js'
 import {buildAndPushTestImages, type TestImages} from './images.js'
 
 export interface WorldOptions<I = TestImages> {
-  /** Builds and pushes the images the file runs (default: the test app images); the stand-in is always built. */
+  /**
+   * Builds and pushes the images the file runs (default: the test app images), and whatever else the
+   * file prepares meanwhile; its result is `images`. The stand-in is always built.
+   */
   images?: () => Promise<I>
   proxyImage?: string
   /** What the feed server answers at first (default: 1.0.0 of the test app); `false`: no feed server. */
