@@ -71,6 +71,16 @@ describe('the cluster runtime', () => {
     swarm().crashing.delete('1.2.0')
   })
 
+  it("replicas that run, then crash while the proxy checks them: reported as the crash, not the proxy's symptom", async () => {
+    swarm().crashingLater.add('1.2.0')
+    const error = await failure(update(world.engine, {app: APP}))
+    assert.equal(error.code, 'REPLICAS_FAILED')
+    assert.match(error.message, /could not start its replicas: task: non-zero exit \(3\) \(exit 3\)/)
+    assert.ok(world.docker.count('proxy.deploy') > 0, 'the crash came after the replicas ran, while the proxy checked them')
+    await assertServing(world, '1.1.0')
+    swarm().crashingLater.delete('1.2.0')
+  })
+
   it('killed after the switch: status adopts the new service and scales the old to 0', async () => {
     world.crashAt('switch', 'after')
     await world.crashed(update(world.engine, {app: APP}))

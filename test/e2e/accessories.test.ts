@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 
 import {stringify} from 'yaml'
 
@@ -19,9 +19,10 @@ import {
   accessoryFeed,
   buildAndPushAccessoryImages,
 } from '../support/accessory-images.js'
-import {allAppContainers, buildStandinImage, createWorld, destroyWorld, discode, discodeJson, type World} from '../support/discode.js'
-import {type FeedServer, httpGet, startFeedServer} from '../support/http.js'
+import {allAppContainers, discode, discodeJson} from '../support/discode.js'
+import {httpGet} from '../support/http.js'
 import {docker} from '../support/images.js'
+import {useWorld} from '../support/world.js'
 
 const WORLD = 'accsy'
 const APP = 'accsy-app'
@@ -31,8 +32,7 @@ const CACHE = `${APP}-cache`
 const DB_VOLUME = `${APP}-db-data`
 
 describe('accessories: started first, kept across updates, replaced only when asked', () => {
-  let world: World
-  let feed: FeedServer
+  const {world, feed} = useWorld(WORLD, {images: buildAndPushAccessoryImages, feed: accessoryFeed(['1.0.0'])})
   let recipeDir: string
 
   const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST, timeoutMs: 15_000})
@@ -73,17 +73,9 @@ describe('accessories: started first, kept across updates, replaced only when as
     writeFileSync(join(recipeDir, 'recipe.yml'), stringify(recipe))
   }
 
-  before(async () => {
-    await Promise.all([buildAndPushAccessoryImages(), buildStandinImage()])
-    world = await createWorld(WORLD)
-    feed = await startFeedServer(accessoryFeed(['1.0.0']))
+  before(() => {
     recipeDir = join(world.home, 'recipes', 'accapp')
     writeAccessoryRecipe('1')
-  })
-
-  after(async () => {
-    await feed?.close()
-    if (world) await destroyWorld(world)
   })
 
   it('install starts the accessories first, waits until healthy, and the app reaches them by name', async () => {

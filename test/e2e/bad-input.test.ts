@@ -12,20 +12,10 @@ import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import {assertCleanFailure, assertJsonFailure, containerEnv, shown, withoutDocker} from '../support/checks.js'
-import {
-  allAppContainers,
-  buildStandinImage,
-  createWorld,
-  destroyWorld,
-  discode,
-  discodeJson,
-  feedOf,
-  freePort,
-  type World,
-  writeRecipe,
-} from '../support/discode.js'
+import {allAppContainers, discode, discodeJson, feedOf, freePort, type World, writeRecipe} from '../support/discode.js'
 import {eventually, type FeedServer, httpGet, startFeedServer} from '../support/http.js'
-import {buildAndPushTestImages, docker, REPOSITORY} from '../support/images.js'
+import {docker, REPOSITORY} from '../support/images.js'
+import {useWorld} from '../support/world.js'
 
 const APP = 'bad-app'
 const HOST = 'bad.test'
@@ -34,9 +24,8 @@ const SERVING = 'version=1.0.0\n'
 const ONLY_1_0_0 = feedOf([{version: '1.0.0', tag: '1.0.0'}])
 
 describe('bad input: clear errors, nothing lost', () => {
-  let world: World
+  const {world, feed, cleanup} = useWorld('bad', {feed: ONLY_1_0_0})
   /** The installed app's feed. */
-  let feed: FeedServer
   /** The feed of the recipes that the install cases try to install. */
   let spare: FeedServer
   /** Recipes live outside DISCODE_HOME. */
@@ -100,11 +89,10 @@ describe('bad input: clear errors, nothing lost', () => {
   }
 
   before(async () => {
-    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    world = await createWorld('bad')
     scratch = mkdtempSync(join(tmpdir(), 'discode-bad-recipes-'))
-    feed = await startFeedServer(ONLY_1_0_0)
+    cleanup(() => rmSync(scratch, {recursive: true, force: true}))
     spare = await startFeedServer(ONLY_1_0_0)
+    cleanup(() => spare.close())
     recipeDir = writeRecipe(join(scratch, 'main'), feed.url)
     spareRecipe = writeRecipe(join(scratch, 'spare'), spare.url)
     const installed = await run(['install', APP, '--recipe', recipeDir, '--set', `hostname=${HOST}`])
@@ -115,13 +103,6 @@ describe('bad input: clear errors, nothing lost', () => {
       appJson: readFileSync(appFile('app.json'), 'utf8'),
       secretsJson: readFileSync(appFile('secrets.json'), 'utf8'),
     }
-  })
-
-  after(async () => {
-    await feed?.close()
-    await spare?.close()
-    if (world) await destroyWorld(world)
-    if (scratch) rmSync(scratch, {recursive: true, force: true})
   })
 
   // ------------------------------------------------------------------------------------- recipes

@@ -9,13 +9,10 @@ import assert from 'node:assert/strict'
 import {execFile} from 'node:child_process'
 import {existsSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 
 import {
   allAppContainers,
-  buildStandinImage,
-  createWorld,
-  destroyWorld,
   discode,
   discodeJson,
   feedOf,
@@ -23,11 +20,10 @@ import {
   readJournal,
   ROOT,
   runningAppContainers,
-  type World,
   writeRecipe,
 } from '../support/discode.js'
-import {type FeedServer, httpGet, type RequestLoop, startFeedServer, startRequestLoop} from '../support/http.js'
-import {buildAndPushTestImages} from '../support/images.js'
+import {httpGet, type RequestLoop, startRequestLoop} from '../support/http.js'
+import {useWorld} from '../support/world.js'
 
 const APP = 'crash-app'
 const HOST = 'crash.test'
@@ -47,8 +43,12 @@ const BOUNDARIES: [event: 'start' | 'done', step: string][] = [
 ]
 
 describe('crash safety and concurrency', () => {
-  let world: World
-  let feed: FeedServer
+  const {world, feed, cleanup} = useWorld('crash', {
+    feed: feedOf([
+      {version: '1.0.0', tag: '1.0.0'},
+      {version: '1.1.0', tag: '1.1.0'},
+    ]),
+  })
   let loop: RequestLoop
   let recipe: string
 
@@ -68,14 +68,6 @@ describe('crash safety and concurrency', () => {
   }
 
   before(async () => {
-    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    world = await createWorld('crash')
-    feed = await startFeedServer(
-      feedOf([
-        {version: '1.0.0', tag: '1.0.0'},
-        {version: '1.1.0', tag: '1.1.0'},
-      ]),
-    )
     recipe = writeRecipe(join(world.home, 'recipe'), feed.url, {
       hooks: {
         preSwitch: [{name: 'migrate', run: ['/bin/sh', '-c', 'sleep 0.3; echo "$APP_VERSION" >> /www/data/migrations.log']}],
@@ -85,14 +77,10 @@ describe('crash safety and concurrency', () => {
     const installed = await discode(world, ['install', APP, '--recipe', recipe, '--set', `hostname=${HOST}`, '--version', '1.0.0'])
     assert.equal(installed.code, 0, installed.stderr)
     loop = startRequestLoop(`${world.url}/`, {host: HOST})
-  })
-
-  after(async () => {
-    const result = await loop?.stop()
-    if (result)
+    cleanup(async () => {
+      const result = await loop.stop()
       console.log(`crash tests: ${result.total} requests through the proxy, ${result.failures} failed, longest ${result.maxLatencyMs} ms`)
-    await feed?.close()
-    if (world) await destroyWorld(world)
+    })
   })
 
   for (const [event, stepName] of BOUNDARIES) {

@@ -10,38 +10,23 @@ import {createHash} from 'node:crypto'
 import {existsSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 
-import {
-  allAppContainers,
-  buildStandinImage,
-  createWorld,
-  destroyWorld,
-  discode,
-  discodeJson,
-  feedOf,
-  ROOT,
-  runCommand,
-  type World,
-  writeRecipe,
-} from '../support/discode.js'
-import {type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
-import {buildAndPushTestImages, docker} from '../support/images.js'
+import {allAppContainers, discode, discodeJson, feedOf, ROOT, runCommand, writeRecipe} from '../support/discode.js'
+import {httpGet, startRequestLoop} from '../support/http.js'
+import {docker} from '../support/images.js'
+import {useWorld} from '../support/world.js'
 
 const APP = 'datarb-app'
 const HOST = 'datarb.test'
 const sha = (text: string) => createHash('sha256').update(text).digest('hex')
 
 describe('rollback across a migration brings the data back', () => {
-  let world: World
-  let feed: FeedServer
+  const {world, feed} = useWorld('datarb')
   const get = (path: string) => httpGet(`${world.url}${path}`, {host: HOST, timeoutMs: 30_000})
   const serving = async () => (await discodeJson(world, ['status', APP, '--offline'])).json.apps[0]
 
   before(async () => {
-    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    world = await createWorld('datarb')
-    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
     const recipe = writeRecipe(join(world.home, 'recipes', 'datarb'), feed.url, {
       // The migration rewrites every row (at install there is nothing to migrate yet).
       hooks: {
@@ -57,11 +42,6 @@ describe('rollback across a migration brings the data back', () => {
     })
     const installed = await discode(world, ['install', APP, '--recipe', recipe, '--set', `hostname=${HOST}`])
     assert.equal(installed.code, 0, installed.stderr)
-  })
-
-  after(async () => {
-    await feed?.close()
-    if (world) await destroyWorld(world)
   })
 
   const runContainers = async () => (await allAppContainers(APP)).filter((name) => name.startsWith(`${APP}-run-`))

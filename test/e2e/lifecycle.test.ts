@@ -6,22 +6,12 @@
 import assert from 'node:assert/strict'
 import {statSync} from 'node:fs'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 
-import {
-  allAppContainers,
-  buildStandinImage,
-  createWorld,
-  destroyWorld,
-  discode,
-  discodeJson,
-  feedOf,
-  runningAppContainers,
-  type World,
-  writeRecipe,
-} from '../support/discode.js'
-import {assertNoFailedRequests, type FeedServer, httpGet, loadDuring, startFeedServer} from '../support/http.js'
-import {buildAndPushTestImages, docker, removeLocalImage, REPOSITORY} from '../support/images.js'
+import {allAppContainers, discode, discodeJson, feedOf, runningAppContainers, writeRecipe} from '../support/discode.js'
+import {assertNoFailedRequests, httpGet, loadDuring} from '../support/http.js'
+import {docker, removeLocalImage, REPOSITORY} from '../support/images.js'
+import {useWorld} from '../support/world.js'
 
 const APP = 'life-app'
 const HOST = 'life.test'
@@ -29,8 +19,7 @@ const HOST = 'life.test'
 const MIGRATED = '1.0.0 ran while serving \n1.1.0 ran while serving version=1.0.0\n'
 
 describe('install, update, rollback, uninstall through kamal-proxy', () => {
-  let world: World
-  let feed: FeedServer
+  const {world, feed} = useWorld('life')
   let recipeDir: string
 
   const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST})
@@ -38,9 +27,6 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
   const body = async () => (await get()).body
 
   before(async () => {
-    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    world = await createWorld('life')
-    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
     recipeDir = writeRecipe(join(world.home, 'recipes', 'testapp'), feed.url, {
       hooks: {
         preSwitch: [
@@ -60,11 +46,6 @@ describe('install, update, rollback, uninstall through kamal-proxy', () => {
     })
     // The image is not on the host: install must really pull it from the registry.
     await removeLocalImage(`${REPOSITORY}:1.0.0`)
-  })
-
-  after(async () => {
-    await feed?.close()
-    if (world) await destroyWorld(world)
   })
 
   it('install serves 1.0.0 through the proxy', async () => {

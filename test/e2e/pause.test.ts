@@ -7,22 +7,12 @@
  */
 import assert from 'node:assert/strict'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 
-import {
-  allAppContainers,
-  buildStandinImage,
-  createWorld,
-  destroyWorld,
-  discode,
-  discodeJson,
-  feedOf,
-  runningAppContainers,
-  type World,
-  writeRecipe,
-} from '../support/discode.js'
-import {eventually, type FeedServer, httpGet, loadDuring, startFeedServer} from '../support/http.js'
-import {buildAndPushTestImages, docker} from '../support/images.js'
+import {allAppContainers, discode, discodeJson, feedOf, runningAppContainers, writeRecipe} from '../support/discode.js'
+import {eventually, httpGet, loadDuring} from '../support/http.js'
+import {docker} from '../support/images.js'
+import {useWorld} from '../support/world.js'
 
 const APP = 'pausy-app'
 const HOST = 'pausy.test'
@@ -30,8 +20,7 @@ const HOST = 'pausy.test'
 const HELD_TIMEOUT_MS = 45_000
 
 describe('strategy: pause', () => {
-  let world: World
-  let feed: FeedServer
+  const {world, feed} = useWorld('pausy')
   let recipeDir: string
 
   const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST, timeoutMs: HELD_TIMEOUT_MS})
@@ -44,10 +33,7 @@ describe('strategy: pause', () => {
 
   /** Runs `work` under a request loop whose requests may be held; returns what the loop saw. */
 
-  before(async () => {
-    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    world = await createWorld('pausy')
-    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
+  before(() => {
     recipeDir = writeRecipe(join(world.home, 'recipes', 'paused'), feed.url, {
       strategy: 'pause',
       pause: {maxPause: '40s'},
@@ -57,11 +43,6 @@ describe('strategy: pause', () => {
         postSwitch: [],
       },
     })
-  })
-
-  after(async () => {
-    await feed?.close()
-    if (world) await destroyWorld(world)
   })
 
   it('installs like any app', async () => {

@@ -13,45 +13,29 @@ import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
-import {
-  allAppContainers,
-  buildStandinImage,
-  createWorld,
-  destroyWorld,
-  discode,
-  discodeJson,
-  type World,
-  writeRecipe,
-} from '../support/discode.js'
-import {type FeedServer, httpGet, startFeedServer} from '../support/http.js'
-import {buildAndPushTestImages, docker} from '../support/images.js'
+import {allAppContainers, discode, discodeJson, writeRecipe} from '../support/discode.js'
+import {httpGet} from '../support/http.js'
+import {docker} from '../support/images.js'
 import {type PrivateRegistry, startPrivateRegistry} from '../support/private-registry.js'
+import {useWorld} from '../support/world.js'
 
 const APP = 'priv-app'
 const HOST = 'private.test'
 
 describe('private image registries', () => {
-  let world: World
+  const {world, feed, images, cleanup} = useWorld('priv')
   let registry: PrivateRegistry
-  let feed: FeedServer
   let recipe: string
   const refs: Record<string, string> = {}
   let localImage: string
 
   before(async () => {
-    const [images] = await Promise.all([buildAndPushTestImages(), buildStandinImage()])
     registry = await startPrivateRegistry()
+    cleanup(() => registry.stop())
     for (const version of ['1.0.0', '1.1.0'] as const) refs[version] = await registry.push(images.tags[version], `acme/app:${version}`)
     localImage = images.tags['1.0.0']
-    world = await createWorld('priv')
-    feed = await startFeedServer({releases: [{version: '1.0.0', image: refs['1.0.0']}]})
+    feed.setFeed({releases: [{version: '1.0.0', image: refs['1.0.0']}]})
     recipe = writeRecipe(join(world.home, 'recipe'), feed.url, {image: `${registry.address}/acme/app`})
-  })
-
-  after(async () => {
-    await feed?.close()
-    await registry?.stop()
-    if (world) await destroyWorld(world)
   })
 
   it('without credentials the pull fails, naming the registry that refused', async () => {

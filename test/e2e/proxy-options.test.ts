@@ -6,21 +6,11 @@
 import assert from 'node:assert/strict'
 import http from 'node:http'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 
-import {
-  allAppContainers,
-  buildStandinImage,
-  createWorld,
-  destroyWorld,
-  discode,
-  discodeJson,
-  feedOf,
-  type World,
-  writeRecipe,
-} from '../support/discode.js'
-import {type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
-import {buildAndPushTestImages} from '../support/images.js'
+import {allAppContainers, discode, discodeJson, feedOf, type World, writeRecipe} from '../support/discode.js'
+import {httpGet, startRequestLoop} from '../support/http.js'
+import {installed, installedVersion, useWorld} from '../support/world.js'
 
 const APP = 'popts-app'
 const HOST = 'popts.test'
@@ -45,14 +35,12 @@ function post(world: World, host: string, path: string, bytes: number): Promise<
 }
 
 describe('recipe proxy options through kamal-proxy', () => {
-  let world: World
-  let feed: FeedServer
+  const {world, feed} = useWorld('popts')
   let recipeDir: string
+  /** The app the first test installs (installed here when a test runs alone). */
+  const app = () => installed(world, '1.0.0', {recipe: recipeDir, app: APP, host: HOST})
 
-  before(async () => {
-    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    world = await createWorld('popts')
-    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
+  before(() => {
     recipeDir = writeRecipe(join(world.home, 'recipes', 'testapp'), feed.url, {
       proxy: {
         hosts: ['{{inputs.hostname}}', 'www.{{inputs.hostname}}'],
@@ -61,11 +49,6 @@ describe('recipe proxy options through kamal-proxy', () => {
         maxRequestBody: LIMIT,
       },
     })
-  })
-
-  after(async () => {
-    await feed?.close()
-    if (world) await destroyWorld(world)
   })
 
   it('install serves the app on each host name, below its path prefix (stripped)', async () => {
@@ -83,17 +66,20 @@ describe('recipe proxy options through kamal-proxy', () => {
   })
 
   it('buffers request bodies: within the limit they reach the app, larger ones get a 413', async () => {
+    await app()
     const small = await post(world, HOST, '/shop/cgi-bin/slow?ms=0', LIMIT)
     assert.deepEqual(small, {status: 200, body: 'slept=0 version=1.0.0\n'})
     assert.equal((await post(world, HOST, '/shop/cgi-bin/slow?ms=0', LIMIT * 4)).status, 413)
   })
 
   it('answers 504 when the app is slower than the target timeout', async () => {
+    await app()
     assert.equal((await httpGet(`${world.url}/shop/cgi-bin/slow?ms=3000`, {host: HOST, timeoutMs: 15_000})).status, 504)
     assert.equal((await httpGet(`${world.url}/shop/cgi-bin/slow?ms=100`, {host: HOST})).status, 200)
   })
 
   it('an update keeps every option, with zero failed requests on the second host', async () => {
+    await app()
     feed.setFeed(
       feedOf([
         {version: '1.0.0', tag: '1.0.0'},
@@ -116,6 +102,8 @@ describe('recipe proxy options through kamal-proxy', () => {
   })
 
   it('validate and install refuse options the configured proxy is too old for, naming the version', async () => {
+    await app()
+    const serving = `version=${installedVersion(world, APP)}\n` // 1.1.0 after the update above
     const old = {...world, env: {...world.env, DISCODE_PROXY_IMAGE: 'basecamp/kamal-proxy:v0.8.7'}}
     const validated = await discode(old, ['recipes', 'validate', recipeDir])
     assert.equal(validated.code, 1)
@@ -128,6 +116,6 @@ describe('recipe proxy options through kamal-proxy', () => {
     assert.match(installed.stderr, /Error: proxy\.pathPrefix \(--path-prefix\) needs kamal-proxy v0\.9\.0 or newer/)
     assert.match(installed.stderr, /Hint: Set DISCODE_PROXY_IMAGE=basecamp\/kamal-proxy:v0\.9\.2/)
     assert.deepEqual(await allAppContainers('popts-old'), [], 'nothing was created')
-    assert.deepEqual(await httpGet(`${world.url}/shop/`, {host: HOST}), {status: 200, body: 'version=1.1.0\n'})
+    assert.deepEqual(await httpGet(`${world.url}/shop/`, {host: HOST}), {status: 200, body: serving})
   })
 })

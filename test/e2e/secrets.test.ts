@@ -11,22 +11,13 @@ import {randomBytes} from 'node:crypto'
 import {mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 
 import {assertCleanFailure, containerEnv, shown, walk} from '../support/checks.js'
-import {
-  allAppContainers,
-  buildStandinImage,
-  createWorld,
-  destroyWorld,
-  discode,
-  feedOf,
-  type RunResult,
-  type World,
-  writeRecipe,
-} from '../support/discode.js'
-import {type FeedServer, httpGet, startFeedServer} from '../support/http.js'
-import {buildAndPushTestImages, docker} from '../support/images.js'
+import {allAppContainers, discode, feedOf, type RunResult, writeRecipe} from '../support/discode.js'
+import {httpGet} from '../support/http.js'
+import {docker} from '../support/images.js'
+import {useWorld} from '../support/world.js'
 
 const APP = 'sec-app'
 const HOST = 'sec.test'
@@ -54,8 +45,7 @@ function leakedPiece(text: string, secret: string): string | undefined {
 }
 
 describe('secret hygiene', () => {
-  let world: World
-  let feed: FeedServer
+  const {world, feed, cleanup} = useWorld('sec')
   let scratch: string
   let recipeDir: string
   /** The known secret input and the generated secret (read from secrets.json after install). */
@@ -163,18 +153,10 @@ describe('secret hygiene', () => {
   }
 
   before(async () => {
-    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    world = await createWorld('sec')
     scratch = mkdtempSync(join(tmpdir(), 'discode-sec-recipes-'))
-    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
+    cleanup(() => rmSync(scratch, {recursive: true, force: true}))
     recipeDir = join(scratch, 'secapp')
     recipe()
-  })
-
-  after(async () => {
-    await feed?.close()
-    if (world) await destroyWorld(world)
-    if (scratch) rmSync(scratch, {recursive: true, force: true})
   })
 
   it('install: the app gets both secrets, discode shows neither', async () => {

@@ -6,21 +6,12 @@
  */
 import assert from 'node:assert/strict'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 
-import {
-  buildStandinImage,
-  createWorld,
-  destroyWorld,
-  discode,
-  discodeJson,
-  feedOf,
-  STANDIN_IMAGE,
-  type World,
-  writeRecipe,
-} from '../support/discode.js'
-import {eventually, type FeedServer, httpGet, type LoopResult, startFeedServer, startRequestLoop} from '../support/http.js'
-import {buildAndPushTestImages, docker, REPOSITORY} from '../support/images.js'
+import {destroyWorld, discode, discodeJson, feedOf, STANDIN_IMAGE, writeRecipe} from '../support/discode.js'
+import {eventually, httpGet, type LoopResult, startRequestLoop} from '../support/http.js'
+import {docker, REPOSITORY} from '../support/images.js'
+import {useWorld} from '../support/world.js'
 
 const APP = 'shared-shop'
 const HOST = 'shop.test'
@@ -30,8 +21,7 @@ const OTHER_SERVICE = 'blog-web-production'
 const STATE_DIR = '/home/kamal-proxy/.config/kamal-proxy'
 
 describe('sharing a kamal-proxy that another tool created', () => {
-  let world: World
-  let feed: FeedServer
+  const {world, feed, cleanup} = useWorld('shared')
   let recipeDir: string
   let otherNetwork: string
   let otherContainer: string
@@ -73,11 +63,10 @@ describe('sharing a kamal-proxy that another tool created', () => {
   }
 
   before(async () => {
-    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    world = await createWorld('shared')
     otherNetwork = `${world.network}-kamal`
     otherContainer = `${world.network}-blog-web-1`
     await cleanUp()
+    cleanup(cleanUp)
     await docker(['network', 'create', otherNetwork])
     await docker(['pull', `${REPOSITORY}:1.2.0`])
     await docker(['run', '--detach', '--name', otherContainer, '--network', otherNetwork, `${REPOSITORY}:1.2.0`])
@@ -93,16 +82,7 @@ describe('sharing a kamal-proxy that another tool created', () => {
       `--host=${OTHER_HOST}`,
     ])
     assert.deepEqual(await get(OTHER_HOST), {status: 200, body: 'version=1.2.0\n'})
-    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
     recipeDir = writeRecipe(join(world.home, 'recipes', 'testapp'), feed.url)
-  })
-
-  after(async () => {
-    await feed?.close()
-    if (world) {
-      await cleanUp()
-      await destroyWorld(world)
-    }
   })
 
   it('install attaches the proxy to its network (saying so once) and both services answer on the same port', async () => {

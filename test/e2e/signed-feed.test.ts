@@ -7,12 +7,13 @@ import assert from 'node:assert/strict'
 import {mkdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 
 import {signFeed} from '../../src/feed/sign.js'
-import {buildStandinImage, createWorld, destroyWorld, discode, discodeJson, type World, writeRecipe} from '../support/discode.js'
+import {discode, discodeJson, writeRecipe} from '../support/discode.js'
 import {httpGet} from '../support/http.js'
-import {buildAndPushTestImages, docker} from '../support/images.js'
+import {docker} from '../support/images.js'
+import {useWorld} from '../support/world.js'
 
 const APP = 'sign-app'
 const HOST = 'signed.test'
@@ -33,7 +34,7 @@ async function startFileServer(dir: string): Promise<{url: string; close(): Prom
 }
 
 describe('signed release feeds', () => {
-  let world: World
+  const {world, images, cleanup} = useWorld('sign', {feed: false})
   let files: {url: string; close(): Promise<void>}
   let vendor: string
   let serve: string
@@ -51,23 +52,17 @@ describe('signed release feeds', () => {
   }
 
   before(async () => {
-    const [images] = await Promise.all([buildAndPushTestImages(), buildStandinImage()])
     for (const version of ['1.0.0', '1.1.0', '1.2.0'] as const) {
       // The digest in the recipe's repository: other tests push the same image to other registries too.
       const digests = JSON.parse((await docker(['inspect', '--format', '{{json .RepoDigests}}', images.tags[version]])).stdout) as string[]
       pinned[version] = digests.find((digest) => digest.startsWith(`${images.repository}@`)) ?? ''
       assert.match(pinned[version], /@sha256:[0-9a-f]{64}$/)
     }
-    world = await createWorld('sign')
     vendor = join(world.home, 'vendor')
     serve = join(world.home, 'served')
     mkdirSync(serve, {recursive: true})
     files = await startFileServer(serve)
-  })
-
-  after(async () => {
-    await files?.close()
-    if (world) await destroyWorld(world)
+    cleanup(() => files.close())
   })
 
   it('feed keygen writes a 0600 private key and prints the feedKey line', async () => {

@@ -6,28 +6,17 @@
  */
 import assert from 'node:assert/strict'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {describe, it} from 'node:test'
 
-import {buildStandinImage, createWorld, destroyWorld, discode, discodeJson, feedOf, type World, writeRecipe} from '../support/discode.js'
-import {type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
-import {buildAndPushTestImages, docker} from '../support/images.js'
+import {discode, discodeJson, feedOf, writeRecipe} from '../support/discode.js'
+import {httpGet, startRequestLoop} from '../support/http.js'
+import {docker} from '../support/images.js'
+import {useWorld} from '../support/world.js'
 
 const HELD_TIMEOUT_MS = 45_000
 
 describe('stops: init and stop settings', () => {
-  let world: World
-  let feed: FeedServer
-
-  before(async () => {
-    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    world = await createWorld('stops')
-    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
-  })
-
-  after(async () => {
-    await feed?.close()
-    if (world) await destroyWorld(world)
-  })
+  const {world, feed} = useWorld('stops')
 
   /** Installs 1.0.0 of a pause-strategy app whose server ignores SIGTERM, then updates it to 1.1.0 under load. */
   async function updateUnderLoad(app: string, extra: Record<string, unknown>) {

@@ -10,12 +10,12 @@ import http from 'node:http'
 import https from 'node:https'
 import type {TLSSocket} from 'node:tls'
 import {join} from 'node:path'
-import {after, before, describe, it} from 'node:test'
+import {before, describe, it} from 'node:test'
 
-import {buildStandinImage, createWorld, destroyWorld, discode, discodeJson, feedOf, type World, writeRecipe} from '../support/discode.js'
-import {type FeedServer, startFeedServer} from '../support/http.js'
-import {buildAndPushTestImages, docker} from '../support/images.js'
+import {discode, discodeJson, type World, writeRecipe} from '../support/discode.js'
+import {docker} from '../support/images.js'
 import {createTestCa, type IssuedPair, type TestCa} from '../support/test-ca.js'
+import {installed, useWorld} from '../support/world.js'
 
 const A = {app: 'tls-a', host: 'tls-a.test'}
 const B = {app: 'tls-b', host: 'tls-b.test'}
@@ -28,8 +28,7 @@ interface Answer {
 }
 
 describe('HTTPS with the customer’s own certificate', () => {
-  let world: World
-  let feed: FeedServer
+  const {world, feed, cleanup} = useWorld('tls')
   let recipeDir: string
   let ca: TestCa
   let pairA: IssuedPair
@@ -56,20 +55,16 @@ describe('HTTPS with the customer’s own certificate', () => {
     })
   }
 
-  before(async () => {
-    await Promise.all([buildAndPushTestImages(), buildStandinImage()])
-    world = await createWorld('tls')
-    feed = await startFeedServer(feedOf([{version: '1.0.0', tag: '1.0.0'}]))
+  /** The app with its pair, as the second test installs it (installed here when a test runs alone). */
+  const withPair = (app: typeof A, pair: IssuedPair) =>
+    installed(world, '1.0.0', {recipe: recipeDir, ...app, args: ['--tls-cert', pair.certFile, '--tls-key', pair.keyFile]})
+
+  before(() => {
     recipeDir = writeRecipe(join(world.home, 'recipes', 'testapp'), feed.url, {proxy: {host: '{{inputs.hostname}}', tls: 'custom'}})
     ca = createTestCa()
     pairA = ca.issue('a', [A.host])
     pairB = ca.issue('b', [B.host])
-  })
-
-  after(async () => {
-    await feed?.close()
-    ca?.remove()
-    if (world) await destroyWorld(world)
+    cleanup(() => ca.remove())
   })
 
   it('install refuses a tls: custom recipe without a certificate, before touching anything', async () => {
@@ -116,12 +111,14 @@ describe('HTTPS with the customer’s own certificate', () => {
   })
 
   it('redirects HTTP to HTTPS', async () => {
+    await withPair(A, pairA)
     const plain = await httpGetRaw(world, A.host)
     assert.equal(plain.status, 301)
     assert.match(plain.location ?? '', new RegExp(`^https://${A.host.replace('.', '\\.')}`))
   })
 
   it('status shows the TLS mode and the certificate expiry', async () => {
+    await withPair(A, pairA)
     const {json} = await discodeJson(world, ['status', A.app, '--offline'])
     assert.equal(json.apps[0].tls.mode, 'custom')
     assert.equal(json.apps[0].tls.expires, new Date(new X509Certificate(pairA.cert).validTo).toISOString())
@@ -130,6 +127,7 @@ describe('HTTPS with the customer’s own certificate', () => {
   })
 
   it('refuses a bad pair with a clear error, and the pair in use keeps serving', async () => {
+    await withPair(A, pairA)
     const otherHost = await discode(world, ['update', A.app, '--tls-cert', pairB.certFile, '--tls-key', pairB.keyFile])
     assert.equal(otherHost.code, 1)
     assert.match(otherHost.stderr, /Error: The certificate does not cover tls-a\.test \(it is for tls-b\.test\)/)
@@ -142,6 +140,8 @@ describe('HTTPS with the customer’s own certificate', () => {
   })
 
   it('rotates the certificate with no new release, under a request loop, with 0 failed requests', async () => {
+    await withPair(A, pairA)
+    await withPair(B, pairB)
     const renewed = ca.issue('a2', [A.host])
     const loop = httpsLoop(() => httpsGet(A.host))
     const result = await discodeJson(world, ['update', A.app, '--tls-cert', renewed.certFile, '--tls-key', renewed.keyFile])

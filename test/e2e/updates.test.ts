@@ -18,20 +18,11 @@ import {fileURLToPath} from 'node:url'
 
 import {SMTPServer} from 'smtp-server'
 
-import {
-  allAppContainers,
-  buildStandinImage,
-  createWorld,
-  destroyWorld,
-  discode,
-  discodeJson,
-  ROOT,
-  type World,
-  writeRecipe,
-} from '../support/discode.js'
+import {allAppContainers, discode, discodeJson, ROOT, writeRecipe} from '../support/discode.js'
 import {type FeedServer, httpGet, startFeedServer, startRequestLoop} from '../support/http.js'
 import {withAppLock} from '../../src/lock/lock.js'
 import {buildAndPushFixtureImages, REGISTRY} from '../support/images.js'
+import {useWorld} from '../support/world.js'
 
 const REPOSITORY = `${REGISTRY}/discode-test/updates-app`
 const FIXTURES = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/apps')
@@ -50,23 +41,17 @@ const WEBHOOK_TOKEN = 'T0KEN-s3cr3t-path'
 const SMTP_PASSWORD = 'smtp-pa55word'
 
 describe('update plans, required releases, auto-updates and notifications', () => {
-  let world: World
   const servers: {close(): unknown}[] = []
-
-  before(async () => {
-    await Promise.all([
-      buildStandinImage(),
+  const {world, cleanup} = useWorld('upd', {
+    feed: false,
+    images: () =>
       buildAndPushFixtureImages('updates', (context) => cp(FIXTURES, context, {recursive: true}), [
         ...GOOD.map((version) => ({tag: `${REPOSITORY}:${version}`, target: 'app', args: [`APP_VERSION=${version}`]})),
         {tag: `${REPOSITORY}:${BROKEN}`, target: 'unhealthy', args: [`APP_VERSION=${BROKEN}`]},
       ]),
-    ])
-    world = await createWorld('upd')
   })
-
-  after(async () => {
+  cleanup(async () => {
     for (const server of servers) await server.close()
-    if (world) await destroyWorld(world)
   })
 
   describe('an upgrade path 1.0 -> 1.5 -> 2.0 (required, asks a new input) -> 2.3', () => {

@@ -119,6 +119,7 @@ export class FakeDocker {
     if (container) return {up: container.state === 'running', version: container.labels[LABELS.version]}
     const service = this.swarm.services.get(host)
     if (!service) return undefined
+    this.swarm.checked(host)
     return {up: this.swarm.running(host) > 0, version: (service.spec.Labels as Record<string, string>)[LABELS.version]}
   }
 

@@ -32,6 +32,8 @@ export class FakeSwarm {
   readonly services = new Map<string, FakeService>()
   /** Release versions whose replicas crash at start (their tasks fail). */
   readonly crashing = new Set<string>()
+  /** Release versions whose replicas run at first, then crash while the proxy checks them. */
+  readonly crashingLater = new Set<string>()
 
   constructor(private readonly docker: FakeDocker) {}
 
@@ -65,6 +67,14 @@ export class FakeSwarm {
   replicas(name: string): number | undefined {
     const mode = this.services.get(name)?.spec.Mode as {Replicated?: {Replicas?: number}} | undefined
     return mode?.Replicated?.Replicas
+  }
+
+  /** The proxy's health check reaches the service: the replicas of a release in crashingLater crash now. */
+  checked(name: string): void {
+    const s = this.services.get(name)
+    if (!s || !this.crashingLater.has(this.labels(s)[LABELS.version])) return
+    const crashed = {State: 'failed', Err: 'task: non-zero exit (3)', ContainerStatus: {ExitCode: 3}}
+    for (const t of s.tasks) if (t.DesiredState === 'running') Object.assign(t, {DesiredState: 'shutdown', Status: crashed})
   }
 
   running(name: string): number {
