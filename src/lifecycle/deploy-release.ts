@@ -9,6 +9,7 @@ import {pullRelease} from './pull.js'
 import {snapshotBeforeChange, snapshotTrigger} from './snapshot-step.js'
 import {declaredRollbackTo} from '../backup/data-compat.js'
 import type {SourcedRecipe} from './strategy.js'
+import {DiscodeError} from '../errors.js'
 
 /**
  * The deploy shared by install and update, once a release is chosen: pull (before anything is
@@ -31,6 +32,7 @@ export async function deployRelease(
   },
 ): Promise<DeployResult> {
   const {recipe, release, credentials} = deploy
+  if (deploy.record.cluster && Object.keys(recipe.processes).length > 0) throw clusterProcessesError(op.app, recipe.processes)
   // Names first: no volume or container of another app (or of the proxy) is ever mounted or replaced.
   const reserved = reservedNameProblem(op.app, recipe, reservedNames(op.engine.settings))
   if (reserved) throw reserved
@@ -50,4 +52,15 @@ export async function deployRelease(
   const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials})
   const result = await goLive(op, {record, recipe, release: {...release, imageId}, kind: deploy.kind})
   return {...result, accessories}
+}
+
+/** Processes are not yet services on a cluster: refused before anything is pulled, never ignored. */
+function clusterProcessesError(app: string, processes: Record<string, unknown>): DiscodeError {
+  return new DiscodeError(
+    `${app} runs on a cluster, and its recipe declares processes (${Object.keys(processes).join(', ')}): not supported yet`,
+    {
+      hint: 'Install the app on a single host (without --cluster), or ask the vendor for a release without processes',
+      code: 'CLUSTER_UNSUPPORTED',
+    },
+  )
 }

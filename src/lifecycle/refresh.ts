@@ -6,6 +6,7 @@ import type {InstalledRecord} from '../state/installed.js'
 import type {SecretsRecord} from '../state/store.js'
 import {type AccessoryReport, ensureAccessories, replacesAccessories} from './accessories/apply.js'
 import type {Operation} from './operation.js'
+import {hasProcesses, moveProcesses} from './processes/move.js'
 import {restoreRoute, switchTraffic} from './proxy-steps.js'
 import {snapshotBeforeChange} from './snapshot-step.js'
 
@@ -31,6 +32,14 @@ export async function refreshCurrent(
   })
   const declared = Object.keys(running.accessories)
   if (!isDeepStrictEqual(declared, record.accessories)) await op.engine.store.write({...record, accessories: declared})
+  // Replicas a crash or a failed install left missing are started (and strays stopped).
+  if (hasProcesses(running, [record.current])) {
+    const processes = await moveProcesses(op, running, record.current)
+    const stored = await op.engine.store.read(op.app)
+    if (stored?.current && !isDeepStrictEqual(processes, stored.current.processes)) {
+      await op.engine.store.write({...stored, current: {...stored.current, processes}})
+    }
+  }
   if (!state.routed) await restoreRoute(op, running, record.current)
   // e.g. a new certificate: the same target deployed again, health-checked and switched like an update.
   else if (options.reroute) await switchTraffic(op, running, record.current)
