@@ -168,3 +168,33 @@ describe('recipe processes on a cluster', () => {
     }
   })
 })
+
+describe('recipe processes and the data', () => {
+  let world: FakeWorld
+  before(async () => {
+    const shop = await shopWorld(['1.0.0', '1.1.0'], {processes: PROCESSES, volume: true, migrate: true, pauseBackups: true})
+    world = shop.world
+    await installShop(world, shop.recipe, '1.0.0')
+  })
+  after(() => world.close())
+
+  it('a `consistency: pause` snapshot stops the processes for the copy and starts them again', async () => {
+    await update(world.engine, {app: APP})
+    const steps = world.reporter.steps
+    const updating = steps.slice(steps.lastIndexOf('pull'), steps.lastIndexOf('start'))
+    assert.deepEqual(
+      updating.filter((s) => /^(processes-|snapshot)/.test(s)),
+      ['snapshot', 'processes-pause', 'snapshot', 'processes-resume'],
+      'stopped for the copy (the volume), then started again, before the new release starts',
+    )
+    await assertServing(world, '1.1.0')
+    assert.deepEqual(processes(world), ['clock@1.1.0', 'worker@1.1.0', 'worker@1.1.0'])
+  })
+
+  it('rollback --restore-data: the processes stop before the restore and the kept release’s come back on its data', async () => {
+    await rollback(world.engine, {app: APP, data: 'restore'})
+    await assertServing(world, '1.0.0')
+    assert.deepEqual(processes(world), ['clock@1.0.0', 'worker@1.0.0', 'worker@1.0.0'])
+    assert.deepEqual(processes(world, 'exited'), [])
+  })
+})

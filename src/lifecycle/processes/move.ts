@@ -86,3 +86,25 @@ export async function revertMove(op: Operation, move: ProcessMove): Promise<void
     for (const container of move.stopFirst) await startContainer(docker, container)
   })
 }
+
+/**
+ * Step `processes-pause`: the app's running process containers stop (each with its own signal and
+ * timeout: a worker finishes its job) while a snapshot copies the volumes they write; the returned
+ * function starts them again.
+ */
+export async function pauseProcesses(op: Operation): Promise<() => Promise<void>> {
+  const running = (await listProcesses(op)).filter((p) => p.state === 'running').map((p) => p.container)
+  if (running.length === 0) return async () => {}
+  await step(op, 'processes-pause', `Stopping ${running.join(', ')} while the data is copied`, () => stopAll(op, running))
+  return async () => {
+    await step(op, 'processes-resume', `Starting ${running.join(', ')} again`, async () => {
+      for (const container of running) await startContainer(op.engine.docker, container)
+    })
+  }
+}
+
+/** Before a restore removes the release containers: the processes stop cleanly (a worker finishes its job). */
+export async function stopProcesses(op: Operation): Promise<void> {
+  const running = (await listProcesses(op)).filter((p) => p.state === 'running').map((p) => p.container)
+  if (running.length > 0) await step(op, 'processes-stop', `Stopping ${running.join(', ')}`, () => stopAll(op, running))
+}
