@@ -198,3 +198,24 @@ describe('recipe processes and the data', () => {
     assert.deepEqual(processes(world, 'exited'), [])
   })
 })
+
+describe('recipe processes with strategy: pause', () => {
+  it('every process moves as a singleton: the old worker stops before the new one starts', async () => {
+    const {world, recipe} = await shopWorld(['1.0.0', '1.1.0'], {processes: [PROCESSES[0]], strategy: 'pause'})
+    try {
+      await installShop(world, recipe, '1.0.0')
+      const mark = world.docker.calls.length
+      await update(world.engine, {app: APP})
+      await assertServing(world, '1.1.0')
+      const [old, next] = [(await world.record(APP))!.previous[0], (await world.record(APP))!.current!]
+      const lastOldStop = Math.max(
+        ...[1, 2].map((n) => callAt(world, 'container.stop', new RegExp(`^${old.container}-worker-${n}$`), mark)),
+      )
+      const firstNewStart = callAt(world, 'container.start', new RegExp(`^${next.container}-worker-`), mark)
+      assert.ok(lastOldStop > mark && lastOldStop < firstNewStart, 'never two versions of the worker at once')
+      assert.deepEqual(processes(world), ['worker@1.1.0', 'worker@1.1.0'])
+    } finally {
+      await world.close()
+    }
+  })
+})
