@@ -32,7 +32,7 @@ export async function deployRelease(
   },
 ): Promise<DeployResult> {
   const {recipe, release, credentials} = deploy
-  if (deploy.record.cluster && Object.keys(recipe.processes).length > 0) throw clusterProcessesError(op.app, recipe.processes)
+  assertProcessesSupported(deploy.record, recipe)
   // Names first: no volume or container of another app (or of the proxy) is ever mounted or replaced.
   const reserved = reservedNameProblem(op.app, recipe, reservedNames(op.engine.settings))
   if (reserved) throw reserved
@@ -54,13 +54,15 @@ export async function deployRelease(
   return {...result, accessories}
 }
 
-/** Processes are not yet services on a cluster: refused before anything is pulled, never ignored. */
-function clusterProcessesError(app: string, processes: Record<string, unknown>): DiscodeError {
-  return new DiscodeError(
-    `${app} runs on a cluster, and its recipe declares processes (${Object.keys(processes).join(', ')}): not supported yet`,
-    {
-      hint: 'Install the app on a single host (without --cluster), or ask the vendor for a release without processes',
-      code: 'CLUSTER_UNSUPPORTED',
-    },
-  )
+/**
+ * Processes are not yet services on a cluster: install, update (and its refresh) and rollback refuse
+ * a cluster app whose recipe declares some before anything is pulled or changed, never ignore them.
+ */
+export function assertProcessesSupported(record: Pick<AppRecord, 'app' | 'cluster'>, recipe: {processes: Record<string, unknown>}): void {
+  const names = Object.keys(recipe.processes)
+  if (!record.cluster || names.length === 0) return
+  throw new DiscodeError(`${record.app} runs on a cluster, and its recipe declares processes (${names.join(', ')}): not supported yet`, {
+    hint: 'Install the app on a single host (without --cluster), or ask the vendor for a release without processes',
+    code: 'CLUSTER_UNSUPPORTED',
+  })
 }

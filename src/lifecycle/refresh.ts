@@ -5,6 +5,7 @@ import {registryCredentials, renderFor} from '../recipes/installed.js'
 import type {InstalledRecord} from '../state/installed.js'
 import type {SecretsRecord} from '../state/store.js'
 import {type AccessoryReport, ensureAccessories, replacesAccessories} from './accessories/apply.js'
+import {assertProcessesSupported} from './deploy-release.js'
 import type {Operation} from './operation.js'
 import {hasProcesses, moveProcesses} from './processes/move.js'
 import {restoreRoute, switchTraffic} from './proxy-steps.js'
@@ -22,6 +23,7 @@ export async function refreshCurrent(
 ): Promise<{accessories: AccessoryReport[]; rerouted: boolean}> {
   const {record, raw, secrets} = state
   const running = renderFor(op.app, raw, record.inputs, secrets, record.current)
+  assertProcessesSupported(record, running)
   // Replacing an accessory (a database) touches its data: saved first, as before a migration.
   if (options.replaceAccessories && !options.skipSnapshot && (await replacesAccessories(op, running))) {
     await snapshotBeforeChange(op, {record, recipe: running, trigger: 'pre-accessories', version: record.current.version})

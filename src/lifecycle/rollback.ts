@@ -5,6 +5,7 @@ import {type DataChoice, settleRollbackData} from './data-rollback-step.js'
 import type {DeployResult} from './go-live.js'
 import {promote, rollbackTarget} from './history.js'
 import {type Operation, runOperation} from './operation.js'
+import {assertProcessesSupported} from './deploy-release.js'
 import {followWeb} from './processes/follow.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
@@ -37,6 +38,7 @@ export async function rollback(engine: Engine, options: RollbackOptions): Promis
     const target = rollbackTarget(record, options.to)
     const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
     const recipe = renderFor(app, raw, record.inputs, await engine.store.readSecrets(app), target)
+    assertProcessesSupported(record, recipe)
     const runtime = runtimeFor(record)
     const snapshot = await settleRollbackData(op, {record, recipe, current, target, choice: options.data, runHook: runtime.runHook})
     if (snapshot) return withRestoredData(op, {record, target, snapshot, passphrase: options.passphrase})
