@@ -134,6 +134,21 @@ export interface RecipeAccessoryFile {
   backup?: {dump: string[]; restore: string[]}
 }
 
+/** A process run from the release's image beside the web (a worker, a scheduler). */
+export interface RecipeProcessFile {
+  /** A string splits on spaces; a list keeps arguments with spaces. No templates. */
+  command: string | string[]
+  /** How many containers run it (default 1). */
+  replicas?: number
+  /** At most one at any time: the old one stops before the new one starts (default false). */
+  singleton?: boolean
+  /** Added to (and overriding) the web's env. */
+  env?: Record<string, string>
+  stop?: StopFile
+  /** Healthy when `command` exits 0; without one, when it still runs after `settle` (default 3s). `timeout` default 60s. */
+  health?: {command?: string | string[]; timeout?: Duration; settle?: Duration}
+}
+
 /** What the host must offer; `discode install` checks it first (preflight). Sizes like `2GB`, `512MiB`. */
 export interface RequirementsFile {
   memory?: string
@@ -199,6 +214,8 @@ export interface RecipeFile {
     postSwitch?: RecipeHookFile[]
     /** Reverse migrations, run in the image a rollback leaves. */ preRollback?: RecipeHookFile[]
   }
+  /** Named processes run from each release's image beside the web; they move with the release. */
+  processes?: Record<string, RecipeProcessFile>
   /** Named one-off commands for customers: `discode run APP NAME` (a string splits on spaces). No templates. */
   tasks?: Record<string, string | string[]>
   /**

@@ -12,6 +12,8 @@ import {
 } from '../lifecycle/claim.js'
 import {LABELS, VOLUME_LABEL} from '../lifecycle/names.js'
 import {type Operation, step} from '../lifecycle/operation.js'
+import {PROCESS_LABELS} from '../lifecycle/processes/plan.js'
+import {hasProcesses, moveProcesses, stopProcesses} from '../lifecycle/processes/move.js'
 import {appContainers, reviveRelease} from '../lifecycle/release-container.js'
 import {deployArgs} from '../proxy/deploy-args.js'
 import {registryCredentials} from '../recipes/installed.js'
@@ -55,11 +57,12 @@ export async function applySnapshot(
   const removedReleases: string[] = []
   try {
     await step(op, 'stop', `Stopping ${current.container}`, () => stopContainer(engine.docker, current.container))
+    await stopProcesses(op)
     for (const container of await appContainers(op)) {
       if (container.Labels[ACCESSORY_LABELS.accessory]) continue
       const name = containerName(container)
       await removeContainer(engine.docker, name)
-      if (container.Labels[LABELS.version] && name !== current.container)
+      if (container.Labels[LABELS.version] && name !== current.container && !container.Labels[PROCESS_LABELS.process])
         removedReleases.push(`${name} (${container.Labels[LABELS.version]})`)
     }
     const note = removedReleasesNote(removedReleases)
@@ -81,7 +84,10 @@ export async function applySnapshot(
       cause: error,
     })
   }
-  return {heldMs: await hold.release(`${current.container}:${recipe.port}`), removedReleases}
+  const heldMs = await hold.release(`${current.container}:${recipe.port}`)
+  // The processes come back on the restored data once the web serves (a failure here leaves the web serving).
+  if (hasProcesses(recipe, [current])) await moveProcesses(op, recipe, current)
+  return {heldMs, removedReleases}
 }
 
 /**

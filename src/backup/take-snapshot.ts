@@ -17,6 +17,7 @@ import {assertNamesOwned, claimFor} from '../lifecycle/claim.js'
 import type {Engine} from '../lifecycle/context.js'
 import {LABELS, notInstalledError} from '../lifecycle/names.js'
 import {type Operation, step} from '../lifecycle/operation.js'
+import {pauseProcesses} from '../lifecycle/processes/move.js'
 import {loadInstalledRecipe, renderFor} from '../recipes/installed.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord} from '../state/store.js'
@@ -172,6 +173,8 @@ async function copyData(op: Operation, record: AppRecord, recipe: Recipe, option
     options.consistency === 'pause' || stopsAccessory
       ? await holdRequests(op, recipe, 'the snapshot is taken')
       : {held: false, release: async () => 0}
+  // Processes write the volumes too: with `consistency: pause` they stop for the copy.
+  const resumeProcesses = options.consistency === 'pause' ? await pauseProcesses(op) : async () => {}
   const parts: ManifestPart[] = []
   const accessoryImages: Record<string, string> = {}
   let heldMs = 0
@@ -197,6 +200,7 @@ async function copyData(op: Operation, record: AppRecord, recipe: Recipe, option
     }
   } finally {
     heldMs = await hold.release()
+    await resumeProcesses()
   }
   return {parts, heldMs, accessoryImages}
 }

@@ -19,7 +19,9 @@ export default class Exec extends DiscodeCommand {
 
   static override args = {app: Args.string({description: 'Installed app name', required: true})}
   static override flags = {
-    process: Flags.string({description: 'Which of the app\'s processes (for now only "web", the default)'}),
+    process: Flags.string({
+      description: 'Which of the app\'s processes: "web" (the default) or a recipe process (its first running replica)',
+    }),
   }
 
   async run() {

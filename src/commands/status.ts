@@ -3,6 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../base-command.js'
 import {accessorySummary} from '../cli/accessory-text.js'
+import {processSummary} from '../lifecycle/processes/status.js'
 import {status} from '../lifecycle/status.js'
 import {tlsCell, tlsStatus} from '../tls/status.js'
 
@@ -35,6 +36,7 @@ export default class Status extends DiscodeCommand {
           app.update?.available ?? (app.update?.error ? `check failed: ${app.update.error}` : app.update ? 'up to date' : '-'),
         ]),
       ])
+      for (const app of apps.filter((a) => a.processes)) this.log(`${app.app} processes: ${processSummary(app.processes!)}`)
     }
     return {apps, elapsed: this.elapsed()}
   }

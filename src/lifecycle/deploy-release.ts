@@ -10,6 +10,7 @@ import {pullRelease} from './pull.js'
 import {snapshotBeforeChange} from './snapshot-step.js'
 import {declaredRollbackTo} from '../backup/data-compat.js'
 import type {SourcedRecipe} from './strategy.js'
+import {DiscodeError} from '../errors.js'
 
 /**
  * The deploy shared by install and update, once a release is chosen: pull (before anything is
@@ -36,6 +37,7 @@ export async function deployRelease(
   },
 ): Promise<DeployResult> {
   const {recipe, release, credentials} = deploy
+  assertProcessesSupported(deploy.record, recipe)
   // Names first: no volume or container of another app (or of the proxy) is ever mounted or replaced.
   const reserved = reservedNameProblem(op.app, recipe, reservedNames(op.engine.settings))
   if (reserved) throw reserved
@@ -59,4 +61,17 @@ export async function deployRelease(
   const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials, existing: deploy.accessories})
   const result = await goLive(op, {record, recipe, release: {...release, imageId}, kind: deploy.kind})
   return {...result, accessories}
+}
+
+/**
+ * Processes are not yet services on a cluster: install, update (and its refresh) and rollback refuse
+ * a cluster app whose recipe declares some before anything is pulled or changed, never ignore them.
+ */
+export function assertProcessesSupported(record: Pick<AppRecord, 'app' | 'cluster'>, recipe: {processes: Record<string, unknown>}): void {
+  const names = Object.keys(recipe.processes)
+  if (!record.cluster || names.length === 0) return
+  throw new DiscodeError(`${record.app} runs on a cluster, and its recipe declares processes (${names.join(', ')}): not supported yet`, {
+    hint: 'Install the app on a single host (without --cluster), or ask the vendor for a release without processes',
+    code: 'CLUSTER_UNSUPPORTED',
+  })
 }

@@ -4,6 +4,7 @@ import type {AccessoryReport} from './accessories/apply.js'
 import {promote} from './history.js'
 import {runPluginHooks, runRecipeHooks} from './hooks.js'
 import type {Operation, Timings} from './operation.js'
+import {followWeb} from './processes/follow.js'
 import {pruneReleases} from './prune.js'
 import {runtimeFor} from './runtimes.js'
 import type {DeployPlan} from './strategy.js'
@@ -29,7 +30,10 @@ export async function goLive(op: Operation, plan: DeployPlan): Promise<DeployRes
   const {recipe, kind} = plan
   const previous = plan.record.current
   const runtime = runtimeFor(plan.record)
-  const {next, stillRunning, heldMs} = await runtime.strategy(recipe).deploy(op, plan)
+  const switched = await runtime.strategy(recipe).deploy(op, plan)
+  const {stillRunning, heldMs} = switched
+  // The recipe's processes follow the web (a failure switches the web back); see processes/follow.ts.
+  const next = await followWeb(op, {recipe, runtime, next: switched.next, left: previous, kind: 'update'})
   let record: AppRecord = {...promote(plan.record, next), accessories: Object.keys(recipe.accessories)}
   await op.engine.store.write(record)
   if (stillRunning) await runtime.retire(op, stillRunning)

@@ -9,7 +9,9 @@ import {installedRecord, type InstalledRecord} from '../state/installed.js'
 import {appContainerSpec} from './container-spec.js'
 import type {Engine} from './context.js'
 import {LABELS} from './names.js'
-import {execProcess, RUN_LABEL, runCommand, runLabelValue, runOwnerAlive, taskArgv} from './one-off-plan.js'
+import {listProcesses} from './processes/move.js'
+import {processContainers} from './processes/select.js'
+import {RUN_LABEL, runCommand, runLabelValue, runOwnerAlive, taskArgv} from './one-off-plan.js'
 
 /**
  * `discode exec` (a command in the serving container) and `discode run` (a command in a new,
@@ -30,8 +32,9 @@ export async function execInApp(
   engine: Engine,
   options: {app: string; process?: string; cmd: string[]; terminal: Terminal},
 ): Promise<number> {
-  execProcess(options.process)
   const record = oneHost(await installedRecord(engine.store, options.app), 'exec')
+  const seen = options.process ? await listProcesses({engine, app: options.app}) : []
+  const [container] = processContainers(options.app, record.current, seen, options.process, {running: true})
   if (options.cmd.length === 0) {
     throw new DiscodeError('Nothing to run', {
       hint: `Give the command after --, e.g. discode exec ${options.app} -- sh`,
@@ -39,7 +42,7 @@ export async function execInApp(
     })
   }
   await removeStaleRuns(engine, options.app)
-  return execAttached(engine.docker, record.current.container, options.cmd, options.terminal)
+  return execAttached(engine.docker, container, options.cmd, options.terminal)
 }
 
 export async function runInApp(engine: Engine, options: {app: string; args: string[]; terminal: Terminal}): Promise<number> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {execProcess, runCommand, runLabelValue, runOwnerAlive, taskArgv, wantTty} from './one-off-plan.js'
+import {runCommand, runLabelValue, runOwnerAlive, taskArgv, wantTty} from './one-off-plan.js'
 
 describe('runCommand', () => {
   const tasks = {console: 'bin/rails console', admin: ['bin/rails', 'admin:create', 'name with spaces']}
@@ -30,11 +30,6 @@ describe('one-off terminals and processes', () => {
     assert.equal(wantTty(true, false), false)
     assert.equal(wantTty(false, true), false)
     assert.equal(wantTty(undefined, undefined), false)
-  })
-  it('--process accepts only the web for now', () => {
-    assert.equal(execProcess(undefined), 'web')
-    assert.equal(execProcess('web'), 'web')
-    assert.throws(() => execProcess('worker'), /no process "worker"/)
   })
 })
 

@@ -8,9 +8,6 @@ import {DiscodeError} from '../errors.js'
 /** On every `discode run` container: `<host>:<pid>` of the discode process that waits for it. */
 export const RUN_LABEL = 'discode.run'
 
-/** The processes `exec --process` accepts. Only the web for now; recipe processes will join it. */
-export const EXEC_PROCESSES = ['web'] as const
-
 export function runLabelValue(host: string, pid: number): string {
   return `${host}:${pid}`
 }
@@ -53,14 +50,4 @@ export function runCommand(args: string[], tasks: Record<string, string | string
   }
   const task = Object.hasOwn(tasks, args[0]) ? args[0] : undefined
   return task ? {argv: [...taskArgv(tasks[task]), ...args.slice(1)], task} : {argv: args}
-}
-
-/** `--process`: only the web for now, with the clear error a later recipe `processes` key will widen. */
-export function execProcess(name: string | undefined): 'web' {
-  const process = name ?? 'web'
-  if ((EXEC_PROCESSES as readonly string[]).includes(process)) return process as 'web'
-  throw new DiscodeError(`The app has no process "${process}"`, {
-    hint: `Processes: ${EXEC_PROCESSES.join(', ')} (leave out --process for the web)`,
-    code: 'UNKNOWN_PROCESS',
-  })
 }

@@ -2,6 +2,7 @@ import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {promote} from './history.js'
 import {LABELS} from './names.js'
 import {RUN_LABEL} from './one-off-plan.js'
+import {PROCESS_LABELS, planProcessRepair, seenProcesses} from './processes/plan.js'
 
 /** One of the app's containers as Docker lists it. */
 export interface SeenContainer {
@@ -36,7 +37,8 @@ export interface ReconcilePlan {
  * - one-off hook containers: removed; accessory containers: never touched here;
  * - `discode run` containers: removed once `staleRun` says their discode process is gone;
  * - a release kept for rollback that still runs (and does not serve): stopped;
- * - any other release container (an interrupted update's new one): removed.
+ * - any other release container (an interrupted update's new one): removed;
+ * - process containers: see planProcessRepair.
  */
 export function planReconcile(
   record: AppRecord,
@@ -57,7 +59,7 @@ export function planReconcile(
   const actions: ReconcileAction[] = []
   for (const container of containers) {
     const {name} = container
-    if (container.labels[ACCESSORY_LABEL]) continue
+    if (container.labels[ACCESSORY_LABEL] || container.labels[PROCESS_LABELS.process]) continue
     if (name === next.current?.container) {
       if (container.state !== 'running' && name === live) actions.push({container: name, action: 'start'})
     } else if (container.labels[LABELS.hook]) {
@@ -71,6 +73,7 @@ export function planReconcile(
       actions.push({container: name, action: 'remove', warn: `Removing ${name}, left over by an interrupted run`})
     }
   }
+  actions.push(...planProcessRepair(next.current, next.previous, seenProcesses(containers)))
   return {record: next, adopted, actions}
 }
 

@@ -6,7 +6,9 @@ import type {InstalledRecord} from '../state/installed.js'
 import type {SecretsRecord} from '../state/store.js'
 import type {ContainerInfo} from '../docker/docker.js'
 import {type AccessoryReport, ensureAccessories} from './accessories/apply.js'
+import {assertProcessesSupported} from './deploy-release.js'
 import type {Operation} from './operation.js'
+import {hasProcesses, moveProcesses} from './processes/move.js'
 import {restoreRoute, switchTraffic} from './proxy-steps.js'
 import {snapshotBeforeChange} from './snapshot-step.js'
 
@@ -29,6 +31,7 @@ export async function refreshCurrent(
 ): Promise<{accessories: AccessoryReport[]; rerouted: boolean}> {
   const {record, raw, secrets} = state
   const running = renderFor(op.app, raw, record.inputs, secrets, record.current)
+  assertProcessesSupported(record, running)
   // Replacing an accessory (a database) touches its data: saved first, as before a migration.
   if (options.snapshot)
     await snapshotBeforeChange(op, {record, recipe: running, trigger: options.snapshot, version: record.current.version})
@@ -39,6 +42,14 @@ export async function refreshCurrent(
   })
   const declared = Object.keys(running.accessories)
   if (!isDeepStrictEqual(declared, record.accessories)) await op.engine.store.write({...record, accessories: declared})
+  // Replicas a crash or a failed install left missing are started (and strays stopped).
+  if (hasProcesses(running, [record.current])) {
+    const processes = await moveProcesses(op, running, record.current)
+    const stored = await op.engine.store.read(op.app)
+    if (stored?.current && !isDeepStrictEqual(processes, stored.current.processes)) {
+      await op.engine.store.write({...stored, current: {...stored.current, processes}})
+    }
+  }
   if (!state.routed) await restoreRoute(op, running, record.current)
   // e.g. a new certificate: the same target deployed again, health-checked and switched like an update.
   else if (options.reroute) await switchTraffic(op, running, record.current)

@@ -3,6 +3,7 @@ import type {Recipe} from '../recipes/schema.js'
 import type {ReleaseRecord} from '../state/store.js'
 import {type HookRunner, runInRelease} from './hooks.js'
 import type {Operation} from './operation.js'
+import {listProcesses} from './processes/move.js'
 import type {ReconcileAction, SeenContainer} from './reconcile-plan.js'
 import {appContainers, retireRelease} from './release-container.js'
 import {containerName} from '../docker/docker.js'
@@ -31,6 +32,9 @@ export const containerRuntime: ReleaseRuntime = {
   strategy: strategyFor,
   retire: retireRelease,
   async remove(op, release) {
+    if (release.processes) {
+      for (const p of await listProcesses(op)) if (p.release === release.key) await removeContainer(op.engine.docker, p.container)
+    }
     await removeContainer(op.engine.docker, release.container)
     await removeImage(op.engine.docker, release.imageId)
   },

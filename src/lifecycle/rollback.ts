@@ -5,6 +5,8 @@ import {type DataChoice, settleRollbackData} from './data-rollback-step.js'
 import type {DeployResult} from './go-live.js'
 import {promote, rollbackTarget} from './history.js'
 import {type Operation, runOperation} from './operation.js'
+import {assertProcessesSupported} from './deploy-release.js'
+import {followWeb} from './processes/follow.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
 import {runtimeFor} from './runtimes.js'
@@ -36,10 +38,13 @@ export async function rollback(engine: Engine, options: RollbackOptions): Promis
     const target = rollbackTarget(record, options.to)
     const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
     const recipe = renderFor(app, raw, record.inputs, await engine.store.readSecrets(app), target)
+    assertProcessesSupported(record, recipe)
     const runtime = runtimeFor(record)
     const snapshot = await settleRollbackData(op, {record, recipe, current, target, choice: options.data, runHook: runtime.runHook})
     if (snapshot) return withRestoredData(op, {record, target, snapshot, passphrase: options.passphrase})
-    const {next, stillRunning, heldMs} = await runtime.strategy(recipe).rollback(op, {recipe, current, target})
+    const switched = await runtime.strategy(recipe).rollback(op, {recipe, current, target})
+    const next = await followWeb(op, {recipe, runtime, next: switched.next, left: current, kind: 'rollback'})
+    const {stillRunning, heldMs} = switched
     const updated = promote(record, next)
     await engine.store.write(updated)
     if (stillRunning) await runtime.retire(op, stillRunning)

@@ -9,6 +9,7 @@ import {type AccessoryStatus, accessoryStatuses} from './accessories/status.js'
 import {type Engine, silentReporter} from './context.js'
 import {LABELS, notInstalledError} from './names.js'
 import {type StopReport, stopReport} from './stop-policy.js'
+import {type ProcessStatus, processProblems, processStatuses} from './processes/status.js'
 import type {ClusterAppStatus} from '../cluster/status.js'
 
 // `status` is the command people run most, so it loads only what a report needs: the repair of an
@@ -34,6 +35,8 @@ export interface AppStatus {
   stop?: StopReport
   /** The app's feed is not signed and on another host (src/feed/trust.ts). */
   feedWarning?: string
+  /** The serving release's processes (recipe `processes`) and their replicas. */
+  processes?: ProcessStatus[]
 }
 
 /** The installed apps as Docker and the proxy see them; with `checkUpdates`, each feed is read too. */
@@ -66,6 +69,10 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
       const route = routes?.find((r) => r.service === record!.app)
       const serving = route?.targets.some((t) => t.split(':')[0] === current.container) ?? false
       const cluster = clusterApps.get(record!.app)
+      const processes = processStatuses(
+        current,
+        containers.filter((c) => c.Labels[LABELS.app] === record!.app),
+      )
       const state = record!.cluster ? (cluster && cluster.running > 0 ? 'running' : 'missing') : (container?.State ?? 'missing')
       const result: AppStatus = {
         app: record!.app,
@@ -80,11 +87,13 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         ...(cluster ? {cluster} : {}),
         ...(container ? {stop: await containerStop(engine, current.container)} : {}),
         ...(await feedReport(engine, record!, options.checkUpdates)),
+        ...(processes.length > 0 ? {processes} : {}),
       }
       return result
     }),
   )
   for (const report of reports) if (report.feedWarning) engine.reporter.warn(report.feedWarning)
+  for (const report of reports) for (const problem of processProblems(report.app, report.processes ?? [])) engine.reporter.warn(problem)
   for (const report of reports.filter((r) => r.health === 'not-routed')) {
     engine.reporter.warn(
       `${report.app} runs, but the proxy does not route to it: "discode update ${report.app} --to ${report.version}" routes it again`,

@@ -7,7 +7,7 @@ import {parseDuration} from '../recipes/duration.js'
  */
 
 /** The stop timeout, in seconds, of a process whose recipe does not set one. */
-export const DEFAULT_STOP_TIMEOUT = {web: 10, accessory: 30} as const
+export const DEFAULT_STOP_TIMEOUT = {web: 10, accessory: 30, process: 30} as const
 
 /** Set on each container discode creates: whether its stop signal came from the recipe or the image. */
 export const STOP_SOURCE_LABEL = 'discode.stop-source'

@@ -23,7 +23,7 @@ export function stopAdvice(container: string, verdict: StopVerdict, signal: stri
 }
 
 /** Stops a release's container with its own stop settings; warns when it had to be killed. */
-export async function stopRelease(op: Operation, release: ReleaseRecord): Promise<StopVerdict> {
+export async function stopRelease(op: Operation, release: Pick<ReleaseRecord, 'container'>): Promise<StopVerdict> {
   const started = performance.now()
   await stopContainer(op.engine.docker, release.container)
   const ms = Math.round(performance.now() - started)

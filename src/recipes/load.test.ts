@@ -112,10 +112,28 @@ describe('parseRecipeFile', () => {
       backup: {consistency: 'live'},
       hooks: {preSwitch: [], postSwitch: [], preRollback: []},
       tasks: {},
+      processes: {},
     })
     const full = parseRecipeFile(join(writeRecipe(FULL), 'recipe.yml'))
     assert.deepEqual(full.inputs[1], {name: 'motto', required: false, secret: false})
     assert.deepEqual(full.accessories.db.env, {})
+  })
+
+  it('processes: defaults applied; a singleton with replicas, the name web and a template in a command refused', () => {
+    const raw = parseRecipeFile(join(writeRecipe(`${MINIMAL}processes:\n  worker: {command: bin/jobs}\n`), 'recipe.yml'))
+    assert.deepEqual(raw.processes.worker, {
+      command: 'bin/jobs',
+      replicas: 1,
+      singleton: false,
+      env: {},
+      health: {timeout: '60s', settle: '3s'},
+    })
+    assert.match(
+      recipeError(`${MINIMAL}processes:\n  clock: {command: bin/clock, singleton: true, replicas: 2}\n`).message,
+      /processes\.clock\.replicas: must be 1 for a singleton/,
+    )
+    assert.match(recipeError(`${MINIMAL}processes:\n  web: {command: bin/web}\n`).message, /not a valid process name/)
+    assert.match(recipeError(`${MINIMAL}processes:\n  worker: {command: 'bin/jobs {{secrets.key}}'}\n`).message, /must not hold a template/)
   })
 
   it('names the file, the key path and the reason on one line, with a hint', () => {

@@ -17,6 +17,8 @@ const VOLUME_NAME = /^[a-z0-9][a-z0-9_.-]*$/
 /** Accessory names become container and host names (`<app>-<name>`), so they stay DNS-safe. */
 const ACCESSORY_NAME = /^[a-z0-9][a-z0-9-]{0,23}$/
 const TASK_NAME = /^[a-z][a-z0-9_:-]{0,39}$/
+/** Process names become container names (`<app>-<key>-<name>-<replica>`); `web` is the app itself. */
+const PROCESS_NAME = /^(?!web$)[a-z][a-z0-9-]{0,23}$/
 
 /** A string with a Handlebars expression in it can only be checked once rendered. */
 export function hasTemplate(value: string): boolean {
@@ -114,6 +116,28 @@ function stopSchema() {
     .optional()
 }
 
+/** A command line: a string split on spaces, or a list; never a template (argv is visible to `ps`). */
+const commandLine = z.union([nonEmpty, command]).refine((line) => ![line].flat().some(hasTemplate), {
+  error: "must not hold a template ({{...}}): the process gets the app's env (and secrets) from its container",
+})
+
+/** A named process run from the release's image beside the web (see src/lifecycle/processes). */
+const ProcessSchema = z
+  .strictObject({
+    command: commandLine,
+    replicas: z.number().int().min(1).max(20).default(1),
+    /** At most one runs at any time: the old one stops before the new one starts (a scheduler). */
+    singleton: z.boolean().default(false),
+    /** Added to (and overriding) the web's env. */
+    env: EnvSchema.default({}),
+    stop: stopSchema(),
+    /** Healthy when `command` exits 0 in the container; without one, when it still runs after `settle`. */
+    health: z
+      .strictObject({command: commandLine.optional(), timeout: duration.default('60s'), settle: duration.default('3s')})
+      .default({timeout: '60s', settle: '3s'}),
+  })
+  .refine((process) => !process.singleton || process.replicas === 1, {path: ['replicas'], error: 'must be 1 for a singleton'})
+
 function accessorySchema(urlPath: ReturnType<ReturnType<typeof formatter>>) {
   /** Accessory health: a command run in the container, or an HTTP path probed on its port. */
   const AccessoryHealthSchema = z
@@ -207,6 +231,10 @@ function recipeSchema(rendered: boolean) {
         }),
       )
       .default({}),
+    /** Named processes (workers, a scheduler) run from the release's image with their own command. */
+    processes: z
+      .record(matching(PROCESS_NAME, 'a valid process name (lowercase letters, digits and -, at most 24; not web)'), ProcessSchema)
+      .default({}),
     /** `expand-only`: older releases run on newer data, so a plain rollback needs no data choice. */
     migrations: z.enum(['expand-only']).optional(),
     /** On a Swarm cluster (`install --cluster`): replicas of each release unless --replicas says otherwise. */
@@ -240,3 +268,4 @@ export type RecipeInput = RawRecipe['inputs'][number]
 export type RecipeSecret = RawRecipe['secrets'][string]
 export type RecipeAccessory = RawRecipe['accessories'][string]
 export type RecipeHook = RawRecipe['hooks']['preSwitch'][number]
+export type RecipeProcess = RawRecipe['processes'][string]

@@ -17,6 +17,8 @@ export interface ReleaseRecord {
   key: string
   container: string
   deployedAt?: string
+  /** The recipe's processes at this release and their replicas (absent: none recorded, see src/lifecycle/processes). */
+  processes?: Record<string, number>
 }
 
 export interface AppRecord {

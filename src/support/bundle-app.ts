@@ -8,6 +8,7 @@ import {join} from 'node:path'
 import {containerLogText, containerName, inspectContainer, listContainers} from '../docker/docker.js'
 import {type Engine, silentReporter} from '../lifecycle/context.js'
 import {LABELS} from '../lifecycle/names.js'
+import {processStatuses} from '../lifecycle/processes/status.js'
 import {Journal} from '../state/journal.js'
 import type {AppRecord} from '../state/store.js'
 import type {BundleEntry} from './bundle-archive.js'
@@ -23,7 +24,7 @@ export async function appEntries(engine: Engine, record: AppRecord): Promise<Bun
     {path: `${dir}/record.json`, content: json(record)},
     {path: `${dir}/journal.jsonl`, content: journal.map((e) => JSON.stringify(e)).join('\n') + '\n'},
     ...(failure ? [{path: `${dir}/last-failure.txt`, content: `${failure.name} at ${failure.at}\n${failure.detail}\n`}] : []),
-    ...(await containerEntries(engine, record.app, dir)),
+    ...(await containerEntries(engine, record, dir)),
     ...(record.cluster ? await clusterEntries(engine, record, dir) : []),
     ...(await recipeEntries(engine, record, dir)),
   ]
@@ -56,7 +57,8 @@ async function clusterEntries(engine: Engine, record: AppRecord, dir: string): P
   }
 }
 
-async function containerEntries(engine: Engine, app: string, dir: string): Promise<BundleEntry[]> {
+async function containerEntries(engine: Engine, record: AppRecord, dir: string): Promise<BundleEntry[]> {
+  const {app} = record
   const containers = await listContainers(engine.docker, [`${LABELS.app}=${app}`])
   const entries: BundleEntry[] = []
   const summaries = []
@@ -74,7 +76,12 @@ async function containerEntries(engine: Engine, app: string, dir: string): Promi
     })
     entries.push({path: `${dir}/logs/${name}.txt`, content: await containerLogText(engine.docker, name, {tail: BUNDLE_LOG_LINES})})
   }
-  return [{path: `${dir}/status.json`, content: json({app, containers: summaries})}, ...entries]
+  // Each recipe process with its replicas (their containers, with their logs, are listed above).
+  const processes = record.current ? processStatuses(record.current, containers) : []
+  return [
+    {path: `${dir}/status.json`, content: json({app, containers: summaries, ...(processes.length > 0 ? {processes} : {})})},
+    ...entries,
+  ]
 }
 
 /** The recipe file as installed, what the feed offers now, and whether the host still suits the recipe. */

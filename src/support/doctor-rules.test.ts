@@ -4,6 +4,7 @@ import {describe, it} from 'node:test'
 import {
   clusterReplicasProblem,
   accessoryProblem,
+  processProblem,
   appContainerProblem,
   checkProblem,
   feedProblem,
@@ -106,5 +107,13 @@ describe('doctor rules', () => {
     assert.equal(missing?.id, 'cluster-replicas-missing')
     assert.match(missing!.message, /2 of 3 replicas: no suitable node/)
     assert.equal(clusterReplicasProblem('shop', {...replicas, uneven: true})?.fix, 'discode cluster rebalance shop')
+  })
+
+  it('a process with fewer replicas running than declared is a problem, with its logs and the update that starts them', () => {
+    assert.equal(processProblem('shop', {name: 'worker', wanted: 2, running: 2}), undefined)
+    const problem = processProblem('shop', {name: 'worker', wanted: 2, running: 0})
+    assert.equal(problem?.id, 'process-not-running')
+    assert.equal(problem?.message, 'Process worker runs 0 of 2 replica(s)')
+    assert.match(problem!.fix, /discode logs shop --process worker/)
   })
 })

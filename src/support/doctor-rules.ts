@@ -118,6 +118,17 @@ export function accessoryProblem(app: string, accessory: {name: string; containe
   }
 }
 
+/** A recipe process of the serving release with fewer replicas running than it declares. */
+export function processProblem(app: string, process: {name: string; wanted: number; running: number}): Problem | undefined {
+  if (process.running >= process.wanted) return undefined
+  return {
+    id: 'process-not-running',
+    app,
+    message: `Process ${process.name} runs ${process.running} of ${process.wanted} replica(s)`,
+    fix: `discode logs ${app} --process ${process.name}; "discode update ${app}" starts the missing ones`,
+  }
+}
+
 export function journalProblem(
   app: string,
   interrupted: {operation: string; since: string; step?: string} | undefined,

@@ -5,6 +5,7 @@
 import {containerLogText, type ContainerInfo, inspectContainer, listContainers} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import {accessoryStatuses} from '../lifecycle/accessories/status.js'
+import {processStatuses} from '../lifecycle/processes/status.js'
 import {type Engine, silentReporter} from '../lifecycle/context.js'
 import {LABELS, notInstalledError} from '../lifecycle/names.js'
 import type {ProxyRoute} from '../proxy/list.js'
@@ -14,6 +15,7 @@ import type {DockerInfo} from './docker-api.js'
 import {dockerInfo} from './docker-api.js'
 import {
   accessoryProblem,
+  processProblem,
   appContainerProblem,
   checkProblem,
   feedProblem,
@@ -116,6 +118,8 @@ async function appProblems(
     problems.push(routeProblem(app, current.version, release.running, routed))
   }
   for (const accessory of await accessoryStatuses(engine, record, containers)) problems.push(accessoryProblem(app, accessory))
+  const own = containers.filter((c) => c.Labels[LABELS.app] === app)
+  for (const process of processStatuses(current, own)) problems.push(processProblem(app, process))
   return problems.filter((p): p is Problem => Boolean(p))
 }
 

@@ -3,7 +3,9 @@
  * psql on every request, and holds one connection open all the time (as a Rails app's pool does).
  * Install, an update whose migration changes the schema while a request loop writes rows (0 failed),
  * a snapshot with pg_dump and a restore with pg_restore, the accessory replaced with the app connected
- * (PostgreSQL's own stop signal, SIGINT, and a prompt stop), and uninstall. Images: see
+ * (PostgreSQL's own stop signal, SIGINT, and a prompt stop), and uninstall. Beside the web, a worker
+ * (a recipe process, 2 replicas) takes jobs from a table: update and plain rollback move it with the
+ * web while jobs are enqueued, and every job is done exactly once. Images: see
  * test/support/postgres-images.ts (built from Debian's packages, cached by content).
  */
 import assert from 'node:assert/strict'
@@ -14,7 +16,7 @@ import {after, before, describe, it} from 'node:test'
 import {stringify} from 'yaml'
 
 import {allAppContainers, buildStandinImage, createWorld, destroyWorld, discode, discodeJson, type World} from '../support/discode.js'
-import {assertNoFailedRequests, type FeedServer, httpGet, loadDuring, startFeedServer} from '../support/http.js'
+import {assertNoFailedRequests, eventually, type FeedServer, httpGet, loadDuring, startFeedServer} from '../support/http.js'
 import {docker} from '../support/images.js'
 import {buildPostgresImages, PGAPP_REPOSITORY, pgappFeed} from '../support/postgres-images.js'
 
@@ -34,7 +36,7 @@ describe('a real PostgreSQL and an app that uses it', () => {
   const visits = async () => Number(/visits=(\d+)/.exec((await get('/cgi-bin/visit')).body)?.[1])
   const psql = async (sql: string) => (await docker(['exec', DB, 'psql', '-U', 'app', '-qtA', '-c', sql])).stdout.trim()
 
-  function writePgRecipe(dbCommand?: string[]) {
+  function writePgRecipe(dbCommand?: string[], workerReady = '/tmp/ready') {
     mkdirSync(recipeDir, {recursive: true})
     const recipe = {
       name: 'pgapp',
@@ -48,6 +50,16 @@ describe('a real PostgreSQL and an app that uses it', () => {
       env: {DATABASE_URL: 'postgres://app:{{secrets.db_password}}@{{accessories.db.host}}:{{accessories.db.port}}/app'},
       proxy: {host: '{{inputs.hostname}}'},
       hooks: {preSwitch: [{name: 'migrate', run: ['/app/migrate']}]},
+      // 1.1.0's migration only adds a column with a default: 1.0.0 runs on it (a plain rollback).
+      migrations: 'expand-only',
+      processes: {
+        worker: {
+          command: '/app/worker',
+          replicas: 2,
+          stop: {signal: 'SIGTERM', timeout: '20s'},
+          health: {command: `test -f ${workerReady}`, timeout: workerReady === '/tmp/ready' ? '30s' : '3s'},
+        },
+      },
       accessories: {
         db: {
           image: postgresImage,
@@ -64,6 +76,47 @@ describe('a real PostgreSQL and an app that uses it', () => {
       },
     }
     writeFileSync(join(recipeDir, 'recipe.yml'), stringify(recipe))
+  }
+
+  /** The versions of the app's running worker containers, sorted. */
+  async function runningWorkers(): Promise<string[]> {
+    const {stdout} = await docker([
+      ...['ps', '--filter', `label=discode.app=${APP}`, '--filter', 'label=discode.process=worker'],
+      ...['--format', '{{.Label "discode.version"}}'],
+    ])
+    return stdout.trim().split('\n').filter(Boolean).sort()
+  }
+
+  /**
+   * `work` under a loop that enqueues jobs (one row each, as the app would), and for 3 s after it, then
+   * until the workers are idle: returns the database's time when `work` ended.
+   */
+  async function enqueueDuring(work: () => Promise<void>): Promise<{switchedAt: string; enqueued: number}> {
+    let stop = false
+    let enqueued = 0
+    const loop = (async () => {
+      // Three at a time: a docker exec of psql takes a while on a busy machine.
+      for (; !stop; enqueued += 3) await psql('insert into jobs (done_by) select null from generate_series(1, 3)')
+    })()
+    let switchedAt = ''
+    try {
+      await work()
+      switchedAt = await psql('select now()')
+      await new Promise((r) => setTimeout(r, 3000))
+    } finally {
+      stop = true
+      await loop
+    }
+    await eventually(async () => (await psql('select count(*) from jobs where done_by is null')) === '0', {timeoutMs: 60_000})
+    return {switchedAt, enqueued}
+  }
+
+  /** Every job was done exactly once; those enqueued after `since` by `version`'s worker. */
+  async function assertJobs(since: string, version: string, enqueued: number) {
+    assert.equal(await psql('select count(*) from jobs where runs <> 1'), '0', 'every job done exactly once')
+    const after = await psql(`select string_agg(distinct done_by, ',') from jobs where enqueued_at > '${since}'`)
+    assert.equal(after, version, `jobs enqueued after the switch were done by ${version}'s worker`)
+    assert.ok(enqueued > 10, `the enqueue loop added only ${enqueued} jobs`)
   }
 
   /** Docker's own record of how the container was last stopped: the signal sent, and how long until it died. */
@@ -112,14 +165,18 @@ describe('a real PostgreSQL and an app that uses it', () => {
       '1',
       'the app holds a connection',
     )
+    assert.deepEqual(await runningWorkers(), ['1.0.0', '1.0.0'], 'the worker runs its 2 replicas')
   })
 
-  it('update: the migration changes the schema while requests write rows, with 0 failed requests', async () => {
+  it('update: the migration changes the schema while requests write rows and jobs are enqueued; 0 failed, every job once', async () => {
     feed.setFeed(pgappFeed(['1.0.0', '1.1.0']))
     const before = Number(await psql('select count(*) from visits'))
+    let jobs = {switchedAt: '', enqueued: 0}
     const result = await loadDuring(`${world.url}/cgi-bin/visit`, {host: HOST}, async () => {
-      const {code, stderr} = await discodeJson(world, ['update', APP, '--no-snapshot'])
-      assert.equal(code, 0, stderr)
+      jobs = await enqueueDuring(async () => {
+        const {code, stderr} = await discodeJson(world, ['update', APP, '--no-snapshot'])
+        assert.equal(code, 0, stderr)
+      })
     })
     assertNoFailedRequests(result)
     assert.equal((await get('/cgi-bin/schema')).body, 'id,version,at,agent\n1.0.0,1.1.0\n')
@@ -128,6 +185,52 @@ describe('a real PostgreSQL and an app that uses it', () => {
       [...result.bodies.keys()].some((body) => body.startsWith('version=1.1.0')),
       'the new release answered',
     )
+    await assertJobs(jobs.switchedAt, '1.1.0', jobs.enqueued)
+    assert.deepEqual(await runningWorkers(), ['1.1.0', '1.1.0'], 'exactly the declared workers, of the new release')
+    const {json} = await discodeJson(world, ['status', APP, '--offline'])
+    assert.deepEqual(
+      json.apps[0].processes.map((p: {name: string; wanted: number; running: number}) => [p.name, p.wanted, p.running]),
+      [['worker', 2, 2]],
+    )
+  })
+
+  it('plain rollback moves the web and the worker back: 0 failed requests, every job once', async () => {
+    let jobs = {switchedAt: '', enqueued: 0}
+    const result = await loadDuring(`${world.url}/cgi-bin/visit`, {host: HOST}, async () => {
+      jobs = await enqueueDuring(async () => {
+        const {code, stderr} = await discodeJson(world, ['rollback', APP])
+        assert.equal(code, 0, stderr)
+      })
+    })
+    assertNoFailedRequests(result)
+    await assertJobs(jobs.switchedAt, '1.0.0', jobs.enqueued)
+    assert.deepEqual(await runningWorkers(), ['1.0.0', '1.0.0'])
+    const logs = await discode(world, ['logs', APP, '--process', 'worker', '--tail', '5'])
+    assert.equal(logs.code, 0, logs.stderr)
+    assert.match(logs.stdout + logs.stderr, /pgapp 1\.0\.0 worker: /)
+  })
+
+  it('a worker that never becomes healthy fails the update before the old workers stop; the web is switched back', async () => {
+    writePgRecipe(undefined, '/never-ready')
+    const startedAt = async () =>
+      (await docker(['ps', '-q', '--filter', `label=discode.process=worker`, '--filter', `label=discode.app=${APP}`])).stdout
+    const before = await startedAt()
+    let failed = {code: 0, stderr: '', json: {error: {code: '', hint: ''}}}
+    const result = await loadDuring(`${world.url}/cgi-bin/visit`, {host: HOST}, async () => {
+      failed = await discodeJson(world, ['update', APP, '--no-snapshot'])
+    })
+    assert.notEqual(failed.code, 0)
+    assert.equal(failed.json.error?.code, 'PROCESS_UNHEALTHY', failed.stderr)
+    assert.match(failed.json.error.hint, /1\.0\.0 serves again and its processes kept running/)
+    assertNoFailedRequests(result)
+    assert.match((await get('/cgi-bin/visit')).body, /^version=1\.0\.0 /)
+    assert.deepEqual(await runningWorkers(), ['1.0.0', '1.0.0'])
+    assert.equal(await startedAt(), before, 'the same worker containers, never stopped')
+    // Forward again (the vendor's fixed recipe) for the tests below.
+    writePgRecipe()
+    const again = await discodeJson(world, ['update', APP, '--no-snapshot'])
+    assert.equal(again.code, 0, again.stderr)
+    assert.deepEqual(await runningWorkers(), ['1.1.0', '1.1.0'])
   })
 
   it('backup dumps with pg_dump; restore brings the rows back with pg_restore', async () => {
@@ -142,6 +245,7 @@ describe('a real PostgreSQL and an app that uses it', () => {
     assert.equal(restored.code, 0, restored.stderr)
     assert.equal(await psql('select count(*) from visits'), saved)
     assert.match((await get('/cgi-bin/visit')).body, /^version=1\.1\.0 visits=\d+\n$/)
+    assert.deepEqual(await runningWorkers(), ['1.1.0', '1.1.0'], 'the workers are back on the restored data')
   })
 
   it('update --accessories replaces PostgreSQL with the app connected: stopped with its own signal, promptly', async () => {

@@ -1,6 +1,6 @@
 /**
  * The real stack's images (test/fixtures/postgres/build.sh): Debian's PostgreSQL 15 from a debootstrap
- * root filesystem, and `pgapp` 1.0.0 / 1.1.0, a small web app on it that reads and writes the database
+ * root filesystem, and `pgapp` 1.0.0 / 1.1.0 (tags `<version>-worker`), a small web app on it that reads and writes the database
  * through psql (GET /cgi-bin/visit writes a row, /cgi-bin/schema reads the columns and the migrations
  * run; `/app/migrate` is its migration). Built once per machine and cached by content; pushed to the
  * local test registry.
@@ -27,5 +27,5 @@ export function buildPostgresImages(): Promise<string> {
 }
 
 export function pgappFeed(versions: string[]) {
-  return {releases: versions.map((version) => ({version, image: `${PGAPP_REPOSITORY}:${version}`, channel: 'stable'}))}
+  return {releases: versions.map((version) => ({version, image: `${PGAPP_REPOSITORY}:${version}-worker`, channel: 'stable'}))}
 }

@@ -19,7 +19,8 @@ export async function assertServing(world: FakeWorld, version: string): Promise<
     const others = [...world.docker.swarm.services.keys()].filter((s) => s !== live && world.docker.swarm.running(s) > 0)
     assert.deepEqual(others, [], 'no other service has replicas running')
   } else {
-    const running = world.docker.named(APP, 'running').filter((name) => world.docker.containers.get(name)?.labels['discode.release'])
+    const labels = (name: string) => world.docker.containers.get(name)?.labels ?? {}
+    const running = world.docker.named(APP, 'running').filter((name) => labels(name)['discode.release'] && !labels(name)['discode.process'])
     assert.deepEqual(running, [live], 'only the serving release runs')
   }
 }

@@ -17,6 +17,10 @@ export interface ShopOptions {
   /** A volume `data`. */
   volume?: boolean
   cluster?: number
+  /** The recipe's `processes:` entries, one YAML line each (`worker: {command: bin/jobs}`). */
+  processes?: string[]
+  /** `backup: {consistency: pause}`. */
+  pauseBackups?: boolean
 }
 
 export const APP = 'shop'
@@ -50,6 +54,8 @@ export function shopRecipe(world: FakeWorld, options: ShopOptions = {}): string 
     ...(options.volume ? ['volumes:', '  - {name: data, path: /data}'] : []),
     ...(options.cache ? ['accessories:', '  cache: {image: cache/kv:7, port: 6379}'] : []),
     ...(options.cluster ? [`cluster: {replicas: ${options.cluster}}`] : []),
+    ...(options.pauseBackups ? ['backup: {consistency: pause}'] : []),
+    ...(options.processes ? ['processes:', ...options.processes.map((line) => `  ${line}`)] : []),
     ...hooks,
   ]
   return world.recipe('shop', `${yaml.join('\n')}\n`)
