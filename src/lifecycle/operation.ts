@@ -1,4 +1,5 @@
 import {clusterEngine} from '../cluster/engine.js'
+import {appNetworkEngine} from './network-plan.js'
 import {withAppLock} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
 import type {Engine, Reporter} from './context.js'
@@ -74,9 +75,10 @@ export async function runOperation<T>(
     // A killed restore left data half-restored: it is finished before anything else.
     await engine.finishPendingWork(engine, app)
     journal.begin(operation, options.detail)
-    // A cluster app's steps use the cluster's network (see clusterEngine); install sets it with onCluster.
+    // A cluster app's steps use the cluster's network (see clusterEngine; install sets it with onCluster),
+    // an app on one host its own network (see appNetworkEngine).
     const cluster = (await engine.store.read(app))?.cluster
-    const appEngine = cluster ? clusterEngine(engine, cluster) : engine
+    const appEngine = cluster ? clusterEngine(engine, cluster) : appNetworkEngine(engine, app)
     try {
       const result = await work({engine: appEngine, app, journal, timings: {}, reporter: engine.reporter})
       journal.record('end', operation, 'ok')
