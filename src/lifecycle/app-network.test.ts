@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import {install} from './install.js'
+import {recoverIfInterrupted} from './reconcile.js'
 import {uninstall} from './uninstall.js'
 import {update} from './update.js'
 import {assertServing, deployOf} from './testing/expect.js'
@@ -122,5 +123,32 @@ describe("each app on its own network, the proxy on every app's (fake engine)", 
     const moves = world.docker.calls.slice(mark).filter((c) => /^network\.(create|connect|disconnect)$/.test(c.point))
     assert.deepEqual(moves, [])
     await assertServing(world, '1.2.0')
+  })
+})
+
+describe('a move to the app network killed between the switch and the retire (fake engine)', () => {
+  let world: FakeWorld
+  let recipe: string
+  before(async () => ({world, recipe} = await shopWorld(['1.0.0'], {cache: true})))
+  after(() => world.close())
+
+  it('the next command retires the old release and finishes the move', async () => {
+    await installShop(world, recipe)
+    const old = (await world.record(APP))!.current!.container
+    for (const name of [old, CACHE]) world.docker.containers.get(name)!.networks = new Set([SHARED])
+    world.docker.containers.get(world.engine.proxy.containerName)!.networks.delete(NET)
+    world.docker.networks.delete(NET)
+    publish(world, ['1.1.0'])
+    world.crashAt('switch', 'after')
+    await world.crashed(update(world.engine, {app: APP}))
+    const networks = (name: string) => [...world.docker.containers.get(name)!.networks].sort()
+    assert.deepEqual(networks(old), [SHARED], 'killed half-way: the old release is still on the shared network')
+    assert.deepEqual(networks(CACHE), [SHARED, NET], 'and the accessory on both')
+
+    await recoverIfInterrupted(world.engine, APP)
+    for (const name of [old, CACHE, world.engine.proxy.containerName]) assert.ok(networks(name).includes(NET), name)
+    assert.deepEqual(networks(CACHE), [NET], 'the move is finished')
+    assert.deepEqual(networks(old), [NET])
+    await assertServing(world, '1.1.0')
   })
 })
