@@ -1,4 +1,5 @@
-import {ensureNetwork, listContainers, containerName, removeContainer} from '../docker/docker.js'
+import {settleAppNetwork} from '../lifecycle/app-network.js'
+import {listContainers, containerName, removeContainer} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import {LABELS} from '../lifecycle/names.js'
 import type {Operation} from '../lifecycle/operation.js'
@@ -38,7 +39,7 @@ export async function recoverData(op: Operation, snapshot: StoredSnapshot, ident
   }
   const recipe = await installedRecipe(engine, record, {version: release, image})
   const imageId = await pullRelease(op, image, {credentials: registryCredentials(recipe, secrets), recipeImage: recipe.image})
-  await ensureNetwork(engine.docker, engine.settings.network)
+  await settleAppNetwork(op)
   // Leftovers of an earlier attempt hold the volumes: release containers and hook runs go.
   for (const container of await listContainers(engine.docker, [`${LABELS.app}=${app}`, LABELS.release])) {
     await removeContainer(engine.docker, containerName(container))

@@ -32,11 +32,34 @@ export async function inspectNetwork(docker: DockerClient, name: string): Promis
 }
 
 /** `docker network connect`: the container can then reach (and be reached by) the network's containers by name. */
-export async function connectNetwork(docker: DockerClient, network: string, container: string): Promise<void> {
+export async function connectNetwork(docker: DockerClient, network: string, container: string, aliases: string[] = []): Promise<void> {
   try {
-    await docker.getNetwork(network).connect({Container: container})
+    await docker.getNetwork(network).connect({Container: container, ...(aliases.length > 0 ? {EndpointConfig: {Aliases: aliases}} : {})})
   } catch (error) {
+    // 403 "already exists in network": attached meanwhile (another discode), which is what was asked.
+    if (statusOf(error) === 403 && /already exists/i.test(String((error as {json?: {message?: string}}).json?.message))) return
     throw dockerError(error, `attach ${container} to network ${network}`)
+  }
+}
+
+/** `docker network disconnect`; a container that is not on it (or gone) is fine. */
+export async function disconnectNetwork(docker: DockerClient, network: string, container: string): Promise<void> {
+  try {
+    await docker.getNetwork(network).disconnect({Container: container})
+  } catch (error) {
+    if (statusOf(error) !== 404 && !/is not connected/i.test(String((error as {json?: {message?: string}}).json?.message))) {
+      throw dockerError(error, `detach ${container} from network ${network}`)
+    }
+  }
+}
+
+/** Names of the networks with the given labels (`key=value` or `key`). */
+export async function listNetworks(docker: DockerClient, labels: string[]): Promise<string[]> {
+  try {
+    const networks = await docker.listNetworks({filters: {label: labels}})
+    return networks.map((n) => n.Name)
+  } catch (error) {
+    throw dockerError(error, 'list networks')
   }
 }
 

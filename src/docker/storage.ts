@@ -4,7 +4,11 @@ import type {DockerClient} from './client.js'
 import {dockerError, isNotFound, statusOf} from './errors.js'
 
 /** Creates the bridge network unless it exists; true when this call created it. */
-export async function ensureNetwork(docker: DockerClient, name: string): Promise<boolean> {
+export async function ensureNetwork(
+  docker: DockerClient,
+  name: string,
+  labels: Record<string, string> = {'discode.network': 'true'},
+): Promise<boolean> {
   try {
     await docker.getNetwork(name).inspect()
     return false
@@ -12,7 +16,7 @@ export async function ensureNetwork(docker: DockerClient, name: string): Promise
     if (!isNotFound(error)) throw dockerError(error, `inspect network ${name}`)
   }
   try {
-    await docker.createNetwork({Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: {'discode.network': 'true'}})
+    await docker.createNetwork({Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels})
     return true
   } catch (error) {
     // Another discode may have created it between our inspect and create.

@@ -1,6 +1,7 @@
 import {DiscodeError} from '../errors.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import type {AccessoryReport} from './accessories/apply.js'
+import {settleAppNetwork} from './app-network.js'
 import {promote} from './history.js'
 import {runPluginHooks, runRecipeHooks} from './hooks.js'
 import type {Operation, Timings} from './operation.js'
@@ -37,6 +38,8 @@ export async function goLive(op: Operation, plan: DeployPlan): Promise<DeployRes
   let record: AppRecord = {...promote(plan.record, next), accessories: Object.keys(recipe.accessories)}
   await op.engine.store.write(record)
   if (stillRunning) await runtime.retire(op, stillRunning)
+  // The old release is stopped: an app moving off the shared network finishes its move.
+  await settleAppNetwork(op)
   record = await pruneReleases(op, record)
 
   try {

@@ -1,6 +1,7 @@
 import {deployArgs} from '../proxy/deploy-args.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ReleaseRecord} from '../state/store.js'
+import {settleAppNetwork} from './app-network.js'
 import {type Operation, step} from './operation.js'
 
 /** The steps that talk to kamal-proxy: make sure it runs, and move an app's traffic. */
@@ -11,6 +12,8 @@ export async function bootProxy(op: Operation): Promise<void> {
     const done = await engine.proxy.boot({onPull: (p) => op.reporter.pullProgress(engine.settings.proxyImage, p)})
     if (done !== 'running') op.reporter.info(`Proxy ${engine.proxy.containerName} ${done} (${engine.settings.proxyImage})`)
   })
+  // The app's own network, with the proxy on it; an app an older discode put on the shared one moves.
+  await settleAppNetwork(op)
 }
 
 /** kamal-proxy health-checks the new container, swaps traffic atomically and drains the old one. */

@@ -5,6 +5,7 @@ import type {Engine} from './context.js'
 import {staleRun} from './one-off-commands.js'
 import {type Operation, runOperation, step} from './operation.js'
 import {recoverPausedRoute} from './paused-routes.js'
+import {settleAppNetwork} from './app-network.js'
 import {bootProxy} from './proxy-steps.js'
 import {pruneReleases} from './prune.js'
 import {planReconcile} from './reconcile-plan.js'
@@ -24,6 +25,8 @@ export interface Reconciled {
  */
 export async function reconcileApp(op: Operation, record: AppRecord): Promise<Reconciled> {
   const reconciled = await followDocker(op, record)
+  // A release reconcile stopped (a move to the app's network a crash cut short) ends the move.
+  await settleAppNetwork(op)
   // An adopted switch, or a run killed before its prune was recorded, leaves too many releases listed.
   return {...reconciled, record: await pruneReleases(op, reconciled.record)}
 }

@@ -1,7 +1,6 @@
 import {
   containerLogText,
   createContainer,
-  ensureNetwork,
   inspectContainer,
   inspectImage,
   listContainers,
@@ -11,6 +10,7 @@ import {
 import {DiscodeError} from '../errors.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ReleaseRecord} from '../state/store.js'
+import {settleAppNetwork} from './app-network.js'
 import {appContainerSpec, type ReleaseImage, releaseLabels} from './container-spec.js'
 import {claimFor, claimVolume, operationClaim, removeOwnedContainer} from './claim.js'
 import {LABELS, releaseContainerName, releaseKey, VOLUME_LABEL} from './names.js'
@@ -24,9 +24,9 @@ import {RemovedReleaseError} from './strategy.js'
 /** Lines of a failed release's log shown to the user. */
 export const FAILURE_LOG_LINES = 20
 
-/** Creates the app's network and named volumes if they do not exist yet. */
+/** Creates the app's network (the proxy and accessories on it) and named volumes if they do not exist yet. */
 export async function ensureAppResources(op: Operation, recipe: Recipe): Promise<void> {
-  await ensureNetwork(op.engine.docker, op.engine.settings.network)
+  await settleAppNetwork(op)
   const claim = await operationClaim(op)
   for (const volume of recipe.volumes) await claimVolume(claim, `${op.app}-${volume.name}`, {[VOLUME_LABEL]: volume.name})
 }
@@ -79,10 +79,11 @@ export async function releaseOnHost(op: Operation, release: ReleaseRecord): Prom
 /** Brings a kept release's container back (recreating it from its image if it was removed). */
 export async function reviveRelease(op: Operation, recipe: Recipe, release: ReleaseRecord): Promise<void> {
   await step(op, 'start', `Starting ${release.container} (${release.version})`, async () => {
+    // A kept container an older discode left on the shared network moves to the app's first.
     if ((await releaseOnHost(op, release)) === 'image') {
       await ensureAppResources(op, recipe)
       await createReleaseContainer(op, recipe, release, release.container)
-    }
+    } else await settleAppNetwork(op)
     await startContainer(op.engine.docker, release.container)
   })
 }

@@ -7,6 +7,7 @@ import {promote, rollbackTarget} from './history.js'
 import {type Operation, runOperation} from './operation.js'
 import {assertProcessesSupported} from './deploy-release.js'
 import {followWeb} from './processes/follow.js'
+import {settleAppNetwork} from './app-network.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
 import {runtimeFor} from './runtimes.js'
@@ -48,6 +49,7 @@ export async function rollback(engine: Engine, options: RollbackOptions): Promis
     const updated = promote(record, next)
     await engine.store.write(updated)
     if (stillRunning) await runtime.retire(op, stillRunning)
+    await settleAppNetwork(op)
     return {app, from: current, to: updated.current, timings: op.timings, ...(heldMs === undefined ? {} : {heldMs})}
   })
 }

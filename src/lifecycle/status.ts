@@ -1,4 +1,4 @@
-import {inspectContainer, listContainers} from '../docker/docker.js'
+import {type ContainerInfo, inspectContainer, listContainers} from '../docker/docker.js'
 import {recordedFeedWarning} from '../feed/trust-note.js'
 import {proxyFacts, type ProxyFacts} from '../proxy/container.js'
 import type {ProxyRoute} from '../proxy/list.js'
@@ -58,7 +58,7 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
   }
 
   const [containers, {routes, facts}] = await seen
-  const offNetwork = warnAboutProxy(engine, routes, records.some((r) => !r!.cluster) ? facts : undefined)
+  warnAboutProxy(engine, routes, facts)
   const clusterApps = records.some((r) => r!.cluster)
     ? await (await import('../cluster/status.js')).clusterAppStatuses(engine, records as AppRecord[])
     : new Map<string, ClusterAppStatus>()
@@ -80,7 +80,7 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
         version: current.version,
         container: current.container,
         state,
-        health: !routes ? 'proxy-down' : offNetwork && state === 'running' ? 'proxy-off-network' : healthOf(state, serving, route?.state),
+        health: !routes ? 'proxy-down' : healthOf(state, serving, route?.state, proxyOffAppNetwork(record!, container, facts)),
         route: route && {hosts: route.hosts, targets: route.targets, state: route.state, tls: route.tls},
         previous: record!.previous.map((r) => r.version),
         accessories: await accessoryStatuses(engine, record!, containers),
@@ -92,14 +92,24 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
       return result
     }),
   )
+  warnAboutApps(engine, reports)
+  return reports
+}
+
+/** What status says under its table: unsigned feeds, apps the proxy cannot reach, or does not route to. */
+function warnAboutApps(engine: Engine, reports: AppStatus[]): void {
   for (const report of reports) if (report.feedWarning) engine.reporter.warn(report.feedWarning)
   for (const report of reports) for (const problem of processProblems(report.app, report.processes ?? [])) engine.reporter.warn(problem)
+  for (const report of reports.filter((r) => r.health === 'proxy-off-network')) {
+    engine.reporter.warn(
+      `The proxy ${engine.proxy.containerName} is not on the network of ${report.app}, so it cannot reach it: "discode proxy boot" (or the next update) attaches it`,
+    )
+  }
   for (const report of reports.filter((r) => r.health === 'not-routed')) {
     engine.reporter.warn(
       `${report.app} runs, but the proxy does not route to it: "discode update ${report.app} --to ${report.version}" routes it again`,
     )
   }
-  return reports
 }
 
 async function containerStop(engine: Engine, container: string): Promise<StopReport | undefined> {
@@ -121,9 +131,20 @@ async function feedReport(engine: Engine, record: AppRecord, checkUpdates: boole
   )
 }
 
-function healthOf(state: string, serving: boolean, routeState?: string): AppStatus['health'] {
+/**
+ * The proxy reaches a cluster app over the cluster's overlay, an app on one host over the app's own
+ * network (an older install: the shared one): off-network when it shares none with the container.
+ */
+function proxyOffAppNetwork(record: AppRecord, container: ContainerInfo | undefined, facts: ProxyFacts | undefined): boolean {
+  if (!facts) return false
+  if (record.cluster) return !facts.networks.includes(record.cluster.network)
+  return Boolean(container) && !Object.keys(container!.NetworkSettings?.Networks ?? {}).some((n) => facts.networks.includes(n))
+}
+
+function healthOf(state: string, serving: boolean, routeState: string | undefined, offNetwork: boolean): AppStatus['health'] {
   if (state === 'missing') return 'missing'
   if (state !== 'running') return 'stopped'
+  if (offNetwork) return 'proxy-off-network'
   if (!serving) return 'not-routed'
   return routeState === 'running' ? 'serving' : 'paused'
 }
@@ -136,22 +157,12 @@ async function proxyRoutes(engine: Engine): Promise<{routes?: ProxyRoute[]; fact
 
 /**
  * A report does not repair: it says what is wrong with the proxy, and the next update (or proxy
- * boot) fixes it. Returns whether the proxy is off the app network.
+ * boot) fixes it. Being off an app's network is said per app (proxy-off-network).
  */
-function warnAboutProxy(
-  engine: Engine,
-  routes: ProxyRoute[] | undefined,
-  facts: Awaited<ReturnType<typeof proxyRoutes>>['facts'],
-): boolean {
+function warnAboutProxy(engine: Engine, routes: ProxyRoute[] | undefined, facts: Awaited<ReturnType<typeof proxyRoutes>>['facts']): void {
   if (!routes)
     engine.reporter.warn(
       `The proxy ${engine.proxy.containerName} is not running, so no app is reachable: start it with "discode proxy boot" (its routes come back)`,
     )
-  const offNetwork = Boolean(routes && facts && !facts.onNetwork)
-  if (offNetwork)
-    engine.reporter.warn(
-      `The proxy ${engine.proxy.containerName} is not on network ${engine.settings.network}, so it cannot reach any app: "discode proxy boot" (or the next update) attaches it`,
-    )
   if (facts && !facts.ownership.owned) engine.reporter.info(`Proxy ${engine.proxy.containerName}: ${ownershipNote(facts.ownership)}`)
-  return offNetwork
 }

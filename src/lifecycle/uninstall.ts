@@ -1,5 +1,6 @@
 import {containerName, inspectContainer, listVolumes, removeContainer, removeImage, removeVolume} from '../docker/docker.js'
 import {stopAccessories} from './accessories/status.js'
+import {type NetworkRemoval, removeAppNetwork} from './app-network.js'
 import type {Engine} from './context.js'
 import {LABELS, notInstalledError, validateAppName} from './names.js'
 import {runOperation, step, type Timings} from './operation.js'
@@ -11,6 +12,8 @@ export interface UninstallResult {
   containers: string[]
   volumes: {removed: string[]; kept: string[]}
   purged: boolean
+  /** The app's own network, removed unless another tool's container uses it (none for a cluster app). */
+  network?: NetworkRemoval
   timings: Timings
 }
 
@@ -41,6 +44,7 @@ export async function uninstall(engine: Engine, options: {app: string; purge: bo
       ])
       for (const image of images) await removeImage(engine.docker, image)
     })
+    const network = await removeAppNetwork(op)
     if (purge) {
       await step(op, 'volumes', `Removing ${volumes.length} volume(s) and the app's secrets`, async () => {
         for (const volume of volumes) await removeVolume(engine.docker, volume)
@@ -54,6 +58,7 @@ export async function uninstall(engine: Engine, options: {app: string; purge: bo
       containers: names,
       volumes: purge ? {removed: volumes, kept: []} : {removed: [], kept: volumes},
       purged: purge,
+      ...(network ? {network} : {}),
       timings: op.timings,
     }
   })

@@ -18,7 +18,7 @@ import {
   stopContainer,
   volumeLabels,
 } from '../docker/docker.js'
-import {connectNetwork, containersOnNetwork, removeNetwork} from '../docker/networks.js'
+import {connectNetwork, containersOnNetwork, listNetworks, removeNetwork} from '../docker/networks.js'
 import {DiscodeError} from '../errors.js'
 import {LABELS} from '../lifecycle/names.js'
 import {PROXY_STATE_DIR} from './commands.js'
@@ -66,6 +66,8 @@ export interface RemoveResult {
   removed: boolean
   volume: {name: string; removed: boolean}
   network: {name: string; removed: boolean; usedBy: string[]}
+  /** With purge: the apps' networks (the proxy left them; removed when no container uses them). */
+  appNetworks: {name: string; removed: boolean; usedBy: string[]}[]
 }
 
 /**
@@ -106,7 +108,7 @@ export class ProxyContainer {
     await ensureNetwork(this.docker, this.settings.network)
     const existing = await this.inspect()
     if (!existing) {
-      await this.create(options)
+      await this.create(options, {networks: await this.appNetworks()})
       return 'created'
     }
     let done: 'running' | 'started' = 'running'
@@ -116,7 +118,21 @@ export class ProxyContainer {
       done = 'started'
     }
     await this.ensureOnNetwork(existing.facts)
+    await this.joinAppNetworks(existing.facts.networks)
     return done
+  }
+
+  /** The networks discode made for apps (`<DISCODE_NETWORK>.<app>`, see lifecycle/network-plan.ts). */
+  async appNetworks(): Promise<string[]> {
+    const prefix = `${this.settings.network}.`
+    return (await listNetworks(this.docker, ['discode.network=app'])).filter((n) => n.startsWith(prefix)).sort()
+  }
+
+  /** The proxy joins every app's network (each app has its own); a boot after a re-create needs this. */
+  private async joinAppNetworks(networks: string[]): Promise<void> {
+    const missing = (await this.appNetworks()).filter((n) => !networks.includes(n))
+    for (const network of missing) await connectNetwork(this.docker, network, this.name)
+    if (missing.length > 0) this.notify(`Attached the proxy ${this.name} to the apps' networks ${missing.join(', ')}`)
   }
 
   /**
@@ -169,16 +185,21 @@ export class ProxyContainer {
       removed: existing !== undefined,
       volume: {name: volume, removed: false},
       network: {name: network, removed: false, usedBy: []},
+      appNetworks: [],
     }
     if (!options.purge) return result
     await removeVolume(this.docker, volume)
     result.volume.removed = true
-    result.network.usedBy = await containersOnNetwork(this.docker, network)
-    if (result.network.usedBy.length === 0) {
-      await removeNetwork(this.docker, network)
-      result.network.removed = true
-    }
+    result.network = await this.removeIfUnused(network)
+    for (const name of await this.appNetworks()) result.appNetworks.push(await this.removeIfUnused(name))
     return result
+  }
+
+  private async removeIfUnused(name: string): Promise<RemoveResult['network']> {
+    const usedBy = await containersOnNetwork(this.docker, name)
+    if (usedBy.length > 0) return {name, removed: false, usedBy}
+    await removeNetwork(this.docker, name)
+    return {name, removed: true, usedBy}
   }
 
   private assertMayChange(facts: ProxyFacts, action: 'reboot' | 'remove', force?: boolean): void {

@@ -35,10 +35,12 @@ export interface ProxyStatus {
   routes: ProxyRoute[]
   /** Whether discode created it (it may reboot and remove it) or shares someone else's. */
   ownership?: ProxyOwnership
-  /** The networks it is on; it reaches the apps only when `onNetwork` (discode's network). */
+  /** The networks it is on; `onNetwork`: on its own network (DISCODE_NETWORK). */
   networks: string[]
   network: string
   onNetwork: boolean
+  /** Apps' networks (`<DISCODE_NETWORK>.<app>`) the proxy is not on: it cannot reach those apps. */
+  missingAppNetworks: string[]
 }
 
 /**
@@ -59,6 +61,11 @@ export class Proxy {
 
   get containerName(): string {
     return this.settings.proxyContainer
+  }
+
+  /** DISCODE_NETWORK: the proxy's own network (and the one all apps shared before each got its own). */
+  get baseNetwork(): string {
+    return this.settings.network
   }
 
   /** Named like Kamal's `kamal-proxy-config`, so routes survive a recreate of the container. */
@@ -94,7 +101,10 @@ export class Proxy {
     const logs = await containerLogText(this.docker, this.containerName, {tail: 2000}).catch(() => '')
     const logged = lastHealthCheckError(logs, args.target, since)
     if (!logged) return error
-    const {reason, hint} = describeHealthFailure(logged, {target: args.target, path: args.healthCheckPath, network: this.settings.network})
+    // The app's network: the target container's (each app has its own), else the proxy's (a cluster's service).
+    const target = await inspectContainer(this.docker, args.target.split(':')[0]!).catch(() => undefined)
+    const network = Object.keys(target?.NetworkSettings?.Networks ?? {})[0] ?? this.settings.network
+    const {reason, hint} = describeHealthFailure(logged, {target: args.target, path: args.healthCheckPath, network})
     return new HealthCheckTimeoutError(`${error.proxyMessage}: ${reason}`, {
       code: 'UNHEALTHY',
       hint: `${hint} (the proxy logged: ${logged})`,
@@ -202,7 +212,19 @@ export class Proxy {
     await assertDockerRunning(this.docker)
     const {info, routes} = await this.inspectWithRoutes()
     const network = this.settings.network
-    if (!info) return {container: this.containerName, running: false, state: 'missing', routes: [], networks: [], network, onNetwork: false}
+    const appNetworks = await this.container.appNetworks()
+    if (!info) {
+      return {
+        container: this.containerName,
+        running: false,
+        state: 'missing',
+        routes: [],
+        networks: [],
+        network,
+        onNetwork: false,
+        missingAppNetworks: appNetworks,
+      }
+    }
     const facts = proxyFacts(info, network)
     return {
       container: this.containerName,
@@ -214,6 +236,7 @@ export class Proxy {
       networks: facts.networks,
       network,
       onNetwork: facts.onNetwork,
+      missingAppNetworks: appNetworks.filter((n) => !facts.networks.includes(n)),
     }
   }
 

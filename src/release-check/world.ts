@@ -100,7 +100,9 @@ export async function destroyWorld(world: CheckWorld, docker: Dockerode = connec
   ]
   for (const id of new Set(containers.map((c) => c.Id)))
     await attempt(`container ${id.slice(0, 12)}`, () => docker.getContainer(id).remove({force: true, v: true}))
-  await attempt(`network ${world.network}`, () => docker.getNetwork(world.network).remove())
+  // The app's own network (`<network>.<app>`, see lifecycle/network-plan.ts) beside the proxy's.
+  for (const network of [`${world.network}.${world.app}`, world.network])
+    await attempt(`network ${network}`, () => docker.getNetwork(network).remove())
   const {Volumes: volumes} = await docker.listVolumes({filters: {label: [`discode.app=${world.app}`]}})
   for (const name of [...(volumes ?? []).map((v) => v.Name), `${world.proxyContainer}-config`])
     await attempt(`volume ${name}`, () => docker.getVolume(name).remove())

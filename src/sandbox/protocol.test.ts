@@ -4,6 +4,8 @@ import {it} from 'node:test'
 import {
   addArguments,
   cleanText,
+  HOOK_UIDS,
+  hookUid,
   MAX_ADDED_BYTES,
   parseChildMessage,
   permissionFlag,
@@ -24,6 +26,46 @@ it('sandboxIdentity: only root switches; discode-hooks if present, else nobody; 
   })
   assert.deepEqual(sandboxIdentity(0, 'root:x:0:0::/:/bin/sh\n'), {uid: 65534, gid: 65534, user: 'nobody'})
   assert.deepEqual(sandboxIdentity(0, 'discode-hooks:x:0:0::/:/bin/sh\n'), {uid: 65534, gid: 65534, user: 'nobody'})
+})
+
+it('hookUid: a uid of its own in HOOK_UIDS, mapped, in no passwd entry, used by no process; none if no such uid is mapped', () => {
+  const {first, count} = HOOK_UIDS
+  const facts = {passwd: PASSWD, uidMap: '         0          0 4294967295\n', inUse: new Set<number>()}
+  assert.equal(
+    hookUid(facts, () => 0),
+    first,
+  )
+  assert.equal(
+    hookUid(facts, (n) => n - 1),
+    first + count - 1,
+    'the whole range, no further',
+  )
+  assert.equal(
+    hookUid({...facts, uidMap: ''}, () => 5),
+    first + 5,
+    'no uid_map (not Linux): all mapped',
+  )
+  /** random() giving these numbers in turn. */
+  const sequence = (...numbers: number[]) => {
+    let i = 0
+    return () => numbers[i++ % numbers.length]!
+  }
+  assert.equal(hookUid({...facts, inUse: new Set([first])}, sequence(0, 2)), first + 2, 'a uid a process uses is skipped')
+  const named = `${PASSWD}someone:x:${first}:100::/:/bin/sh\n`
+  assert.equal(hookUid({...facts, passwd: named}, sequence(0, 3)), first + 3, 'a uid passwd names too')
+  // A user namespace of 65536 uids (rootless Docker, LXC) maps none of them; two map lines are counted across.
+  assert.equal(
+    hookUid({...facts, uidMap: '0 100000 65536\n'}, () => 0),
+    undefined,
+  )
+  const split = `0 0 ${first + 10}\n${first + 100} 5000 20\n`
+  assert.equal(
+    hookUid({...facts, uidMap: split}, () => 12),
+    first + 102,
+  )
+  const busy = Array.from({length: 64}, (_, i) => i)
+  const inUse = new Set(busy.map((i) => first + i))
+  assert.equal(hookUid({...facts, inUse}, sequence(...busy)), undefined, 'gives up after 64 taken uids')
 })
 
 it('permissionFlag follows the rename of Node 22.13 / 23.5', () => {

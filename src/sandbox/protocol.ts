@@ -112,3 +112,54 @@ export function sandboxIdentity(currentUid: number | undefined, passwd: string):
 
 /** The system user hooks run as when the host has one (else `nobody`). */
 export const HOOK_USER = 'discode-hooks'
+
+/**
+ * Uids a hook process gets, one of its own each: 2^20 of them from 0x70000000, a range systemd leaves
+ * unused (above the container ranges, below 2^31). A process may signal any other of its uid, and Node's
+ * permission model does not stop `process.kill`: with one shared user, one vendor's hook could kill
+ * another's, run at the same time by another discode command (or any other process of `nobody`).
+ */
+export const HOOK_UIDS = {first: 0x7000_0000, count: 0x10_0000}
+
+/** What hookUid chooses from: /etc/passwd, /proc/self/uid_map (empty: all mapped) and the uids of running processes. */
+export interface UidFacts {
+  passwd: string
+  uidMap: string
+  inUse: Set<number>
+}
+
+/** HOOK_UIDS ∩ the uids this user namespace maps, as [start, end) intervals. */
+function hookUidRanges(uidMap: string): [number, number][] {
+  const lines = uidMap.split('\n').map((line) => line.trim().split(/\s+/).map(Number))
+  const mapped = lines.filter((f) => f.length === 3 && f.every(Number.isInteger)).map(([inside, , count]) => [inside, inside + count])
+  const end = HOOK_UIDS.first + HOOK_UIDS.count
+  return (mapped.length > 0 ? mapped : [[0, 2 ** 32]])
+    .map(([a, b]) => [Math.max(a, HOOK_UIDS.first), Math.min(b, end)] as [number, number])
+    .filter(([a, b]) => a < b)
+}
+
+/** The index-th uid of the ranges, counted across them. */
+function nthUid(ranges: [number, number][], index: number): number {
+  let left = index
+  for (const [a, b] of ranges) {
+    if (left < b - a) return a + left
+    left -= b - a
+  }
+  return ranges[0]![0]
+}
+
+/**
+ * A uid for one hook process: in HOOK_UIDS and mapped, named by no passwd entry, used by no process
+ * now. `random(n)` gives an integer below n (random, so two discode processes choosing at once collide
+ * with a chance of 2^-20). undefined: none (a user namespace that maps no such uid).
+ */
+export function hookUid(facts: UidFacts, random: (n: number) => number): number | undefined {
+  const ranges = hookUidRanges(facts.uidMap)
+  const total = ranges.reduce((sum, [a, b]) => sum + b - a, 0)
+  const named = new Set(facts.passwd.split('\n').map((line) => Number(line.split(':')[2])))
+  for (let attempt = 0; attempt < 64 && total > 0; attempt++) {
+    const uid = nthUid(ranges, random(total))
+    if (!named.has(uid) && !facts.inUse.has(uid)) return uid
+  }
+  return undefined
+}

@@ -41,6 +41,18 @@ describe('a sandboxed vendor hook', () => {
       join(plugin, 'dist', 'collect.js'),
       "export default async (context) => { context.add('a.txt', 'x'); context.add('big.txt', 'y'.repeat(17 * 1024 * 1024)) }",
     )
+    // Two hooks at once (two discode commands): one waits, the other tries to kill it.
+    writeFileSync(
+      join(plugin, 'dist', 'wait.js'),
+      "export default async (context) => { context.log(`${process.pid} ${process.getuid()}`); await context.run(['wait'], {timeoutMs: 10000}) }",
+    )
+    writeFileSync(
+      join(plugin, 'dist', 'kill.js'),
+      `export default async (context) => {
+        context.log(String(process.getuid()))
+        try { process.kill(Number(context.inputs.pid), 'SIGKILL'); context.log('kill: allowed') } catch (error) { context.log('kill: denied (' + error.code + ')') }
+      }`,
+    )
     writeFileSync(secretFile(), '{"password": "hunter2"}')
     const source = readFileSync(new URL('hook-child.ts', import.meta.url), 'utf8')
     runner = join(dir, 'hook-child.js')
@@ -110,5 +122,31 @@ describe('a sandboxed vendor hook', () => {
       runSandboxed({...options(), hooks: [{target: '../../etc/passwd', identifier: 'default'}]}, {}),
       /outside the plugin/,
     )
+  })
+
+  it('cannot signal another hook run at the same time: each hook process has a uid of its own (as root)', async () => {
+    const root = process.getuid?.() === 0
+    let release = () => {}
+    let started = (_line: string) => {}
+    const victimLine = new Promise<string>((resolve) => (started = resolve))
+    const victim = runSandboxed(
+      {...options(), hooks: [{target: './dist/wait.js', identifier: 'default'}]},
+      {log: (line: string) => started(line), run: () => new Promise((resolve) => (release = () => resolve({exitCode: 0, output: ''})))},
+    )
+    const [pid, victimUid] = (await victimLine).split(' ')
+    const lines: string[] = []
+    await runSandboxed(
+      {...options(), hooks: [{target: './dist/kill.js', identifier: 'default'}]},
+      {inputs: {pid}, log: (line: string) => lines.push(line)},
+    )
+    release()
+    await victim // the victim finished its work: it was not killed
+    if (root) {
+      assert.notEqual(lines[0], victimUid, 'two uids')
+      assert.ok(Number(victimUid) >= 0x7000_0000 && Number(lines[0]) >= 0x7000_0000, `uids of hooks: ${victimUid}, ${lines[0]}`)
+      assert.equal(lines[1], 'kill: denied (EPERM)')
+    } else {
+      assert.deepEqual([victimUid, lines[0]], [String(process.getuid?.()), String(process.getuid?.())], 'not root: no switch')
+    }
   })
 })

@@ -1,12 +1,14 @@
 /**
  * Runs a vendor plugin's hooks outside discode's process: a child `node` under Node's permission model
  * (it reads only a private copy of the plugin; no child processes, workers, addons or file writes) and,
- * when discode runs as root, as an unprivileged user (`discode-hooks`, else `nobody`), which is what keeps
+ * when discode runs as root, as an unprivileged uid of its own in the group of `discode-hooks` (else
+ * `nobody`; see hookUid: no other process, hook or not, shares it to signal it), which is what keeps
  * the Docker socket (root:docker 0660), DISCODE_HOME (0700) and other plugins out of reach. It gets the
  * context's data and a request channel (IPC) for the context's functions; nothing else is served.
  * See docs/architecture.md, "Vendor code runs outside discode".
  */
 import {spawn} from 'node:child_process'
+import {randomInt} from 'node:crypto'
 import {chmodSync, chownSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, relative, resolve} from 'node:path'
@@ -19,6 +21,7 @@ import {
   parseChildMessage,
   permissionFlag,
   runArguments,
+  hookUid,
   sandboxIdentity,
   splitContext,
   type StartMessage,
@@ -39,13 +42,46 @@ export class SandboxedHookError extends Error {}
 
 type Identity = ReturnType<typeof sandboxIdentity>
 
+/** A file's text, or '' if it is not there (a process may end between the listing of /proc and the read). */
+function readIfThere(file: string): string {
+  try {
+    return readFileSync(file, 'utf8')
+  } catch {
+    return ''
+  }
+}
+
 let identity: Identity | null = null
 function hookIdentity(): Identity {
-  if (identity === null) {
-    const passwd = existsSync('/etc/passwd') ? readFileSync('/etc/passwd', 'utf8') : ''
-    identity = sandboxIdentity(process.getuid?.(), passwd)
-  }
+  if (identity === null) identity = sandboxIdentity(process.getuid?.(), readIfThere('/etc/passwd'))
   return identity
+}
+
+/** Uids given to this process's hooks that still run (another discode's show in /proc). */
+const assigned = new Set<number>()
+
+/** The real uids of the running processes (Linux; elsewhere none are known). */
+function uidsInUse(): Set<number> {
+  const uids = new Set(assigned)
+  for (const pid of existsSync('/proc') ? readdirSync('/proc').filter((name) => /^\d+$/.test(name)) : []) {
+    const line = /^Uid:\s+(\d+)/m.exec(readIfThere(`/proc/${pid}/status`))
+    if (line) uids.add(Number(line[1]))
+  }
+  return uids
+}
+
+/**
+ * Who this hook process runs as: a uid of its own (hookUid), in the hook user's group (which may read
+ * the sandbox directory); the hook user itself if no such uid is free. undefined: discode is not root.
+ */
+function processIdentity(): Identity {
+  const who = hookIdentity()
+  if (!who) return undefined
+  const facts = {passwd: readIfThere('/etc/passwd'), uidMap: readIfThere('/proc/self/uid_map'), inUse: uidsInUse()}
+  const uid = hookUid(facts, (n) => randomInt(n))
+  if (uid === undefined) return who
+  assigned.add(uid)
+  return {...who, uid}
 }
 
 const copies = new Map<string, string>()
@@ -100,7 +136,7 @@ export async function runSandboxed(
   context: object,
   warn: (message: string) => void = () => {},
 ): Promise<{startupMs: number}> {
-  const who = hookIdentity()
+  const who = processIdentity()
   if (!who) warnOnce(warn)
   const runner = options.runner ?? fileURLToPath(new URL('hook-child.js', import.meta.url))
   const dir = sandboxDir(options.pluginRoot, runner, who)
@@ -115,7 +151,7 @@ export async function runSandboxed(
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     ...(who ? {uid: who.uid, gid: who.gid} : {}),
   })
-  return serve(child, start, functions, options)
+  return serve(child, start, functions, options).finally(() => who && assigned.delete(who.uid))
 }
 
 let warned = false

@@ -20,7 +20,7 @@ import {
   buildAndPushAccessoryImages,
 } from '../support/accessory-images.js'
 import {allAppContainers, discode, discodeJson} from '../support/discode.js'
-import {httpGet} from '../support/http.js'
+import {assertNoFailedRequests, httpGet, loadDuring} from '../support/http.js'
 import {docker} from '../support/images.js'
 import {useWorld} from '../support/world.js'
 
@@ -30,6 +30,9 @@ const HOST = 'accsy.test'
 const DB = `${APP}-db`
 const CACHE = `${APP}-cache`
 const DB_VOLUME = `${APP}-db-data`
+/** Another vendor's app on the same host: its own network, never the accessories of APP. */
+const OTHER = 'accsy-b'
+const OTHER_HOST = 'b.accsy.test'
 
 describe('accessories: started first, kept across updates, replaced only when asked', () => {
   const {world, feed} = useWorld(WORLD, {images: buildAndPushAccessoryImages, feed: accessoryFeed(['1.0.0'])})
@@ -38,6 +41,16 @@ describe('accessories: started first, kept across updates, replaced only when as
   const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST, timeoutMs: 15_000})
   const db = async (query: string) => (await get(`/cgi-bin/db?${query}`)).body
   const inspect = async (name: string, format: string) => (await docker(['inspect', '--format', format, name])).stdout.trim()
+  const networksOf = async (name: string) =>
+    Object.keys(JSON.parse(await inspect(name, '{{json .NetworkSettings.Networks}}')) as object).sort()
+  const appNetwork = (app = APP) => `${world.network}.${app}`
+  /** Whether `from` opens a TCP connection to `target`:7000 and gets an answer (busybox wget inside it, 3 s; its -T crashes). */
+  const reaches = (from: string, target: string) =>
+    docker(['exec', from, 'timeout', '3', 'wget', '-q', '-O', '/dev/null', `http://${target}:7000/healthz`]).then(
+      () => true,
+      () => false,
+    )
+  const serving = async () => (await discodeJson(world, ['status', APP, '--offline'])).json.apps[0].container as string
 
   /** The recipe, with the db accessory at the given image tag (and command). */
   function writeAccessoryRecipe(dbTag: '1' | '2', dbCommand?: string[]) {
@@ -93,7 +106,9 @@ describe('accessories: started first, kept across updates, replaced only when as
     assert.equal(labels['discode.version'], undefined, 'an accessory belongs to no release')
     assert.match(labels['discode.accessory-hash'], /^[0-9a-f]{16}$/)
     assert.equal(await inspect(DB, '{{.HostConfig.RestartPolicy.Name}}'), 'unless-stopped')
-    assert.ok(JSON.parse(await inspect(DB, '{{json .NetworkSettings.Networks}}'))[world.network], 'on the app network')
+    assert.deepEqual(await networksOf(DB), [appNetwork()], "on the app's own network only")
+    assert.deepEqual(await networksOf(json.to.container), [appNetwork()])
+    assert.ok((await networksOf(world.proxyContainer)).includes(appNetwork()), "the proxy joined the app's network")
     assert.equal(await inspect(DB, '{{.State.Health.Status}}'), 'healthy', 'health.cmd became a Docker HEALTHCHECK')
     assert.equal((await docker(['volume', 'inspect', '--format', '{{index .Labels "discode.app"}}', DB_VOLUME])).stdout.trim(), APP)
 
@@ -125,11 +140,50 @@ describe('accessories: started first, kept across updates, replaced only when as
     assert.match(table.stdout, /cache healthy, db healthy/)
   })
 
-  it('an app update never touches the accessories; the data is still there', async () => {
+  it("another app cannot open a connection to this app's accessory, by name or by address; the proxy reaches both", async () => {
+    const b = await discodeJson(world, ['install', OTHER, '--recipe', recipeDir, '--set', `hostname=${OTHER_HOST}`])
+    assert.equal(b.code, 0, b.stderr)
+    const bContainer = b.json.to.container as string
+    const aContainer = await serving()
+    const dbAddress = await inspect(DB, `{{(index .NetworkSettings.Networks "${appNetwork()}").IPAddress}}`)
+    assert.match(dbAddress, /^\d+\.\d+\.\d+\.\d+$/)
+    assert.equal(await reaches(aContainer, DB), true, 'its own app reaches the db (the check can succeed)')
+    assert.equal(await reaches(bContainer, DB), false, 'by name: another app does not even resolve it')
+    assert.equal(await reaches(bContainer, dbAddress), false, 'by address: no route from the other network')
+    assert.equal(await reaches(bContainer, `${OTHER}-db`), true, 'the other app reaches its own db')
+    assert.deepEqual(await get(), {status: 200, body: 'version=1.0.0\n'})
+    assert.deepEqual(await httpGet(`${world.url}/`, {host: OTHER_HOST, timeoutMs: 15_000}), {status: 200, body: 'version=1.0.0\n'})
+
+    const gone = await discodeJson(world, ['uninstall', OTHER, '--purge', '--yes'])
+    assert.equal(gone.code, 0, gone.stderr)
+    assert.deepEqual(gone.json.network, {name: appNetwork(OTHER), removed: true, usedBy: []})
+    assert.ok(!(await networksOf(world.proxyContainer)).includes(appNetwork(OTHER)), 'the proxy left it first')
+  })
+
+  it('an install made on the one shared network moves to its own with its next update, under load, failing no request', async () => {
+    // What an older discode left: the app, its accessories and the proxy on DISCODE_NETWORK alone.
+    const release = await serving()
+    for (const name of [release, DB, CACHE]) {
+      await docker(['network', 'connect', world.network, name])
+      await docker(['network', 'disconnect', appNetwork(), name])
+    }
+    await docker(['network', 'disconnect', appNetwork(), world.proxyContainer])
+    await docker(['network', 'rm', appNetwork()])
+    assert.equal(await db('op=get&key=greeting'), 'hello\n', 'the old layout serves')
+
     const before = {db: await inspect(DB, '{{.Id}}'), cache: await inspect(CACHE, '{{.Id}}')}
     feed.setFeed(accessoryFeed(['1.0.0', '1.1.0']))
-    const {code, json, stderr} = await discodeJson(world, ['update', APP])
+    let update: {code: number; json: any; stderr: string} | undefined // eslint-disable-line @typescript-eslint/no-explicit-any
+    const load = await loadDuring(`${world.url}/cgi-bin/db?op=get&key=greeting`, {host: HOST}, async () => {
+      update = await discodeJson(world, ['update', APP])
+    })
+    const {code, json, stderr} = update!
     assert.equal(code, 0, stderr)
+    assertNoFailedRequests(load)
+    assert.deepEqual([...load.bodies.keys()], ['hello\n'])
+    for (const name of [json.to.container, DB, CACHE]) assert.deepEqual(await networksOf(name), [appNetwork()], name)
+    assert.deepEqual(await networksOf(release), [appNetwork()], 'the kept release moved too (rollback starts it there)')
+    // An app update never touches the accessories: the same containers, the data still there.
     assert.equal(json.to.version, '1.1.0')
     assert.deepEqual(
       json.accessories.map((a: {action: string}) => a.action),
@@ -137,7 +191,6 @@ describe('accessories: started first, kept across updates, replaced only when as
     )
     assert.deepEqual({db: await inspect(DB, '{{.Id}}'), cache: await inspect(CACHE, '{{.Id}}')}, before, 'same containers')
     assert.equal((await get()).body, 'version=1.1.0\n')
-    assert.equal(await db('op=get&key=greeting'), 'hello\n')
     assert.equal(await db('op=version'), 'db=1\n')
   })
 

@@ -97,7 +97,7 @@ describe('sharing a kamal-proxy that another tool created', () => {
     assert.equal(await inspectProxy('{{.Id}}'), proxyId)
     assert.equal(await inspectProxy('{{index .Config.Labels "discode.proxy"}}'), '')
     const networks = Object.keys(JSON.parse(await inspectProxy('{{json .NetworkSettings.Networks}}')) as object)
-    assert.deepEqual(networks.sort(), [world.network, otherNetwork].sort())
+    assert.deepEqual(networks.sort(), [world.network, `${world.network}.${APP}`, otherNetwork].sort(), "and the app's own network")
   })
 
   it("proxy status and status say the proxy is shared; the other route is not discode's", async () => {
@@ -172,7 +172,10 @@ describe('sharing a kamal-proxy that another tool created', () => {
     const status = await discodeJson(world, ['status', '--offline'])
     assert.equal(status.code, 0)
     assert.equal(status.json.apps[0].health, 'proxy-off-network')
-    assert.match(status.stderr, new RegExp(`Warning: The proxy ${world.proxyContainer} is not on network ${world.network}`))
+    assert.match(
+      status.stderr,
+      new RegExp(`Warning: The proxy ${world.proxyContainer} is not on the network of ${APP}, so it cannot reach it`),
+    )
 
     const update = await discode(world, ['update', APP])
     assert.equal(update.code, 0, update.stderr)

@@ -89,14 +89,23 @@ export async function createWorld(name: string, options: {proxyImage?: string} =
 
 /** Removes every Docker object the world made (by name and label), and its home unless kept. */
 export async function destroyWorld(world: World, options: {keepHome?: boolean} = {}): Promise<void> {
-  const ids = (await docker(['ps', '-aq', '--filter', `network=${world.network}`]).catch(() => ({stdout: ''}))).stdout
+  // Each app has its own network, `<world.network>.<app>`, beside the proxy's.
+  const appNetworks = (await docker(['network', 'ls', '--format', '{{.Name}}']).catch(() => ({stdout: ''}))).stdout
+    .split('\n')
+    .filter((name) => name.startsWith(`${world.network}.`))
+  const onNetworks = await Promise.all(
+    [world.network, ...appNetworks].map((n) => docker(['ps', '-aq', '--filter', `network=${n}`]).catch(() => ({stdout: ''}))),
+  )
+  const ids = onNetworks
+    .map((r) => r.stdout)
+    .join('\n')
     .split('\n')
     .filter(Boolean)
   const proxy = (await docker(['ps', '-aq', '--filter', `name=^${world.proxyContainer}$`]).catch(() => ({stdout: ''}))).stdout
     .split('\n')
     .filter(Boolean)
   if (ids.length + proxy.length > 0) await docker(['rm', '-f', ...new Set([...ids, ...proxy])]).catch(() => {})
-  await docker(['network', 'rm', world.network]).catch(() => {})
+  for (const network of [world.network, ...appNetworks]) await docker(['network', 'rm', network]).catch(() => {})
   await docker(['volume', 'rm', `${world.proxyContainer}-config`]).catch(() => {})
   // App volumes are named after apps; tests name their apps after their world.
   const volumes = (await docker(['volume', 'ls', '--filter', 'label=discode.app', '--format', '{{.Name}} {{.Label "discode.app"}}'])).stdout

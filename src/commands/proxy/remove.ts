@@ -12,7 +12,9 @@ export default class ProxyRemove extends DiscodeCommand {
     '<%= config.bin %> proxy remove --force',
   ]
   static override flags = {
-    purge: Flags.boolean({description: "Also remove the proxy's state volume (its routes) and discode's network if no container uses it"}),
+    purge: Flags.boolean({
+      description: "Also remove the proxy's state volume (its routes), and discode's network and apps' networks that no container uses",
+    }),
     force: Flags.boolean({description: 'Remove the proxy even if another tool created it (its other services stop being reachable)'}),
   }
 
@@ -33,6 +35,10 @@ export default class ProxyRemove extends DiscodeCommand {
           ? `Removed network ${network.name}`
           : `Kept network ${network.name}: ${network.usedBy.length} container(s) still use it (${network.usedBy.slice(0, 5).join(', ')})`,
       )
+      const kept = result.appNetworks.filter((n) => !n.removed).map((n) => n.name)
+      const removed = result.appNetworks.filter((n) => n.removed).map((n) => n.name)
+      if (removed.length > 0) this.log(`Removed the unused app networks ${removed.join(', ')}`)
+      if (kept.length > 0) this.log(`Kept the networks of installed apps ${kept.join(', ')} (uninstall removes each)`)
     }
     return result
   }

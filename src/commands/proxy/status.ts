@@ -14,8 +14,11 @@ export default class ProxyStatus extends DiscodeCommand {
     if (status.ownership) this.log(`  ${ownershipNote(status.ownership)}`)
     if (status.state !== 'missing') {
       this.log(`  networks: ${status.networks.join(', ') || 'none'}`)
-      if (!status.onNetwork)
-        this.warn(`The proxy is not on network ${status.network}, so it cannot reach the apps: "discode proxy boot" attaches it`)
+      if (!status.onNetwork) this.warn(`The proxy is not on its network ${status.network}: "discode proxy boot" attaches it`)
+      if (status.missingAppNetworks.length > 0)
+        this.warn(
+          `The proxy is not on the apps' networks ${status.missingAppNetworks.join(', ')}, so it cannot reach those apps: "discode proxy boot" attaches it`,
+        )
     }
     for (const route of status.routes) {
       this.log(

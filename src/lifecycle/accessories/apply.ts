@@ -18,6 +18,7 @@ import {stopSettings} from '../stop-policy.js'
 import {claimFor, claimVolume, operationClaim, removeOwnedContainer} from '../claim.js'
 import {LABELS, VOLUME_LABEL} from '../names.js'
 import {type Operation, step} from '../operation.js'
+import {settleAppNetwork} from '../app-network.js'
 import {waitHealthy} from './health.js'
 import {type PlannedAccessory, planAccessories} from './plan.js'
 import {ACCESSORY_LABELS, accessoryContainerName, accessorySpec, accessoryVolumeName, previousName} from './spec.js'
@@ -56,6 +57,8 @@ export async function ensureAccessories(
   if (Object.keys(recipe.accessories).length === 0 && existing.length === 0) return []
   const {planned, orphans} = planAccessories(app, recipe.accessories, existing)
 
+  // New accessories are created on the app's network: it exists (and older ones are on it) first.
+  await settleAppNetwork(op)
   await step(op, 'accessories', `Checking the accessories of ${app}`, async () => {
     const changed = planned.filter((p) => p.action === 'replace')
     if (changed.length > 0 && !options.replace) throw accessoryChangedError(app, changed)

@@ -6,9 +6,9 @@
  * by FakeKamalProxy. Test support only (src/lifecycle/testing): product code never imports it.
  */
 import {LABELS} from '../names.js'
-import {containerApi, createFakeContainer, type FakeContainer} from './fake-containers.js'
+import {containerApi, createFakeContainer, type FakeContainer, inspectOf} from './fake-containers.js'
 import {FakeKamalProxy} from './fake-proxy.js'
-import {imageApi, networkApi, volumeApi} from './fake-resources.js'
+import {imageApi, listNetworksOf, type NetworkFilters, networkApi, volumeApi} from './fake-resources.js'
 import {dockerFailure, fakeDigest, fakeModem, hasLabel, notFound} from './fake-streams.js'
 import {FakeSwarm} from './fake-swarm.js'
 
@@ -38,6 +38,12 @@ export interface FakeImage {
   repoDigests: string[]
 }
 
+export interface FakeNetwork {
+  id: string
+  driver: string
+  labels: Record<string, string>
+}
+
 export interface FakeVolume {
   labels: Record<string, string>
   /** The volume's contents as the archive API moves them (opaque bytes here). */
@@ -50,7 +56,7 @@ export class FakeDocker {
   readonly images = new Map<string, FakeImage>()
   /** What a pull can fetch: reference → image id. */
   readonly registry = new Map<string, string>()
-  readonly networks = new Map<string, {driver: string; labels: Record<string, string>}>()
+  readonly networks = new Map<string, FakeNetwork>()
   readonly volumes = new Map<string, FakeVolume>()
   readonly proxy: FakeKamalProxy
   readonly swarm: FakeSwarm
@@ -185,6 +191,7 @@ export class FakeDocker {
           Labels: {...c.labels},
           State: c.state,
           Status: c.state,
+          NetworkSettings: inspectOf(c).NetworkSettings,
         })),
     )
   }
@@ -204,9 +211,13 @@ export class FakeDocker {
   async createNetwork(options: {Name: string; Driver?: string; Labels?: Record<string, string>}) {
     return this.act('network.create', options.Name, () => {
       if (this.networks.has(options.Name)) throw dockerFailure(409, `network with name ${options.Name} already exists`)
-      this.networks.set(options.Name, {driver: options.Driver ?? 'bridge', labels: options.Labels ?? {}})
+      this.networks.set(options.Name, {id: this.nextId(), driver: options.Driver ?? 'bridge', labels: {...options.Labels}})
       return this.getNetwork(options.Name)
     })
+  }
+
+  async listNetworks(options: {filters?: NetworkFilters | string} = {}) {
+    return listNetworksOf(this, options)
   }
 
   getVolume(name: string) {

@@ -2,7 +2,7 @@
 import {Readable} from 'node:stream'
 
 import type {FakeDocker} from './fake-docker.js'
-import {dockerFailure, fakeDigest, notFound, pullStream} from './fake-streams.js'
+import {dockerFailure, fakeDigest, hasLabel, notFound, pullStream} from './fake-streams.js'
 
 export function imageApi(docker: FakeDocker, ref: string) {
   return {
@@ -41,6 +41,28 @@ export function imageApi(docker: FakeDocker, ref: string) {
   }
 }
 
+/** Docker's network list filters (`label`: `key` or `key=value`, all must match; `name`: any, part of the name). */
+export interface NetworkFilters {
+  label?: string[]
+  name?: string[]
+}
+
+/** `GET /networks`: what dockerode's listNetworks returns (Docker lists no containers here). */
+export function listNetworksOf(docker: FakeDocker, options: {filters?: NetworkFilters | string} = {}) {
+  const filters: NetworkFilters = typeof options.filters === 'string' ? JSON.parse(options.filters) : (options.filters ?? {})
+  return docker.act('network.list', [...(filters.label ?? []), ...(filters.name ?? [])].join(','), () =>
+    [...docker.networks.entries()]
+      .filter(([, n]) => (filters.label ?? []).every((l) => hasLabel(n.labels, l)))
+      .filter(([name]) => (filters.name ?? []).length === 0 || filters.name!.some((part) => name.includes(part)))
+      .map(([name, n]) => ({Name: name, Id: n.id, Driver: n.driver, Labels: {...n.labels}, Containers: {}})),
+  )
+}
+
+/** Containers attached to the network and running: Docker's endpoints (a stopped container has none). */
+function endpoints(docker: FakeDocker, name: string) {
+  return [...docker.containers.values()].filter((c) => c.networks.has(name) && c.state === 'running')
+}
+
 export function networkApi(docker: FakeDocker, name: string) {
   const network = () => {
     const found = docker.networks.get(name)
@@ -50,18 +72,48 @@ export function networkApi(docker: FakeDocker, name: string) {
   return {
     inspect: () =>
       docker.act('network.inspect', name, () => {
-        const {driver, labels} = network()
-        const attached = [...docker.containers.values()].filter((c) => c.networks.has(name) && c.state === 'running')
-        return {Name: name, Driver: driver, Labels: labels, Containers: Object.fromEntries(attached.map((c) => [c.id, {Name: c.name}]))}
+        const {id, driver, labels} = network()
+        const attached = endpoints(docker, name)
+        return {
+          Name: name,
+          Id: id,
+          Driver: driver,
+          Labels: labels,
+          Containers: Object.fromEntries(attached.map((c) => [c.id, {Name: c.name}])),
+        }
       }),
-    connect: (options: {Container: string}) =>
-      docker.act('network.connect', name, () => {
-        network()
-        docker.mustFind(options.Container).networks.add(name)
-      }),
+    /** `docker network connect` (aliases in the call's detail); 403 when it is attached already, as Docker says. */
+    connect: (options: {Container: string; EndpointConfig?: {Aliases?: string[]}}) =>
+      docker.act(
+        'network.connect',
+        name,
+        () => {
+          network()
+          const container = docker.mustFind(options.Container)
+          if (container.networks.has(name))
+            throw dockerFailure(403, `endpoint with name ${container.name} already exists in network ${name}`)
+          container.networks.add(name)
+        },
+        {container: options.Container, aliases: options.EndpointConfig?.Aliases ?? []},
+      ),
+    /** `docker network disconnect`: 404 for a missing container or network, 403 when it is not attached. */
+    disconnect: (options: {Container: string}) =>
+      docker.act(
+        'network.disconnect',
+        name,
+        () => {
+          network()
+          const container = docker.mustFind(options.Container)
+          if (!container.networks.delete(name)) throw dockerFailure(403, `container ${container.id} is not connected to network ${name}`)
+        },
+        {container: options.Container},
+      ),
+    /** Refused while a running container is attached (Docker's "active endpoints"). */
     remove: () =>
       docker.act('network.remove', name, () => {
-        network()
+        const {id} = network()
+        if (endpoints(docker, name).length > 0)
+          throw dockerFailure(403, `error while removing network: network ${name} id ${id} has active endpoints`)
         docker.networks.delete(name)
       }),
   }

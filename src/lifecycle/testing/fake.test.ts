@@ -56,6 +56,42 @@ describe('the fake Docker', () => {
   })
 })
 
+describe('the fake Docker networks', () => {
+  it('filters as Docker does, refuses a double connect or a busy removal, and shows connections in inspect and list', async () => {
+    const docker = new FakeDocker()
+    docker.publish('img:1')
+    await docker.getImage('img:1').pull()
+    await docker.createNetwork({Name: 'discode'})
+    await docker.createNetwork({Name: 'discode.shop', Labels: {'discode.network': 'app', 'discode.app': 'shop'}})
+    await assert.rejects(docker.createNetwork({Name: 'discode'}), {statusCode: 409})
+    const names = async (filters: object) => (await docker.listNetworks({filters})).map((n) => n.Name).sort()
+    assert.deepEqual(await names({label: ['discode.network=app']}), ['discode.shop'])
+    assert.deepEqual(await names({label: ['discode.app']}), ['discode.shop'])
+    assert.deepEqual(await names({name: ['disc']}), ['discode', 'discode.shop'], 'a name filter matches part of the name')
+    assert.deepEqual(await names({}), ['discode', 'discode.shop'])
+    assert.deepEqual((await docker.listNetworks({filters: JSON.stringify({label: ['discode.app=blog']})})).length, 0)
+
+    await docker.createContainer({_query: {name: 'c'}, _body: {Image: 'img:1', HostConfig: {NetworkMode: 'discode'}}})
+    await docker.getContainer('c').start()
+    const net = docker.getNetwork('discode.shop')
+    await net.connect({Container: 'c', EndpointConfig: {Aliases: ['c']}})
+    await assert.rejects(net.connect({Container: 'c'}), {statusCode: 403, message: /already exists in network/})
+    assert.deepEqual(Object.keys((await docker.getContainer('c').inspect()).NetworkSettings.Networks), ['discode', 'discode.shop'])
+    const listed = await docker.listContainers({filters: {network: ['discode.shop']}})
+    assert.deepEqual(Object.keys(listed[0]!.NetworkSettings.Networks), ['discode', 'discode.shop'])
+    assert.deepEqual(
+      Object.values((await net.inspect()).Containers).map((c) => c.Name),
+      ['c'],
+    )
+    await assert.rejects(net.remove(), {statusCode: 403, message: /active endpoints/})
+    await net.disconnect({Container: 'c'})
+    await assert.rejects(net.disconnect({Container: 'c'}), {statusCode: 403, message: /is not connected/})
+    await assert.rejects(docker.getNetwork('gone').connect({Container: 'c'}), {statusCode: 404})
+    await net.remove()
+    assert.deepEqual(await names({}), ['discode'])
+  })
+})
+
 describe('src/lifecycle/testing', () => {
   it('is imported by tests only, never by product code', () => {
     const src = join(import.meta.dirname, '..', '..')
