@@ -46,10 +46,11 @@ export abstract class DiscodeCommand extends Command {
    * at the top: commands that never touch Docker or state (recipes, feed) start without them.
    */
   protected async engine(): Promise<Engine> {
-    const [{connectDocker}, {Proxy}, {StateStore}] = await Promise.all([
+    const [{connectDocker}, {Proxy}, {StateStore}, {runtimeFor, clusterSettings}] = await Promise.all([
       import('./docker/docker.js'),
       import('./proxy/proxy.js'),
       import('./state/store.js'),
+      import('./runtimes.js'),
     ])
     const settings = settingsFromEnv(process.env, this.config.configDir)
     const docker = connectDocker()
@@ -69,6 +70,8 @@ export abstract class DiscodeCommand extends Command {
       },
       pluginHooks: (source) => vendorHooks(this.config, source, {warn: (message) => reporter.warn(message)}),
       finishPendingWork,
+      runtimeFor,
+      clusterSettings,
     }
   }
 

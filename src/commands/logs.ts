@@ -2,7 +2,6 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../base-command.js'
-import {streamContainerLogs} from '../docker/docker.js'
 import {installedRecord} from '../state/installed.js'
 
 export default class Logs extends DiscodeCommand {
@@ -21,13 +20,13 @@ export default class Logs extends DiscodeCommand {
     const record = await installedRecord(engine.store, args.app)
     const abort = new AbortController()
     process.once('SIGINT', () => abort.abort())
-    await streamContainerLogs(engine.docker, record.current.container, {
+    const runtime = await engine.runtimeFor(record)
+    await runtime.streamLogs(engine.docker, record.current, {
       tail: flags.tail,
       follow: flags.follow,
       stdout: process.stdout,
       stderr: process.stderr,
       signal: abort.signal,
-      service: Boolean(record.cluster),
     })
   }
 }

@@ -5,7 +5,6 @@ import {promote} from './history.js'
 import {runPluginHooks, runRecipeHooks} from './hooks.js'
 import type {Operation, Timings} from './operation.js'
 import {pruneReleases} from './prune.js'
-import {runtimeFor} from './runtimes.js'
 import type {DeployPlan} from './strategy.js'
 
 export interface DeployResult {
@@ -28,7 +27,7 @@ export interface DeployResult {
 export async function goLive(op: Operation, plan: DeployPlan): Promise<DeployResult> {
   const {recipe, kind} = plan
   const previous = plan.record.current
-  const runtime = runtimeFor(plan.record)
+  const runtime = await op.engine.runtimeFor(plan.record)
   const {next, stillRunning, heldMs} = await runtime.strategy(recipe).deploy(op, plan)
   let record: AppRecord = {...promote(plan.record, next), accessories: Object.keys(recipe.accessories)}
   await op.engine.store.write(record)

@@ -1,4 +1,3 @@
-import {clusterEngine} from '../cluster/engine.js'
 import {withAppLock} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
 import type {Engine, Reporter} from './context.js'
@@ -74,9 +73,8 @@ export async function runOperation<T>(
     // A killed restore left data half-restored: it is finished before anything else.
     await engine.finishPendingWork(engine, app)
     journal.begin(operation, options.detail)
-    // A cluster app's steps use the cluster's network (see clusterEngine); install sets it with onCluster.
-    const cluster = (await engine.store.read(app))?.cluster
-    const appEngine = cluster ? clusterEngine(engine, cluster) : engine
+    // A cluster app's steps use the cluster's network (its runtime's appEngine); install sets it once placed.
+    const appEngine = (await engine.runtimeFor(await engine.store.read(app))).appEngine(engine)
     try {
       const result = await work({engine: appEngine, app, journal, timings: {}, reporter: engine.reporter})
       journal.record('end', operation, 'ok')

@@ -1,6 +1,18 @@
-import {removeContainer, removeImage, startContainer, stopContainer} from '../docker/docker.js'
+import type {Writable} from 'node:stream'
+
+import {
+  type ContainerInfo,
+  removeContainer,
+  removeImage,
+  startContainer,
+  stopContainer,
+  streamContainerLogs,
+  type DockerClient,
+} from '../docker/docker.js'
+import type {SwarmNodeInfo} from '../docker/swarm.js'
 import type {Recipe} from '../recipes/schema.js'
-import type {ReleaseRecord} from '../state/store.js'
+import type {AppRecord, ReleaseRecord} from '../state/store.js'
+import type {Engine} from './context.js'
 import {type HookRunner, runInRelease} from './hooks.js'
 import type {Operation} from './operation.js'
 import type {ReconcileAction, SeenContainer} from './reconcile-plan.js'
@@ -9,9 +21,43 @@ import {containerName} from '../docker/docker.js'
 import {strategyFor} from './strategies/index.js'
 import type {Strategy} from './strategy.js'
 
+/** Where a cluster app's serving release runs: replicas wanted and running, per node hostname. */
+export interface ClusterAppStatus {
+  app: string
+  service: string
+  version: string
+  wanted: number
+  running: number
+  /** Node hostname → replicas running there. */
+  nodes: Record<string, number>
+  /** Why replicas are missing, in Swarm's words (a lost node, no room, a failing start). */
+  reason?: string
+  /** True when a ready node runs less than its share ("discode cluster rebalance APP" spreads them). */
+  uneven: boolean
+}
+
+/** The serving release as a report sees it: Docker's state (running, exited, missing, ...) and a cluster's replicas. */
+export interface ServingReport {
+  state: string
+  replicas?: ClusterAppStatus
+}
+
+/** What only a single host can do, which a runtime may refuse (with the hint that fits). */
+export type OneHostWork =
+  {what: 'exec' | 'run'} | {what: 'restore'; snapshot: string; ref: string} | {what: 'restore-data'; snapshot: string}
+
+export interface LogOptions {
+  tail?: number
+  follow: boolean
+  stdout: Writable
+  stderr: Writable
+  signal?: AbortSignal
+}
+
 /**
  * Where an app's releases run: containers on this engine, or Swarm services across a cluster
- * (src/cluster/runtime.ts). The lifecycle asks the runtime, never Docker, for what differs.
+ * (src/cluster/runtime.ts). The lifecycle, the reports and the support tools ask the runtime, never
+ * the record, for what differs; `engine.runtimeFor(record)` (src/runtimes.ts) chooses it.
  */
 export interface ReleaseRuntime {
   strategy(recipe: Recipe): Strategy
@@ -25,6 +71,24 @@ export interface ReleaseRuntime {
   apply(op: Operation, action: ReconcileAction): Promise<void>
   /** How hooks run in the release's image. */
   runHook: HookRunner
+  /** The engine the app's steps use (a cluster's has the overlay network as the app network). */
+  appEngine(engine: Engine): Engine
+  /** Whether the releases run on `settings.network` of this engine, which the proxy must join to reach them. */
+  onHostNetwork: boolean
+  /** Uninstall: removes what the runtime keeps beside the app's containers (a cluster's services). */
+  removeApp(op: Operation): Promise<void>
+  /** The serving release's state for status and doctor (`containers`: the app containers Docker lists). */
+  serving(
+    engine: Engine,
+    record: AppRecord & {current: ReleaseRecord},
+    seen: {containers: ContainerInfo[]; nodes?: SwarmNodeInfo[]},
+  ): Promise<ServingReport>
+  /** Streams the serving release's logs (a cluster's: every replica's). */
+  streamLogs(docker: DockerClient, release: ReleaseRecord, options: LogOptions): Promise<void>
+  /** A support bundle's files beyond the containers' (paths relative to the app's folder). */
+  supportFiles(engine: Engine, record: AppRecord, logLines: number): Promise<{path: string; content: string}[]>
+  /** Throws CLUSTER_UNSUPPORTED (with a hint) where the runtime cannot do work made for one host. */
+  requireOneHost(app: string, work: OneHostWork): void
 }
 
 export const containerRuntime: ReleaseRuntime = {
@@ -45,4 +109,15 @@ export const containerRuntime: ReleaseRuntime = {
     else await removeContainer(docker, action.container)
   },
   runHook: runInRelease,
+  appEngine: (engine) => engine,
+  onHostNetwork: true,
+  async removeApp() {},
+  async serving(_engine, {current}, {containers}) {
+    return {state: containers.find((c) => c.Names.includes(`/${current.container}`))?.State ?? 'missing'}
+  },
+  streamLogs: (docker, release, options) => streamContainerLogs(docker, release.container, {...options, service: false}),
+  async supportFiles() {
+    return []
+  },
+  requireOneHost() {},
 }

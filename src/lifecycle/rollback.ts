@@ -7,7 +7,6 @@ import {promote, rollbackTarget} from './history.js'
 import {type Operation, runOperation} from './operation.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
-import {runtimeFor} from './runtimes.js'
 
 export interface RollbackOptions {
   app: string
@@ -36,7 +35,7 @@ export async function rollback(engine: Engine, options: RollbackOptions): Promis
     const target = rollbackTarget(record, options.to)
     const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
     const recipe = renderFor(app, raw, record.inputs, await engine.store.readSecrets(app), target)
-    const runtime = runtimeFor(record)
+    const runtime = await op.engine.runtimeFor(record)
     const snapshot = await settleRollbackData(op, {record, recipe, current, target, choice: options.data, runHook: runtime.runHook})
     if (snapshot) return withRestoredData(op, {record, target, snapshot, passphrase: options.passphrase})
     const {next, stillRunning, heldMs} = await runtime.strategy(recipe).rollback(op, {recipe, current, target})

@@ -4,12 +4,12 @@ import {proxyFacts, type ProxyFacts} from '../proxy/container.js'
 import type {ProxyRoute} from '../proxy/list.js'
 import {ownershipNote} from '../proxy/ownership.js'
 import {Journal} from '../state/journal.js'
-import type {AppRecord} from '../state/store.js'
+import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {type AccessoryStatus, accessoryStatuses} from './accessories/status.js'
 import {type Engine, silentReporter} from './context.js'
 import {LABELS, notInstalledError} from './names.js'
+import type {ClusterAppStatus} from './release-runtime.js'
 import {type StopReport, stopReport} from './stop-policy.js'
-import type {ClusterAppStatus} from '../cluster/status.js'
 
 // `status` is the command people run most, so it loads only what a report needs: the repair of an
 // interrupted run and the feed check (recipes, feeds, templates) are imported when they are needed.
@@ -48,38 +48,37 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
   // Docker's answers are on their way while the records are read.
   const seen = Promise.all([listContainers(engine.docker, [LABELS.app]), proxyRoutes(engine)])
   seen.catch(() => {}) // awaited below; a Docker error meanwhile is not an unhandled one
-  const records = (await Promise.all(apps.map((app) => engine.store.read(app)))).filter((r) => r?.current)
+  const records = (await Promise.all(apps.map((app) => engine.store.read(app)))).filter((r): r is AppRecord & {current: ReleaseRecord} =>
+    Boolean(r?.current),
+  )
   if (records.length === 0) {
     if (options.app) throw notInstalledError(options.app)
     return []
   }
 
+  const runtimes = await Promise.all(records.map((record) => engine.runtimeFor(record)))
   const [containers, {routes, facts}] = await seen
-  const offNetwork = warnAboutProxy(engine, routes, records.some((r) => !r!.cluster) ? facts : undefined)
-  const clusterApps = records.some((r) => r!.cluster)
-    ? await (await import('../cluster/status.js')).clusterAppStatuses(engine, records as AppRecord[])
-    : new Map<string, ClusterAppStatus>()
+  const offNetwork = warnAboutProxy(engine, routes, runtimes.some((r) => r.onHostNetwork) ? facts : undefined)
   const reports = await Promise.all(
-    records.map(async (record) => {
-      const current = record!.current!
+    records.map(async (record, i) => {
+      const current = record.current
       const container = containers.find((c) => c.Names.includes(`/${current.container}`))
-      const route = routes?.find((r) => r.service === record!.app)
+      const route = routes?.find((r) => r.service === record.app)
       const serving = route?.targets.some((t) => t.split(':')[0] === current.container) ?? false
-      const cluster = clusterApps.get(record!.app)
-      const state = record!.cluster ? (cluster && cluster.running > 0 ? 'running' : 'missing') : (container?.State ?? 'missing')
+      const {state, replicas: cluster} = await runtimes[i].serving(engine, record, {containers})
       const result: AppStatus = {
-        app: record!.app,
-        recipe: record!.recipe.ref,
+        app: record.app,
+        recipe: record.recipe.ref,
         version: current.version,
         container: current.container,
         state,
         health: !routes ? 'proxy-down' : offNetwork && state === 'running' ? 'proxy-off-network' : healthOf(state, serving, route?.state),
         route: route && {hosts: route.hosts, targets: route.targets, state: route.state, tls: route.tls},
-        previous: record!.previous.map((r) => r.version),
-        accessories: await accessoryStatuses(engine, record!, containers),
+        previous: record.previous.map((r) => r.version),
+        accessories: await accessoryStatuses(engine, record, containers),
         ...(cluster ? {cluster} : {}),
         ...(container ? {stop: await containerStop(engine, current.container)} : {}),
-        ...(await feedReport(engine, record!, options.checkUpdates)),
+        ...(await feedReport(engine, record, options.checkUpdates)),
       }
       return result
     }),

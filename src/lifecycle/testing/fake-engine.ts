@@ -13,6 +13,7 @@ import {join} from 'node:path'
 import lockfile from 'proper-lockfile'
 
 import {finishPendingWork} from '../../backup/pending-check.js'
+import {clusterSettings, runtimeFor} from '../../runtimes.js'
 import type {Settings} from '../../config.js'
 import type {DockerClient, PullProgress} from '../../docker/docker.js'
 import {Proxy} from '../../proxy/proxy.js'
@@ -152,6 +153,8 @@ export class FakeWorld {
       recipeRoots: [],
       pluginHooks: () => undefined,
       finishPendingWork,
+      runtimeFor,
+      clusterSettings,
     }
     this.unlockCounting = countLocks(this.home, () => this.locks++)
   }
