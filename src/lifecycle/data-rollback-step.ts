@@ -19,7 +19,7 @@ export async function settleRollbackData(
   op: Operation,
   move: {record: AppRecord; recipe: Recipe; current: ReleaseRecord; target: ReleaseRecord; choice: DataChoice; runHook?: HookRunner},
 ): Promise<{path: string; id: string} | undefined> {
-  const {dataRollbackDecision} = await import('../backup/data-rollback.js')
+  const {dataRollbackDecision} = await import('./data-rollback.js')
   const decision = dataRollbackDecision(move.record, move.target.version, new Date(), move.recipe)
   if (!decision.crossesMigration || move.choice === 'keep') return undefined
   if (move.choice === 'restore') {

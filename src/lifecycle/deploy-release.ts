@@ -7,7 +7,7 @@ import type {Operation} from './operation.js'
 import {reservedNameProblem, reservedNames} from './ownership.js'
 import {pullRelease} from './pull.js'
 import {snapshotBeforeChange, snapshotTrigger} from './snapshot-step.js'
-import {declaredRollbackTo} from '../backup/data-compat.js'
+import {declaredRollbackTo} from './data-compat.js'
 import type {SourcedRecipe} from './strategy.js'
 
 /**

@@ -63,11 +63,11 @@ async function withRestoredData(
 ): Promise<RollbackResult> {
   const {record, target, snapshot} = move
   const from = record.current!
-  const {prepareRestore, restoreSnapshot} = await import('../backup/restore.js')
-  // The snapshot is verified and authenticated before the record (or anything else) changes.
-  const prepared = await prepareRestore(op.engine, op.app, snapshot.path, {passphrase: move.passphrase})
   const updated = promote(record, target)
-  await op.engine.store.write(updated)
-  const restored = await restoreSnapshot(op.engine, op.app, snapshot.path, {locked: op, prepared})
+  // The snapshot is verified and authenticated before the record (or anything else) changes.
+  const restored = await op.engine.backups.restoreForRollback(op, snapshot.path, {
+    passphrase: move.passphrase,
+    switched: () => op.engine.store.write(updated),
+  })
   return {app: op.app, from, to: updated.current, timings: op.timings, heldMs: restored.heldMs, restoredSnapshot: snapshot.id}
 }

@@ -7,7 +7,7 @@ import semver from 'semver'
 
 import type {Release} from '../feed/feed.js'
 import type {RawRecipe, RecipeInput} from '../recipes/schema.js'
-import {type LaterRollback, laterRollback} from '../backup/data-compat.js'
+import {type LaterRollback, laterRollback} from '../lifecycle/data-compat.js'
 import type {PathProblem, UpgradePath} from './path.js'
 
 export interface PlannedInput {

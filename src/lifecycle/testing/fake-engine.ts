@@ -13,6 +13,7 @@ import {join} from 'node:path'
 import lockfile from 'proper-lockfile'
 
 import {finishPendingWork} from '../../backup/pending-check.js'
+import {backups} from '../../backup/port.js'
 import {clusterSettings, runtimeFor} from '../../runtimes.js'
 import type {Settings} from '../../config.js'
 import type {DockerClient, PullProgress} from '../../docker/docker.js'
@@ -153,6 +154,7 @@ export class FakeWorld {
       recipeRoots: [],
       pluginHooks: () => undefined,
       finishPendingWork,
+      backups,
       runtimeFor,
       clusterSettings,
     }
