@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict'
 import {readdirSync, readFileSync} from 'node:fs'
-import {join} from 'node:path'
+import {dirname, join, normalize} from 'node:path'
 import {after, before, describe, it} from 'node:test'
 
 import type {DiscodeError} from './errors.js'
@@ -50,6 +50,37 @@ describe('the runtime choice', () => {
         () => cluster.requireOneHost(APP, work),
         (error: DiscodeError) => error.code === 'CLUSTER_UNSUPPORTED' && Boolean(error.hint),
       )
+    }
+  })
+})
+
+/** The src/ files `file` loads when it is imported (static value imports and re-exports; types and import() left out). */
+function loaded(file: string, seen = new Set<string>()): Set<string> {
+  if (seen.has(file)) return seen
+  seen.add(file)
+  const text = readFileSync(file, 'utf8')
+  for (const [, what, spec] of text.matchAll(/^(?:import|export)\s+([\s\S]*?)\s*from\s+'(\.{1,2}\/[^']+)'/gm)) {
+    const typesOnly = what.startsWith('type ') || (what.startsWith('{') && /^\{\s*(type\s+\w+\s*,?\s*)+\}$/.test(what))
+    if (!typesOnly) loaded(normalize(join(dirname(file), spec.replace(/\.js$/, '.ts'))), seen)
+  }
+  return seen
+}
+
+describe('what choosing a runtime loads', () => {
+  // proper-lockfile's exit handlers re-raise a signal once they are the only listeners left: loaded
+  // after a command's own process.once(SIGINT/SIGTERM), they turn its clean exit into a death by signal.
+  it('the single-host runtime, status, logs and run do not load the lock', () => {
+    const src = import.meta.dirname
+    const lock = join(src, 'lock', 'lock.ts')
+    assert.ok(loaded(join(src, 'lifecycle', 'strategies', 'index.ts')).has(lock), 'the check sees the deploy code load it')
+    for (const file of [
+      'runtimes.ts',
+      'lifecycle/release-runtime.ts',
+      'lifecycle/status.ts',
+      'lifecycle/one-off-commands.ts',
+      'commands/logs.ts',
+    ]) {
+      assert.ok(!loaded(join(src, file)).has(lock), `${file} loads src/lock/lock.ts`)
     }
   })
 })

@@ -18,9 +18,10 @@ export default class Logs extends DiscodeCommand {
     const {args, flags} = await this.parse(Logs)
     const engine = await this.engine()
     const record = await installedRecord(engine.store, args.app)
+    // Chosen before the SIGINT handler: a runtime's code loaded after it could add exit handlers that re-raise the signal.
+    const runtime = await engine.runtimeFor(record)
     const abort = new AbortController()
     process.once('SIGINT', () => abort.abort())
-    const runtime = await engine.runtimeFor(record)
     await runtime.streamLogs(engine.docker, record.current, {
       tail: flags.tail,
       follow: flags.follow,

@@ -13,12 +13,10 @@ import type {SwarmNodeInfo} from '../docker/swarm.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import type {Engine} from './context.js'
-import {type HookRunner, runInRelease} from './hooks.js'
+import type {HookRunner} from './hooks.js'
 import type {Operation} from './operation.js'
 import type {ReconcileAction, SeenContainer} from './reconcile-plan.js'
-import {appContainers, retireRelease} from './release-container.js'
 import {containerName} from '../docker/docker.js'
-import {strategyFor} from './strategies/index.js'
 import type {Strategy} from './strategy.js'
 
 /** Where a cluster app's serving release runs: replicas wanted and running, per node hostname. */
@@ -91,16 +89,25 @@ export interface ReleaseRuntime {
   requireOneHost(app: string, work: OneHostWork): void
 }
 
+// The deploy code is loaded when a deploy uses it: a report or a one-off (status, logs, run) does not load
+// it, nor with it the lock's exit handlers, which would re-raise a signal those commands handle.
+const containers = () => import('./release-container.js')
+const strategies = () => import('./strategies/index.js')
+
 export const containerRuntime: ReleaseRuntime = {
-  strategy: strategyFor,
-  retire: retireRelease,
+  strategy: (recipe) => ({
+    name: recipe.strategy,
+    deploy: async (op, plan) => (await strategies()).strategyFor(recipe).deploy(op, plan),
+    rollback: async (op, move) => (await strategies()).strategyFor(recipe).rollback(op, move),
+  }),
+  retire: async (op, release) => (await containers()).retireRelease(op, release),
   async remove(op, release) {
     await removeContainer(op.engine.docker, release.container)
     await removeImage(op.engine.docker, release.imageId)
   },
   async list(op) {
-    const containers = await appContainers(op)
-    return containers.map((c) => ({name: containerName(c), state: c.State, labels: c.Labels, imageId: c.ImageID}))
+    const listed = await (await containers()).appContainers(op)
+    return listed.map((c) => ({name: containerName(c), state: c.State, labels: c.Labels, imageId: c.ImageID}))
   },
   async apply(op, action) {
     const {docker} = op.engine
@@ -108,7 +115,7 @@ export const containerRuntime: ReleaseRuntime = {
     else if (action.action === 'stop') await stopContainer(docker, action.container)
     else await removeContainer(docker, action.container)
   },
-  runHook: runInRelease,
+  runHook: async (...args) => (await import('./hooks.js')).runInRelease(...args),
   appEngine: (engine) => engine,
   onHostNetwork: true,
   async removeApp() {},
