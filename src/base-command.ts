@@ -46,10 +46,12 @@ export abstract class DiscodeCommand extends Command {
    * at the top: commands that never touch Docker or state (recipes, feed) start without them.
    */
   protected async engine(): Promise<Engine> {
-    const [{connectDocker}, {Proxy}, {StateStore}] = await Promise.all([
+    const [{connectDocker}, {Proxy}, {StateStore}, {runtimeFor, clusterSettings}, {backups}] = await Promise.all([
       import('./docker/docker.js'),
       import('./proxy/proxy.js'),
       import('./state/store.js'),
+      import('./runtimes.js'),
+      import('./backup/port.js'),
     ])
     const settings = settingsFromEnv(process.env, this.config.configDir)
     const docker = connectDocker()
@@ -69,6 +71,9 @@ export abstract class DiscodeCommand extends Command {
       },
       pluginHooks: (source) => vendorHooks(this.config, source, {warn: (message) => reporter.warn(message)}),
       finishPendingWork,
+      backups,
+      runtimeFor,
+      clusterSettings,
     }
   }
 

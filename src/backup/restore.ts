@@ -64,13 +64,8 @@ export async function prepareRestore(
       code: 'SNAPSHOT_OTHER_APP',
     })
   }
-  if ((await engine.store.read(app))?.cluster) {
-    // Restoring holds requests and swaps containers on one host; a cluster app's replicas are services.
-    throw new DiscodeError(`Restoring into ${app} is not available while it runs in a cluster`, {
-      hint: `Its snapshot ${snapshot.id} is intact: restore it on a single host ("discode restore ${app} ${snapshotRef}" where ${app} is not installed), or ask the vendor`,
-      code: 'CLUSTER_UNSUPPORTED',
-    })
-  }
+  const runtime = await engine.runtimeFor(await engine.store.read(app))
+  runtime.requireOneHost(app, {what: 'restore', snapshot: snapshot.id, ref: snapshotRef})
   const identity = await snapshotIdentity(snapshot, options.passphrase)
   await checkSnapshot(engine, app, snapshot, {identity, trustUnauthenticated: options.trustUnauthenticated})
   return {dir, snapshot, identity}

@@ -35,7 +35,9 @@ export async function bundleForInstall(engine: Engine, use: BundleUse): Promise<
 
 export async function bundleForUpdate(engine: Engine, app: string, use: BundleUse): Promise<UsedBundle> {
   const record = await installedRecord(engine.store, app)
-  if (record.cluster) throw clusterUnsupported(app)
+  // A cluster's other nodes would pull the images: refused before anything is read or loaded.
+  const runtime = await engine.runtimeFor(record)
+  runtime.requireOneHost(app, {what: 'bundle'})
   const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
   const key = feedFor(app, raw, record.inputs, await engine.store.readSecrets(app)).key ?? record.feedTrust?.key
   if (!key) {
@@ -69,13 +71,5 @@ async function adoptRecipe(engine: Engine, app: string, recipeDir: string): Prom
     const record = await installedRecord(engine.store, app)
     if (record.recipe.source !== 'path' || !record.recipe.dir.startsWith(bundles) || record.recipe.dir === recipeDir) return
     await engine.store.write({...record, recipe: {...record.recipe, ref: recipeDir, dir: recipeDir}})
-  })
-}
-
-/** Loaded on the manager only, a bundle's images would be pulled by the other nodes: not done yet. */
-export function clusterUnsupported(app: string): BundleError {
-  return new BundleError(`${app} runs on a cluster: a bundle is loaded into this engine only, and the other nodes would pull its images`, {
-    code: 'BUNDLE_CLUSTER_UNSUPPORTED',
-    hint: 'Nothing was loaded. Update a cluster app from its registry for now',
   })
 }

@@ -5,12 +5,18 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
+import type {Terminal} from '../docker/attach.js'
+import {scaleService} from '../docker/swarm.js'
+import {execInApp, runInApp} from '../lifecycle/one-off-commands.js'
 import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
 import {rollback} from '../lifecycle/rollback.js'
+import {status} from '../lifecycle/status.js'
 import {assertServing, failure} from '../lifecycle/testing/expect.js'
 import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
 import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
+import {uninstall} from '../lifecycle/uninstall.js'
 import {update} from '../updates/update-path.js'
+import {clusterStatus} from './status.js'
 
 describe('the cluster runtime', () => {
   let world: FakeWorld
@@ -23,8 +29,8 @@ describe('the cluster runtime', () => {
   after(() => world.close())
 
   it('install: the release is a service of 2 replicas on the overlay network, routed by its name', async () => {
-    const record = (await world.record(APP))!
-    assert.deepEqual(record.cluster, {replicas: 2, network: 'discode-cluster'})
+    const {cluster} = (await world.record(APP))!
+    assert.deepEqual(cluster, {replicas: 2, network: 'discode-cluster'})
     assert.equal(world.docker.networks.get('discode-cluster')?.driver, 'overlay')
     assert.ok(world.docker.containers.get('kamal-proxy')?.networks.has('discode-cluster'), 'the proxy joined the overlay')
     assert.deepEqual(world.docker.named(APP), [], 'no container: services only')
@@ -93,5 +99,69 @@ describe('the cluster runtime', () => {
     assert.equal(result.to.version, '1.1.0')
     assert.equal(swarm().replicas(result.from!.container), 0)
     await assertServing(world, '1.1.0')
+  })
+
+  it('status: the serving service and its replicas per node, through the runtime', async () => {
+    const [report] = await status(world.engine, {app: APP, checkUpdates: false})
+    const service = (await world.record(APP))!.current!.container
+    assert.equal(report.state, 'running')
+    assert.equal(report.health, 'serving')
+    assert.equal(report.stop, undefined, 'no container to inspect')
+    assert.deepEqual(
+      {...report.cluster, nodes: undefined},
+      {
+        app: APP,
+        service,
+        version: '1.1.0',
+        wanted: 2,
+        running: 2,
+        nodes: undefined,
+        uneven: false,
+      },
+    )
+    assert.deepEqual(
+      Object.values(report.cluster!.nodes).reduce((a, b) => a + b),
+      2,
+    )
+    assert.deepEqual((await clusterStatus(world.engine)).apps, [report.cluster])
+    await scaleService(world.engine.docker, service, 0)
+    const [down] = await status(world.engine, {app: APP, checkUpdates: false})
+    assert.equal(down.state, 'missing')
+    assert.equal(down.cluster?.running, 0)
+    await scaleService(world.engine.docker, service, 2)
+  })
+
+  it("a support bundle gets the runtime's files: replicas, tasks and the service log", async () => {
+    const record = (await world.record(APP))!
+    const files = await (await world.engine.runtimeFor(record)).supportFiles(world.engine, record, 50)
+    assert.deepEqual(
+      files.map((f) => f.path),
+      ['cluster.json', `logs/${record.current!.container}.service.txt`],
+    )
+    assert.equal(JSON.parse(files[0].content).replicas.running, 2)
+    assert.match(files[1].content, /1\.1\.0 listening/)
+  })
+
+  it('exec and run are refused: one host only', async () => {
+    const terminal = {} as Terminal
+    for (const refused of [
+      execInApp(world.engine, {app: APP, cmd: ['sh'], terminal}),
+      runInApp(world.engine, {app: APP, args: ['sh'], terminal}),
+    ]) {
+      const error = await failure(refused)
+      assert.equal(error.code, 'CLUSTER_UNSUPPORTED')
+      assert.match(error.hint!, /one of its replicas/)
+    }
+  })
+
+  it('uninstall: the route and every service go, the data kept', async () => {
+    const result = await uninstall(world.engine, {app: APP, purge: false})
+    assert.deepEqual(result.containers, [], 'no container: services only')
+    assert.deepEqual(
+      [...swarm().services.keys()].filter((s) => s.startsWith(`${APP}-`)),
+      [],
+    )
+    assert.equal(world.proxy.routes.get(APP), undefined)
+    assert.equal((await world.record(APP))?.current, undefined)
   })
 })

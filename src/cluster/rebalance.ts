@@ -28,8 +28,8 @@ const ROLLOUT_TIMEOUT_MS = 5 * 60_000
  */
 export async function rebalance(engine: Engine, app: string): Promise<RebalanceResult> {
   const record = await installedRecord(engine.store, app)
-  const cluster = record.cluster
-  if (!cluster) {
+  const {replicas} = await (await engine.runtimeFor(record)).serving(engine, record, {containers: []})
+  if (!replicas) {
     throw new DiscodeError(`${app} does not run in a cluster`, {
       hint: `Only apps installed with --cluster have replicas to spread`,
       code: 'NOT_CLUSTER_APP',
@@ -38,11 +38,11 @@ export async function rebalance(engine: Engine, app: string): Promise<RebalanceR
   const service = record.current.container
   return runOperation(engine, app, 'rebalance', {}, async (op) => {
     const before = await spread(op, service)
-    if (!unevenSpread(before.byId, before.ready, cluster.replicas)) return {app, service, moved: false, nodes: before.byHostname}
+    if (!unevenSpread(before.byId, before.ready, replicas.wanted)) return {app, service, moved: false, nodes: before.byHostname}
     await step(op, 'rebalance', `Spreading ${service}'s replicas over ${before.ready.length} nodes`, async () => {
-      await updateService(op.engine.docker, service, (spec) => respreadSpec(spec, cluster.replicas, before.ready.length))
+      await updateService(op.engine.docker, service, (spec) => respreadSpec(spec, replicas.wanted, before.ready.length))
       await waitForRollout(op, service)
-      await waitForReplicas(op, service, cluster.replicas, ROLLOUT_TIMEOUT_MS)
+      await waitForReplicas(op, service, replicas.wanted, ROLLOUT_TIMEOUT_MS)
     })
     return {app, service, moved: true, nodes: (await spread(op, service)).byHostname}
   })

@@ -1,12 +1,25 @@
-import {removeImage} from '../docker/docker.js'
-import {removeService, scaleService} from '../docker/swarm.js'
+import {removeImage, streamContainerLogs} from '../docker/docker.js'
+import {listNodes, removeService, scaleService} from '../docker/swarm.js'
+import {DiscodeError} from '../errors.js'
 import type {HookRunner} from '../lifecycle/hooks.js'
-import type {ReleaseRuntime} from '../lifecycle/release-runtime.js'
+import type {OneHostWork, ReleaseRuntime} from '../lifecycle/release-runtime.js'
 import {blueGreenStrategy} from '../lifecycle/strategies/bluegreen.js'
 import {dockerActions, runPreSwitchHooks, type StrategyActions} from '../lifecycle/strategy-actions.js'
 import type {ClusterSettings} from '../state/store.js'
 import {runInJob} from './hook-job.js'
-import {appServices, discardService, retireService, reviveService, scaleDown, startService, switchToService} from './releases.js'
+import {clusterEngine} from './engine.js'
+import {
+  appServices,
+  discardService,
+  removeAppServices,
+  retireService,
+  reviveService,
+  scaleDown,
+  startService,
+  switchToService,
+} from './releases.js'
+import {clusterAppStatus} from './status.js'
+import {clusterSupportFiles} from './support-files.js'
 
 /**
  * A cluster app's runtime: each release is a Swarm service; blue-green through kamal-proxy as on one
@@ -31,6 +44,19 @@ export function clusterRuntime(cluster: ClusterSettings): ReleaseRuntime {
       await scaleService(docker, action.container, cluster.replicas)
     },
     runHook,
+    appEngine: (engine) => clusterEngine(engine, cluster),
+    proxyNetwork: cluster.network,
+    runsProcesses: false,
+    removeApp: removeAppServices,
+    async serving(engine, record, seen) {
+      const replicas = await clusterAppStatus(engine, record, cluster, seen.nodes ?? (await listNodes(engine.docker)))
+      return {state: replicas.running > 0 ? 'running' : 'missing', replicas}
+    },
+    streamLogs: (docker, release, options) => streamContainerLogs(docker, release.container, {...options, service: true}),
+    supportFiles: (engine, record, logLines) => clusterSupportFiles(engine, record, cluster, logLines),
+    requireOneHost(app, work) {
+      throw oneHostOnlyError(app, work)
+    },
   }
 }
 
@@ -47,4 +73,34 @@ export function clusterActions(cluster: ClusterSettings, runHook: HookRunner): S
       await scaleService(op.engine.docker, release.container, 0).catch(() => {})
     },
   }
+}
+
+/** Why work made for one host is refused for a cluster app, with what to do instead. */
+export function oneHostOnlyError(app: string, work: OneHostWork): DiscodeError {
+  if (work.what === 'restore') {
+    // Restoring holds requests and swaps containers on one host; a cluster app's replicas are services.
+    return new DiscodeError(`Restoring into ${app} is not available while it runs in a cluster`, {
+      hint: `Its snapshot ${work.snapshot} is intact: restore it on a single host ("discode restore ${app} ${work.ref}" where ${app} is not installed), or ask the vendor`,
+      code: 'CLUSTER_UNSUPPORTED',
+    })
+  }
+  if (work.what === 'restore-data') {
+    return new DiscodeError(`--restore-data is not available for ${app}, which runs in a cluster`, {
+      hint: `Roll back the code with --keep-data, then restore the snapshot with "discode restore ${app} ${work.snapshot}"`,
+      code: 'CLUSTER_UNSUPPORTED',
+    })
+  }
+  if (work.what === 'bundle') {
+    return new DiscodeError(
+      `${app} runs on a cluster: a bundle is loaded into this engine only, and the other nodes would pull its images`,
+      {
+        hint: 'Nothing was loaded. Update a cluster app from its registry for now',
+        code: 'BUNDLE_CLUSTER_UNSUPPORTED',
+      },
+    )
+  }
+  return new DiscodeError(`discode ${work.what} is not available for ${app}, which runs in a cluster`, {
+    hint: `Run the command in one of its replicas with docker on that node (see "discode status ${app}")`,
+    code: 'CLUSTER_UNSUPPORTED',
+  })
 }

@@ -89,7 +89,11 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     'skip-preflight': Flags.boolean({
       description: 'Do not check the host first (see "discode preflight"); install even if a check would fail',
     }),
-    cluster: Flags.boolean({description: 'Run the app on the Docker Swarm cluster this engine manages (see "discode cluster init")'}),
+    cluster: Flags.boolean({
+      description: 'Run the app on the Docker Swarm cluster this engine manages (see "discode cluster init")',
+      // A bundle is loaded into this engine only: the other nodes would pull its images.
+      exclusive: ['bundle'],
+    }),
     replicas: Flags.integer({
       description: 'With --cluster: how many replicas of each release run [default: 2]',
       min: 1,
@@ -111,7 +115,6 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     const engine = await this.engine()
     const use = bundleUse(flags, {to: flags.version, interactive, log: (line) => this.logToStderr(line)})
     const forApp = use && (await import('../bundle/for-app.js'))
-    if (forApp && flags.cluster) throw forApp.clusterUnsupported(args.app)
     const bundle = use && (await forApp!.bundleForInstall(engine, use))
     if (bundle?.opened.firstUse) this.logToStderr(`Trusting the bundle's key ${bundle.opened.firstUse} (--yes)`)
     const recipeRef = bundle?.recipeDir ?? flags.recipe

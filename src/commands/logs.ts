@@ -2,9 +2,6 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../base-command.js'
-import {streamContainerLogs} from '../docker/docker.js'
-import {listProcesses} from '../lifecycle/processes/move.js'
-import {processContainers} from '../lifecycle/processes/select.js'
 import {installedRecord} from '../state/installed.js'
 
 export default class Logs extends DiscodeCommand {
@@ -26,19 +23,20 @@ export default class Logs extends DiscodeCommand {
     const {args, flags} = await this.parse(Logs)
     const engine = await this.engine()
     const record = await installedRecord(engine.store, args.app)
+    // Chosen before the SIGINT handler: a runtime's code loaded after it could add exit handlers that re-raise the signal.
+    const runtime = await engine.runtimeFor(record)
     const abort = new AbortController()
     process.once('SIGINT', () => abort.abort())
-    const seen = flags.process ? await listProcesses({engine, app: args.app}) : []
+    const options = {tail: flags.tail, follow: flags.follow, stdout: process.stdout, stderr: process.stderr, signal: abort.signal}
+    if (!flags.process) return runtime.streamLogs(engine.docker, record.current, options)
+    // A recipe process (on one host: a cluster refuses processes): all its replicas.
+    const [{streamContainerLogs}, {listProcesses, processContainers}] = await Promise.all([
+      import('../docker/docker.js'),
+      import('../lifecycle/processes/select.js'),
+    ])
+    const seen = await listProcesses({engine, app: args.app})
     const containers = processContainers(args.app, record.current, seen, flags.process)
-    const stream = (container: string) =>
-      streamContainerLogs(engine.docker, container, {
-        tail: flags.tail,
-        follow: flags.follow,
-        stdout: process.stdout,
-        stderr: process.stderr,
-        signal: abort.signal,
-        service: Boolean(record.cluster),
-      })
+    const stream = (container: string) => streamContainerLogs(engine.docker, container, {...options, service: false})
     // Replicas one after the other; followed, all at once.
     if (flags.follow) await Promise.all(containers.map(stream))
     else for (const container of containers) await stream(container)

@@ -2,8 +2,11 @@ import type {Settings} from '../config.js'
 import type {DockerClient, PullProgress} from '../docker/docker.js'
 import type {Proxy} from '../proxy/proxy.js'
 import type {RecipeRoot} from '../recipes/resolve.js'
-import type {StateStore} from '../state/store.js'
+import type {Recipe} from '../recipes/schema.js'
+import type {AppRecord, ClusterSettings, StateStore} from '../state/store.js'
+import type {Backups} from './backups.js'
 import type {PluginHooks} from './plugin-hooks.js'
+import type {ReleaseRuntime} from './release-runtime.js'
 
 /** How the engine tells the command what it is doing; commands render it (or stay quiet for --json). */
 export interface Reporter {
@@ -38,4 +41,10 @@ export interface Engine {
   pluginHooks(source: string): PluginHooks | undefined
   /** Work a killed run left half done, finished before any operation on the app (a restore). */
   finishPendingWork(engine: Engine, app: string): Promise<void>
+  /** Snapshots and restores as the lifecycle asks for them (src/backup/port.ts). */
+  backups: Backups
+  /** The app's runtime (containers here, or a cluster's services), chosen from its record in one place: src/runtimes.ts. */
+  runtimeFor(record: Pick<AppRecord, 'cluster'> | undefined): Promise<ReleaseRuntime>
+  /** A new cluster app's settings: this node a manager, the overlay network there, the replicas placed (src/cluster/membership.ts). */
+  clusterSettings(engine: Engine, app: string, recipe: Pick<Recipe, 'volumes' | 'strategy'>, replicas: number): Promise<ClusterSettings>
 }

@@ -19,16 +19,12 @@ export async function settleRollbackData(
   op: Operation,
   move: {record: AppRecord; recipe: Recipe; current: ReleaseRecord; target: ReleaseRecord; choice: DataChoice; runHook?: HookRunner},
 ): Promise<{path: string; id: string} | undefined> {
-  const {dataRollbackDecision} = await import('../backup/data-rollback.js')
+  const {dataRollbackDecision} = await import('./data-rollback.js')
   const decision = dataRollbackDecision(move.record, move.target.version, new Date(), move.recipe)
   if (!decision.crossesMigration || move.choice === 'keep') return undefined
   if (move.choice === 'restore') {
-    if (move.record.cluster) {
-      throw new DiscodeError(`--restore-data is not available for ${op.app}, which runs in a cluster`, {
-        hint: `Roll back the code with --keep-data, then restore the snapshot with "discode restore ${op.app} ${decision.snapshot.snapshot}"`,
-        code: 'CLUSTER_UNSUPPORTED',
-      })
-    }
+    const runtime = await op.engine.runtimeFor(move.record)
+    runtime.requireOneHost(op.app, {what: 'restore-data', snapshot: decision.snapshot.snapshot})
     return {path: decision.snapshot.path, id: decision.snapshot.snapshot}
   }
   if (move.recipe.hooks.preRollback.length > 0) {

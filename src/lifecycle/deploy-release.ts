@@ -8,7 +8,7 @@ import type {Operation} from './operation.js'
 import {reservedNameProblem, reservedNames} from './ownership.js'
 import {pullRelease} from './pull.js'
 import {snapshotBeforeChange} from './snapshot-step.js'
-import {declaredRollbackTo} from '../backup/data-compat.js'
+import {declaredRollbackTo} from './data-compat.js'
 import type {SourcedRecipe} from './strategy.js'
 import {DiscodeError} from '../errors.js'
 
@@ -37,7 +37,7 @@ export async function deployRelease(
   },
 ): Promise<DeployResult> {
   const {recipe, release, credentials} = deploy
-  assertProcessesSupported(deploy.record, recipe)
+  await assertProcessesSupported(op, deploy.record, recipe)
   // Names first: no volume or container of another app (or of the proxy) is ever mounted or replaced.
   const reserved = reservedNameProblem(op.app, recipe, reservedNames(op.engine.settings))
   if (reserved) throw reserved
@@ -67,9 +67,13 @@ export async function deployRelease(
  * Processes are not yet services on a cluster: install, update (and its refresh) and rollback refuse
  * a cluster app whose recipe declares some before anything is pulled or changed, never ignore them.
  */
-export function assertProcessesSupported(record: Pick<AppRecord, 'app' | 'cluster'>, recipe: {processes: Record<string, unknown>}): void {
+export async function assertProcessesSupported(
+  op: Operation,
+  record: Pick<AppRecord, 'app' | 'cluster'>,
+  recipe: {processes: Record<string, unknown>},
+): Promise<void> {
   const names = Object.keys(recipe.processes)
-  if (!record.cluster || names.length === 0) return
+  if (names.length === 0 || (await op.engine.runtimeFor(record)).runsProcesses) return
   throw new DiscodeError(`${record.app} runs on a cluster, and its recipe declares processes (${names.join(', ')}): not supported yet`, {
     hint: 'Install the app on a single host (without --cluster), or ask the vendor for a release without processes',
     code: 'CLUSTER_UNSUPPORTED',

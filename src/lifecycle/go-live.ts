@@ -7,7 +7,6 @@ import {runPluginHooks, runRecipeHooks} from './hooks.js'
 import type {Operation, Timings} from './operation.js'
 import {followWeb} from './processes/follow.js'
 import {pruneReleases} from './prune.js'
-import {runtimeFor} from './runtimes.js'
 import type {DeployPlan} from './strategy.js'
 
 export interface DeployResult {
@@ -30,7 +29,7 @@ export interface DeployResult {
 export async function goLive(op: Operation, plan: DeployPlan): Promise<DeployResult> {
   const {recipe, kind} = plan
   const previous = plan.record.current
-  const runtime = runtimeFor(plan.record)
+  const runtime = await op.engine.runtimeFor(plan.record)
   const switched = await runtime.strategy(recipe).deploy(op, plan)
   const {stillRunning, heldMs} = switched
   // The recipe's processes follow the web (a failure switches the web back); see processes/follow.ts.

@@ -1,4 +1,3 @@
-import {clusterEngine} from '../cluster/engine.js'
 import {DiscodeError} from '../errors.js'
 import type {OfflineFeed} from '../feed/read.js'
 import {recipeHosts} from '../proxy/deploy-args.js'
@@ -110,11 +109,11 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
       })
     }
     const recipe = {...renderFor(app, resolved.raw, plain, secrets, release), source: resolved.source}
-    const {clusterSettingsFor} = await import('../cluster/membership.js')
     const replicas = options.cluster && (options.cluster.replicas ?? recipe.cluster?.replicas ?? DEFAULT_REPLICAS)
-    const cluster = replicas ? await clusterSettingsFor(engine, app, recipe, replicas) : earlier?.cluster
+    const cluster = replicas ? await engine.clusterSettings(engine, app, recipe, replicas) : earlier?.cluster
     if (cluster) await engine.store.write((record = {...record, cluster}))
-    const result = await deployFresh(cluster ? {...op, engine: clusterEngine(op.engine, cluster)} : op, record, {
+    const runtime = await engine.runtimeFor(record)
+    const result = await deployFresh({...op, engine: runtime.appEngine(op.engine, app)}, record, {
       recipe,
       release,
       signed: Boolean(feed.key),

@@ -9,8 +9,7 @@ import {installedRecord, type InstalledRecord} from '../state/installed.js'
 import {appContainerSpec} from './container-spec.js'
 import type {Engine} from './context.js'
 import {LABELS} from './names.js'
-import {listProcesses} from './processes/move.js'
-import {processContainers} from './processes/select.js'
+import {listProcesses, processContainers} from './processes/select.js'
 import {RUN_LABEL, runCommand, runLabelValue, runOwnerAlive, taskArgv} from './one-off-plan.js'
 
 /**
@@ -32,7 +31,7 @@ export async function execInApp(
   engine: Engine,
   options: {app: string; process?: string; cmd: string[]; terminal: Terminal},
 ): Promise<number> {
-  const record = oneHost(await installedRecord(engine.store, options.app), 'exec')
+  const record = await oneHost(engine, await installedRecord(engine.store, options.app), 'exec')
   const seen = options.process ? await listProcesses({engine, app: options.app}) : []
   const [container] = processContainers(options.app, record.current, seen, options.process, {running: true})
   if (options.cmd.length === 0) {
@@ -46,7 +45,7 @@ export async function execInApp(
 }
 
 export async function runInApp(engine: Engine, options: {app: string; args: string[]; terminal: Terminal}): Promise<number> {
-  const record = oneHost(await installedRecord(engine.store, options.app), 'run')
+  const record = await oneHost(engine, await installedRecord(engine.store, options.app), 'run')
   const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
   const {argv} = runCommand(options.args, raw.tasks)
   await removeStaleRuns(engine, options.app)
@@ -80,10 +79,9 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-function oneHost(record: InstalledRecord, command: string): InstalledRecord {
-  if (!record.cluster) return record
-  throw new DiscodeError(`discode ${command} is not available for ${record.app}, which runs in a cluster`, {
-    hint: `Run the command in one of its replicas with docker on that node (see "discode status ${record.app}")`,
-    code: 'CLUSTER_UNSUPPORTED',
-  })
+/** exec and run work on this host's containers: a runtime without them refuses. */
+async function oneHost(engine: Engine, record: InstalledRecord, what: 'exec' | 'run'): Promise<InstalledRecord> {
+  const runtime = await engine.runtimeFor(record)
+  runtime.requireOneHost(record.app, {what})
+  return record
 }

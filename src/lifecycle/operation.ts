@@ -1,5 +1,3 @@
-import {clusterEngine} from '../cluster/engine.js'
-import {appNetworkEngine} from './network-plan.js'
 import {withAppLock} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
 import type {AppRecord} from '../state/store.js'
@@ -78,10 +76,10 @@ export async function runOperation<T>(
     // A killed restore left data half-restored: it is finished before anything else.
     await engine.finishPendingWork(engine, app)
     journal.begin(operation, options.detail)
-    // A cluster app's steps use the cluster's network (see clusterEngine; install sets it with onCluster),
-    // an app on one host its own network (see appNetworkEngine).
+    // The record is read once here (op.record). A cluster app's steps use the cluster's network, an app
+    // on one host its own (its runtime's appEngine); install sets it once placed.
     const record = await engine.store.read(app)
-    const appEngine = record?.cluster ? clusterEngine(engine, record.cluster) : appNetworkEngine(engine, app)
+    const appEngine = (await engine.runtimeFor(record)).appEngine(engine, app)
     try {
       const result = await work({engine: appEngine, app, journal, timings: {}, reporter: engine.reporter, record})
       journal.record('end', operation, 'ok')

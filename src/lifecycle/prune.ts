@@ -1,7 +1,6 @@
 import type {AppRecord} from '../state/store.js'
 import {planPrune} from './history.js'
 import {type Operation, step} from './operation.js'
-import {runtimeFor} from './runtimes.js'
 
 /**
  * Removes the releases planPrune drops (containers or services, and images), then writes the record
@@ -13,7 +12,7 @@ export async function pruneReleases(op: Operation, record: AppRecord): Promise<A
   const {record: kept, drop} = planPrune(record)
   if (drop.length === 0) return record
   await step(op, 'cleanup', `Removing ${drop.length} old release(s)`, async () => {
-    const runtime = runtimeFor(record)
+    const runtime = await op.engine.runtimeFor(record)
     for (const release of drop) await runtime.remove(op, release)
   })
   await op.engine.store.write(kept)

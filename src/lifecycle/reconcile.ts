@@ -9,7 +9,6 @@ import {settleAppNetwork} from './app-network.js'
 import {bootProxy} from './proxy-steps.js'
 import {pruneReleases} from './prune.js'
 import {planReconcile} from './reconcile-plan.js'
-import {runtimeFor} from './runtimes.js'
 
 export interface Reconciled {
   record: AppRecord
@@ -35,7 +34,7 @@ async function followDocker(op: Operation, record: AppRecord): Promise<Reconcile
   const {engine} = op
   return step(op, 'reconcile', `Checking ${record.app} against Docker and the proxy`, async () => {
     await engine.proxy.waitForCommands(record.app)
-    const runtime = runtimeFor(record)
+    const runtime = await op.engine.runtimeFor(record)
     const seen = await runtime.list(op)
     const route = await engine.proxy.route(record.app)
     const live = route?.targets[0]?.split(':')[0]

@@ -31,7 +31,7 @@ export async function refreshCurrent(
 ): Promise<{accessories: AccessoryReport[]; rerouted: boolean}> {
   const {record, raw, secrets} = state
   const running = renderFor(op.app, raw, record.inputs, secrets, record.current)
-  assertProcessesSupported(record, running)
+  await assertProcessesSupported(op, record, running)
   // Replacing an accessory (a database) touches its data: saved first, as before a migration.
   if (options.snapshot)
     await snapshotBeforeChange(op, {record, recipe: running, trigger: options.snapshot, version: record.current.version})

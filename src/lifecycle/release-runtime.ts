@@ -1,18 +1,63 @@
-import {removeContainer, removeImage, startContainer, stopContainer} from '../docker/docker.js'
+import type {Writable} from 'node:stream'
+
+import {
+  type ContainerInfo,
+  removeContainer,
+  removeImage,
+  startContainer,
+  stopContainer,
+  streamContainerLogs,
+  type DockerClient,
+} from '../docker/docker.js'
+import type {SwarmNodeInfo} from '../docker/swarm.js'
 import type {Recipe} from '../recipes/schema.js'
-import type {ReleaseRecord} from '../state/store.js'
-import {type HookRunner, runInRelease} from './hooks.js'
+import type {AppRecord, ReleaseRecord} from '../state/store.js'
+import {appNetworkEngine} from './network-plan.js'
+import type {Engine} from './context.js'
+import type {HookRunner} from './hooks.js'
 import type {Operation} from './operation.js'
-import {listProcesses} from './processes/move.js'
+import {listProcesses} from './processes/select.js'
 import type {ReconcileAction, SeenContainer} from './reconcile-plan.js'
-import {appContainers, retireRelease} from './release-container.js'
 import {containerName} from '../docker/docker.js'
-import {strategyFor} from './strategies/index.js'
 import type {Strategy} from './strategy.js'
+
+/** Where a cluster app's serving release runs: replicas wanted and running, per node hostname. */
+export interface ClusterAppStatus {
+  app: string
+  service: string
+  version: string
+  wanted: number
+  running: number
+  /** Node hostname → replicas running there. */
+  nodes: Record<string, number>
+  /** Why replicas are missing, in Swarm's words (a lost node, no room, a failing start). */
+  reason?: string
+  /** True when a ready node runs less than its share ("discode cluster rebalance APP" spreads them). */
+  uneven: boolean
+}
+
+/** The serving release as a report sees it: Docker's state (running, exited, missing, ...) and a cluster's replicas. */
+export interface ServingReport {
+  state: string
+  replicas?: ClusterAppStatus
+}
+
+/** What only a single host can do, which a runtime may refuse (with the hint that fits). */
+export type OneHostWork =
+  {what: 'exec' | 'run' | 'bundle'} | {what: 'restore'; snapshot: string; ref: string} | {what: 'restore-data'; snapshot: string}
+
+export interface LogOptions {
+  tail?: number
+  follow: boolean
+  stdout: Writable
+  stderr: Writable
+  signal?: AbortSignal
+}
 
 /**
  * Where an app's releases run: containers on this engine, or Swarm services across a cluster
- * (src/cluster/runtime.ts). The lifecycle asks the runtime, never Docker, for what differs.
+ * (src/cluster/runtime.ts). The lifecycle, the reports and the support tools ask the runtime, never
+ * the record, for what differs; `engine.runtimeFor(record)` (src/runtimes.ts) chooses it.
  */
 export interface ReleaseRuntime {
   strategy(recipe: Recipe): Strategy
@@ -26,11 +71,40 @@ export interface ReleaseRuntime {
   apply(op: Operation, action: ReconcileAction): Promise<void>
   /** How hooks run in the release's image. */
   runHook: HookRunner
+  /** The engine the app's steps use (a cluster's has the overlay network as the app network). */
+  appEngine(engine: Engine, app: string): Engine
+  /** The one network the proxy reaches every release on (a cluster's overlay); undefined: each release container's own (one per app). */
+  proxyNetwork?: string
+  /** Whether the recipe's processes (workers) can run here (a cluster's cannot yet). */
+  runsProcesses: boolean
+  /** Uninstall: removes what the runtime keeps beside the app's containers (a cluster's services). */
+  removeApp(op: Operation): Promise<void>
+  /** The serving release's state for status and doctor (`containers`: the app containers Docker lists). */
+  serving(
+    engine: Engine,
+    record: AppRecord & {current: ReleaseRecord},
+    seen: {containers: ContainerInfo[]; nodes?: SwarmNodeInfo[]},
+  ): Promise<ServingReport>
+  /** Streams the serving release's logs (a cluster's: every replica's). */
+  streamLogs(docker: DockerClient, release: ReleaseRecord, options: LogOptions): Promise<void>
+  /** A support bundle's files beyond the containers' (paths relative to the app's folder). */
+  supportFiles(engine: Engine, record: AppRecord, logLines: number): Promise<{path: string; content: string}[]>
+  /** Throws CLUSTER_UNSUPPORTED (with a hint) where the runtime cannot do work made for one host. */
+  requireOneHost(app: string, work: OneHostWork): void
 }
 
+// The deploy code is loaded when a deploy uses it: a report or a one-off (status, logs, run) does not load
+// it, nor with it the lock's exit handlers, which would re-raise a signal those commands handle.
+const containers = () => import('./release-container.js')
+const strategies = () => import('./strategies/index.js')
+
 export const containerRuntime: ReleaseRuntime = {
-  strategy: strategyFor,
-  retire: retireRelease,
+  strategy: (recipe) => ({
+    name: recipe.strategy,
+    deploy: async (op, plan) => (await strategies()).strategyFor(recipe).deploy(op, plan),
+    rollback: async (op, move) => (await strategies()).strategyFor(recipe).rollback(op, move),
+  }),
+  retire: async (op, release) => (await containers()).retireRelease(op, release),
   async remove(op, release) {
     if (release.processes) {
       for (const p of await listProcesses(op)) if (p.release === release.key) await removeContainer(op.engine.docker, p.container)
@@ -39,8 +113,8 @@ export const containerRuntime: ReleaseRuntime = {
     await removeImage(op.engine.docker, release.imageId)
   },
   async list(op) {
-    const containers = await appContainers(op)
-    return containers.map((c) => ({name: containerName(c), state: c.State, labels: c.Labels, imageId: c.ImageID}))
+    const listed = await (await containers()).appContainers(op)
+    return listed.map((c) => ({name: containerName(c), state: c.State, labels: c.Labels, imageId: c.ImageID}))
   },
   async apply(op, action) {
     const {docker} = op.engine
@@ -48,5 +122,17 @@ export const containerRuntime: ReleaseRuntime = {
     else if (action.action === 'stop') await stopContainer(docker, action.container)
     else await removeContainer(docker, action.container)
   },
-  runHook: runInRelease,
+  runHook: async (...args) => (await import('./hooks.js')).runInRelease(...args),
+  // Each app on one host has its own network (see network-plan.ts).
+  appEngine: (engine, app) => appNetworkEngine(engine, app),
+  runsProcesses: true,
+  async removeApp() {},
+  async serving(_engine, {current}, {containers}) {
+    return {state: containers.find((c) => c.Names.includes(`/${current.container}`))?.State ?? 'missing'}
+  },
+  streamLogs: (docker, release, options) => streamContainerLogs(docker, release.container, {...options, service: false}),
+  async supportFiles() {
+    return []
+  },
+  requireOneHost() {},
 }

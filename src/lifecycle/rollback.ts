@@ -10,7 +10,6 @@ import {followWeb} from './processes/follow.js'
 import {settleAppNetwork} from './app-network.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
-import {runtimeFor} from './runtimes.js'
 
 export interface RollbackOptions {
   app: string
@@ -39,8 +38,8 @@ export async function rollback(engine: Engine, options: RollbackOptions): Promis
     const target = rollbackTarget(record, options.to)
     const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
     const recipe = renderFor(app, raw, record.inputs, await engine.store.readSecrets(app), target)
-    assertProcessesSupported(record, recipe)
-    const runtime = runtimeFor(record)
+    await assertProcessesSupported(op, record, recipe)
+    const runtime = await op.engine.runtimeFor(record)
     const snapshot = await settleRollbackData(op, {record, recipe, current, target, choice: options.data, runHook: runtime.runHook})
     if (snapshot) return withRestoredData(op, {record, target, snapshot, passphrase: options.passphrase})
     const switched = await runtime.strategy(recipe).rollback(op, {recipe, current, target})
@@ -71,11 +70,11 @@ async function withRestoredData(
 ): Promise<RollbackResult> {
   const {record, target, snapshot} = move
   const from = record.current!
-  const {prepareRestore, restoreSnapshot} = await import('../backup/restore.js')
-  // The snapshot is verified and authenticated before the record (or anything else) changes.
-  const prepared = await prepareRestore(op.engine, op.app, snapshot.path, {passphrase: move.passphrase})
   const updated = promote(record, target)
-  await op.engine.store.write(updated)
-  const restored = await restoreSnapshot(op.engine, op.app, snapshot.path, {locked: op, prepared})
+  // The snapshot is verified and authenticated before the record (or anything else) changes.
+  const restored = await op.engine.backups.restoreForRollback(op, snapshot.path, {
+    passphrase: move.passphrase,
+    switched: () => op.engine.store.write(updated),
+  })
   return {app: op.app, from, to: updated.current, timings: op.timings, heldMs: restored.heldMs, restoredSnapshot: snapshot.id}
 }

@@ -35,12 +35,9 @@ export async function snapshotBeforeChange(
   },
 ): Promise<AppRecord> {
   const {record, recipe, trigger, version, rollbackTo} = change
-  const [{takeSnapshot}, {rememberMigrationSnapshot}] = await Promise.all([
-    import('../backup/take-snapshot.js'),
-    import('../backup/data-rollback.js'),
-  ])
+  const {rememberMigrationSnapshot} = await import('./data-rollback.js')
   const taken = await step(op, 'snapshot', `Saving the data of ${op.app} before ${version} (a snapshot)`, () =>
-    takeSnapshot(op, {trigger, recipe}),
+    op.engine.backups.snapshot(op, {trigger, recipe}),
   ).catch(async (error: Error) => {
     const {notifySnapshotFailed} = await import('../notify/notify.js')
     await notifySnapshotFailed(op.engine.settings.home, op.app, error.message)

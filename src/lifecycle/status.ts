@@ -4,13 +4,13 @@ import {proxyFacts, type ProxyFacts} from '../proxy/container.js'
 import type {ProxyRoute} from '../proxy/list.js'
 import {ownershipNote} from '../proxy/ownership.js'
 import {Journal} from '../state/journal.js'
-import type {AppRecord} from '../state/store.js'
+import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {type AccessoryStatus, accessoryStatuses} from './accessories/status.js'
 import {type Engine, silentReporter} from './context.js'
 import {LABELS, notInstalledError} from './names.js'
+import type {ClusterAppStatus} from './release-runtime.js'
 import {type StopReport, stopReport} from './stop-policy.js'
 import {type ProcessStatus, processProblems, processStatuses} from './processes/status.js'
-import type {ClusterAppStatus} from '../cluster/status.js'
 
 // `status` is the command people run most, so it loads only what a report needs: the repair of an
 // interrupted run and the feed check (recipes, feeds, templates) are imported when they are needed.
@@ -51,42 +51,43 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
   // Docker's answers are on their way while the records are read.
   const seen = Promise.all([listContainers(engine.docker, [LABELS.app]), proxyRoutes(engine)])
   seen.catch(() => {}) // awaited below; a Docker error meanwhile is not an unhandled one
-  const records = (await Promise.all(apps.map((app) => engine.store.read(app)))).filter((r) => r?.current)
+  const records = (await Promise.all(apps.map((app) => engine.store.read(app)))).filter((r): r is AppRecord & {current: ReleaseRecord} =>
+    Boolean(r?.current),
+  )
   if (records.length === 0) {
     if (options.app) throw notInstalledError(options.app)
     return []
   }
 
+  const runtimes = await Promise.all(records.map((record) => engine.runtimeFor(record)))
   const [containers, {routes, facts}] = await seen
   warnAboutProxy(engine, routes, facts)
-  const clusterApps = records.some((r) => r!.cluster)
-    ? await (await import('../cluster/status.js')).clusterAppStatuses(engine, records as AppRecord[])
-    : new Map<string, ClusterAppStatus>()
   const reports = await Promise.all(
-    records.map(async (record) => {
-      const current = record!.current!
+    records.map(async (record, i) => {
+      const current = record.current
       const container = containers.find((c) => c.Names.includes(`/${current.container}`))
-      const route = routes?.find((r) => r.service === record!.app)
+      const route = routes?.find((r) => r.service === record.app)
       const serving = route?.targets.some((t) => t.split(':')[0] === current.container) ?? false
-      const cluster = clusterApps.get(record!.app)
       const processes = processStatuses(
         current,
-        containers.filter((c) => c.Labels[LABELS.app] === record!.app),
+        containers.filter((c) => c.Labels[LABELS.app] === record.app),
       )
-      const state = record!.cluster ? (cluster && cluster.running > 0 ? 'running' : 'missing') : (container?.State ?? 'missing')
+      const {state, replicas: cluster} = await runtimes[i].serving(engine, record, {containers})
       const result: AppStatus = {
-        app: record!.app,
-        recipe: record!.recipe.ref,
+        app: record.app,
+        recipe: record.recipe.ref,
         version: current.version,
         container: current.container,
         state,
-        health: !routes ? 'proxy-down' : healthOf(state, serving, route?.state, proxyOffAppNetwork(record!, container, facts)),
+        health: !routes
+          ? 'proxy-down'
+          : healthOf(state, serving, route?.state, proxyOffAppNetwork(runtimes[i].proxyNetwork, container, facts)),
         route: route && {hosts: route.hosts, targets: route.targets, state: route.state, tls: route.tls},
-        previous: record!.previous.map((r) => r.version),
-        accessories: await accessoryStatuses(engine, record!, containers),
+        previous: record.previous.map((r) => r.version),
+        accessories: await accessoryStatuses(engine, record, containers),
         ...(cluster ? {cluster} : {}),
         ...(container ? {stop: await containerStop(engine, current.container)} : {}),
-        ...(await feedReport(engine, record!, options.checkUpdates)),
+        ...(await feedReport(engine, record, options.checkUpdates)),
         ...(processes.length > 0 ? {processes} : {}),
       }
       return result
@@ -135,9 +136,9 @@ async function feedReport(engine: Engine, record: AppRecord, checkUpdates: boole
  * The proxy reaches a cluster app over the cluster's overlay, an app on one host over the app's own
  * network (an older install: the shared one): off-network when it shares none with the container.
  */
-function proxyOffAppNetwork(record: AppRecord, container: ContainerInfo | undefined, facts: ProxyFacts | undefined): boolean {
+function proxyOffAppNetwork(overlay: string | undefined, container: ContainerInfo | undefined, facts: ProxyFacts | undefined): boolean {
   if (!facts) return false
-  if (record.cluster) return !facts.networks.includes(record.cluster.network)
+  if (overlay) return !facts.networks.includes(overlay)
   return Boolean(container) && !Object.keys(container!.NetworkSettings?.Networks ?? {}).some((n) => facts.networks.includes(n))
 }
 

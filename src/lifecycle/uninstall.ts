@@ -5,7 +5,6 @@ import type {Engine} from './context.js'
 import {LABELS, notInstalledError, validateAppName} from './names.js'
 import {runOperation, step, type Timings} from './operation.js'
 import {appContainers} from './release-container.js'
-import {removeAppServices} from '../cluster/releases.js'
 
 export interface UninstallResult {
   app: string
@@ -32,7 +31,7 @@ export async function uninstall(engine: Engine, options: {app: string; purge: bo
     await step(op, 'route', `Removing the route of ${app}`, async () => {
       if ((await inspectContainer(engine.docker, engine.proxy.containerName))?.State.Running) await engine.proxy.removeService(app)
     })
-    if (record?.cluster) await removeAppServices(op)
+    await (await engine.runtimeFor(record)).removeApp(op)
     const names = containers.map(containerName)
     await step(op, 'containers', `Removing ${names.length} container(s)`, async () => {
       await stopAccessories(engine, containers)

@@ -40,7 +40,7 @@ export interface AppRecord {
   accessories?: string[]
   /** Backup settings given with `discode backup --keep N` / `--dir DIR` (see src/backup). */
   backup?: BackupSettings
-  /** Which snapshot was taken before which release's migration, newest first (see src/backup/data-rollback.ts). */
+  /** Which snapshot was taken before which release's migration, newest first (see src/lifecycle/data-rollback.ts). */
   dataSnapshots?: DataSnapshotRef[]
   /** Set for an app installed with --cluster: its releases are Swarm services (see src/cluster). */
   cluster?: ClusterSettings

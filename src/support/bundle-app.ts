@@ -25,36 +25,16 @@ export async function appEntries(engine: Engine, record: AppRecord): Promise<Bun
     {path: `${dir}/journal.jsonl`, content: journal.map((e) => JSON.stringify(e)).join('\n') + '\n'},
     ...(failure ? [{path: `${dir}/last-failure.txt`, content: `${failure.name} at ${failure.at}\n${failure.detail}\n`}] : []),
     ...(await containerEntries(engine, record, dir)),
-    ...(record.cluster ? await clusterEntries(engine, record, dir) : []),
+    ...(await runtimeEntries(engine, record, dir)),
     ...(await recipeEntries(engine, record, dir)),
   ]
   return entries
 }
 
-/** A cluster app: its replicas per node, every task of the serving service (with Swarm's errors), their logs. */
-async function clusterEntries(engine: Engine, record: AppRecord, dir: string): Promise<BundleEntry[]> {
-  const current = record.current
-  if (!current) return []
-  const [{clusterAppStatus}, {listNodes, listTasks, serviceLogText}] = await Promise.all([
-    import('../cluster/status.js'),
-    import('../docker/swarm.js'),
-  ])
-  try {
-    const nodes = await listNodes(engine.docker)
-    const tasks = await listTasks(engine.docker, current.container)
-    const hostname = new Map(nodes.map((n) => [n.id, n.hostname]))
-    const replicas = await clusterAppStatus(engine, record, nodes)
-    const named = tasks.map((t) => ({...t, node: t.nodeId && hostname.get(t.nodeId)}))
-    return [
-      {path: `${dir}/cluster.json`, content: json({replicas, nodes, tasks: named})},
-      {
-        path: `${dir}/logs/${current.container}.service.txt`,
-        content: await serviceLogText(engine.docker, current.container, BUNDLE_LOG_LINES),
-      },
-    ]
-  } catch (error) {
-    return [{path: `${dir}/cluster-error.txt`, content: `${(error as Error).message}\n`}]
-  }
+/** What the app's runtime adds (a cluster app: its replicas per node, every task of the serving service, their logs). */
+async function runtimeEntries(engine: Engine, record: AppRecord, dir: string): Promise<BundleEntry[]> {
+  const files = await (await engine.runtimeFor(record)).supportFiles(engine, record, BUNDLE_LOG_LINES)
+  return files.map((file) => ({path: `${dir}/${file.path}`, content: file.content}))
 }
 
 async function containerEntries(engine: Engine, record: AppRecord, dir: string): Promise<BundleEntry[]> {

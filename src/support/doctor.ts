@@ -111,7 +111,11 @@ async function appProblems(
   containers: ContainerInfo[],
 ): Promise<Problem[]> {
   const {app, current} = record
-  const release = record.cluster ? await serviceProblem(engine, record) : await containerProblem(engine, record)
+  const {replicas} = await (await engine.runtimeFor(record)).serving(engine, record, {containers})
+  // A release with replicas is judged by them; a container by its state, restarts and log.
+  const release = replicas
+    ? {problem: clusterReplicasProblem(app, replicas), running: replicas.running > 0}
+    : await containerProblem(engine, record)
   const problems = [release.problem]
   if (routes) {
     const routed = routes.some((r) => r.service === app && r.targets.some((t) => t.split(':')[0] === current.container))
@@ -133,13 +137,6 @@ async function containerProblem(engine: Engine, {app, current}: AppRecord & {cur
   }
   const logs = info ? (await containerLogText(engine.docker, current.container, {tail: LOG_LINES})).split('\n').filter(Boolean) : []
   return {problem: appContainerProblem(app, current.container, facts, Date.now(), logs), running: facts.state === 'running'}
-}
-
-/** A cluster app's replicas, through Swarm (loaded only for cluster apps). */
-async function serviceProblem(engine: Engine, record: AppRecord & {current: ReleaseRecord}) {
-  const [{clusterAppStatus}, {listNodes}] = await Promise.all([import('../cluster/status.js'), import('../docker/swarm.js')])
-  const replicas = await clusterAppStatus(engine, record, await listNodes(engine.docker))
-  return {problem: replicas && clusterReplicasProblem(record.app, replicas), running: (replicas?.running ?? 0) > 0}
 }
 
 /** The feed reads and verifies (as an update would, recording nothing); the clock agrees with its server. */

@@ -15,7 +15,7 @@ import {LABELS} from '../lifecycle/names.js'
 import {snapshotTrigger} from '../lifecycle/snapshot-step.js'
 import {renderFor} from '../recipes/installed.js'
 import type {Recipe} from '../recipes/schema.js'
-import {type LaterRollback, laterRollback} from '../backup/data-compat.js'
+import {type LaterRollback, laterRollback} from '../lifecycle/data-compat.js'
 import type {Facts, UpdateRequest} from './facts.js'
 import {type PathProblem, planPath, type UpgradePath} from './path.js'
 

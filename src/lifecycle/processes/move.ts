@@ -1,27 +1,13 @@
-import {containerName, createContainer, listContainers, removeContainer, startContainer, stopContainer} from '../../docker/docker.js'
+import {createContainer, removeContainer, startContainer, stopContainer} from '../../docker/docker.js'
 import type {Recipe} from '../../recipes/schema.js'
 import type {ReleaseRecord} from '../../state/store.js'
-import {LABELS} from '../names.js'
 import {type Operation, step} from '../operation.js'
 import {ensureAppResources} from '../release-container.js'
 import {stopRelease} from '../stop.js'
 import {waitProcessHealthy} from './health.js'
-import {
-  declaredProcesses,
-  PROCESS_LABELS,
-  planProcessMove,
-  processCounts,
-  type ProcessMove,
-  seenProcesses,
-  type SeenProcess,
-} from './plan.js'
+import {declaredProcesses, planProcessMove, processCounts, type ProcessMove} from './plan.js'
+import {listProcesses} from './select.js'
 import {processContainerSpec} from './spec.js'
-
-/** The app's process containers, as planProcessMove reads them. */
-export async function listProcesses(op: Pick<Operation, 'engine' | 'app'>): Promise<SeenProcess[]> {
-  const containers = await listContainers(op.engine.docker, [`${LABELS.app}=${op.app}`, PROCESS_LABELS.process])
-  return seenProcesses(containers.map((c) => ({name: containerName(c), state: c.State, labels: c.Labels})))
-}
 
 /** Whether a move has anything to do: the recipe declares processes, or a release being left had some. */
 export function hasProcesses(recipe: Pick<Recipe, 'processes'>, left: (ReleaseRecord | undefined)[]): boolean {

@@ -1,5 +1,14 @@
+import {containerName, listContainers} from '../../docker/docker.js'
 import {DiscodeError} from '../../errors.js'
-import type {SeenProcess} from './plan.js'
+import type {Engine} from '../context.js'
+import {LABELS} from '../names.js'
+import {PROCESS_LABELS, seenProcesses, type SeenProcess} from './plan.js'
+
+/** The app's process containers, as planProcessMove reads them (a listing only: reports load no deploy code). */
+export async function listProcesses(op: {engine: Pick<Engine, 'docker'>; app: string}): Promise<SeenProcess[]> {
+  const containers = await listContainers(op.engine.docker, [`${LABELS.app}=${op.app}`, PROCESS_LABELS.process])
+  return seenProcesses(containers.map((c) => ({name: containerName(c), state: c.State, labels: c.Labels})))
+}
 
 /**
  * Which containers `--process NAME` means (`logs`, `exec`): the web's (no name, or `web`), else the

@@ -14,6 +14,8 @@ import {join} from 'node:path'
 import lockfile from 'proper-lockfile'
 
 import {finishPendingWork} from '../../backup/pending-check.js'
+import {backups} from '../../backup/port.js'
+import {clusterSettings, runtimeFor} from '../../runtimes.js'
 import type {Settings} from '../../config.js'
 import type {DockerClient, PullProgress} from '../../docker/docker.js'
 import {Proxy} from '../../proxy/proxy.js'
@@ -156,6 +158,9 @@ export class FakeWorld {
       recipeRoots: [],
       pluginHooks: () => undefined,
       finishPendingWork,
+      backups,
+      runtimeFor,
+      clusterSettings,
     }
     this.unlockCounting = countLocks(this.home, () => this.locks++)
     this.uncountRecipes = countRecipeReads(this.home, () => this.recipeReads++)
