@@ -10,5 +10,7 @@ import type {Engine} from '../lifecycle/context.js'
  */
 export async function finishPendingWork(engine: Engine, app: string): Promise<void> {
   if (!existsSync(join(engine.store.appDir(app), 'restore-pending.json'))) return
-  await (await import('./pending-restore.js')).finishPendingRestore(engine, app)
+  // On the app's own network, as every step of the app's operations (its runtime's appEngine).
+  const appEngine = (await engine.runtimeFor(await engine.store.read(app))).appEngine(engine, app)
+  await (await import('./pending-restore.js')).finishPendingRestore(appEngine, app)
 }

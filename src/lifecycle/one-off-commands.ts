@@ -51,7 +51,9 @@ export async function runInApp(engine: Engine, options: {app: string; args: stri
   await removeStaleRuns(engine, options.app)
   const recipe = renderFor(options.app, raw, record.inputs, await engine.store.readSecrets(options.app), record.current)
   const name = `${options.app}-run-${randomBytes(4).toString('hex')}`
-  const spec = appContainerSpec(engine.settings.network, options.app, recipe, record.current, name)
+  // On the app's own network, beside its release and accessories (its runtime's appEngine).
+  const {network} = (await engine.runtimeFor(record)).appEngine(engine, options.app).settings
+  const spec = appContainerSpec(network, options.app, recipe, record.current, name)
   const labels = {[LABELS.app]: options.app, [RUN_LABEL]: runLabelValue(hostname(), process.pid)}
   return runAttached(engine.docker, {...spec, cmd: argv, labels}, options.terminal)
 }

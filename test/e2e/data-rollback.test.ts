@@ -65,6 +65,10 @@ describe('rollback across a migration brings the data back', () => {
     assert.equal(result.code, 3, result.stderr)
     assert.equal(result.stdout, `hi ${HOST}\n`)
     assert.deepEqual(await runContainers(), [])
+    // On the app's own network: it reaches the serving release by name (as it would the app's database).
+    const {container} = await serving()
+    const reach = await discode(world, ['run', APP, '--', 'timeout', '5', 'wget', '-q', '-O', '/dev/null', `http://${container}/`])
+    assert.equal(reach.code, 0, reach.stderr)
   })
 
   it('a task runs by name; --list names them', async () => {
