@@ -11,7 +11,7 @@
  * tsx's loader hooks costs about 6 s on the 2-core machine, plain JavaScript about 2 s.
  */
 import {spawnSync} from 'node:child_process'
-import {cpSync, mkdirSync, readdirSync, rmSync, symlinkSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs'
 import {join, relative, resolve} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 
@@ -29,29 +29,52 @@ export function unitTestFiles(root: string, extension = '.test.ts'): string[] {
   ).sort()
 }
 
-/** The TypeScript sources of `dir` (node_modules left out), relative to `root`. */
-function sources(root: string, dir: string, extension: string): string[] {
-  return readdirSync(join(root, dir), {recursive: true, encoding: 'utf8'})
-    .filter((file) => file.endsWith(extension) && !file.includes('node_modules'))
-    .map((file) => join(dir, file))
+/** Every file of the compiled directories (node_modules left out), relative to `root`. */
+function treeFiles(root: string): string[] {
+  return COMPILED.flatMap((dir) =>
+    readdirSync(join(root, dir), {recursive: true, withFileTypes: true})
+      .filter((entry) => entry.isFile() && !entry.parentPath.includes('node_modules'))
+      .map((entry) => relative(root, join(entry.parentPath, entry.name))),
+  )
 }
 
-/** Builds the mirror of `root` at `root/.tmp/unit`: sources copied and compiled beside them, the rest linked. */
+/** What esbuild makes of a source file, or undefined for a file that is only copied. */
+function compiledName(file: string): string | undefined {
+  if (file.endsWith('.d.ts')) return undefined
+  if (file.endsWith('.cts')) return file.replace(/\.cts$/, '.cjs')
+  return file.endsWith('.ts') ? file.replace(/\.ts$/, '.js') : undefined
+}
+
+const newer = (source: string, copy: string) => !existsSync(copy) || statSync(source).mtimeMs > statSync(copy).mtimeMs
+
+/**
+ * Brings the mirror of `root` at `root/.tmp/unit` up to date: each source file copied and compiled
+ * beside itself when it changed, files whose source is gone removed, the rest of the tree linked. A
+ * change to this script or to esbuild starts the mirror afresh.
+ */
 export async function buildMirror(root: string): Promise<string> {
-  const {build} = await import('esbuild')
+  const {build, version} = await import('esbuild')
   const mirror = join(root, MIRROR)
-  rmSync(mirror, {recursive: true, force: true})
+  const stamp = join(mirror, '.stamp')
+  const wanted = `${version} ${statSync(fileURLToPath(import.meta.url)).mtimeMs}`
+  if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== wanted) rmSync(mirror, {recursive: true, force: true})
   mkdirSync(mirror, {recursive: true})
-  for (const entry of readdirSync(root)) {
-    if (!LEFT_OUT.has(entry)) symlinkSync(relative(mirror, join(root, entry)), join(mirror, entry))
+  for (const entry of [...readdirSync(root).filter((name) => !LEFT_OUT.has(name)), 'node_modules']) {
+    const link = join(mirror, entry)
+    if (!existsSync(link)) symlinkSync(relative(mirror, join(root, entry)), link)
   }
-  symlinkSync(relative(mirror, join(root, 'node_modules')), join(mirror, 'node_modules'))
-  for (const dir of COMPILED)
-    cpSync(join(root, dir), join(mirror, dir), {recursive: true, filter: (from) => !from.includes('node_modules')})
+  const sources = treeFiles(root)
+  const keep = new Set(sources.flatMap((file) => [file, compiledName(file) ?? file]))
+  if (existsSync(join(mirror, COMPILED[0]))) for (const file of treeFiles(mirror)) if (!keep.has(file)) rmSync(join(mirror, file))
+  const changed = sources.filter((file) => newer(join(root, file), join(mirror, file)))
+  rmSync(stamp, {force: true}) // written again once the build succeeds: a failed one starts afresh next time
+  for (const file of changed) cpSync(join(root, file), join(mirror, file), {preserveTimestamps: false})
   const common = {absWorkingDir: root, outdir: mirror, outbase: '.', platform: 'node', target: 'node20', logLevel: 'warning'} as const
-  const modules = COMPILED.flatMap((dir) => sources(root, dir, '.ts')).filter((file) => !file.endsWith('.d.ts'))
-  await build({...common, entryPoints: modules, format: 'esm'})
-  await build({...common, entryPoints: COMPILED.flatMap((dir) => sources(root, dir, '.cts')), format: 'cjs', outExtension: {'.js': '.cjs'}})
+  const modules = changed.filter((file) => compiledName(file)?.endsWith('.js'))
+  const scripts = changed.filter((file) => file.endsWith('.cts'))
+  if (modules.length > 0) await build({...common, entryPoints: modules, format: 'esm'})
+  if (scripts.length > 0) await build({...common, entryPoints: scripts, format: 'cjs', outExtension: {'.js': '.cjs'}})
+  writeFileSync(stamp, wanted)
   return mirror
 }
 
