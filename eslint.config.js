@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'node_modules/**', 'plugins/*/dist/**', 'plugins/*/node_modules/**', '**/*.cjs']},
+  {ignores: ['dist/**', '.tmp/**', 'node_modules/**', 'plugins/*/dist/**', 'plugins/*/node_modules/**', '**/*.cjs']},
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

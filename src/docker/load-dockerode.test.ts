@@ -45,7 +45,9 @@ describe('deferModule', () => {
 
 describe('loadDockerode', () => {
   it('gives a working dockerode without loading gRPC, protobuf, tar-fs or ssh2 (in a fresh process)', () => {
-    const module = fileURLToPath(new URL('./load-dockerode.ts', import.meta.url))
+    // Compiled (npm run test:unit), the module beside this file is JavaScript: no tsx to start.
+    const compiled = import.meta.url.endsWith('.js')
+    const module = fileURLToPath(new URL(compiled ? './load-dockerode.js' : './load-dockerode.ts', import.meta.url))
     // A package counts as loaded when one of its files is in require's cache as itself, not as a stand-in.
     const script = `
       import {createRequire} from 'node:module'
@@ -65,7 +67,9 @@ describe('loadDockerode', () => {
       console.log(JSON.stringify({pull: typeof docker.pull, demux: typeof docker.modem.demuxStream, before,
         tarPack: typeof tar.pack, tarFsAfterUse: loaded('tar-fs')}))
     `
-    const output = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {encoding: 'utf8'})
+    const output = execFileSync(process.execPath, [...(compiled ? [] : ['--import', 'tsx']), '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    })
     assert.deepEqual(JSON.parse(output), {
       pull: 'function',
       demux: 'function',

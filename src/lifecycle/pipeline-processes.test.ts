@@ -14,7 +14,7 @@ import {APP, installShop, publish, shopImage, shopWorld} from './testing/shop.js
 import {update} from '../updates/update-path.js'
 
 const PROCESSES = [
-  "worker: {command: bin/jobs --queue default, replicas: 2, env: {QUEUE: default}, stop: {signal: SIGTERM, timeout: 30s}, health: {command: 'test -f /tmp/ready', timeout: 1s}}",
+  "worker: {command: bin/jobs --queue default, replicas: 2, env: {QUEUE: default}, stop: {signal: SIGTERM, timeout: 30s}, health: {command: 'test -f /tmp/ready', timeout: 500ms}}",
   'clock: {command: [bin/clock], singleton: true, health: {settle: 10ms}}',
 ]
 

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
-import {execFileSync} from 'node:child_process'
+import {spawnSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {hostname, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
-import {setTimeout as sleep} from 'node:timers/promises'
 
 import {LockedError, withAppLock} from './lock.js'
 
@@ -14,7 +13,7 @@ after(() => rmSync(home, {recursive: true, force: true}))
 
 /** The pid of a process that has exited (a child that ran and was reaped). */
 function deadPid(): number {
-  return Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {encoding: 'utf8'}))
+  return spawnSync('true').pid!
 }
 
 function holderOf(pid: number) {
@@ -24,18 +23,25 @@ function holderOf(pid: number) {
 describe('withAppLock', () => {
   it('lets one discode at a time work on an app, names the holder to the other, and cleans up after itself', async () => {
     let inside = false
+    let entered = () => {}
+    let release = () => {}
+    const holding = new Promise<void>((resolve) => (entered = resolve))
+    const released = new Promise<void>((resolve) => (release = resolve))
     const first = withAppLock(home, 'shop', {command: 'update'}, async () => {
       inside = true
-      await sleep(300)
+      entered()
+      await released
       inside = false
     })
-    await sleep(100)
+    await holding
     assert.ok(inside)
     await assert.rejects(
       withAppLock(home, 'shop', {command: 'rollback'}, async () => {}),
       (error: unknown) => error instanceof LockedError && new RegExp(`discode update \\(pid ${process.pid}, since `).test(error.message),
     )
+    release()
     await first
+    assert.ok(!inside)
     assert.equal(await withAppLock(home, 'shop', {command: 'rollback'}, async () => 'done'), 'done', 'free again once released')
     assert.ok(!existsSync(join(locks, 'shop.lock')) && !existsSync(join(locks, 'shop.holder.json')), 'no lock and no holder file left')
   })

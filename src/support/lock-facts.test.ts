@@ -18,7 +18,7 @@ describe('lock facts', () => {
 
   it("a lock whose holder died on this host is stale, and clearLock removes it; a live holder's is not", () => {
     mkdirSync(join(home, 'locks', 'shop.lock'), {recursive: true})
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid!
+    const dead = spawnSync('true').pid!
     writeFileSync(join(home, 'locks', 'shop.holder.json'), JSON.stringify({pid: dead, host: hostname(), command: 'update', since: 'x'}))
     const facts = lockFacts(home, 'shop')
     assert.deepEqual([facts.locked, facts.holderAlive, facts.holder?.pid], [true, false, dead])
