@@ -31,7 +31,7 @@ export async function execInApp(
   engine: Engine,
   options: {app: string; process?: string; cmd: string[]; terminal: Terminal},
 ): Promise<number> {
-  const record = await oneHost(engine, await installedRecord(engine.store, options.app), 'exec')
+  const {record} = await oneHost(engine, await installedRecord(engine.store, options.app), 'exec')
   const seen = options.process ? await listProcesses({engine, app: options.app}) : []
   const [container] = processContainers(options.app, record.current, seen, options.process, {running: true})
   if (options.cmd.length === 0) {
@@ -45,15 +45,14 @@ export async function execInApp(
 }
 
 export async function runInApp(engine: Engine, options: {app: string; args: string[]; terminal: Terminal}): Promise<number> {
-  const record = await oneHost(engine, await installedRecord(engine.store, options.app), 'run')
+  const {record, appEngine} = await oneHost(engine, await installedRecord(engine.store, options.app), 'run')
   const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
   const {argv} = runCommand(options.args, raw.tasks)
   await removeStaleRuns(engine, options.app)
   const recipe = renderFor(options.app, raw, record.inputs, await engine.store.readSecrets(options.app), record.current)
   const name = `${options.app}-run-${randomBytes(4).toString('hex')}`
-  // On the app's own network, beside its release and accessories (its runtime's appEngine).
-  const {network} = (await engine.runtimeFor(record)).appEngine(engine, options.app).settings
-  const spec = appContainerSpec(network, options.app, recipe, record.current, name)
+  // On the app's own network, beside its release and accessories.
+  const spec = appContainerSpec(appEngine.settings.network, options.app, recipe, record.current, name)
   const labels = {[LABELS.app]: options.app, [RUN_LABEL]: runLabelValue(hostname(), process.pid)}
   return runAttached(engine.docker, {...spec, cmd: argv, labels}, options.terminal)
 }
@@ -81,9 +80,16 @@ function pidAlive(pid: number): boolean {
   }
 }
 
-/** exec and run work on this host's containers: a runtime without them refuses. */
-async function oneHost(engine: Engine, record: InstalledRecord, what: 'exec' | 'run'): Promise<InstalledRecord> {
+/**
+ * exec and run work on this host's containers: a runtime without them refuses. Otherwise the record and
+ * the engine the app's steps use (its own network), chosen once by the runtime.
+ */
+async function oneHost(
+  engine: Engine,
+  record: InstalledRecord,
+  what: 'exec' | 'run',
+): Promise<{record: InstalledRecord; appEngine: Engine}> {
   const runtime = await engine.runtimeFor(record)
   runtime.requireOneHost(record.app, {what})
-  return record
+  return {record, appEngine: runtime.appEngine(engine, record.app)}
 }
