@@ -1,5 +1,5 @@
 import {removeImage, streamContainerLogs} from '../docker/docker.js'
-import {listNodes, removeService, scaleService} from '../docker/swarm.js'
+import {inspectService, listNodes, removeService, scaleService} from '../docker/swarm.js'
 import {DiscodeError} from '../errors.js'
 import type {HookRunner} from '../lifecycle/hooks.js'
 import type {OneHostWork, ReleaseRuntime} from '../lifecycle/release-runtime.js'
@@ -8,6 +8,8 @@ import {dockerActions, runPreSwitchHooks, type StrategyActions} from '../lifecyc
 import type {ClusterSettings} from '../state/store.js'
 import {runInJob} from './hook-job.js'
 import {clusterEngine} from './engine.js'
+import {PROCESS_REPLICAS_LABEL} from './process-spec.js'
+import {clusterProcesses} from './processes.js'
 import {
   appServices,
   discardService,
@@ -29,10 +31,13 @@ import {clusterSupportFiles} from './support-files.js'
 export function clusterRuntime(cluster: ClusterSettings): ReleaseRuntime {
   const runHook: HookRunner = (op, recipe, release, cmd, options) => runInJob(op, cluster, recipe, release, cmd, options)
   const strategy = blueGreenStrategy(clusterActions(cluster, runHook))
+  const processes = clusterProcesses(cluster)
   return {
     strategy: () => strategy,
     retire: retireService,
     async remove(op, release) {
+      // Its processes' services first, then its own.
+      for (const p of await processes.list(op)) if (p.release === release.key) await removeService(op.engine.docker, p.container)
       await removeService(op.engine.docker, release.container)
       await removeImage(op.engine.docker, release.imageId)
     },
@@ -41,12 +46,15 @@ export function clusterRuntime(cluster: ClusterSettings): ReleaseRuntime {
       const {docker} = op.engine
       if (action.action === 'remove') return removeService(docker, action.container)
       if (action.action === 'stop') return scaleDown(op, action.container)
-      await scaleService(docker, action.container, cluster.replicas)
+      // A process's service runs its own replicas (as its label says), the web's the app's.
+      const labels = (await inspectService(docker, action.container))?.labels ?? {}
+      await scaleService(docker, action.container, Number(labels[PROCESS_REPLICAS_LABEL] ?? cluster.replicas))
     },
     runHook,
     appEngine: (engine) => clusterEngine(engine, cluster),
     proxyNetwork: cluster.network,
-    runsProcesses: false,
+    runsProcesses: true,
+    processes,
     removeApp: removeAppServices,
     async serving(engine, record, seen) {
       const replicas = await clusterAppStatus(engine, record, cluster, seen.nodes ?? (await listNodes(engine.docker)))

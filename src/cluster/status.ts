@@ -3,6 +3,7 @@ import type {Engine} from '../lifecycle/context.js'
 import type {ClusterAppStatus} from '../lifecycle/release-runtime.js'
 import type {ClusterSettings, ReleaseRecord} from '../state/store.js'
 import {requireManager} from './membership.js'
+import {processServices} from './processes.js'
 import {unevenSpread} from './spread.js'
 import {judgeReplicas, replicasByNode} from './tasks.js'
 
@@ -26,6 +27,15 @@ export async function clusterAppStatus(
   const counts = replicasByNode(tasks)
   const byNode = Object.entries(counts).map(([id, count]) => [hostnames.get(id) ?? id.slice(0, 12), count])
   const ready = nodes.filter((n) => n.state === 'ready' && n.availability === 'active').map((n) => n.id)
+  const hostOf = (byNode: Record<string, number>) =>
+    Object.fromEntries(Object.entries(byNode).map(([id, count]) => [hostnames.get(id) ?? id.slice(0, 12), count]))
+  const processes = (await processServices(engine, app, current)).map(({status, service, byNode}) => ({
+    name: status.name,
+    service,
+    wanted: status.wanted,
+    running: status.running,
+    nodes: hostOf(byNode),
+  }))
   return {
     app,
     service: current.container,
@@ -35,6 +45,7 @@ export async function clusterAppStatus(
     nodes: Object.fromEntries(byNode),
     uneven: unevenSpread(counts, ready, cluster.replicas),
     ...(judged.verdict === 'ready' || !judged.reason ? {} : {reason: judged.reason}),
+    ...(processes.length > 0 ? {processes} : {}),
   }
 }
 

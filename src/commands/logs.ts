@@ -29,14 +29,15 @@ export default class Logs extends DiscodeCommand {
     process.once('SIGINT', () => abort.abort())
     const options = {tail: flags.tail, follow: flags.follow, stdout: process.stdout, stderr: process.stderr, signal: abort.signal}
     if (!flags.process) return runtime.streamLogs(engine.docker, record.current, options)
-    // A recipe process (on one host: a cluster refuses processes): all its replicas.
-    const [{streamContainerLogs}, {listProcesses, processContainers}] = await Promise.all([
+    // A recipe process: all its replicas (on one host its containers, on a cluster its service).
+    const [{streamContainerLogs}, {processContainers}] = await Promise.all([
       import('../docker/docker.js'),
       import('../lifecycle/processes/select.js'),
     ])
-    const seen = await listProcesses({engine, app: args.app})
+    const seen = await runtime.processes.list({engine, app: args.app})
     const containers = processContainers(args.app, record.current, seen, flags.process)
-    const stream = (container: string) => streamContainerLogs(engine.docker, container, {...options, service: false})
+    const service = runtime.processes.units === 'service'
+    const stream = (container: string) => streamContainerLogs(engine.docker, container, {...options, service})
     // Replicas one after the other; followed, all at once.
     if (flags.follow) await Promise.all(containers.map(stream))
     else for (const container of containers) await stream(container)

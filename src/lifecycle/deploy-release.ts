@@ -64,8 +64,9 @@ export async function deployRelease(
 }
 
 /**
- * Processes are not yet services on a cluster: install, update (and its refresh) and rollback refuse
- * a cluster app whose recipe declares some before anything is pulled or changed, never ignore them.
+ * A runtime that cannot run processes (runsProcesses false; both of today's can): install, update (and
+ * its refresh) and rollback refuse an app whose recipe declares some before anything is pulled or
+ * changed, never ignore them.
  */
 export async function assertProcessesSupported(
   op: Operation,

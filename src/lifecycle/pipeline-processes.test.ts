@@ -154,21 +154,6 @@ describe('recipe processes: failures and crashes', () => {
   }
 })
 
-describe('recipe processes on a cluster', () => {
-  it('are refused at install with a clear error, never ignored', async () => {
-    const {world, recipe} = await shopWorld(['1.0.0'], {cluster: 2, processes: PROCESSES})
-    try {
-      const error = await failure(installShop(world, recipe, undefined, true))
-      assert.equal(error.code, 'CLUSTER_UNSUPPORTED')
-      assert.match(error.message, /declares processes \(worker, clock\)/)
-      assert.match(error.hint ?? '', /single host/)
-      assert.equal(world.docker.count('image.pull', 'shop/app'), 0, 'refused before the pull')
-    } finally {
-      await world.close()
-    }
-  })
-})
-
 describe('recipe processes and the data', () => {
   let world: FakeWorld
   before(async () => {

@@ -16,6 +16,8 @@ import {appNetworkEngine} from './network-plan.js'
 import type {Engine} from './context.js'
 import type {HookRunner} from './hooks.js'
 import type {Operation} from './operation.js'
+import {containerProcesses} from './processes/containers.js'
+import type {ProcessRuntime} from './processes/port.js'
 import {listProcesses} from './processes/select.js'
 import type {ReconcileAction, SeenContainer} from './reconcile-plan.js'
 import {containerName} from '../docker/docker.js'
@@ -34,6 +36,8 @@ export interface ClusterAppStatus {
   reason?: string
   /** True when a ready node runs less than its share ("discode cluster rebalance APP" spreads them). */
   uneven: boolean
+  /** The serving release's processes, each a service: replicas wanted and running, per node hostname. */
+  processes?: {name: string; service: string; wanted: number; running: number; nodes: Record<string, number>}[]
 }
 
 /** The serving release as a report sees it: Docker's state (running, exited, missing, ...) and a cluster's replicas. */
@@ -75,8 +79,10 @@ export interface ReleaseRuntime {
   appEngine(engine: Engine, app: string): Engine
   /** The one network the proxy reaches every release on (a cluster's overlay); undefined: each release container's own (one per app). */
   proxyNetwork?: string
-  /** Whether the recipe's processes (workers) can run here (a cluster's cannot yet). */
+  /** Whether the recipe's processes (workers) can run here. */
   runsProcesses: boolean
+  /** How the recipe's processes run here (see processes/port.ts). */
+  processes: ProcessRuntime
   /** Uninstall: removes what the runtime keeps beside the app's containers (a cluster's services). */
   removeApp(op: Operation): Promise<void>
   /** The serving release's state for status and doctor (`containers`: the app containers Docker lists). */
@@ -126,6 +132,7 @@ export const containerRuntime: ReleaseRuntime = {
   // Each app on one host has its own network (see network-plan.ts).
   appEngine: (engine, app) => appNetworkEngine(engine, app),
   runsProcesses: true,
+  processes: containerProcesses,
   async removeApp() {},
   async serving(_engine, {current}, {containers}) {
     return {state: containers.find((c) => c.Names.includes(`/${current.container}`))?.State ?? 'missing'}

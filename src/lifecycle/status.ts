@@ -10,7 +10,7 @@ import {type Engine, silentReporter} from './context.js'
 import {LABELS, notInstalledError} from './names.js'
 import type {ClusterAppStatus} from './release-runtime.js'
 import {type StopReport, stopReport} from './stop-policy.js'
-import {type ProcessStatus, processProblems, processStatuses} from './processes/status.js'
+import {type ProcessStatus, processProblems} from './processes/status.js'
 
 // `status` is the command people run most, so it loads only what a report needs: the repair of an
 // interrupted run and the feed check (recipes, feeds, templates) are imported when they are needed.
@@ -68,7 +68,9 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
       const container = containers.find((c) => c.Names.includes(`/${current.container}`))
       const route = routes?.find((r) => r.service === record.app)
       const serving = route?.targets.some((t) => t.split(':')[0] === current.container) ?? false
-      const processes = processStatuses(
+      const processes = await runtimes[i].processes.statuses(
+        engine,
+        record.app,
         current,
         containers.filter((c) => c.Labels[LABELS.app] === record.app),
       )

@@ -5,7 +5,6 @@
 import {containerLogText, type ContainerInfo, inspectContainer, listContainers} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import {accessoryStatuses} from '../lifecycle/accessories/status.js'
-import {processStatuses} from '../lifecycle/processes/status.js'
 import {type Engine, silentReporter} from '../lifecycle/context.js'
 import {LABELS, notInstalledError} from '../lifecycle/names.js'
 import type {ProxyRoute} from '../proxy/list.js'
@@ -111,7 +110,8 @@ async function appProblems(
   containers: ContainerInfo[],
 ): Promise<Problem[]> {
   const {app, current} = record
-  const {replicas} = await (await engine.runtimeFor(record)).serving(engine, record, {containers})
+  const runtime = await engine.runtimeFor(record)
+  const {replicas} = await runtime.serving(engine, record, {containers})
   // A release with replicas is judged by them; a container by its state, restarts and log.
   const release = replicas
     ? {problem: clusterReplicasProblem(app, replicas), running: replicas.running > 0}
@@ -123,7 +123,7 @@ async function appProblems(
   }
   for (const accessory of await accessoryStatuses(engine, record, containers)) problems.push(accessoryProblem(app, accessory))
   const own = containers.filter((c) => c.Labels[LABELS.app] === app)
-  for (const process of processStatuses(current, own)) problems.push(processProblem(app, process))
+  for (const process of await runtime.processes.statuses(engine, app, current, own)) problems.push(processProblem(app, process))
   return problems.filter((p): p is Problem => Boolean(p))
 }
 

@@ -19,6 +19,10 @@ export default class ClusterStatus extends DiscodeCommand {
         .map(([node, count]) => `${node}: ${count}`)
         .join(', ')
       this.log(`${app.app} ${app.version}: ${app.running}/${app.wanted} replicas running${spread ? ` (${spread})` : ''}`)
+      for (const p of app.processes ?? []) {
+        const where = Object.entries(p.nodes).map(([node, count]) => `${node}: ${count}`)
+        this.log(`  ${p.name}: ${p.running}/${p.wanted} replicas running${where.length > 0 ? ` (${where.join(', ')})` : ''}`)
+      }
       if (app.reason) this.warn(`${app.app}: ${app.reason}`)
       if (app.uneven)
         this.warn(`${app.app}: a node runs less than its share: "discode cluster rebalance ${app.app}" spreads the replicas again`)

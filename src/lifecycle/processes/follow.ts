@@ -1,4 +1,3 @@
-import {removeContainer, stopContainer} from '../../docker/docker.js'
 import {DiscodeError} from '../../errors.js'
 import type {Recipe} from '../../recipes/schema.js'
 import type {ReleaseRecord} from '../../state/store.js'
@@ -20,7 +19,7 @@ export async function followWeb(
   const {recipe, next, left} = move
   if (!hasProcesses(recipe, [left, next])) return next
   try {
-    return {...next, processes: await moveProcesses(op, recipe, next)}
+    return {...next, processes: await moveProcesses(op, recipe, next, move.runtime.processes)}
   } catch (error) {
     const problems = left ? await switchBack(op, move, left) : []
     throw processesFailed(error, {app: op.app, next, left, problems})
@@ -31,8 +30,7 @@ async function switchBack(op: Operation, move: Parameters<typeof followWeb>[1], 
   const {recipe, runtime, next, kind} = move
   try {
     await runtime.strategy(recipe).rollback(op, {recipe, current: next, target: left})
-    if (kind === 'update') await removeContainer(op.engine.docker, next.container)
-    else await stopContainer(op.engine.docker, next.container)
+    await runtime.processes.dropWeb(op, next, kind)
     return []
   } catch (error) {
     return [error instanceof Error ? error.message : String(error)]

@@ -1,13 +1,13 @@
-import {createContainer, removeContainer, startContainer, stopContainer} from '../../docker/docker.js'
 import type {Recipe} from '../../recipes/schema.js'
 import type {ReleaseRecord} from '../../state/store.js'
 import {type Operation, step} from '../operation.js'
-import {ensureAppResources} from '../release-container.js'
-import {stopRelease} from '../stop.js'
-import {waitProcessHealthy} from './health.js'
 import {declaredProcesses, planProcessMove, processCounts, type ProcessMove} from './plan.js'
-import {listProcesses} from './select.js'
-import {processContainerSpec} from './spec.js'
+import type {ProcessRuntime} from './port.js'
+
+/** The app's process runtime (as its record says: one host, or a cluster). */
+export async function processRuntime(op: Operation): Promise<ProcessRuntime> {
+  return (await op.engine.runtimeFor(await op.engine.store.read(op.app))).processes
+}
 
 /** Whether a move has anything to do: the recipe declares processes, or a release being left had some. */
 export function hasProcesses(recipe: Pick<Recipe, 'processes'>, left: (ReleaseRecord | undefined)[]): boolean {
@@ -21,55 +21,55 @@ export function hasProcesses(recipe: Pick<Recipe, 'processes'>, left: (ReleaseRe
  * once). A failure before the target's are healthy is undone (revertMove): what was brought up goes,
  * the stopped singletons start again, nothing else was touched. Returns what the record keeps.
  */
-export async function moveProcesses(op: Operation, recipe: Recipe, target: ReleaseRecord): Promise<Record<string, number>> {
+export async function moveProcesses(
+  op: Operation,
+  recipe: Recipe,
+  target: ReleaseRecord,
+  given?: ProcessRuntime,
+): Promise<Record<string, number>> {
+  const runtime = given ?? (await processRuntime(op))
   const declared = declaredProcesses(recipe)
-  const move = planProcessMove(op.app, target, declared, await listProcesses(op))
+  const move = planProcessMove(op.app, target, declared, await runtime.list(op), runtime.units)
   try {
     if (move.stopFirst.length > 0) {
-      await step(op, 'processes-stop', `Stopping ${move.stopFirst.join(', ')} (singleton)`, () => stopAll(op, move.stopFirst))
+      await step(op, 'processes-stop', `Stopping ${move.stopFirst.join(', ')} (singleton)`, () => runtime.stop(op, move.stopFirst))
     }
     if (move.bringUp.length > 0 || move.remove.length > 0) {
-      await step(op, 'processes', `Starting ${describe(move)} (${target.version})`, () => bringUp(op, recipe, target, move))
+      await step(op, 'processes', `Starting ${describe(move, recipe, runtime)} (${target.version})`, async () => {
+        await runtime.remove(op, move.remove)
+        await runtime.bringUp(op, recipe, target, move.bringUp)
+        await Promise.all(move.bringUp.map((b) => runtime.waitHealthy(op, recipe, b)))
+      })
     }
   } catch (error) {
-    await revertMove(op, move)
+    await revertMove(op, move, runtime)
     throw error
   }
   if (move.stopAfter.length > 0) {
-    await step(op, 'processes-retire', `Stopping ${move.stopAfter.join(', ')}`, () => stopAll(op, move.stopAfter))
+    await step(op, 'processes-retire', `Stopping ${move.stopAfter.join(', ')}`, () => runtime.stop(op, move.stopAfter))
   }
   return processCounts(declared)
 }
 
-function describe(move: ProcessMove): string {
+function describe(move: ProcessMove, recipe: Recipe, runtime: ProcessRuntime): string {
   const names = [...new Set(move.bringUp.map((b) => b.process))]
-  return names.map((name) => `${name} ×${move.bringUp.filter((b) => b.process === name).length}`).join(', ') || 'processes'
+  const count = (name: string) =>
+    runtime.units === 'service' ? (recipe.processes[name]?.replicas ?? 1) : move.bringUp.filter((b) => b.process === name).length
+  return names.map((name) => `${name} ×${count(name)}`).join(', ') || 'processes'
 }
 
-async function bringUp(op: Operation, recipe: Recipe, target: ReleaseRecord, move: ProcessMove): Promise<void> {
-  const {docker} = op.engine
-  for (const container of move.remove) await removeContainer(docker, container)
-  if (move.bringUp.some((b) => b.create)) await ensureAppResources(op, recipe)
-  for (const replica of move.bringUp) {
-    if (replica.create) await createContainer(docker, processContainerSpec(op.engine.settings.network, op.app, recipe, target, replica))
-    await startContainer(docker, replica.container)
-  }
-  await Promise.all(move.bringUp.map((b) => waitProcessHealthy(op, b, recipe.processes[b.process].health)))
-}
-
-async function stopAll(op: Operation, containers: string[]): Promise<void> {
-  await Promise.all(containers.map((container) => stopRelease(op, {container})))
-}
-
-/** Step `processes-revert`: created replicas removed, started ones stopped, stopped singletons started again. */
-export async function revertMove(op: Operation, move: ProcessMove): Promise<void> {
-  const {docker} = op.engine
+/** Step `processes-revert`: created units removed, started ones stopped, stopped singletons started again. */
+export async function revertMove(op: Operation, move: ProcessMove, runtime: ProcessRuntime): Promise<void> {
   await step(op, 'processes-revert', 'Undoing the process changes', async () => {
-    for (const b of move.bringUp) {
-      if (b.create) await removeContainer(docker, b.container)
-      else await stopContainer(docker, b.container)
-    }
-    for (const container of move.stopFirst) await startContainer(docker, container)
+    await runtime.remove(
+      op,
+      move.bringUp.filter((b) => b.create).map((b) => b.container),
+    )
+    await runtime.stop(
+      op,
+      move.bringUp.filter((b) => !b.create).map((b) => b.container),
+    )
+    await runtime.start(op, move.stopFirst)
   })
 }
 
@@ -79,18 +79,18 @@ export async function revertMove(op: Operation, move: ProcessMove): Promise<void
  * function starts them again.
  */
 export async function pauseProcesses(op: Operation): Promise<() => Promise<void>> {
-  const running = (await listProcesses(op)).filter((p) => p.state === 'running').map((p) => p.container)
+  const runtime = await processRuntime(op)
+  const running = (await runtime.list(op)).filter((p) => p.state === 'running').map((p) => p.container)
   if (running.length === 0) return async () => {}
-  await step(op, 'processes-pause', `Stopping ${running.join(', ')} while the data is copied`, () => stopAll(op, running))
+  await step(op, 'processes-pause', `Stopping ${running.join(', ')} while the data is copied`, () => runtime.stop(op, running))
   return async () => {
-    await step(op, 'processes-resume', `Starting ${running.join(', ')} again`, async () => {
-      for (const container of running) await startContainer(op.engine.docker, container)
-    })
+    await step(op, 'processes-resume', `Starting ${running.join(', ')} again`, () => runtime.start(op, running))
   }
 }
 
 /** Before a restore removes the release containers: the processes stop cleanly (a worker finishes its job). */
 export async function stopProcesses(op: Operation): Promise<void> {
-  const running = (await listProcesses(op)).filter((p) => p.state === 'running').map((p) => p.container)
-  if (running.length > 0) await step(op, 'processes-stop', `Stopping ${running.join(', ')}`, () => stopAll(op, running))
+  const runtime = await processRuntime(op)
+  const running = (await runtime.list(op)).filter((p) => p.state === 'running').map((p) => p.container)
+  if (running.length > 0) await step(op, 'processes-stop', `Stopping ${running.join(', ')}`, () => runtime.stop(op, running))
 }

@@ -32,6 +32,17 @@ export function processContainerName(app: string, key: string, process: string, 
   return `${app}-${key}-${process}-${replica}`
 }
 
+/** `<app>-<key>-<process>`: a cluster's Swarm service of one process, its replicas inside. */
+export function processServiceName(app: string, key: string, process: string): string {
+  return `${app}-${key}-${process}`
+}
+
+/**
+ * What a runtime starts and stops as one unit: a container per replica (one host), or a service per
+ * process that holds its replicas (a cluster's; it counts as replica 1 in the plans below).
+ */
+export type ProcessUnits = 'replica' | 'service'
+
 export function processLabels(process: string, replica: number): Record<string, string> {
   return {[PROCESS_LABELS.process]: process, [PROCESS_LABELS.replica]: String(replica)}
 }
@@ -66,7 +77,8 @@ export function seenProcesses(containers: {name: string; state: string; labels: 
       state: c.state,
       process: c.labels[PROCESS_LABELS.process],
       release: c.labels[LABELS.release],
-      replica: Number(c.labels[PROCESS_LABELS.replica] ?? 0),
+      // A service has no replica label: the one unit of its process.
+      replica: Number(c.labels[PROCESS_LABELS.replica] ?? 1),
     }))
 }
 
@@ -95,19 +107,23 @@ export function planProcessMove(
   target: {key: string},
   declared: Record<string, DeclaredProcess>,
   seen: SeenProcess[],
+  units: ProcessUnits = 'replica',
 ): ProcessMove {
+  const count = (replicas: number) => (units === 'service' ? Math.min(1, replicas) : replicas)
+  const name = (process: string, replica: number) =>
+    units === 'service' ? processServiceName(app, target.key, process) : processContainerName(app, target.key, process, replica)
   const others = seen.filter((s) => s.release !== target.key && s.state === 'running')
   const own = seen.filter((s) => s.release === target.key)
   const stopFirst = others.filter((s) => declared[s.process]?.singleton).map((s) => s.container)
   const bringUp: BringUp[] = []
   for (const [process, {replicas}] of Object.entries(declared).sort(([a], [b]) => a.localeCompare(b))) {
-    for (let replica = 1; replica <= replicas; replica++) {
-      const container = processContainerName(app, target.key, process, replica)
+    for (let replica = 1; replica <= count(replicas); replica++) {
+      const container = name(process, replica)
       const found = own.find((s) => s.container === container)
       if (found?.state !== 'running') bringUp.push({container, process, replica, create: !found})
     }
   }
-  const wanted = (s: SeenProcess) => s.replica >= 1 && s.replica <= (declared[s.process]?.replicas ?? 0)
+  const wanted = (s: SeenProcess) => s.replica >= 1 && s.replica <= count(declared[s.process]?.replicas ?? 0)
   return {
     stopFirst,
     remove: own.filter((s) => !wanted(s)).map((s) => s.container),

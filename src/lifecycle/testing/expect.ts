@@ -16,8 +16,10 @@ export async function assertServing(world: FakeWorld, version: string): Promise<
   const cluster = record?.cluster
   if (cluster) {
     assert.equal(world.docker.swarm.running(live!), cluster.replicas, 'the serving service runs all its replicas')
-    const others = [...world.docker.swarm.services.keys()].filter((s) => s !== live && world.docker.swarm.running(s) > 0)
-    assert.deepEqual(others, [], 'no other service has replicas running')
+    const process = (s: string) =>
+      (world.docker.swarm.services.get(s)?.spec.Labels as Record<string, string> | undefined)?.['discode.process']
+    const others = [...world.docker.swarm.services.keys()].filter((s) => s !== live && !process(s) && world.docker.swarm.running(s) > 0)
+    assert.deepEqual(others, [], 'no other release service has replicas running')
   } else {
     const labels = (name: string) => world.docker.containers.get(name)?.labels ?? {}
     const running = world.docker.named(APP, 'running').filter((name) => labels(name)['discode.release'] && !labels(name)['discode.process'])

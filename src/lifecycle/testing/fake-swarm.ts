@@ -34,6 +34,8 @@ export class FakeSwarm {
   readonly crashing = new Set<string>()
   /** Release versions whose replicas run at first, then crash while the proxy checks them. */
   readonly crashingLater = new Set<string>()
+  /** Services whose name contains one of these crash at start (a process's, not its release's web). */
+  readonly crashingNames = new Set<string>()
 
   constructor(private readonly docker: FakeDocker) {}
 
@@ -171,12 +173,13 @@ export class FakeSwarm {
     }
     const wanted = this.replicas(s.name) ?? 0
     const version = this.labels(s)[LABELS.version]
+    const crashes = this.crashing.has(version) || [...this.crashingNames].some((n) => s.name.includes(n))
     for (let slot = 1; slot <= wanted; slot++) {
-      if (this.crashing.has(version)) {
+      if (crashes) {
         for (let i = 0; i < 3; i++)
           s.tasks.push(task(slot, 'failed', {Err: 'task: non-zero exit (1)', ContainerStatus: {ExitCode: 1}}, 'shutdown'))
       } else s.tasks.push(task(slot, 'running'))
     }
-    if (wanted > 0 && !this.crashing.has(version)) s.logs += `${version} listening on :80\n`
+    if (wanted > 0 && !crashes) s.logs += `${version} listening on :80\n`
   }
 }

@@ -1,0 +1,145 @@
+/**
+ * Recipe processes on a cluster (the fake engine's Swarm, src/lifecycle/testing): one service per
+ * process and release, moved in the single-host order (processes/move.ts) through the runtime port.
+ */
+import assert from 'node:assert/strict'
+import {after, before, describe, it} from 'node:test'
+
+import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
+import {rollback} from '../lifecycle/rollback.js'
+import {status} from '../lifecycle/status.js'
+import {assertServing, failure} from '../lifecycle/testing/expect.js'
+import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
+import {uninstall} from '../lifecycle/uninstall.js'
+import {update} from '../updates/update-path.js'
+import {clusterStatus} from './status.js'
+
+const PROCESSES = [
+  "worker: {command: bin/jobs --queue default, replicas: 2, env: {QUEUE: default}, stop: {signal: SIGTERM, timeout: 30s}, health: {command: 'test -f /tmp/ready'}}",
+  'clock: {command: [bin/clock], singleton: true, health: {settle: 10ms}}',
+]
+
+describe('recipe processes on a cluster', () => {
+  let world: FakeWorld
+  const swarm = () => world.docker.swarm
+  /** The app's process services with replicas, as `process@version×replicas`, sorted. */
+  const services = (running = true) =>
+    [...swarm().services.values()]
+      .map((s) => ({
+        labels: s.spec.Labels as Record<string, string>,
+        replicas: swarm().replicas(s.name) ?? 0,
+        running: swarm().running(s.name),
+      }))
+      .filter((s) => s.labels['discode.process'] && (running ? s.running > 0 : s.replicas === 0))
+      .map((s) => `${s.labels['discode.process']}@${s.labels['discode.version']}×${running ? s.running : 0}`)
+      .sort()
+  const callAt = (point: string, target: string, from: number) =>
+    world.docker.calls.findIndex((c, i) => i >= from && c.point === point && c.target === target)
+
+  before(async () => {
+    const shop = await shopWorld(['1.0.0'], {cluster: 2, processes: PROCESSES})
+    world = shop.world
+    await installShop(world, shop.recipe, undefined, true)
+  })
+  after(() => world.close())
+
+  it('install: a service per process beside the web, with its replicas, command, env and stop', async () => {
+    await assertServing(world, '1.0.0')
+    const current = (await world.record(APP))!.current!
+    assert.deepEqual(current.processes, {clock: 1, worker: 2})
+    assert.deepEqual(services(), ['clock@1.0.0×1', 'worker@1.0.0×2'])
+    const worker = swarm().services.get(`${current.container}-worker`)!.spec as {TaskTemplate: {ContainerSpec: Record<string, unknown>}}
+    assert.deepEqual(worker.TaskTemplate.ContainerSpec.Args, ['bin/jobs', '--queue', 'default'])
+    assert.equal(worker.TaskTemplate.ContainerSpec.StopGracePeriod, 30e9)
+    assert.ok((worker.TaskTemplate.ContainerSpec.Env as string[]).includes('QUEUE=default'))
+    assert.deepEqual(world.docker.named(APP), [], 'no container: services only')
+  })
+
+  it('update: the web switches, the old clock goes to 0 before the new one, new workers run, then the old go to 0 (kept)', async () => {
+    publish(world, ['1.1.0'])
+    const old = (await world.record(APP))!.current!
+    const mark = world.docker.calls.length
+    await update(world.engine, {app: APP})
+    await assertServing(world, '1.1.0')
+    const next = (await world.record(APP))!.current!
+    const switched = world.docker.calls.findIndex(
+      (c, i) => i >= mark && c.point === 'proxy.deploy' && (c.detail as string[]).includes(`--target=${next.container}:80`),
+    )
+    const oldClockDown = callAt('service.update', `${old.container}-clock`, mark)
+    const newClock = callAt('service.create', `${next.container}-clock`, mark)
+    const newWorker = callAt('service.create', `${next.container}-worker`, mark)
+    const oldWorkerDown = callAt('service.update', `${old.container}-worker`, mark)
+    const oldWebDown = callAt('service.update', old.container, mark)
+    assert.ok(switched > mark && switched < oldClockDown, 'the web switches first')
+    assert.ok(oldClockDown < newClock, 'the singleton: the old one is scaled to 0 before the new one is created')
+    assert.ok(newWorker < oldWorkerDown && oldWorkerDown < oldWebDown, 'new workers first, then the old ones, then the old web')
+    assert.deepEqual(services(), ['clock@1.1.0×1', 'worker@1.1.0×2'])
+    assert.deepEqual(services(false), ['clock@1.0.0×0', 'worker@1.0.0×0'], 'kept at 0 for a rollback')
+    const steps = world.reporter.steps
+    assert.deepEqual(steps.slice(steps.lastIndexOf('switch')), ['switch', 'processes-stop', 'processes', 'processes-retire', 'retire'])
+  })
+
+  it('status and cluster status show each process with its replicas', async () => {
+    const [report] = await status(world.engine, {app: APP, checkUpdates: false})
+    assert.deepEqual(
+      report.processes?.map((p) => `${p.name} ${p.running}/${p.wanted}`),
+      ['clock 1/1', 'worker 2/2'],
+    )
+    const [app] = (await clusterStatus(world.engine)).apps
+    const worker = app.processes?.find((p) => p.name === 'worker')
+    assert.equal(worker?.running, 2)
+    assert.equal(worker?.service, `${report.container}-worker`)
+    assert.equal(
+      Object.values(worker!.nodes).reduce((a, b) => a + b),
+      2,
+    )
+  })
+
+  it('a worker that never becomes healthy: the web is switched back, the new services go, the old workers kept running', async () => {
+    publish(world, ['1.2.0'])
+    const old = (await world.record(APP))!.current!
+    swarm().crashingNames.add('-worker')
+    const mark = world.docker.calls.length
+    try {
+      const error = await failure(update(world.engine, {app: APP}))
+      assert.equal(error.code, 'PROCESS_UNHEALTHY')
+      assert.match(error.message, /^1\.2\.0 was not deployed: The process worker \(.*-worker\) did not become healthy/)
+      assert.match(error.hint ?? '', /1\.1\.0 serves again and its processes kept running/)
+    } finally {
+      swarm().crashingNames.delete('-worker')
+    }
+    await assertServing(world, '1.1.0')
+    assert.equal(callAt('service.update', `${old.container}-worker`, mark), -1, 'the old workers were never scaled down')
+    assert.deepEqual(services(), ['clock@1.1.0×1', 'worker@1.1.0×2'], 'the old singleton runs again')
+    const left = [...swarm().services.values()].filter((s) => (s.spec.Labels as Record<string, string>)['discode.version'] === '1.2.0')
+    assert.deepEqual(
+      left.map((s) => s.name),
+      [],
+      'the new web and process services are removed',
+    )
+  })
+
+  it('killed before the old processes retire: the next command repairs, one clock runs', async () => {
+    world.crashAt('processes-retire', 'before')
+    await world.crashed(update(world.engine, {app: APP}))
+    assert.equal(await recoverIfInterrupted(world.engine, APP), true)
+    await assertServing(world, '1.2.0')
+    assert.deepEqual(services(), ['clock@1.2.0×1', 'worker@1.2.0×2'], 'the old ones scaled to 0 by the repair')
+  })
+
+  it('rollback: the kept process services are scaled back up, the newer ones to 0', async () => {
+    await rollback(world.engine, {app: APP, data: 'keep'})
+    await assertServing(world, '1.1.0')
+    assert.deepEqual(services(), ['clock@1.1.0×1', 'worker@1.1.0×2'])
+    assert.ok(services(false).includes('worker@1.2.0×0'))
+  })
+
+  it('uninstall removes every process service', async () => {
+    await uninstall(world.engine, {app: APP, purge: false})
+    assert.deepEqual(
+      [...swarm().services.keys()].filter((s) => s.startsWith(`${APP}-`)),
+      [],
+    )
+  })
+})
