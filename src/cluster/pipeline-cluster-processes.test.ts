@@ -96,6 +96,20 @@ describe('recipe processes on a cluster', () => {
     )
   })
 
+  it("a support bundle gets each process service's log beside the web's", async () => {
+    const record = (await world.record(APP))!
+    const files = await (await world.engine.runtimeFor(record)).supportFiles(world.engine, record, 50)
+    const web = record.current!.container
+    assert.deepEqual(
+      files.map((f) => f.path),
+      ['cluster.json', `logs/${web}.service.txt`, `logs/${web}-clock.service.txt`, `logs/${web}-worker.service.txt`],
+    )
+    assert.deepEqual(
+      JSON.parse(files[0].content).replicas.processes.map((p: {name: string}) => p.name),
+      ['clock', 'worker'],
+    )
+  })
+
   it('a worker that never becomes healthy: the web is switched back, the new services go, the old workers kept running', async () => {
     publish(world, ['1.2.0'])
     const old = (await world.record(APP))!.current!

@@ -7,7 +7,7 @@ function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`
 }
 
-/** A cluster app in a support bundle: its replicas per node, every task of the serving service (with Swarm's errors), their logs. */
+/** A cluster app in a support bundle: its replicas per node, every task of the serving service (with Swarm's errors), their logs and its processes'. */
 export async function clusterSupportFiles(
   engine: Engine,
   record: AppRecord,
@@ -22,9 +22,13 @@ export async function clusterSupportFiles(
     const hostname = new Map(nodes.map((n) => [n.id, n.hostname]))
     const replicas = await clusterAppStatus(engine, {app: record.app, current}, cluster, nodes)
     const named = tasks.map((t) => ({...t, node: t.nodeId && hostname.get(t.nodeId)}))
+    // The web's service, then each process's (its replicas' logs gathered by Swarm).
+    const services = [current.container, ...(replicas.processes ?? []).map((p) => p.service).filter(Boolean)]
     return [
       {path: 'cluster.json', content: json({replicas, nodes, tasks: named})},
-      {path: `logs/${current.container}.service.txt`, content: await serviceLogText(engine.docker, current.container, logLines)},
+      ...(await Promise.all(
+        services.map(async (name) => ({path: `logs/${name}.service.txt`, content: await serviceLogText(engine.docker, name, logLines)})),
+      )),
     ]
   } catch (error) {
     return [{path: 'cluster-error.txt', content: `${(error as Error).message}\n`}]

@@ -435,9 +435,48 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     assertNoFailedRequests(await loop.stop())
   })
 
+  it('an update moves a worker process (a service of 2 replicas) under a request loop: 0 failed, only the new tasks run', async () => {
+    const worker = {
+      command: ['/bin/sh', '-c', "echo worker $APP_VERSION on $DISCODE_NODE; trap 'exit 0' TERM; while :; do sleep 1; done"],
+      replicas: 2,
+      stop: {signal: 'SIGTERM', timeout: '5s'},
+      health: {settle: '1s'},
+    }
+    writeRecipe(recipeDir, feed.url, {...clusterRecipe, processes: {worker}})
+    feed.setFeed(feedOf([['1.5.0', '1.2.0']]))
+    const added = await discodeJson(world, ['update', APP, '--no-snapshot'])
+    assert.equal(added.code, 0, added.stderr)
+    feed.setFeed(feedOf([['1.6.0', '1.1.0']]))
+    let json: {from: {container: string}; to: {container: string}} | undefined
+    const loop = await underLoad(async () => {
+      const result = await discodeJson(world, ['update', APP, '--no-snapshot'])
+      assert.equal(result.code, 0, result.stderr)
+      json = result.json
+    })
+    assertNoFailedRequests(loop)
+    const [next, old] = [`${json!.to.container}-worker`, `${json!.from.container}-worker`]
+    const all = await services()
+    assert.equal(all[next], '2/2')
+    assert.equal(all[old], '0/0', 'the old worker service is kept at 0 for a rollback')
+    const tasks = async (service: string) =>
+      (await onManager(['service', 'ps', service, '--filter', 'desired-state=running', '--format', '{{.CurrentState}}'])).stdout
+        .split('\n')
+        .filter((line) => line.startsWith('Running'))
+    assert.equal((await tasks(next)).length, 2, 'exactly the 2 declared worker tasks of the new release run')
+    assert.deepEqual(await tasks(old), [], 'no worker task of the old release runs')
+    const [app] = (await discodeJson(world, ['status', APP, '--offline'])).json.apps
+    assert.deepEqual(
+      app.processes.map((p: {name: string; wanted: number; running: number}) => [p.name, p.wanted, p.running]),
+      [['worker', 2, 2]],
+    )
+    const logs = await discode(world, ['logs', APP, '--process', 'worker', '--tail', '5'])
+    assert.equal(logs.code, 0, logs.stderr)
+    assert.match(logs.stdout + logs.stderr, /worker 1\.1\.0 on swnode\d/)
+  })
+
   it('uninstall removes every service of the app', async () => {
     const result = await discode(world, ['uninstall', APP, '--yes'])
     assert.equal(result.code, 0, result.stderr)
-    assert.deepEqual(await services(), {})
+    assert.deepEqual(await services(), {}, 'the release and process services')
   })
 })
