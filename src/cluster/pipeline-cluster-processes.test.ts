@@ -134,19 +134,34 @@ describe('recipe processes on a cluster', () => {
     )
   })
 
-  it('killed before the old processes retire: the next command repairs, one clock runs', async () => {
-    world.crashAt('processes-retire', 'before')
-    await world.crashed(update(world.engine, {app: APP}))
-    assert.equal(await recoverIfInterrupted(world.engine, APP), true)
-    await assertServing(world, '1.2.0')
-    assert.deepEqual(services(), ['clock@1.2.0×1', 'worker@1.2.0×2'], 'the old ones scaled to 0 by the repair')
-  })
+  let minor = 0
+  for (const step of ['processes-stop', 'processes', 'processes-retire']) {
+    for (const when of ['before', 'after'] as const) {
+      it(`killed ${when} "${step}": the next command repairs, one clock and the workers run, the next update finishes`, async () => {
+        const to = `1.3.${minor++}`
+        publish(world, [to])
+        world.crashAt(step, when)
+        await world.crashed(update(world.engine, {app: APP}))
+        assert.equal(await recoverIfInterrupted(world.engine, APP), true)
+        await assertServing(world, to)
+        const running = services()
+        assert.equal(running.filter((p) => p.startsWith('clock@')).length, 1, `one scheduler: ${running}`)
+        assert.ok(
+          running.some((p) => p.startsWith('worker@') && p.endsWith('×2')),
+          `the work goes on: ${running}`,
+        )
+        assert.equal((await update(world.engine, {app: APP})).status, 'up-to-date')
+        assert.deepEqual(services(), [`clock@${to}×1`, `worker@${to}×2`])
+      })
+    }
+  }
 
   it('rollback: the kept process services are scaled back up, the newer ones to 0', async () => {
-    await rollback(world.engine, {app: APP, data: 'keep'})
-    await assertServing(world, '1.1.0')
-    assert.deepEqual(services(), ['clock@1.1.0×1', 'worker@1.1.0×2'])
-    assert.ok(services(false).includes('worker@1.2.0×0'))
+    const from = (await world.record(APP))!.current!.version
+    const result = await rollback(world.engine, {app: APP, data: 'keep'})
+    await assertServing(world, result.to.version)
+    assert.deepEqual(services(), [`clock@${result.to.version}×1`, `worker@${result.to.version}×2`])
+    assert.ok(services(false).includes(`worker@${from}×0`))
   })
 
   it('uninstall removes every process service', async () => {
