@@ -172,3 +172,17 @@ describe('recipe processes on a cluster', () => {
     )
   })
 })
+
+describe('recipe processes on a cluster, with local volumes', () => {
+  it('a process of several replicas is refused before any service is created', async () => {
+    const {world, recipe} = await shopWorld(['1.0.0'], {cluster: 1, volume: true, processes: PROCESSES})
+    try {
+      const error = await failure(installShop(world, recipe, undefined, true))
+      assert.equal(error.code, 'CLUSTER_VOLUMES')
+      assert.match(error.message, /its process worker would run 2 replicas/)
+      assert.equal(world.docker.count('service.create'), 0)
+    } finally {
+      await world.close()
+    }
+  })
+})

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import type {Recipe} from '../recipes/schema.js'
-import {PROCESS_REPLICAS_LABEL, processServiceSpec, unsettledReason} from './process-spec.js'
+import {assertProcessesFit, PROCESS_REPLICAS_LABEL, processServiceSpec, unsettledReason} from './process-spec.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Docker's ServiceSpec is a deep JSON shape
 type Json = Record<string, any>
@@ -96,5 +96,20 @@ describe('unsettledReason (a process without a health command)', () => {
       'a replica exited with code 1 (task: non-zero exit (1))',
     )
     assert.equal(unsettledReason([task('running')], 2, since), '1 of 2 replicas still run')
+  })
+})
+
+describe('assertProcessesFit', () => {
+  const volumes = [{name: 'uploads', path: '/data'}]
+  it('refuses a process of several replicas over local volumes, and says what the recipe must change', () => {
+    assert.throws(() => assertProcessesFit('shop', {...recipe, volumes} as Recipe), {
+      code: 'CLUSTER_VOLUMES',
+      message: /shop keeps data in local volumes \(uploads\): its process worker would run 2 replicas/,
+    })
+  })
+  it('lets one replica per process run beside the volumes, and any replicas without volumes', () => {
+    const single = {...recipe, volumes, processes: {clock: recipe.processes.clock}} as Recipe
+    assert.doesNotThrow(() => assertProcessesFit('shop', single))
+    assert.doesNotThrow(() => assertProcessesFit('shop', recipe))
   })
 })

@@ -1,3 +1,4 @@
+import {DiscodeError} from '../errors.js'
 import {taskArgv} from '../lifecycle/one-off-plan.js'
 import {PROCESS_LABELS} from '../lifecycle/processes/plan.js'
 import {stopSettings, stopSourceLabel} from '../lifecycle/stop-policy.js'
@@ -81,4 +82,23 @@ export function unsettledReason(
     return `a replica exited${failed.exitCode === undefined ? '' : ` with code ${failed.exitCode}`} (${failed.error ?? failed.state})`
   const running = tasks.filter((t) => t.desiredState === 'running' && t.state === 'running').length
   return running < wanted ? `${running} of ${wanted} replicas still run` : undefined
+}
+
+/**
+ * Checked before a release's web service is created, so nothing changes: a process of several
+ * replicas over local volumes would have each replica write its own copy on its node (as the web).
+ */
+export function assertProcessesFit(app: string, recipe: Pick<Recipe, 'volumes' | 'processes'>): void {
+  if (recipe.volumes.length === 0) return
+  const many = Object.entries(recipe.processes).filter(([, p]) => p.replicas > 1)
+  if (many.length === 0) return
+  const [name, process] = many[0]
+  const volumes = recipe.volumes.map((v) => v.name).join(', ')
+  throw new DiscodeError(
+    `${app} keeps data in local volumes (${volumes}): its process ${name} would run ${process.replicas} replicas on several nodes, each writing its own copy`,
+    {
+      hint: 'Swarm does not move or share local volumes between nodes: the recipe must give such a process 1 replica (it then runs on this manager, beside its volumes)',
+      code: 'CLUSTER_VOLUMES',
+    },
+  )
 }

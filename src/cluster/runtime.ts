@@ -8,7 +8,7 @@ import {dockerActions, runPreSwitchHooks, type StrategyActions} from '../lifecyc
 import type {ClusterSettings} from '../state/store.js'
 import {runInJob} from './hook-job.js'
 import {clusterEngine} from './engine.js'
-import {PROCESS_REPLICAS_LABEL} from './process-spec.js'
+import {assertProcessesFit, PROCESS_REPLICAS_LABEL} from './process-spec.js'
 import {clusterProcesses} from './processes.js'
 import {
   appServices,
@@ -72,7 +72,10 @@ export function clusterRuntime(cluster: ClusterSettings): ReleaseRuntime {
 export function clusterActions(cluster: ClusterSettings, runHook: HookRunner): StrategyActions {
   return {
     ...dockerActions,
-    start: (op, recipe, release) => startService(op, cluster, recipe, release),
+    start: (op, recipe, release) => {
+      assertProcessesFit(op.app, recipe)
+      return startService(op, cluster, recipe, release)
+    },
     revive: (op, recipe, release) => reviveService(op, cluster, recipe, release),
     preSwitch: (op, plan, next) => runPreSwitchHooks(op, plan, next, runHook),
     switchTo: (op, recipe, release) => switchToService(op, recipe, release, cluster),
