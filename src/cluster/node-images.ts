@@ -53,7 +53,7 @@ export interface ReachedNode {
 }
 
 export interface NodeLoadPlan {
-  /** The workers to load into, each once, in the swarm's order. */
+  /** The workers to load into, each once, by hostname (as every list here). */
   targets: {node: SwarmNodeInfo; endpoint: string}[]
   /** Ready nodes no endpoint reaches: the images cannot get there. */
   missing: SwarmNodeInfo[]
@@ -69,7 +69,7 @@ export function planNodeLoads(nodes: SwarmNodeInfo[], managerId: string, reached
   const known = new Set(nodes.map((n) => n.id))
   const plan: NodeLoadPlan = {targets: [], missing: [], down: [], strangers: []}
   plan.strangers = reached.filter((r) => !r.nodeId || !known.has(r.nodeId)).map((r) => r.endpoint)
-  for (const node of nodes) {
+  for (const node of [...nodes].sort((a, b) => a.hostname.localeCompare(b.hostname))) {
     if (node.id === managerId) continue
     const endpoint = byId.get(node.id)
     if (node.state !== 'ready') plan.down.push(node)
