@@ -6,6 +6,8 @@ import {describe, it} from 'node:test'
 
 import type {SwarmNodeInfo} from '../docker/swarm.js'
 import type {DiscodeError} from '../errors.js'
+import type {Engine} from '../lifecycle/context.js'
+import {containerRuntime} from '../lifecycle/release-runtime.js'
 import {assertPlanComplete, nodeDockerOptions, onNodesRef, planNodeLoads, readNodeImages, recordNodeImages} from './node-images.js'
 
 const node = (id: string, state = 'ready', role = 'worker'): SwarmNodeInfo => ({
@@ -112,5 +114,15 @@ describe('the images loaded onto the nodes', () => {
     } finally {
       rmSync(home, {recursive: true, force: true})
     }
+  })
+})
+
+describe('a single-host app', () => {
+  it('loads a bundle into this engine only, and refuses --node-docker before anything is loaded', async () => {
+    const engine = {} as Engine
+    assert.equal(await containerRuntime.bundleTargets(engine, []), undefined)
+    await assert.rejects(containerRuntime.bundleTargets(engine, ['ssh://admin@node2']), (error: DiscodeError) => {
+      return error.code === 'BUNDLE_NOT_CLUSTER' && /Nothing was loaded/.test(error.hint ?? '')
+    })
   })
 })

@@ -71,6 +71,11 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
       description: "Air-gapped: from the vendor's bundle, verified with the vendor's key (no feed, no registry)",
       command: '<%= config.bin %> install shop --bundle ./shop-1.5.0.bundle --key "$(cat shop-feed.pub)" --set hostname=shop.example.com',
     },
+    {
+      description: "Air-gapped on a cluster: the release images are loaded into each worker's Docker",
+      command:
+        '<%= config.bin %> install shop --cluster --bundle ./shop-1.5.0.bundle --key "$(cat shop-feed.pub)" --node-docker ssh://admin@10.0.0.6',
+    },
   ]
 
   static override args = {app: Args.string({description: 'Name of the app instance (lowercase letters, digits, hyphens)', required: true})}
