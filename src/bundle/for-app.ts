@@ -6,6 +6,7 @@
 import {join, sep} from 'node:path'
 
 import type {Engine} from '../lifecycle/context.js'
+import type {BundleTargets} from '../lifecycle/release-runtime.js'
 import {withAppLock} from '../lock/lock.js'
 import {feedFor, loadInstalledRecipe} from '../recipes/installed.js'
 import {installedRecord} from '../state/installed.js'
@@ -22,22 +23,29 @@ export interface BundleUse {
   /** --to / --version */
   to?: string
   onProgress?: (label: string, bytes: number) => void
-  onImage?: (ref: string) => void
+  onImage?: (ref: string, node?: string) => void
+  /** --node-docker: a cluster's workers' Docker endpoints (the release images are loaded into each). */
+  nodes?: string[]
+  /** Which nodes got the images, and which were down: said once they are loaded. */
+  onNodes?: (report: NodesReport) => void
 }
 
-export type UsedBundle = LoadedBundle & {opened: OpenedBundle}
+/** `nodes`: a cluster app's, where the release images were loaded (said in the command's --json too). */
+export type UsedBundle = LoadedBundle & {opened: OpenedBundle; nodes?: NodesReport}
 
-export async function bundleForInstall(engine: Engine, use: BundleUse): Promise<UsedBundle> {
+/** `onCluster`: install --cluster, whose release images go to every node as well. */
+export async function bundleForInstall(engine: Engine, use: BundleUse, options: {onCluster?: boolean} = {}): Promise<UsedBundle> {
   const opened = await openBundle(use.file, {given: use.key, accept: use.accept, confirm: use.confirm, to: use.to})
-  const loaded = await loadBundle(engine.docker, engine.settings.home, opened, {...use, allowOlder: use.to !== undefined})
+  const endpoints = use.nodes ?? []
+  const targets = options.onCluster
+    ? await (await import('../cluster/node-engines.js')).reachNodeEngines(engine, endpoints)
+    : await (await engine.runtimeFor(undefined)).bundleTargets(engine, endpoints)
+  const loaded = await loadEverywhere(engine, opened, use, targets)
   return {...loaded, opened}
 }
 
 export async function bundleForUpdate(engine: Engine, app: string, use: BundleUse): Promise<UsedBundle> {
   const record = await installedRecord(engine.store, app)
-  // A cluster's other nodes would pull the images: refused before anything is read or loaded.
-  const runtime = await engine.runtimeFor(record)
-  runtime.requireOneHost(app, {what: 'bundle'})
   const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
   const key = feedFor(app, raw, record.inputs, await engine.store.readSecrets(app)).key ?? record.feedTrust?.key
   if (!key) {
@@ -59,7 +67,8 @@ export async function bundleForUpdate(engine: Engine, app: string, use: BundleUs
       hint: 'Nothing was loaded. Use the bundle the vendor made for this app',
     })
   }
-  const loaded = await loadBundle(engine.docker, engine.settings.home, opened, {...use, allowOlder: use.to !== undefined})
+  const targets = await (await engine.runtimeFor(record)).bundleTargets(engine, use.nodes ?? [])
+  const loaded = await loadEverywhere(engine, opened, use, targets)
   await adoptRecipe(engine, app, loaded.recipeDir)
   return {...loaded, opened}
 }
@@ -72,4 +81,37 @@ async function adoptRecipe(engine: Engine, app: string, recipeDir: string): Prom
     if (record.recipe.source !== 'path' || !record.recipe.dir.startsWith(bundles) || record.recipe.dir === recipeDir) return
     await engine.store.write({...record, recipe: {...record.recipe, ref: recipeDir, dir: recipeDir}})
   })
+}
+
+/** Said after a cluster load: the images went into each node's Docker (no registry), these nodes were down. */
+export interface NodesReport {
+  loaded: string[]
+  down: string[]
+}
+
+/**
+ * Loads the verified bundle into this engine and, for a cluster app, into every ready worker's Docker
+ * (reached before, so an unreachable node refuses the bundle before anything is loaded); the release
+ * images are recorded as on the nodes, so the services name them by id and no node pulls.
+ */
+async function loadEverywhere(
+  engine: Engine,
+  opened: OpenedBundle,
+  use: BundleUse,
+  targets?: BundleTargets,
+): Promise<LoadedBundle & {nodes?: NodesReport}> {
+  const options = {onProgress: use.onProgress, onImage: use.onImage, allowOlder: use.to !== undefined}
+  const loaded = await loadBundle(engine.docker, engine.settings.home, opened, {...options, nodes: targets?.nodes})
+  if (!targets) return loaded
+  const releases = new Set(opened.manifest.releases.map((release) => release.image))
+  const {recordNodeImages} = await import('../cluster/node-images.js')
+  recordNodeImages(
+    engine.settings.home,
+    Object.entries(loaded.offline.images)
+      .filter(([ref]) => releases.has(ref))
+      .map(([, id]) => id),
+  )
+  const nodes = {loaded: targets.nodes.map((node) => node.name), down: targets.down}
+  use.onNodes?.(nodes)
+  return {...loaded, nodes}
 }

@@ -61,12 +61,24 @@ export interface LoadedBundle {
   recipeDir: string
 }
 
+/** Another engine the release images go to as well (a cluster's worker, reached at its own endpoint). */
+export interface LoadTarget {
+  name: string
+  docker: DockerClient
+}
+
 /** Verifies every part (streamed), then loads the images and keeps the recipe. */
 export async function loadBundle(
   docker: DockerClient,
   home: string,
   opened: OpenedBundle,
-  options: {allowOlder?: boolean; onProgress?: (label: string, bytes: number) => void; onImage?: (ref: string) => void} = {},
+  options: {
+    allowOlder?: boolean
+    onProgress?: (label: string, bytes: number) => void
+    onImage?: (ref: string, node?: string) => void
+    /** A cluster's workers: they get the release images (the manager, this engine, gets them all). */
+    nodes?: LoadTarget[]
+  } = {},
 ): Promise<LoadedBundle> {
   const {file, manifest} = opened
   mkdirSync(home, {recursive: true})
@@ -78,6 +90,7 @@ export async function loadBundle(
       options.onImage?.(image.ref)
       images[image.ref] = await loadOne(docker, image, loadTags(image.ref, manifest.releases), work)
     }
+    await loadOnNodes(options.nodes ?? [], manifest, work, options.onImage)
     const recipeDir = keepRecipe(home, manifest, work)
     const feed = parseFeed(
       Buffer.from(JSON.stringify({releases: manifest.releases, published: manifest.published})),
@@ -90,7 +103,20 @@ export async function loadBundle(
   }
 }
 
-async function loadOne(docker: DockerClient, image: BundleImage, tags: string[], work: string): Promise<string> {
+/** The release images (not the accessories' nor the proxy's, which run on the manager) into each node, unless it has them. */
+async function loadOnNodes(nodes: LoadTarget[], manifest: BundleManifest, work: string, onImage?: (ref: string, node?: string) => void) {
+  const releaseRefs = new Set(manifest.releases.map((release) => release.image))
+  for (const node of nodes) {
+    for (const image of manifest.images.filter((entry) => releaseRefs.has(entry.ref))) {
+      // An image id is the digest of its config: an engine that has it has the same bytes.
+      if (await inspectImage(node.docker, image.config)) continue
+      onImage?.(image.ref, node.name)
+      await loadOne(node.docker, image, loadTags(image.ref, manifest.releases), work, node.name)
+    }
+  }
+}
+
+async function loadOne(docker: DockerClient, image: BundleImage, tags: string[], work: string, node?: string): Promise<string> {
   try {
     const response = await docker.loadImage(loadStream(image, tags, work), {quiet: true})
     await new Promise<void>((resolve, reject) =>
@@ -101,10 +127,10 @@ async function loadOne(docker: DockerClient, image: BundleImage, tags: string[],
       }),
     )
   } catch (error) {
-    throw dockerError(error, `load image ${image.ref}`)
+    throw dockerError(error, `load image ${image.ref}${node ? ` into ${node}` : ''}`)
   }
   if (!(await inspectImage(docker, image.config))) {
-    throw new BundleError(`Docker reports no image ${image.config} after loading ${image.ref}`, {
+    throw new BundleError(`Docker${node ? ` on ${node}` : ''} reports no image ${image.config} after loading ${image.ref}`, {
       code: 'BUNDLE_LOAD_FAILED',
       hint: 'Check the Docker engine (disk space, docker info) and try again',
     })

@@ -32,6 +32,7 @@ import {
   releaseServiceSpec,
   type ServiceRelease,
 } from './service-spec.js'
+import {onNodesRef, readNodeImages} from './node-images.js'
 import {crashedReplicas, judgeReplicas, tasksStillUp} from './tasks.js'
 
 /** The steps that create, scale and remove the Swarm service of one release (`APP-<key>`). */
@@ -49,10 +50,10 @@ export async function clusterAuth(op: Operation, recipe: Recipe, image: string):
   return credentialsFor(image, recipe.image, credentials)
 }
 
-/** The release as a service runs it: pinned to the digest the manager pulled. */
+/** The release as a service runs it: by its id when a bundle loaded it onto every node, else the digest the manager pulled. */
 export async function serviceRelease(op: Operation, release: ReleaseImage & {key?: string}): Promise<ServiceRelease> {
-  const info = await inspectImage(op.engine.docker, release.imageId)
-  const pullRef = clusterPullRef(release.image, info?.repoDigests ?? [])
+  const onNodes = onNodesRef(release.imageId, readNodeImages(op.engine.settings.home))
+  const pullRef = onNodes ?? clusterPullRef(release.image, (await inspectImage(op.engine.docker, release.imageId))?.repoDigests ?? [])
   return {...release, pullRef, key: release.key ?? releaseKey(release.version, release.imageId)}
 }
 

@@ -65,6 +65,7 @@ export function clusterRuntime(cluster: ClusterSettings): ReleaseRuntime {
     requireOneHost(app, work) {
       throw oneHostOnlyError(app, work)
     },
+    bundleTargets: async (engine, endpoints) => (await import('./node-engines.js')).reachNodeEngines(engine, endpoints),
   }
 }
 
@@ -100,15 +101,6 @@ export function oneHostOnlyError(app: string, work: OneHostWork): DiscodeError {
       hint: `Roll back the code with --keep-data, then restore the snapshot with "discode restore ${app} ${work.snapshot}"`,
       code: 'CLUSTER_UNSUPPORTED',
     })
-  }
-  if (work.what === 'bundle') {
-    return new DiscodeError(
-      `${app} runs on a cluster: a bundle is loaded into this engine only, and the other nodes would pull its images`,
-      {
-        hint: 'Nothing was loaded. Update a cluster app from its registry for now',
-        code: 'BUNDLE_CLUSTER_UNSUPPORTED',
-      },
-    )
   }
   return new DiscodeError(`discode ${work.what} is not available for ${app}, which runs in a cluster`, {
     hint: `Run the command in one of its replicas with docker on that node (see "discode status ${app}")`,

@@ -71,6 +71,11 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
       description: "Air-gapped: from the vendor's bundle, verified with the vendor's key (no feed, no registry)",
       command: '<%= config.bin %> install shop --bundle ./shop-1.5.0.bundle --key "$(cat shop-feed.pub)" --set hostname=shop.example.com',
     },
+    {
+      description: "Air-gapped on a cluster: the release images are loaded into each worker's Docker",
+      command:
+        '<%= config.bin %> install shop --cluster --bundle ./shop-1.5.0.bundle --key "$(cat shop-feed.pub)" --node-docker ssh://admin@10.0.0.6',
+    },
   ]
 
   static override args = {app: Args.string({description: 'Name of the app instance (lowercase letters, digits, hyphens)', required: true})}
@@ -91,8 +96,6 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     }),
     cluster: Flags.boolean({
       description: 'Run the app on the Docker Swarm cluster this engine manages (see "discode cluster init")',
-      // A bundle is loaded into this engine only: the other nodes would pull its images.
-      exclusive: ['bundle'],
     }),
     replicas: Flags.integer({
       description: 'With --cluster: how many replicas of each release run [default: 2]',
@@ -115,7 +118,7 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     const engine = await this.engine()
     const use = bundleUse(flags, {to: flags.version, interactive, log: (line) => this.logToStderr(line)})
     const forApp = use && (await import('../bundle/for-app.js'))
-    const bundle = use && (await forApp!.bundleForInstall(engine, use))
+    const bundle = use && (await forApp!.bundleForInstall(engine, use, {onCluster: flags.cluster}))
     if (bundle?.opened.firstUse) this.logToStderr(`Trusting the bundle's key ${bundle.opened.firstUse} (--yes)`)
     const recipeRef = bundle?.recipeDir ?? flags.recipe
     const pair = readTlsFlags(flags)

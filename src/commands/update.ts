@@ -41,6 +41,11 @@ When the vendor marks releases as required (or a release can only be reached fro
       description: "Air-gapped: from the vendor's bundle, verified with the recipe's feedKey (no feed, no registry)",
       command: '<%= config.bin %> update myapp --bundle ./shop-1.6.0.bundle',
     },
+    {
+      description: "Air-gapped, an app on a cluster: the release images are loaded into each worker's Docker",
+      command:
+        '<%= config.bin %> update myapp --bundle ./shop-1.6.0.bundle --node-docker ssh://admin@10.0.0.6 --node-docker ssh://admin@10.0.0.7',
+    },
   ]
 
   static override args = {app: Args.string({description: 'Installed app name', required: true})}
@@ -120,7 +125,8 @@ When the vendor marks releases as required (or a release can only be reached fro
     }
     const [first, last] = [results[0], results.at(-1)!]
     const from = first.status === 'updated' ? {from: first.from} : {}
-    return {...last, ...from, hops: results, plan, ...(certificate ? {certificate} : {}), elapsed: this.elapsed()}
+    const loadedOn = bundle?.nodes ? {bundleImagesLoadedOn: bundle.nodes} : {}
+    return {...last, ...from, hops: results, plan, ...(certificate ? {certificate} : {}), ...loadedOn, elapsed: this.elapsed()}
   }
 }
 

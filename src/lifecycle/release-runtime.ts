@@ -10,6 +10,7 @@ import {
   type DockerClient,
 } from '../docker/docker.js'
 import type {SwarmNodeInfo} from '../docker/swarm.js'
+import {DiscodeError} from '../errors.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {appNetworkEngine} from './network-plan.js'
@@ -48,7 +49,7 @@ export interface ServingReport {
 
 /** What only a single host can do, which a runtime may refuse (with the hint that fits). */
 export type OneHostWork =
-  {what: 'exec' | 'run' | 'bundle'} | {what: 'restore'; snapshot: string; ref: string} | {what: 'restore-data'; snapshot: string}
+  {what: 'exec' | 'run'} | {what: 'restore'; snapshot: string; ref: string} | {what: 'restore-data'; snapshot: string}
 
 export interface LogOptions {
   tail?: number
@@ -97,6 +98,18 @@ export interface ReleaseRuntime {
   supportFiles(engine: Engine, record: AppRecord, logLines: number): Promise<{path: string; content: string}[]>
   /** Throws CLUSTER_UNSUPPORTED (with a hint) where the runtime cannot do work made for one host. */
   requireOneHost(app: string, work: OneHostWork): void
+  /**
+   * Where a bundle's release images go beside this engine: a cluster's ready workers, reached at the
+   * customer's `--node-docker` endpoints (refused before anything is loaded if one is missing).
+   * One host: none (undefined), and endpoints are refused.
+   */
+  bundleTargets(engine: Engine, endpoints: string[]): Promise<BundleTargets | undefined>
+}
+
+/** A cluster's workers a bundle's release images are loaded into, and the nodes that are down. */
+export interface BundleTargets {
+  nodes: {name: string; docker: DockerClient}[]
+  down: string[]
 }
 
 // The deploy code is loaded when a deploy uses it: a report or a one-off (status, logs, run) does not load
@@ -142,4 +155,11 @@ export const containerRuntime: ReleaseRuntime = {
     return []
   },
   requireOneHost() {},
+  async bundleTargets(_engine, endpoints) {
+    if (endpoints.length === 0) return undefined
+    throw new DiscodeError('--node-docker is for an app that runs on a cluster', {
+      code: 'BUNDLE_NOT_CLUSTER',
+      hint: 'Nothing was loaded. Leave --node-docker out: a single-host app uses this engine only',
+    })
+  },
 }

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, before, describe, it} from 'node:test'
@@ -26,7 +26,8 @@ import {
   startFeedServer,
   startRequestLoop,
 } from '../support/http.js'
-import {buildAndPushTestImages} from '../support/images.js'
+import {signFeed} from '../../src/feed/sign.js'
+import {buildAndPushTestImages, docker as hostDocker, REPOSITORY} from '../support/images.js'
 import {createSwarmStand, type SwarmNode, type SwarmStand} from '../support/swarm.js'
 
 const APP = 'clu-app'
@@ -57,7 +58,7 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
   })
   const get = (path = '/') => httpGet(`${world.url}${path}`, {host: HOST})
   const onManager = (args: string[]) => stand.docker(manager, args)
-  const underLoad = (work: () => Promise<void>, options: {timeoutMs?: number} = {}) =>
+  const underLoad = (work: () => Promise<void>, options: {timeoutMs?: number; host?: string} = {}) =>
     loadDuring(`${world.url}/`, {host: HOST, ...options}, work)
 
   /** Which nodes answer `count` requests (each through a new connection to the proxy). */
@@ -205,6 +206,93 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     assert.equal(app.cluster.running, 3)
     assert.deepEqual(Object.keys(app.cluster.nodes).sort(), ['swnode1', 'swnode2', 'swnode3'])
     assert.deepEqual(await services(), {[json.to.container]: '3/3'})
+  })
+
+  it('air-gapped: with the registry stopped, install --cluster --bundle, then update --bundle under load: 0 failed, on every node', async () => {
+    const app = 'clu-bun'
+    const host = `bun.${HOST}`
+    const vendor = join(world.home, 'vendor')
+    const file = (name: string) => join(vendor, name)
+    // The vendor's side, on this host's engine (which has the test images by digest): a signed feed of two releases, one bundle.
+    assert.equal((await discode(world, ['feed', 'keygen', '--out', vendor])).code, 0)
+    const feedKey = readFileSync(file('feed.pub'), 'utf8').trim()
+    const pinned = async (tag: string) => {
+      const {stdout} = await hostDocker(['inspect', '--format', '{{json .RepoDigests}}', `${REPOSITORY}:${tag}`])
+      const digest = (JSON.parse(stdout) as string[]).find((ref) => ref.startsWith(`${REPOSITORY}@`))!.split('@')[1]
+      return `${stand.registry}/discode-test/app@${digest}`
+    }
+    const releases = [
+      {version: '1.0.0', image: await pinned('1.0.0'), channel: 'stable'},
+      {version: '1.1.0', image: await pinned('1.1.0'), channel: 'stable'},
+    ]
+    writeFileSync(file('feed.json'), JSON.stringify({releases}))
+    signFeed(file('feed.json'), file('feed.key'), {now: new Date()})
+    writeRecipe(file('recipe'), `http://${stand.registry}/feed.json`, {image: `${stand.registry}/discode-test/app`, volumes: [], feedKey})
+    const vendorWorld = {...world, env: {...world.env, DOCKER_HOST: process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock'}}
+    for (const [out, versions] of [
+      ['v1.bundle', ['1.0.0']],
+      ['v2.bundle', ['1.0.0', '1.1.0']],
+    ] as const) {
+      const created = await discode(vendorWorld, [
+        ...['bundle', 'create', '--recipe', file('recipe'), '--feed', file('feed.json'), '--key', file('feed.key'), '-o', file(out)],
+        ...versions.flatMap((version) => ['--release', version]),
+      ])
+      assert.equal(created.code, 0, created.stderr)
+    }
+    const newId = (await hostDocker(['inspect', '--format', '{{.Id}}', `${REPOSITORY}:1.1.0`])).stdout.trim()
+    const onWorker = (node: SwarmNode) =>
+      stand.docker(node, ['image', 'inspect', '--format', '{{.Id}}', newId]).then(
+        () => true,
+        () => false,
+      )
+
+    const workers = stand.nodes.slice(1).flatMap((node) => ['--node-docker', node.dockerHost])
+    const bunGet = () => httpGet(`${world.url}/`, {host})
+    await stand.stopRegistry()
+    try {
+      const installed = await discode(world, [
+        ...['install', app, '--bundle', file('v1.bundle'), '--key', feedKey, '--set', `hostname=${host}`],
+        ...['--cluster', '--replicas', '3', ...workers],
+      ])
+      assert.equal(installed.code, 0, installed.stderr)
+      assert.match(installed.stderr, /loaded into each node's Docker \(the manager, swnode2, swnode3\): no registry/)
+      assert.equal((await bunGet()).body, 'version=1.0.0\n')
+
+      const unreached = await discode(world, ['update', app, '--bundle', file('v2.bundle')])
+      assert.equal(unreached.code, 1, unreached.stdout)
+      assert.match(unreached.stderr, /no --node-docker reaches swnode2 \(10\.250\.0\.12\), swnode3/)
+      assert.match(unreached.stderr, /Nothing was loaded/)
+      assert.deepEqual(await Promise.all(stand.nodes.slice(1).map(onWorker)), [false, false], 'nothing was loaded on the workers')
+
+      let updated: {to: {version: string; container: string}} | undefined
+      const loop = await underLoad(
+        async () => {
+          const result = await discodeJson(world, ['update', app, '--bundle', file('v2.bundle'), ...workers])
+          assert.equal(result.code, 0, result.stderr)
+          assert.deepEqual(result.json.bundleImagesLoadedOn, {loaded: ['swnode2', 'swnode3'], down: []})
+          updated = result.json
+        },
+        {host},
+      )
+      assertNoFailedRequests(loop)
+      assert.equal(updated!.to.version, '1.1.0')
+      assert.deepEqual(await Promise.all(stand.nodes.slice(1).map(onWorker)), [true, true], 'loaded on the workers')
+      const {stdout: ref} = await onManager([
+        'service',
+        'inspect',
+        '--format',
+        '{{.Spec.TaskTemplate.ContainerSpec.Image}}',
+        updated!.to.container,
+      ])
+      assert.match(ref.trim(), /^sha256:[0-9a-f]{64}$/, 'the replicas run the loaded image by its id: no node pulls')
+      const seen = new Set<string>()
+      for (let i = 0; i < 40; i++) seen.add((await httpGet(`${world.url}/cgi-bin/node`, {host})).body.trim())
+      assert.deepEqual([...seen].sort(), ['node=swnode1', 'node=swnode2', 'node=swnode3'])
+      assert.equal((await bunGet()).body, 'version=1.1.0\n')
+    } finally {
+      await stand.startRegistry()
+    }
+    assert.equal((await discode(world, ['uninstall', app, '--yes'])).code, 0)
   })
 
   it('support-bundle shows the replicas per node and every task, without the secret given to them', async () => {

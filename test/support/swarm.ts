@@ -25,6 +25,7 @@
  *     await stand.loadImage(node, image)                 // docker save (host daemon) | docker -H node load
  *     await stand.joinWorkers(printedJoinCommand)        // nodes 2..N join, with their own addresses
  *     await stand.stopDaemon(node); await stand.startDaemon(node)   // same data-root: it rejoins
+ *     await stand.stopRegistry(); await stand.startRegistry()       // the nodes cut off from any registry
  *   } finally {
  *     await stand.teardown()           // idempotent; leaves no netns, link, /run/swarmN, cgroup,
  *   }                                  // process, mount or temp dir behind
@@ -71,6 +72,10 @@ export interface SwarmStand {
   stopDaemon(node: SwarmNode): Promise<void>
   /** Start the node's dockerd again with the same data-root (a swarm member rejoins); waits until it answers. */
   startDaemon(node: SwarmNode): Promise<void>
+  /** Stops the nodes' registry (10.250.0.1:5000): a cluster cut off from any registry. */
+  stopRegistry(): Promise<void>
+  /** Starts it again on the same storage; waits until it answers. */
+  startRegistry(): Promise<void>
   /** The reference's full teardown; idempotent, never throws for something already gone. */
   teardown(): Promise<void>
 }
@@ -530,6 +535,12 @@ export async function createSwarmStand(options: {nodes?: number} = {}): Promise<
       spawnDaemon(tools, dir, node)
       await until(`${node.name}'s dockerd did not answer again (see ${dir}/${node.name}/dockerd.log)`, 60_000, () => daemonAnswers(node))
     },
+    async stopRegistry() {
+      const pid = await readPid(join(STATE_DIR, 'registry.pid'))
+      if (pid && (await alive(pid)) && (await isRegistry(pid))) await terminate(pid, 10_000)
+      if (await registryAnswers()) throw new Error(`swarm stand: the registry on ${STAND_REGISTRY} still answers`)
+    },
+    startRegistry: async () => void (await startRegistry(tools, dir)),
     teardown,
   }
 }
