@@ -11,6 +11,7 @@ import {feedFor, loadInstalledRecipe} from '../recipes/installed.js'
 import {installedRecord} from '../state/installed.js'
 import {BundleError} from './errors.js'
 import {type LoadedBundle, loadBundle, openBundle, type OpenedBundle} from './load.js'
+import {pluginMismatch} from './plugin.js'
 
 export interface BundleUse {
   file: string
@@ -59,6 +60,9 @@ export async function bundleForUpdate(engine: Engine, app: string, use: BundleUs
       hint: 'Nothing was loaded. Use the bundle the vendor made for this app',
     })
   }
+  const mismatch = pluginMismatch(opened.manifest, record.recipe.source)
+  if (mismatch)
+    throw new BundleError(mismatch, {code: 'BUNDLE_WRONG_PLUGIN', hint: 'Nothing was loaded. Use the bundle the vendor made for this app'})
   const loaded = await loadBundle(engine.docker, engine.settings.home, opened, {...use, allowOlder: use.to !== undefined})
   await adoptRecipe(engine, app, loaded.recipeDir)
   return {...loaded, opened}

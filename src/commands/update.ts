@@ -7,6 +7,7 @@ import {heldText} from '../cli/held-text.js'
 import type {PlannedHop, UpdatePlan} from '../updates/plan.js'
 import {readTlsFlags, tlsFlags} from '../cli/tls-flags.js'
 import {bundleFlags, bundleUse} from '../cli/bundle-flags.js'
+import {installBundledPlugin} from '../cli/bundle-plugin.js'
 import {acceptCertificate} from '../tls/accept.js'
 
 export default class Update extends DiscodeCommand {
@@ -78,10 +79,14 @@ When the vendor marks releases as required (or a release can only be reached fro
 
   async run() {
     const {args, flags} = await this.parse(Update)
-    const engine = await this.engine()
+    let engine = await this.engine()
     const inputs = inputValues(flags.set, flags['set-file'])
     const use = bundleUse({...flags, yes: false}, {to: flags.to, interactive: false, log: (line) => this.logToStderr(line)})
     const bundle = use && (await (await import('../bundle/for-app.js')).bundleForUpdate(engine, args.app, use))
+    if (bundle?.plugin) {
+      await installBundledPlugin(this, bundle.plugin, (line) => this.logToStderr(line))
+      engine = await this.engine()
+    }
     const options = {
       app: args.app,
       to: flags.to,
