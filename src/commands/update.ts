@@ -39,6 +39,10 @@ When the vendor marks releases as required (or a release can only be reached fro
       command: '<%= config.bin %> update myapp --tls-cert ./myapp.crt --tls-key ./myapp.key',
     },
     {
+      description: 'An app installed from a bundle, now on a server that reaches the vendor: read the feed again',
+      command: '<%= config.bin %> update myapp --online',
+    },
+    {
       description: "Air-gapped: from the vendor's bundle, verified with the recipe's feedKey (no feed, no registry)",
       command: '<%= config.bin %> update myapp --bundle ./shop-1.6.0.bundle',
     },
@@ -72,6 +76,10 @@ When the vendor marks releases as required (or a release can only be reached fro
       description:
         "Accept the recipe's new (or removed) feedKey after a plugin update changed it; only once the vendor confirmed the change",
     }),
+    online: Flags.boolean({
+      description: "An app installed from a bundle: read the vendor's feed again, from now on (its server reaches the feed now)",
+      exclusive: ['bundle'],
+    }),
     ...tlsFlags,
     ...bundleFlags,
     ...DiscodeCommand.waitFlag,
@@ -95,6 +103,7 @@ When the vendor marks releases as required (or a release can only be reached fro
       allowUnsignedFeed: flags['allow-unsigned-feed'],
       acceptFeedKey: flags['accept-feed-key'],
       offline: bundle?.offline,
+      online: flags.online,
     }
     if (flags.check) {
       const {checkUpdate} = await import('../updates/update-path.js')
