@@ -49,6 +49,7 @@ describe('a vendor plugin in a bundle', () => {
     assert.equal(recipe.source, '@acme/discode-demo')
     assert.equal(pluginRecipe(plugin, '@acme/discode-demo:demo').raw.name, 'demo')
     assert.throws(() => pluginRecipe(plugin, 'shop'), /no recipe/)
+    assert.throws(() => pluginRecipe(plugin, './recipes/demo'), /with --plugin, --recipe names one of its recipes/)
     const part = pluginPart(plugin)
     assert.equal(part.path, 'plugin/acme-discode-demo-1.2.0.tgz')
     assert.equal(part.size, readFileSync(file).length)

@@ -63,6 +63,12 @@ export function pluginRecipe(plugin: PluginSource, ref?: string): ResolvedRecipe
     throw pluginProblem(plugin.name, `ships ${all.length} recipes`, `Name one with --recipe (${all.map((r) => r.name).join(', ')})`)
   }
   const name = ref?.startsWith(`${plugin.name}:`) ? ref.slice(plugin.name.length + 1) : (ref ?? all[0].name)
+  if (/[\\/]/.test(name))
+    throw pluginProblem(
+      plugin.name,
+      `has no recipe ${name}: with --plugin, --recipe names one of its recipes`,
+      `e.g. --recipe ${all[0]?.name ?? 'NAME'}`,
+    )
   return resolveRecipe(`${plugin.name}:${name}`, [plugin.root])
 }
 

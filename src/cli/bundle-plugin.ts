@@ -34,7 +34,9 @@ export async function installBundledPlugin(host: PluginHost, tarball: string, lo
   const installed = /installed (v\S+)/.exec(output)?.[1]
   log(`Installed the bundle's plugin ${installed ? `(${installed}) ` : ''}offline`)
   const {Config: ConfigClass} = await import('@oclif/core/config')
-  host.config = await ConfigClass.load(host.config.options)
+  // Without the plugin list the running config was given (oclif would reuse it): read the plugins again.
+  const {plugins: _loaded, ...options} = host.config.options
+  host.config = await ConfigClass.load(options)
 }
 
 function refused(tarball: string, output: string, error: Error): DiscodeError {

@@ -94,6 +94,7 @@ When the vendor marks releases as required (or a release can only be reached fro
     if (bundle?.plugin) {
       await installBundledPlugin(this, bundle.plugin, (line) => this.logToStderr(line))
       engine = await this.engine()
+      await (await import('../bundle/adopt-plugin.js')).adoptPluginRecipe(engine, args.app, bundle.opened.manifest)
     }
     const options = {
       app: args.app,
