@@ -28,7 +28,7 @@ function npmCommand(): string[] {
   }
 }
 
-async function packageJsonOf(tarball: string): Promise<PluginPackageJson> {
+export async function packageJsonOf(tarball: string): Promise<PluginPackageJson> {
   const entries = extract()
   Readable.from(readFileSync(tarball)).pipe(createGunzip()).pipe(entries)
   for await (const entry of entries) {
@@ -42,13 +42,17 @@ async function packageJsonOf(tarball: string): Promise<PluginPackageJson> {
   throw new Error('the package has no package.json')
 }
 
-function pack(spec: string, into: string, options: {cwd: string; registry?: string}): Promise<string> {
+/**
+ * `npm pack SPEC` into a directory: the tarball's path. No package script runs, unless `scripts` (a
+ * vendor packing their own directory, whose prepack builds the hooks, as `npm publish` would).
+ */
+export function pack(spec: string, into: string, options: {cwd: string; registry?: string; scripts?: boolean}): Promise<string> {
   const [bin, ...pre] = npmCommand()
   const args = [
     ...pre,
     'pack',
     spec,
-    '--ignore-scripts',
+    ...(options.scripts ? [] : ['--ignore-scripts']),
     '--json',
     '--pack-destination',
     into,
@@ -58,7 +62,7 @@ function pack(spec: string, into: string, options: {cwd: string; registry?: stri
     execFile(
       bin,
       args,
-      {cwd: options.cwd, env: {...process.env, npm_config_ignore_scripts: 'true'}, maxBuffer: 8 * 1024 * 1024},
+      {cwd: options.cwd, env: {...process.env, npm_config_ignore_scripts: String(!options.scripts)}, maxBuffer: 8 * 1024 * 1024},
       (error, _stdout, stderr) => {
         if (error) fail(new Error(stderr.trim().split('\n').filter(Boolean).pop() ?? error.message))
         else ok(join(into, readdirSync(into).find((name) => name.endsWith('.tgz')) ?? ''))

@@ -18,10 +18,13 @@ import {type PartSource, writeBundle} from './archive.js'
 import {imageRefs, selectReleases, type SourceFeed} from './contents.js'
 import {BundleError} from './errors.js'
 import {splitSave} from './image-tar.js'
+import {type PluginSource, pluginPart} from './plugin.js'
 import {BUNDLE_FORMAT, type BundleImage, type BundleManifest, blobPath, manifestBytes, signManifest} from './manifest.js'
 
 export interface CreateBundleOptions {
   recipe: ResolvedRecipe
+  /** The vendor plugin the recipe comes from (see plugin.ts): its tarball goes into the bundle. */
+  plugin?: PluginSource
   versions: string[]
   privateKeyPath: string
   out: string
@@ -54,7 +57,8 @@ export async function createBundle(docker: DockerClient, options: CreateBundleOp
       images.push({ref, ...(await saveImage(docker, ref, work))})
     }
     const blobs = [...new Set(images.flatMap((image) => [image.config, ...image.layers]))].map((digest) => blobPart(work, digest))
-    const parts = [...blobs, ...recipeParts(options.recipe.dir)]
+    const plugin = options.plugin && pluginPart(options.plugin)
+    const parts = [...blobs, ...recipeParts(options.recipe.dir), ...(plugin ? [plugin] : [])]
     const manifest: BundleManifest = {
       format: BUNDLE_FORMAT,
       app: options.recipe.raw.name,
@@ -63,6 +67,7 @@ export async function createBundle(docker: DockerClient, options: CreateBundleOp
       releases,
       images,
       parts: parts.map(({path, sha256, size}) => ({path, sha256, size})),
+      ...(plugin ? {plugin: {name: plugin.name, version: plugin.version, path: plugin.path}} : {}),
     }
     const bytes = manifestBytes(manifest)
     const partial = join(work, 'bundle')

@@ -12,6 +12,7 @@ import {feedFor, loadInstalledRecipe} from '../recipes/installed.js'
 import {installedRecord} from '../state/installed.js'
 import {BundleError} from './errors.js'
 import {type LoadedBundle, loadBundle, openBundle, type OpenedBundle} from './load.js'
+import {pluginMismatch} from './plugin.js'
 
 export interface BundleUse {
   file: string
@@ -67,6 +68,9 @@ export async function bundleForUpdate(engine: Engine, app: string, use: BundleUs
       hint: 'Nothing was loaded. Use the bundle the vendor made for this app',
     })
   }
+  const mismatch = pluginMismatch(opened.manifest, record.recipe.source)
+  if (mismatch)
+    throw new BundleError(mismatch, {code: 'BUNDLE_WRONG_PLUGIN', hint: 'Nothing was loaded. Use the bundle the vendor made for this app'})
   const targets = await (await engine.runtimeFor(record)).bundleTargets(engine, use.nodes ?? [])
   const loaded = await loadEverywhere(engine, opened, use, targets)
   await adoptRecipe(engine, app, loaded.recipeDir)

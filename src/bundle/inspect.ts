@@ -9,6 +9,8 @@ export interface BundleReport {
   published: string
   releases: {version: string; image: string}[]
   images: {ref: string; id: string; layers: number; bytes: number}[]
+  /** The vendor plugin (recipes and hooks) the bundle carries. */
+  plugin?: {name: string; version: string}
   bytes: number
   /** The key checked against (`--key`, or the installed app's), or the bundle's own when none was given. */
   key: {fingerprint: string; given: boolean}
@@ -38,7 +40,7 @@ export async function inspectBundle(file: string, key?: string, onProgress?: (do
   return {file, ...summary(manifest), key: {fingerprint: keyFingerprint(checkedKey), given: key !== undefined}, signature, parts}
 }
 
-function summary(manifest: BundleManifest): Pick<BundleReport, 'app' | 'published' | 'releases' | 'images' | 'bytes'> {
+function summary(manifest: BundleManifest): Pick<BundleReport, 'app' | 'published' | 'releases' | 'images' | 'bytes' | 'plugin'> {
   const sizes = new Map(manifest.parts.map((part) => [`sha256:${part.sha256}`, part.size]))
   return {
     app: manifest.app,
@@ -51,5 +53,6 @@ function summary(manifest: BundleManifest): Pick<BundleReport, 'app' | 'publishe
       bytes: [image.config, ...image.layers].reduce((sum, digest) => sum + (sizes.get(digest) ?? 0), 0),
     })),
     bytes: manifest.parts.reduce((sum, part) => sum + part.size, 0),
+    ...(manifest.plugin ? {plugin: {name: manifest.plugin.name, version: manifest.plugin.version}} : {}),
   }
 }

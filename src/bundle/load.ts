@@ -18,6 +18,7 @@ import {readHead, verifyParts} from './archive.js'
 import {loadTags} from './contents.js'
 import {BundleError} from './errors.js'
 import {loadStream} from './image-tar.js'
+import {keepPlugin} from './plugin.js'
 import {type BundleImage, type BundleManifest, parseManifest, verifyManifest} from './manifest.js'
 import {chooseKey, isOlderBundle, type KeyChoiceInput, unconfirmedKey} from './trust.js'
 
@@ -59,6 +60,8 @@ export interface LoadedBundle {
   offline: OfflineFeed
   /** Where the bundle's recipe is kept (content-addressed, under DISCODE_HOME/bundles). */
   recipeDir: string
+  /** The vendor plugin's verified tarball, kept under DISCODE_HOME/bundles, when the bundle carries one. */
+  plugin?: string
 }
 
 /** Another engine the release images go to as well (a cluster's worker, reached at its own endpoint). */
@@ -97,7 +100,7 @@ export async function loadBundle(
       pathToFileURL(file).href,
     )
     const offline = {feed, published: manifest.published, key: opened.key, images, source: basename(file), allowOlder: options.allowOlder}
-    return {offline, recipeDir}
+    return {offline, recipeDir, plugin: keepPlugin(home, manifest, work)}
   } finally {
     rmSync(work, {recursive: true, force: true})
   }

@@ -19,8 +19,12 @@ export const SIGNATURE_FILE = 'manifest.sig'
 
 const SHA256 = /^sha256:[a-f0-9]{64}$/
 const HEX = /^[a-f0-9]{64}$/
-/** A part's path: `blobs/sha256/<hex>` or `recipe/<relative path>`, never absolute, never `..`. */
-const PART_PATH = /^(?:blobs\/sha256\/[a-f0-9]{64}|recipe\/(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._/-]+)$/
+/**
+ * A part's path: `blobs/sha256/<hex>`, `recipe/<relative path>` or `plugin/<file>.tgz`, never absolute,
+ * never `..`.
+ */
+const PART_PATH =
+  /^(?:blobs\/sha256\/[a-f0-9]{64}|recipe\/(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9._/-]+|plugin\/[A-Za-z0-9_-][A-Za-z0-9._-]*\.tgz)$/
 
 const PartSchema = z.object({path: z.string().regex(PART_PATH), sha256: z.string().regex(HEX), size: z.number().int().nonnegative()})
 const ImageSchema = z.object({
@@ -44,6 +48,8 @@ export const ManifestSchema = z.object({
   releases: z.array(z.record(z.string(), z.unknown())).min(1),
   images: z.array(ImageSchema),
   parts: z.array(PartSchema),
+  /** The vendor plugin (npm tarball) the recipe came from, so that its discode:* hooks come along. */
+  plugin: z.object({name: z.string().min(1), version: z.string().min(1), path: z.string().regex(/^plugin\//)}).optional(),
 })
 
 export type BundleManifest = z.output<typeof ManifestSchema>

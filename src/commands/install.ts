@@ -8,6 +8,7 @@ import {appUrl} from '../proxy/app-url.js'
 import {assertProxySupports} from '../proxy/proxy-versions.js'
 import {readTlsFlags, tlsFlags} from '../cli/tls-flags.js'
 import {bundleFlags, bundleUse} from '../cli/bundle-flags.js'
+import {bundleRecipeRef, installBundledPlugin} from '../cli/bundle-plugin.js'
 import {DiscodeError} from '../errors.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import {acceptCertificate} from '../tls/accept.js'
@@ -115,12 +116,16 @@ Missing inputs are asked for on a terminal; with --yes or without a terminal the
     const {args, flags} = await this.parse(Install)
     const interactive = !flags.yes && !this.jsonEnabled() && Boolean(process.stdin.isTTY)
     const inputs = inputValues(flags.set, flags['set-file'])
-    const engine = await this.engine()
+    let engine = await this.engine()
     const use = bundleUse(flags, {to: flags.version, interactive, log: (line) => this.logToStderr(line)})
     const forApp = use && (await import('../bundle/for-app.js'))
     const bundle = use && (await forApp!.bundleForInstall(engine, use, {onCluster: flags.cluster}))
     if (bundle?.opened.firstUse) this.logToStderr(`Trusting the bundle's key ${bundle.opened.firstUse} (--yes)`)
-    const recipeRef = bundle?.recipeDir ?? flags.recipe
+    if (bundle?.plugin) {
+      await installBundledPlugin(this, bundle.plugin, (line) => this.logToStderr(line))
+      engine = await this.engine()
+    }
+    const recipeRef = bundle ? bundleRecipeRef(bundle) : flags.recipe
     const pair = readTlsFlags(flags)
     this.checkProxyOptions(engine, args.app, recipeRef ?? (await this.recordedRef(engine, args.app)), pair)
     const checked = flags['skip-preflight'] ? this.skippedPreflight() : await this.preflight(engine, args.app, recipeRef)

@@ -7,6 +7,7 @@ import {heldText} from '../cli/held-text.js'
 import type {PlannedHop, UpdatePlan} from '../updates/plan.js'
 import {readTlsFlags, tlsFlags} from '../cli/tls-flags.js'
 import {bundleFlags, bundleUse} from '../cli/bundle-flags.js'
+import {installBundledPlugin} from '../cli/bundle-plugin.js'
 import {acceptCertificate} from '../tls/accept.js'
 
 export default class Update extends DiscodeCommand {
@@ -36,6 +37,10 @@ When the vendor marks releases as required (or a release can only be reached fro
     {
       description: 'Replace the certificate (rotation, zero downtime; also with no newer release)',
       command: '<%= config.bin %> update myapp --tls-cert ./myapp.crt --tls-key ./myapp.key',
+    },
+    {
+      description: 'An app installed from a bundle, now on a server that reaches the vendor: read the feed again',
+      command: '<%= config.bin %> update myapp --online',
     },
     {
       description: "Air-gapped: from the vendor's bundle, verified with the recipe's feedKey (no feed, no registry)",
@@ -76,6 +81,10 @@ When the vendor marks releases as required (or a release can only be reached fro
       description:
         "Accept the recipe's new (or removed) feedKey after a plugin update changed it; only once the vendor confirmed the change",
     }),
+    online: Flags.boolean({
+      description: "An app installed from a bundle: read the vendor's feed again, from now on (its server reaches the feed now)",
+      exclusive: ['bundle'],
+    }),
     ...tlsFlags,
     ...bundleFlags,
     ...DiscodeCommand.waitFlag,
@@ -83,10 +92,15 @@ When the vendor marks releases as required (or a release can only be reached fro
 
   async run() {
     const {args, flags} = await this.parse(Update)
-    const engine = await this.engine()
+    let engine = await this.engine()
     const inputs = inputValues(flags.set, flags['set-file'])
     const use = bundleUse({...flags, yes: false}, {to: flags.to, interactive: false, log: (line) => this.logToStderr(line)})
     const bundle = use && (await (await import('../bundle/for-app.js')).bundleForUpdate(engine, args.app, use))
+    if (bundle?.plugin) {
+      await installBundledPlugin(this, bundle.plugin, (line) => this.logToStderr(line))
+      engine = await this.engine()
+      await (await import('../bundle/adopt-plugin.js')).adoptPluginRecipe(engine, args.app, bundle.opened.manifest)
+    }
     const options = {
       app: args.app,
       to: flags.to,
@@ -95,6 +109,7 @@ When the vendor marks releases as required (or a release can only be reached fro
       allowUnsignedFeed: flags['allow-unsigned-feed'],
       acceptFeedKey: flags['accept-feed-key'],
       offline: bundle?.offline,
+      online: flags.online,
     }
     if (flags.check) {
       const {checkUpdate} = await import('../updates/update-path.js')

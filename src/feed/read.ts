@@ -36,7 +36,7 @@ export async function readTrustedFeed(
   trust: Omit<FeedTrustInput, 'url' | 'key'>,
   newestAccepted?: string,
 ): Promise<TrustedFeed> {
-  const decision = judgeFeedTrust({...trust, url: source.url, key: source.key})
+  const decision = judgeFeedTrust({...trust, url: source.url, key: source.key, offline: Boolean(source.offline)})
   if (source.offline) return {...readOfflineFeed(source, source.offline, newestAccepted), decision}
   let feed: Feed
   let published: string | undefined

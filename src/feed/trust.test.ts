@@ -42,6 +42,15 @@ describe('judgeFeedTrust', () => {
     assert.deepEqual(decision, {verdict: 'signed', trust: {key: KEY, verdict: 'signed'}})
   })
 
+  it('remembers an app from bundles, refuses its plain feed read before any fetch, and --online opts back in', () => {
+    const installed = judgeFeedTrust({app: 'shop', url: REMOTE, key: KEY, installed: false, offline: true})
+    assert.deepEqual(installed.trust, {key: KEY, verdict: 'signed', bundle: true})
+    const input = {app: 'shop', url: REMOTE, key: KEY, installed: true, trust: installed.trust}
+    assert.equal(refusal(() => judgeFeedTrust(input)).code, 'APP_FROM_BUNDLE')
+    assert.deepEqual(judgeFeedTrust({...input, offline: true}).trust, installed.trust)
+    assert.deepEqual(judgeFeedTrust({...input, online: true}).trust, {key: KEY, verdict: 'signed'})
+  })
+
   it('reads a loopback feed without a word (development, tests)', () => {
     const decision = judgeFeedTrust({app: 'shop', url: 'http://127.0.0.1:5080/f.json', installed: false})
     assert.equal(decision.verdict, 'loopback')

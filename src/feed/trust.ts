@@ -14,6 +14,7 @@
 import {repositoryOf} from '../docker/reference.js'
 import {DiscodeError} from '../errors.js'
 import {isLoopbackHost} from '../loopback.js'
+import {updatesFromBundles} from './bundle-only.js'
 import {displayUrl} from './feed.js'
 
 export type FeedVerdict = 'signed' | 'loopback' | 'allowed' | 'legacy'
@@ -26,6 +27,8 @@ export interface FeedTrust {
   allowUnsigned?: boolean
   /** The last verdict, so `status --offline` can warn without reading the recipe. */
   verdict?: FeedVerdict
+  /** Installed (or last updated) from an air-gapped bundle: the feed URL is not read (src/feed/bundle-only.ts). */
+  bundle?: boolean
 }
 
 export interface FeedTrustInput {
@@ -41,6 +44,9 @@ export interface FeedTrustInput {
   allowUnsigned?: boolean
   /** --accept-feed-key: the recipe's (new, or no) key replaces the one recorded. */
   acceptKey?: boolean
+  /** This read is a verified bundle's feed; --online: an app from bundles reads the vendor's feed again. */
+  offline?: boolean
+  online?: boolean
 }
 
 export interface FeedTrustDecision {
@@ -60,8 +66,9 @@ export function isLoopbackUrl(url: string): boolean {
 export function judgeFeedTrust(input: FeedTrustInput): FeedTrustDecision {
   const {app, url, key, trust} = input
   if (trust?.key && key !== trust.key && !input.acceptKey) throw keyChanged(app, trust.key, key)
+  const bundle = updatesFromBundles({app, offline: input.offline, online: input.online, bundle: trust?.bundle})
   const allowUnsigned = input.allowUnsigned ?? trust?.allowUnsigned
-  const kept: FeedTrust = allowUnsigned === undefined ? {} : {allowUnsigned}
+  const kept: FeedTrust = {...(allowUnsigned === undefined ? {} : {allowUnsigned}), ...(bundle ? {bundle} : {})}
   if (key) return {verdict: 'signed', trust: {...kept, key, verdict: 'signed'}}
   if (isLoopbackUrl(url)) return {verdict: 'loopback', trust: {...kept, verdict: 'loopback'}}
   const shown = displayUrl(url)

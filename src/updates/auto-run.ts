@@ -5,6 +5,7 @@
  * One app's trouble never stops the others.
  */
 import {DiscodeError} from '../errors.js'
+import {bundleOnlyReason} from '../feed/bundle-only.js'
 import type {TrustedFeed} from '../feed/read.js'
 import type {Engine, Reporter} from '../lifecycle/context.js'
 import {loadInstalledRecipe} from '../recipes/installed.js'
@@ -80,6 +81,7 @@ async function runOne(
   const record = await engine.store.read(app)
   const base = {app, policy: state.policy, windowOpen: false, decisions: [] as Decision[], deliveries: [] as Delivery[]}
   if (!record?.current) return {...base, outcome: 'nothing', reason: 'not installed'}
+  if (record.feedTrust?.bundle) return {...base, current: record.current.version, outcome: 'nothing', reason: bundleOnlyReason(app)}
   const current = record.current.version
   const windowOpen = state.window ? isWindowOpen(parseWindow(state.window), state.timezone ?? hostTimeZone(), options.now) : true
   const {raw} = loadInstalledRecipe(engine.recipeRoots, record)

@@ -41,6 +41,8 @@ export interface UpdateRequest extends PlanPathOptions {
   feedSource?: FeedReader
   /** --bundle: the verified bundle's feed and loaded images (no feed fetch, no pull, no download). */
   offline?: OfflineFeed
+  /** --online: an app installed from a bundle reads the vendor's feed again (src/feed/bundle-only.ts). */
+  online?: boolean
 }
 
 /** Everything the plan is made from; gathered once. Holds secrets: never printed as it is. */
@@ -86,7 +88,14 @@ export async function gatherFacts(op: Operation, state: {record: AppRecord; rout
   const secrets = ensureGeneratedSecrets(raw, {...storedSecrets, inputs: secret})
   const source = {...feedFor(app, raw, plain, secrets), offline: request.offline}
   const read = request.feedSource ?? readTrustedFeed
-  const trust = {app, installed: true, trust: record.feedTrust, allowUnsigned: request.allowUnsignedFeed, acceptKey: request.acceptFeedKey}
+  const trust = {
+    app,
+    installed: true,
+    trust: record.feedTrust,
+    allowUnsigned: request.allowUnsignedFeed,
+    acceptKey: request.acceptFeedKey,
+    online: request.online,
+  }
   const feed = await step(op, 'feed', source.key ? 'Reading and verifying the signed release feed' : 'Reading the release feed', () =>
     read(source, trust, record.feedPublished),
   )

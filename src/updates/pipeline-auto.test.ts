@@ -33,4 +33,15 @@ describe('auto-update run', () => {
     assert.deepEqual({feed: world.feed.hits - before.feed, locks: world.locks - before.locks}, {feed: 1, locks: 1})
     await assertServing(world, '1.1.0')
   })
+
+  it('leaves an app installed from a bundle alone, with the reason, without reading the feed', async () => {
+    const record = (await world.engine.store.read(APP))!
+    await world.engine.store.write({...record, feedTrust: {...record.feedTrust, bundle: true}})
+    const hits = world.feed.hits
+    const [report] = await runAutoUpdates(world.engine, {now: new Date(), notify: async () => []})
+    assert.equal(report.outcome, 'nothing')
+    assert.match(report.reason ?? '', /installed from a bundle.*--bundle FILE/)
+    assert.equal(world.feed.hits, hits, 'the feed URL was not read')
+    await assertServing(world, '1.1.0')
+  })
 })

@@ -28,6 +28,7 @@ export default class BundleInspect extends DiscodeCommand {
     this.log(`${report.file}: ${report.app}, feed published ${report.published}, ${mb(report.bytes)}`)
     for (const release of report.releases) this.log(`  release ${release.version}  ${release.image}`)
     for (const image of report.images) this.log(`  image ${image.ref}  ${image.layers} layers, ${mb(image.bytes)}`)
+    if (report.plugin) this.log(`  plugin ${report.plugin.name} ${report.plugin.version} (recipes and hooks)`)
     const against = report.key.given ? 'the given key' : "its own key (not one you gave: compare the fingerprint with the vendor's)"
     this.log(`Signature: ${report.signature.ok ? 'valid' : 'INVALID'}, checked against ${against} ${report.key.fingerprint}`)
     this.log(`Parts: ${report.parts.ok ? `all ${report.parts.count} match their sha256` : report.parts.error}`)
