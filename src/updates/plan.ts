@@ -11,6 +11,7 @@ import type {Release} from '../feed/feed.js'
 import {type AccessoryPlan, planAccessories} from '../lifecycle/accessories/plan.js'
 import {ACCESSORY_LABELS, accessoryContainerName, accessoryHash} from '../lifecycle/accessories/spec.js'
 import {missingInputHint, type SettledInput} from '../lifecycle/inputs.js'
+import type {PlanBlocker} from '../lifecycle/facts.js'
 import {LABELS} from '../lifecycle/names.js'
 import {snapshotTrigger} from '../lifecycle/snapshot-step.js'
 import {renderFor} from '../recipes/installed.js'
@@ -63,11 +64,7 @@ export interface PlannedHop {
   rollback: LaterRollback
 }
 
-export interface PlanBlocker {
-  code: string
-  message: string
-  hint: string
-}
+export type {PlanBlocker}
 
 /** With nothing newer: what the update still repairs for the serving release. */
 export interface PlannedRefresh {
