@@ -28,6 +28,8 @@ export async function deployRelease(
     signed: boolean
     credentials?: {username: string; password: string}
     replaceAccessories: boolean
+    /** The record as stored, when `record` holds an update's new inputs (not stored before it serves). */
+    stored?: AppRecord
     /** An update's data is saved first, as its plan decided (snapshotTrigger): none for an install. */
     snapshot?: 'pre-update' | 'pre-accessories'
     /** The app's accessory containers when already listed (the update's gathered facts). */
@@ -56,6 +58,7 @@ export async function deployRelease(
         trigger,
         version: release.version,
         rollbackTo: declaredRollbackTo(release, recipe),
+        stored: deploy.stored,
       })
     : deploy.record
   const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials, existing: deploy.accessories})
