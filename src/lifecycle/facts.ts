@@ -3,6 +3,7 @@
  * runOperation read it (op.record), the recipe parsed once, the secrets file read once, the feed read
  * once as step `feed`; and the blockers a plan returns instead of throwing. Reads only.
  */
+import {type ContainerInfo, listContainers} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import type {FeedTrustInput} from '../feed/trust.js'
 import {readTrustedFeed, type TrustedFeed} from '../feed/read.js'
@@ -10,7 +11,8 @@ import {type FeedSource, loadInstalledRecipe} from '../recipes/installed.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import type {InstalledRecord} from '../state/installed.js'
 import type {SecretsRecord} from '../state/store.js'
-import {notInstalledError} from './names.js'
+import {ACCESSORY_LABELS} from './accessories/spec.js'
+import {LABELS, notInstalledError} from './names.js'
 import {type Operation, step} from './operation.js'
 
 /** Why a plan cannot be carried out: nothing runs while a plan has any (the first is thrown). */
@@ -67,4 +69,9 @@ export async function readFeed(
   const feed = await step(op, 'feed', message, () => read(source, trust, options.newestAccepted))
   if (feed.decision.warning) op.reporter.warn(feed.decision.warning)
   return feed
+}
+
+/** The app's accessory containers, listed once (a plan diffs the recipe's against them; the deploy starts from them). */
+export function accessoryContainers(op: Operation): Promise<ContainerInfo[]> {
+  return listContainers(op.engine.docker, [`${LABELS.app}=${op.app}`, ACCESSORY_LABELS.accessory])
 }

@@ -4,16 +4,13 @@
  * verified once, src/feed/read.ts), the app's accessory containers and whether the proxy routes it.
  * Reads only: generated secrets, a feed's trust and its `published` time are written by apply.ts.
  */
-import {type ContainerInfo, listContainers} from '../docker/docker.js'
+import type {ContainerInfo} from '../docker/docker.js'
 import type {Feed} from '../feed/feed.js'
 import {type OfflineFeed, readTrustedFeed, type TrustedFeed} from '../feed/read.js'
-import {ACCESSORY_LABELS} from '../lifecycle/accessories/spec.js'
-import {assertInputsValid, ensureGeneratedSecrets, inputValues, type SettledInput, splitSecretInputs} from '../lifecycle/inputs.js'
-import {LABELS} from '../lifecycle/names.js'
-import {type AppFacts, type FeedReader, readAppFacts, readFeed} from '../lifecycle/facts.js'
+import {type SettledInput, settledSecrets, settleInputValues} from '../lifecycle/inputs.js'
+import {accessoryContainers, type AppFacts, type FeedReader, readAppFacts, readFeed} from '../lifecycle/facts.js'
 import type {Operation} from '../lifecycle/operation.js'
 import {feedFor} from '../recipes/installed.js'
-import {renderInputs} from '../recipes/render.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import type {InstalledRecord} from '../state/installed.js'
 import type {AppRecord, SecretsRecord} from '../state/store.js'
@@ -72,15 +69,12 @@ export async function gatherFacts(op: Operation, state: {record: AppRecord; rout
   const {record, raw, storedSecrets} = base
   const given = request.set ?? {}
   const kept = {...record.inputs, ...storedSecrets.inputs}
-  const inputs = inputValues(renderInputs(raw, {app: {name: app}}), given, kept)
-  assertInputsValid(raw, given, inputs)
-  const values = Object.fromEntries(inputs.flatMap((s) => (s.value === undefined ? [] : [[s.input.name, s.value]])))
-  const {plain, secret} = splitSecretInputs(raw, values)
-  const secrets = ensureGeneratedSecrets(raw, {...storedSecrets, inputs: secret})
+  const inputs = await settleInputValues(raw, given, kept, app)
+  const {plain, secrets} = settledSecrets(raw, inputs, storedSecrets)
   const source = {...feedFor(app, raw, plain, secrets), offline: request.offline}
   const trust = {app, installed: true, trust: record.feedTrust, allowUnsigned: request.allowUnsignedFeed, acceptKey: request.acceptFeedKey}
   const feed = await readFeed(op, source, trust, {newestAccepted: record.feedPublished, read: request.feedSource})
-  const accessories = await listContainers(op.engine.docker, [`${LABELS.app}=${app}`, ACCESSORY_LABELS.accessory])
+  const accessories = await accessoryContainers(op)
   return {
     ...base,
     inputs,
