@@ -89,7 +89,7 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     const facts = await gatherInstall(op, options, {ref, chosen})
     const plan = planInstall(facts, options)
     if (plan.blockers.length > 0) throw blockedError(plan.blockers[0])
-    return applyInstall(op, facts, plan, options)
+    return applyInstall(engine, op, facts, plan, options)
   })
 }
 
@@ -138,8 +138,15 @@ async function gatherInstall(
 }
 
 /** Apply: secrets and the record (with the feed's trust and a cluster's settings) written at once, then the deploy. */
-async function applyInstall(op: Operation, facts: InstallFacts, plan: InstallPlan, options: InstallOptions): Promise<InstallResult> {
-  const {app, engine} = op
+async function applyInstall(
+  engine: Engine,
+  op: Operation,
+  facts: InstallFacts,
+  plan: InstallPlan,
+  options: InstallOptions,
+): Promise<InstallResult> {
+  const {app} = op
+  // The cluster's settings from the Engine as built (op.engine is a one-host app's until it is placed).
   const feed = facts.feed!
   const release = feed.feed.releases.find((r) => r.version === plan.release!.version)!
   const recipe = installRecipe(facts, release)
