@@ -45,6 +45,8 @@ export interface SnapshotOptions {
   keep?: number
   /** The rendered recipe, when the caller has it (an update whose new inputs are not stored yet). */
   recipe?: Recipe
+  /** The app's record as stored, when the caller has it (an update's hop): not read again. */
+  record?: AppRecord
 }
 
 export interface SnapshotResult {
@@ -65,7 +67,7 @@ export interface SnapshotResult {
  */
 export async function takeSnapshot(op: Operation, options: SnapshotOptions): Promise<SnapshotResult> {
   const {engine, app} = op
-  const record = await engine.store.read(app)
+  const record = options.record ?? (await engine.store.read(app))
   if (!record) throw notInstalledError(app)
   const recipe = options.recipe ?? (await installedRecipe(engine, record))
   const root = backupRoot(engine.settings.home, options.dir ?? record.backup?.dir)

@@ -1,4 +1,5 @@
 import type {Recipe} from '../recipes/schema.js'
+import type {AppRecord} from '../state/store.js'
 import type {Operation} from './operation.js'
 
 /**
@@ -10,7 +11,8 @@ export interface Backups {
   /** A snapshot of the app's data, inside the caller's operation (which holds the lock). */
   snapshot(
     op: Operation,
-    options: {trigger: 'pre-update' | 'pre-accessories'; recipe: Recipe},
+    /** `record`: the app's record as stored (the operation has it; not read again). */
+    options: {trigger: 'pre-update' | 'pre-accessories'; recipe: Recipe; record: AppRecord},
   ): Promise<{id: string; dir: string; manifest: {createdAt: string}; heldMs: number}>
   /**
    * A rollback's restore: the snapshot at `path` is checked first (checksums, passphrase, MAC,

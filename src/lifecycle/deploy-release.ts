@@ -28,6 +28,8 @@ export async function deployRelease(
     signed: boolean
     credentials?: {username: string; password: string}
     replaceAccessories: boolean
+    /** The record as stored, when `record` holds an update's new inputs (not stored before it serves). */
+    stored?: AppRecord
     /** An update's data is saved first, as its plan decided (snapshotTrigger): none for an install. */
     snapshot?: 'pre-update' | 'pre-accessories'
     /** The app's accessory containers when already listed (the update's gathered facts). */
@@ -56,6 +58,7 @@ export async function deployRelease(
         trigger,
         version: release.version,
         rollbackTo: declaredRollbackTo(release, recipe),
+        stored: deploy.stored,
       })
     : deploy.record
   const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials, existing: deploy.accessories})
@@ -73,9 +76,20 @@ export async function assertProcessesSupported(
   record: Pick<AppRecord, 'app' | 'cluster'>,
   recipe: {processes: Record<string, unknown>},
 ): Promise<void> {
+  if (Object.keys(recipe.processes).length === 0) return
+  const problem = processesUnsupported(record.app, recipe, (await op.engine.runtimeFor(record)).runsProcesses)
+  if (problem) throw problem
+}
+
+/** Pure: the refusal of a recipe's processes on a runtime that cannot run them (undefined: none). */
+export function processesUnsupported(
+  app: string,
+  recipe: {processes: Record<string, unknown>},
+  runsProcesses: boolean,
+): DiscodeError | undefined {
   const names = Object.keys(recipe.processes)
-  if (names.length === 0 || (await op.engine.runtimeFor(record)).runsProcesses) return
-  throw new DiscodeError(`${record.app} runs on a cluster, and its recipe declares processes (${names.join(', ')}): not supported yet`, {
+  if (names.length === 0 || runsProcesses) return undefined
+  return new DiscodeError(`${app} runs on a cluster, and its recipe declares processes (${names.join(', ')}): not supported yet`, {
     hint: 'Install the app on a single host (without --cluster), or ask the vendor for a release without processes',
     code: 'CLUSTER_UNSUPPORTED',
   })

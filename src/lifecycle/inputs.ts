@@ -1,10 +1,8 @@
-import {isDeepStrictEqual} from 'node:util'
-
 import {DiscodeError} from '../errors.js'
 import {generateSecret} from '../secrets/generate.js'
 import {renderInputs} from '../recipes/render.js'
 import type {RawRecipe} from '../recipes/schema.js'
-import type {SecretsRecord, StateStore} from '../state/store.js'
+import type {SecretsRecord} from '../state/store.js'
 import type {Reporter} from './context.js'
 
 export type RecipeInput = RawRecipe['inputs'][number]
@@ -74,17 +72,18 @@ export function assertInputsValid(recipe: RawRecipe, given: Record<string, strin
 }
 
 /**
- * Settles every input of the recipe (inputValues), asking at the prompt for those neither given nor
- * kept. Unknown `--set` keys, missing required values and values that do not match the recipe's
- * pattern are errors that name the inputs.
+ * Settles every input of the recipe by the one precedence rule (inputValues), asking at the prompt
+ * for those neither given nor kept. Unknown `--set` keys and values that do not match the recipe's
+ * pattern are errors that name the inputs; a required one without a value comes back `missing` (a
+ * plan blocks on it: missingInputsError).
  */
-export async function resolveInputs(
+export async function settleInputValues(
   recipe: RawRecipe,
   given: Record<string, string>,
   kept: Record<string, string>,
   app: string,
   prompt?: InputPrompt,
-): Promise<Record<string, string>> {
+): Promise<SettledInput[]> {
   assertInputsValid(recipe, given, [])
   // Input descriptions and defaults may use {{app.name}}.
   const inputs = renderInputs(recipe, {app: {name: app}})
@@ -96,14 +95,46 @@ export async function resolveInputs(
   }
   const settled = inputValues(inputs, given, kept, answers)
   assertInputsValid(recipe, given, settled)
+  return settled
+}
+
+/** The missing-input rule's refusal: the required inputs without a value, and how to give each. */
+export function missingInputsError(missing: Pick<RecipeInput, 'name' | 'secret'>[]): DiscodeError {
+  return new DiscodeError(`Missing required input(s): ${missing.map((input) => input.name).join(', ')}`, {
+    hint: `Pass them with ${missingInputHint(missing)} (or run on a terminal to be asked)`,
+    code: 'MISSING_INPUT',
+  })
+}
+
+/** settleInputValues, where a missing required input is an error: the values by name. */
+export async function resolveInputs(
+  recipe: RawRecipe,
+  given: Record<string, string>,
+  kept: Record<string, string>,
+  app: string,
+  prompt?: InputPrompt,
+): Promise<Record<string, string>> {
+  const settled = await settleInputValues(recipe, given, kept, app, prompt)
   const missing = settled.filter((s) => s.source === 'missing').map((s) => s.input)
-  if (missing.length > 0) {
-    throw new DiscodeError(`Missing required input(s): ${missing.map((input) => input.name).join(', ')}`, {
-      hint: `Pass them with ${missingInputHint(missing)} (or run on a terminal to be asked)`,
-      code: 'MISSING_INPUT',
-    })
-  }
+  if (missing.length > 0) throw missingInputsError(missing)
+  return settledValues(settled)
+}
+
+function settledValues(settled: SettledInput[]): Record<string, string> {
   return Object.fromEntries(settled.flatMap((s) => (s.value === undefined ? [] : [[s.input.name, s.value]])))
+}
+
+/**
+ * The settled inputs as a deploy keeps them: plain ones (the record's) and the secrets (secret inputs
+ * and generated secrets: kept ones never regenerated, new ones made). Writes nothing.
+ */
+export function settledSecrets(
+  recipe: RawRecipe,
+  settled: SettledInput[],
+  stored: SecretsRecord,
+): {plain: Record<string, string>; secrets: SecretsRecord} {
+  const {plain, secret} = splitSecretInputs(recipe, settledValues(settled))
+  return {plain, secrets: ensureGeneratedSecrets(recipe, {...stored, inputs: secret})}
 }
 
 /** Splits settled inputs into plain ones and those marked secret (kept in the 0600 secrets file). */
@@ -118,28 +149,6 @@ export function splitSecretInputs(
     ;(input.secret ? secret : plain)[input.name] = values[input.name]
   }
   return {plain, secret}
-}
-
-/**
- * Settles inputs and secrets for a deploy: given values, then kept ones (plain ones from the app's
- * record, secret ones from its secrets file), prompts, defaults; generates new secrets. The secrets
- * file is written at once (a retry must reuse generated values); plain inputs are the caller's to
- * record once the deploy succeeded.
- */
-export async function settleInputs(
-  store: StateStore,
-  app: string,
-  recipe: RawRecipe,
-  given: Record<string, string>,
-  keptPlain: Record<string, string>,
-  prompt?: InputPrompt,
-): Promise<{plain: Record<string, string>; secrets: SecretsRecord}> {
-  const kept = await store.readSecrets(app)
-  const values = await resolveInputs(recipe, given, {...keptPlain, ...kept.inputs}, app, prompt)
-  const {plain, secret} = splitSecretInputs(recipe, values)
-  const secrets = ensureGeneratedSecrets(recipe, {...kept, inputs: secret})
-  if (!isDeepStrictEqual(secrets, kept)) await store.writeSecrets(app, secrets)
-  return {plain, secrets}
 }
 
 /** Generates the recipe's secrets that do not exist yet; existing ones are never regenerated. */

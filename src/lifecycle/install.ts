@@ -1,19 +1,23 @@
+import {isDeepStrictEqual} from 'node:util'
+
 import {DiscodeError} from '../errors.js'
 import type {OfflineFeed} from '../feed/read.js'
 import {recipeHosts} from '../proxy/deploy-args.js'
 import {resolveRecipe} from '../recipes/resolve.js'
-import {feedFor, registryCredentials, renderFor} from '../recipes/installed.js'
+import {feedFor, registryCredentials} from '../recipes/installed.js'
 import type {AppRecord} from '../state/store.js'
 import type {Engine} from './context.js'
 import {deployRelease} from './deploy-release.js'
 import type {DeployResult} from './go-live.js'
-import {type InputPrompt, settleInputs, warnSecretsInArguments} from './inputs.js'
+import {accessoryContainers, blockedError, readFeed} from './facts.js'
+import {type InputPrompt, settledSecrets, settleInputValues, warnSecretsInArguments} from './inputs.js'
+import {type InstallFacts, type InstallPlan, installRecipe, planInstall} from './install-plan.js'
 import {validateAppName} from './names.js'
 import {type Operation, runOperation} from './operation.js'
 import {reservedNameProblem, reservedNames} from './ownership.js'
 import {bootProxy} from './proxy-steps.js'
 import {reconcileApp} from './reconcile.js'
-import {acceptedFeed, findRelease, trustedFeed} from './release.js'
+import {acceptedFeed, trustedFeed} from './release.js'
 
 export interface InstallOptions {
   app: string
@@ -41,6 +45,8 @@ export interface InstallResult extends DeployResult {
   hosts: string[]
   /** The app's path below its hosts (`proxy.pathPrefix`), if any. */
   pathPrefix?: string
+  /** The plan that was applied. */
+  plan: InstallPlan
 }
 
 /** The record of an app being installed (over what an earlier, unfinished install or a recovery left). */
@@ -58,12 +64,13 @@ function freshRecord(app: string, recipe: AppRecord['recipe'], inputs: Record<st
   }
 }
 
-/** Replicas of a cluster app when neither --replicas nor the recipe says: one lost node still leaves one. */
-const DEFAULT_REPLICAS = 2
-
 /**
- * install: settle inputs and secrets (kept at once, so a retry reuses them), read the feed, boot the
- * proxy, then the same deploy as an update, with no release serving before (see deployRelease).
+ * install: gather -> plan -> apply under one lock, as an update is. Gather: the recipe (resolved
+ * once), inputs settled by the one precedence rule (asked at the prompt when interactive), the secrets
+ * file and the feed read once, the accessories a failed install left; plan (install-plan.ts, pure):
+ * the release, inputs, accessories, hooks, blockers; apply: secrets and the record written at once
+ * (a retry reuses generated secrets), then the deploy an update also uses (deployRelease), with no
+ * release serving before.
  */
 export async function install(engine: Engine, options: InstallOptions): Promise<InstallResult> {
   const {app} = options
@@ -71,57 +78,95 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
   if (app === engine.settings.proxyContainer) {
     throw new DiscodeError(`"${app}" is the proxy's name`, {hint: 'Choose another app name', code: 'BAD_APP_NAME'})
   }
-  // An unknown recipe fails before the lock and the journal, so it leaves no apps/APP directory behind.
-  const chosen = resolveRecipe(options.recipe ?? (await engine.store.read(app))?.recipe.ref ?? app, engine.recipeRoots)
+  // An unknown recipe fails before the lock and the journal, so it leaves no apps/APP directory behind
+  // (the record is looked at only when an unfinished install left one and no recipe is named).
+  const ref = options.recipe ?? (engine.store.apps().includes(app) ? (await engine.store.read(app))?.recipe.ref : undefined) ?? app
+  const chosen = resolveRecipe(ref, engine.recipeRoots)
   // Names that would address the proxy's container or state volume are refused before anything exists.
   const reserved = reservedNameProblem(app, chosen.raw, reservedNames(engine.settings))
   if (reserved) throw reserved
   return runOperation(engine, app, 'install', {wait: options.wait}, async (op) => {
-    const earlier = await engine.store.read(app)
-    if (earlier?.current) {
-      throw new DiscodeError(`${app} is already installed (version ${earlier.current.version})`, {
-        hint: `Update it with "discode update ${app}", or choose another app name`,
-        code: 'ALREADY_INSTALLED',
-      })
-    }
-    const ref = options.recipe ?? earlier?.recipe.ref ?? app
-    const resolved = resolveRecipe(ref, engine.recipeRoots)
-    warnSecretsInArguments(op.reporter, resolved.raw, options.inArguments)
-    const settled = await settleInputs(engine.store, app, resolved.raw, options.set, earlier?.inputs ?? {}, options.prompt)
-    const plain = settled.plain
-    let secrets = settled.secrets
-    if (options.registry) await engine.store.writeSecrets(app, (secrets = {...secrets, registry: options.registry}))
-    let record = freshRecord(app, {ref, source: resolved.source, dir: resolved.dir}, plain, earlier)
-    await engine.store.write(record)
-
-    const feed = {...feedFor(app, resolved.raw, plain, secrets), offline: options.offline}
-    const {release, published, decision} = await findRelease(op, feed, {
-      to: options.version,
-      newestAccepted: earlier?.feedPublished,
-      trust: {app, installed: false, allowUnsigned: options.allowUnsignedFeed},
-    })
-    record = trustedFeed(acceptedFeed(record, published), decision)
-    await engine.store.write(record)
-    if (!release) {
-      throw new DiscodeError(`The feed of ${resolved.raw.name} lists no stable release`, {
-        hint: 'Ask the vendor, or name a version with --version',
-        code: 'NO_RELEASE',
-      })
-    }
-    const recipe = {...renderFor(app, resolved.raw, plain, secrets, release), source: resolved.source}
-    const replicas = options.cluster && (options.cluster.replicas ?? recipe.cluster?.replicas ?? DEFAULT_REPLICAS)
-    const cluster = replicas ? await engine.clusterSettings(engine, app, recipe, replicas) : earlier?.cluster
-    if (cluster) await engine.store.write((record = {...record, cluster}))
-    const runtime = await engine.runtimeFor(record)
-    const result = await deployFresh({...op, engine: runtime.appEngine(op.engine, app)}, record, {
-      recipe,
-      release,
-      signed: Boolean(feed.key),
-      credentials: registryCredentials(recipe, secrets),
-      loaded: options.offline?.images,
-    })
-    return {app, recipe: {ref, source: resolved.source}, hosts: recipeHosts(recipe), pathPrefix: recipe.proxy.pathPrefix, ...result}
+    const facts = await gatherInstall(op, options, {ref, chosen})
+    const plan = planInstall(facts, options)
+    if (plan.blockers.length > 0) throw blockedError(plan.blockers[0])
+    return applyInstall(engine, op, facts, plan, options)
   })
+}
+
+/** Gather: what the install decides from, read once under the lock (nothing is written). */
+async function gatherInstall(
+  op: Operation,
+  options: InstallOptions,
+  before: {ref: string; chosen: ReturnType<typeof resolveRecipe>},
+): Promise<InstallFacts> {
+  const {app, engine} = op
+  const earlier = op.record
+  if (earlier?.current) {
+    throw new DiscodeError(`${app} is already installed (version ${earlier.current.version})`, {
+      hint: `Update it with "discode update ${app}", or choose another app name`,
+      code: 'ALREADY_INSTALLED',
+    })
+  }
+  const ref = options.recipe ?? earlier?.recipe.ref ?? app
+  // The recipe resolved before the lock, unless the record found under it names another one.
+  const resolved = ref === before.ref ? before.chosen : resolveRecipe(ref, engine.recipeRoots)
+  const {raw} = resolved
+  warnSecretsInArguments(op.reporter, raw, options.inArguments)
+  const storedSecrets = await engine.store.readSecrets(app)
+  const inputs = await settleInputValues(raw, options.set, {...earlier?.inputs, ...storedSecrets.inputs}, app, options.prompt)
+  const settled = settledSecrets(raw, inputs, storedSecrets)
+  const secrets = options.registry ? {...settled.secrets, registry: options.registry} : settled.secrets
+  const source = {...feedFor(app, raw, settled.plain, secrets), offline: options.offline}
+  const trust = {app, installed: false, allowUnsigned: options.allowUnsignedFeed}
+  // The feed's URL may use an input: it is not read while a required one is missing (the plan says which).
+  const missing = inputs.some((s) => s.source === 'missing')
+  const feed = missing ? undefined : await readFeed(op, source, trust, {newestAccepted: earlier?.feedPublished})
+  const recipe = {raw, dir: resolved.dir, source: resolved.source}
+  return {
+    app,
+    earlier,
+    ref,
+    recipe,
+    inputs,
+    plain: settled.plain,
+    secrets,
+    storedSecrets,
+    feed,
+    signed: Boolean(source.key),
+    accessories: await accessoryContainers(op),
+  }
+}
+
+/** Apply: secrets and the record (with the feed's trust and a cluster's settings) written at once, then the deploy. */
+async function applyInstall(
+  engine: Engine,
+  op: Operation,
+  facts: InstallFacts,
+  plan: InstallPlan,
+  options: InstallOptions,
+): Promise<InstallResult> {
+  const {app} = op
+  // The cluster's settings from the Engine as built (op.engine is a one-host app's until it is placed).
+  const feed = facts.feed!
+  const release = feed.feed.releases.find((r) => r.version === plan.release!.version)!
+  const recipe = installRecipe(facts, release)
+  if (!isDeepStrictEqual(facts.secrets, facts.storedSecrets)) await engine.store.writeSecrets(app, facts.secrets)
+  const fresh = freshRecord(app, {ref: facts.ref, source: facts.recipe.source, dir: facts.recipe.dir}, facts.plain, facts.earlier)
+  let record = trustedFeed(acceptedFeed(fresh, feed.published), feed.decision)
+  const cluster = plan.replicas ? await engine.clusterSettings(engine, app, recipe, plan.replicas) : facts.earlier?.cluster
+  if (cluster) record = {...record, cluster}
+  await engine.store.write(record)
+  const runtime = await engine.runtimeFor(record)
+  const result = await deployFresh({...op, engine: runtime.appEngine(op.engine, app), record}, record, {
+    recipe,
+    release,
+    signed: facts.signed,
+    credentials: registryCredentials(recipe, facts.secrets),
+    loaded: options.offline?.images,
+    accessories: facts.accessories,
+  })
+  const hosts = recipeHosts(recipe)
+  return {app, recipe: plan.recipe, hosts, pathPrefix: recipe.proxy.pathPrefix, plan, ...result}
 }
 
 /** An install that died after the switch left a serving container: it is adopted instead of started over. */

@@ -32,12 +32,16 @@ export async function snapshotBeforeChange(
     version: string
     /** The older releases the vendor declares to run on `version`'s data (kept for a rollback). */
     rollbackTo?: string
+    /** The record as stored, when `record` holds what is not stored yet (an update's new inputs). */
+    stored?: AppRecord
   },
 ): Promise<AppRecord> {
   const {record, recipe, trigger, version, rollbackTo} = change
+  // The record as the operation has it (not read again): the snapshot keeps it, and remembers the ref in it.
+  const stored = change.stored ?? record
   const {rememberMigrationSnapshot} = await import('./data-rollback.js')
   const taken = await step(op, 'snapshot', `Saving the data of ${op.app} before ${version} (a snapshot)`, () =>
-    op.engine.backups.snapshot(op, {trigger, recipe}),
+    op.engine.backups.snapshot(op, {trigger, recipe, record: stored}),
   ).catch(async (error: Error) => {
     const {notifySnapshotFailed} = await import('../notify/notify.js')
     await notifySnapshotFailed(op.engine.settings.home, op.app, error.message)
@@ -51,7 +55,6 @@ export async function snapshotBeforeChange(
   const ref = {id: taken.id, dir: taken.dir, createdAt: taken.manifest.createdAt}
   // Remembered at once in the stored record (the migration may fail halfway), but nothing else of
   // this update's record (new inputs) is stored before it succeeds.
-  const stored = (await op.engine.store.read(op.app)) ?? record
   await op.engine.store.write(rememberMigrationSnapshot(stored, ref, version, rollbackTo))
   return rememberMigrationSnapshot(record, ref, version, rollbackTo)
 }

@@ -79,6 +79,7 @@ export async function applyPlan(op: Operation, facts: Facts, plan: UpdatePlan, o
       // The new plain inputs are recorded with the release, once it serves.
       const result = await deployRelease(hopOp, {
         record: {...record, inputs: hop.inputs},
+        stored: record,
         recipe,
         release,
         kind: 'update',

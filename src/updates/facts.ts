@@ -4,23 +4,19 @@
  * verified once, src/feed/read.ts), the app's accessory containers and whether the proxy routes it.
  * Reads only: generated secrets, a feed's trust and its `published` time are written by apply.ts.
  */
-import {type ContainerInfo, listContainers} from '../docker/docker.js'
+import type {ContainerInfo} from '../docker/docker.js'
 import type {Feed} from '../feed/feed.js'
 import {type OfflineFeed, readTrustedFeed, type TrustedFeed} from '../feed/read.js'
-import type {FeedTrustInput} from '../feed/trust.js'
-import {ACCESSORY_LABELS} from '../lifecycle/accessories/spec.js'
-import {assertInputsValid, ensureGeneratedSecrets, inputValues, type SettledInput, splitSecretInputs} from '../lifecycle/inputs.js'
-import {LABELS} from '../lifecycle/names.js'
-import {type Operation, step} from '../lifecycle/operation.js'
-import {type FeedSource, feedFor, loadInstalledRecipe} from '../recipes/installed.js'
-import {renderInputs} from '../recipes/render.js'
+import {type SettledInput, settledSecrets, settleInputValues} from '../lifecycle/inputs.js'
+import {accessoryContainers, type AppFacts, type FeedReader, readAppFacts, readFeed} from '../lifecycle/facts.js'
+import type {Operation} from '../lifecycle/operation.js'
+import {feedFor} from '../recipes/installed.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import type {InstalledRecord} from '../state/installed.js'
 import type {AppRecord, SecretsRecord} from '../state/store.js'
 import type {PlanPathOptions} from './path.js'
 
-/** Reads an app's feed: fetched and verified by default; a bundle gives the feed it carries instead. */
-export type FeedReader = (source: FeedSource, trust: Omit<FeedTrustInput, 'url' | 'key'>, newestAccepted?: string) => Promise<TrustedFeed>
+export type {FeedReader}
 
 /** What the customer asks of one update (`discode update` flags, an auto-update policy). */
 export interface UpdateRequest extends PlanPathOptions {
@@ -46,10 +42,7 @@ export interface UpdateRequest extends PlanPathOptions {
 }
 
 /** Everything the plan is made from; gathered once. Holds secrets: never printed as it is. */
-export interface Facts {
-  app: string
-  record: InstalledRecord
-  raw: RawRecipe
+export interface Facts extends AppFacts {
   /** Each input of the recipe, settled by the one precedence rule (inputValues). */
   inputs: SettledInput[]
   /** The inputs kept before this update (the record's plain ones and the secret ones). */
@@ -57,8 +50,6 @@ export interface Facts {
   plain: Record<string, string>
   /** With this update's secret inputs and any newly generated secret (not written yet). */
   secrets: SecretsRecord
-  /** The secrets file as read: apply writes `secrets` only when they differ. */
-  storedSecrets: SecretsRecord
   feed: TrustedFeed
   signed: boolean
   /** The app's accessory containers, as Docker listed them. */
@@ -76,18 +67,13 @@ export async function readAppFeed(record: AppRecord, raw: RawRecipe, secrets: Se
 /** Gathers the facts of an installed app's update; the feed is read as step `feed`. */
 export async function gatherFacts(op: Operation, state: {record: AppRecord; routed: boolean}, request: UpdateRequest): Promise<Facts> {
   const {app} = op
-  const record = state.record as InstalledRecord
-  const {raw} = loadInstalledRecipe(op.engine.recipeRoots, record)
-  const storedSecrets = await op.engine.store.readSecrets(app)
+  const base = await readAppFacts(op, state.record as InstalledRecord)
+  const {record, raw, storedSecrets} = base
   const given = request.set ?? {}
   const kept = {...record.inputs, ...storedSecrets.inputs}
-  const inputs = inputValues(renderInputs(raw, {app: {name: app}}), given, kept)
-  assertInputsValid(raw, given, inputs)
-  const values = Object.fromEntries(inputs.flatMap((s) => (s.value === undefined ? [] : [[s.input.name, s.value]])))
-  const {plain, secret} = splitSecretInputs(raw, values)
-  const secrets = ensureGeneratedSecrets(raw, {...storedSecrets, inputs: secret})
+  const inputs = await settleInputValues(raw, given, kept, app)
+  const {plain, secrets} = settledSecrets(raw, inputs, storedSecrets)
   const source = {...feedFor(app, raw, plain, secrets), offline: request.offline}
-  const read = request.feedSource ?? readTrustedFeed
   const trust = {
     app,
     installed: true,
@@ -96,20 +82,14 @@ export async function gatherFacts(op: Operation, state: {record: AppRecord; rout
     acceptKey: request.acceptFeedKey,
     online: request.online,
   }
-  const feed = await step(op, 'feed', source.key ? 'Reading and verifying the signed release feed' : 'Reading the release feed', () =>
-    read(source, trust, record.feedPublished),
-  )
-  if (feed.decision.warning) op.reporter.warn(feed.decision.warning)
-  const accessories = await listContainers(op.engine.docker, [`${LABELS.app}=${app}`, ACCESSORY_LABELS.accessory])
+  const feed = await readFeed(op, source, trust, {newestAccepted: record.feedPublished, read: request.feedSource})
+  const accessories = await accessoryContainers(op)
   return {
-    app,
-    record,
-    raw,
+    ...base,
     inputs,
     kept: new Set(Object.keys(kept)),
     plain,
     secrets,
-    storedSecrets,
     feed,
     signed: Boolean(source.key),
     accessories,

@@ -169,6 +169,38 @@ describe('one hop gathers each fact once', () => {
   })
 })
 
+describe('a hop with a snapshot reads the record once too', () => {
+  let world: FakeWorld
+  before(async () => {
+    const shop = await shopWorld(['1.0.0'], {migrate: true, volume: true})
+    world = shop.world
+    await installShop(world, shop.recipe)
+    publish(world, ['1.1.0'])
+  })
+  after(() => world.close())
+
+  it('the snapshot and its ref in the record use the record the operation read', async () => {
+    const before = {feed: world.feed.hits, record: world.store.reads, recipe: world.recipeReads, locks: world.locks}
+    const result = await updateAlongPath(world.engine, {app: APP})
+    assert.ok(result.plan.hops[0].snapshot, 'the plan snapshots before the migration')
+    assert.deepEqual(
+      {
+        feed: world.feed.hits - before.feed,
+        record: world.store.reads - before.record,
+        recipe: world.recipeReads - before.recipe,
+        locks: world.locks - before.locks,
+      },
+      {feed: 1, record: 1, recipe: 1, locks: 1},
+    )
+    const record = (await world.record(APP))!
+    assert.deepEqual(
+      record.dataSnapshots?.map((s) => [s.fromVersion, s.beforeVersion]),
+      [['1.0.0', '1.1.0']],
+    )
+    await assertServing(world, '1.1.0')
+  })
+})
+
 describe('a hop that fails stops the path where it is', () => {
   let world: FakeWorld
   before(async () => {

@@ -8,9 +8,10 @@ import semver from 'semver'
 
 import type {ContainerInfo} from '../docker/docker.js'
 import type {Release} from '../feed/feed.js'
-import {type AccessoryPlan, planAccessories} from '../lifecycle/accessories/plan.js'
+import {type AccessoryChanges, accessoryChanges} from '../lifecycle/accessories/changes.js'
 import {ACCESSORY_LABELS, accessoryContainerName, accessoryHash} from '../lifecycle/accessories/spec.js'
 import {missingInputHint, type SettledInput} from '../lifecycle/inputs.js'
+import type {PlanBlocker} from '../lifecycle/facts.js'
 import {LABELS} from '../lifecycle/names.js'
 import {snapshotTrigger} from '../lifecycle/snapshot-step.js'
 import {renderFor} from '../recipes/installed.js'
@@ -29,16 +30,8 @@ export interface PlannedInput {
   source: 'given' | 'default' | 'missing'
 }
 
-/** What a hop does to the app's accessories (names only: a definition may hold secrets). */
-export interface AccessoryChanges {
-  added: string[]
-  /** No longer in the recipe: removed only with --accessories (else left running). */
-  removed: string[]
-  /** Running ones whose definition changes: replaced only with --accessories (else the update refuses). */
-  changed: string[]
-  /** What applying the hop does to each accessory, as its report will say. */
-  actions: {name: string; action: 'unchanged' | 'started' | 'created' | 'replaced' | 'removed'}[]
-}
+export type {AccessoryChanges}
+export {accessoryChanges}
 
 export type SnapshotTrigger = 'pre-update' | 'pre-accessories'
 
@@ -63,11 +56,7 @@ export interface PlannedHop {
   rollback: LaterRollback
 }
 
-export interface PlanBlocker {
-  code: string
-  message: string
-  hint: string
-}
+export type {PlanBlocker}
 
 /** With nothing newer: what the update still repairs for the serving release. */
 export interface PlannedRefresh {
@@ -176,30 +165,6 @@ export function newInputsByHop(inputs: SettledInput[], hops: Pick<Release, 'vers
     })
   }
   return byHop
-}
-
-const NO_CHANGES: AccessoryChanges = {added: [], removed: [], changed: [], actions: []}
-
-/** The accessory plan (planAccessories, the one diff) against the containers there before the hop. */
-export function accessoryChanges(app: string, recipe: Recipe | undefined, containers: ContainerInfo[], replace: boolean): AccessoryChanges {
-  if (!recipe) return NO_CHANGES
-  const plan = planAccessories(app, recipe.accessories, containers)
-  const primary = orphanNames(app, plan)
-  if (plan.planned.length === 0 && containers.length === 0) return NO_CHANGES
-  const REPORTED = {keep: 'unchanged', start: 'started', create: 'created', replace: 'replaced'} as const
-  return {
-    added: plan.planned.filter((p) => p.action === 'create').map((p) => p.name),
-    removed: primary,
-    changed: plan.planned.filter((p) => p.action === 'replace').map((p) => p.name),
-    actions: [
-      ...plan.planned.map((p) => ({name: p.name, action: REPORTED[p.action]})),
-      ...(replace ? primary.map((name) => ({name, action: 'removed' as const})) : []),
-    ],
-  }
-}
-
-function orphanNames(app: string, plan: AccessoryPlan): string[] {
-  return plan.orphans.filter((o) => o.container.Names.includes(`/${accessoryContainerName(app, o.name)}`)).map((o) => o.name)
 }
 
 /** The accessory containers once a hop is applied: as its recipe declares them (orphans kept without --accessories). */

@@ -11,6 +11,7 @@ import {credentialsFor} from '../docker/reference.js'
 import {DiscodeError} from '../errors.js'
 import {type Engine, type Reporter, silentReporter} from '../lifecycle/context.js'
 import {type Operation, runOperation, unjournaled} from '../lifecycle/operation.js'
+import {installedOf} from '../lifecycle/facts.js'
 import {bootProxy} from '../lifecycle/proxy-steps.js'
 import {reconcileApp} from '../lifecycle/reconcile.js'
 import {notInstalledError, validateAppName} from '../lifecycle/names.js'
@@ -64,7 +65,7 @@ export async function updateAlongPath(engine: Engine, options: PathUpdateOptions
   if (!engine.store.apps().includes(app)) throw notInstalledError(app)
   return runOperation(engine, app, 'update', {wait: options.wait}, async (op) => {
     await bootProxy(op)
-    const reconciled = await reconcileApp(op, installed(op))
+    const reconciled = await reconcileApp(op, installedOf(op))
     // --no-allow-unsigned-feed is kept even when the feed is then refused: the customer's word stands.
     const reconciledRecord = reconciled.record as InstalledRecord
     const record = options.allowUnsignedFeed === false ? await withdrawUnsignedFeed(op, reconciledRecord) : reconciledRecord
@@ -119,11 +120,6 @@ async function downloadBytes(engine: Engine, facts: Facts, hop: {version: string
   // Credentials only for the recipe's own registry, whatever registry a hop's image names.
   const credentials = credentialsFor(hop.image, repository, registry)
   return imageDownloadBytes(hop.image, {credentials})
-}
-
-function installed(op: Operation): InstalledRecord {
-  if (!op.record?.current) throw notInstalledError(op.app)
-  return op.record as InstalledRecord
 }
 
 async function withdrawUnsignedFeed<T extends InstalledRecord>(op: Operation, record: T): Promise<T> {

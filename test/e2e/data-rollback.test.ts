@@ -189,6 +189,12 @@ describe('rollback across a migration brings the data back', () => {
   })
 
   it('a plain rollback refuses to put 1.0.0 on migrated data, names the snapshot, and changes nothing', async () => {
+    const check = await discodeJson(world, ['rollback', APP, '--check'])
+    assert.equal(check.code, 0, check.stderr)
+    assert.deepEqual(
+      [check.json.plan.data.action, check.json.plan.blockers.map((b: {code: string}) => b.code)],
+      ['needs-choice', ['ROLLBACK_NEEDS_DATA_CHOICE']],
+    )
     const result = await discode(world, ['rollback', APP])
     assert.equal(result.code, 1)
     assert.match(result.stderr, /^Error: Rolling back datarb-app to 1\.0\.0 would run it on data that 1\.1\.0 migrated/m)
@@ -205,6 +211,8 @@ describe('rollback across a migration brings the data back', () => {
   })
 
   it('rollback --restore-data brings back exactly the bytes from before, with no failed request', async () => {
+    const check = await discodeJson(world, ['rollback', APP, '--check', '--restore-data'])
+    assert.equal(check.json.plan.data.action, 'restore')
     const loop = startRequestLoop(`${world.url}/`, {host: HOST, concurrency: 4, timeoutMs: 45_000})
     const result = await discodeJson(world, ['rollback', APP, '--restore-data', '--yes'])
     await new Promise((r) => setTimeout(r, 500))
@@ -214,6 +222,8 @@ describe('rollback across a migration brings the data back', () => {
     assert.ok(seen.total > 0)
     assert.equal(result.json.to.version, '1.0.0')
     assert.match(result.json.restoredSnapshot, /pre-update/)
+    assert.deepEqual(result.json.plan, check.json.plan, 'the plan applied is the one --check showed')
+    assert.equal(result.json.restoredSnapshot, check.json.plan.data.snapshot.id)
     assert.equal((await get('/')).body, 'version=1.0.0\n')
     assert.equal(sha((await get('/data/rows.txt')).body), sha(before1), 'the data is byte for byte what 1.0.0 had')
   })

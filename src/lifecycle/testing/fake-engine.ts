@@ -94,6 +94,8 @@ export class RecordingReporter implements Reporter {
 export class CrashableStore extends StateStore {
   /** Reads of an app's record (app.json) so far. */
   reads = 0
+  /** Reads of an app's secrets file so far. */
+  secretReads = 0
 
   constructor(
     home: string,
@@ -105,6 +107,11 @@ export class CrashableStore extends StateStore {
   override async read(app: string): Promise<AppRecord | undefined> {
     this.reads++
     return super.read(app)
+  }
+
+  override async readSecrets(app: string): Promise<SecretsRecord> {
+    this.secretReads++
+    return super.readSecrets(app)
   }
 
   override async write(record: AppRecord): Promise<void> {
