@@ -8,6 +8,7 @@ import {after, before, describe, it} from 'node:test'
 import {releaseKey} from './names.js'
 import {recoverIfInterrupted} from './reconcile.js'
 import {rollback} from './rollback.js'
+import {status} from './status.js'
 import {assertServing, deployOf, failure} from './testing/expect.js'
 import type {FakeWorld} from './testing/fake-engine.js'
 import {APP, installShop, publish, shopImage, shopWorld} from './testing/shop.js'
@@ -54,6 +55,18 @@ describe('recipe processes on one host', () => {
     assert.equal(worker.labels['discode.replica'], '2')
     assert.equal(worker.labels['discode.stop-source'], 'recipe')
     assert.ok(callAt(world, 'container.create', /-worker-1$/) > deployOf(world, record.current!.container), 'after the web switched')
+  })
+
+  it("status shows each process's stop: the recipe's signal and timeout, else the image's (here none: Docker's)", async () => {
+    const [app] = await status(world.engine, {app: APP, checkUpdates: false})
+    assert.deepEqual(
+      app.processes?.map((p) => [p.name, p.stop]),
+      [
+        ['clock', {signal: 'SIGTERM', source: 'docker', timeout: 30}],
+        ['worker', {signal: 'SIGTERM', source: 'recipe', timeout: 30}],
+      ],
+    )
+    assert.deepEqual(app.stop, {signal: 'SIGTERM', source: 'docker', timeout: 10}, 'the web beside them')
   })
 
   it('update: web switched, old singleton stopped before the new one, new workers healthy, then old workers stopped', async () => {
