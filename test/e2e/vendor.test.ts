@@ -181,7 +181,7 @@ describe('a vendor ships a plugin by the walkthrough of docs/vendors.md', () => 
     const recipe = parseDocument(readFileSync(join(plugin, 'recipes', 'shop', 'recipe.yml'), 'utf8'))
     recipe.set('init', true)
     recipe.set('hooks', recipe.createNode({preSwitch: [{name: 'migrate', run: ['true']}]}))
-    recipe.set('processes', recipe.createNode({worker: {command: 'sleep 3600', replicas: 2, health: {settle: '1s'}}}))
+    recipe.set('processes', recipe.createNode({worker: {command: 'sleep 3600', replicas: 2, health: {settle: '300ms'}}}))
     writeFileSync(join(dir, 'recipe.yml'), recipe.toString())
     const check = ['recipes', 'test', dir, '--from', '1.0.0', '--to', '1.1.0']
 
@@ -207,12 +207,13 @@ describe('a vendor ships a plugin by the walkthrough of docs/vendors.md', () => 
       [worker('1.0.0'), worker('1.1.0'), worker('1.0.0')],
     )
 
+    // The same migration, declared expand-only (without the worker: checked above).
     recipe.set('migrations', 'expand-only')
+    recipe.delete('processes')
     writeFileSync(join(dir, 'recipe.yml'), recipe.toString())
     const declared = await discode(check, 600_000)
     assert.equal(declared.code, 0, declared.stdout + declared.stderr)
-    assert.match(declared.stdout, /\n {2}rollback: ok in \d+ ms.*; worker 2\/2 running \(1\.0\.0\)\n/)
-    assert.match(declared.stdout, /\n {2}update: ok in .*; worker 2\/2 running \(1\.1\.0\)\n/)
+    assert.match(declared.stdout, /\n {2}rollback: ok in \d+ ms/)
     assert.doesNotMatch(declared.stdout, /data choice|--keep-data/)
     assert.deepEqual(await checkObjects(), before_)
   })
