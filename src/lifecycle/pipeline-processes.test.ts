@@ -114,6 +114,23 @@ describe('recipe processes on one host', () => {
     )
     assert.deepEqual(processes(world), ['clock@1.4.0', 'worker@1.4.0', 'worker@1.4.0'])
   })
+
+  it("a worker removed behind discode's back: the next command's reconcile creates it again, the declared count runs", async () => {
+    const current = (await world.record(APP))!.current!
+    await world.docker.getContainer(`${current.container}-worker-2`).remove({force: true})
+    const mark = world.reporter.steps.length
+    const result = await update(world.engine, {app: APP})
+    assert.equal(result.status, 'up-to-date')
+    const steps = world.reporter.steps.slice(mark)
+    assert.ok(steps.indexOf('processes-repair') > steps.indexOf('reconcile'), steps.join(' '))
+    assert.equal(steps.includes('processes'), false, 'the repair did it, not the refresh after it')
+    assert.ok(world.reporter.warnings.some((w) => w === `Creating ${current.container}-worker-2 again: it was gone`))
+    assert.deepEqual(processes(world), ['clock@1.4.0', 'worker@1.4.0', 'worker@1.4.0'])
+    const worker = world.docker.containers.get(`${current.container}-worker-2`)!
+    assert.deepEqual(worker.cmd, ['bin/jobs', '--queue', 'default'])
+    assert.equal(worker.labels['discode.replica'], '2')
+    assert.deepEqual((await world.record(APP))!.current?.processes, {clock: 1, worker: 2})
+  })
 })
 
 describe('recipe processes: failures and crashes', () => {
