@@ -27,7 +27,7 @@ export async function reconcileApp(op: Operation, record: AppRecord): Promise<Re
   const {missing, ...reconciled} = await followDocker(op, record)
   // A release reconcile stopped (a move to the app's network a crash cut short) ends the move.
   await settleAppNetwork(op)
-  if (missing.length > 0) await (await import('./processes/repair.js')).createMissingReplicas(op, reconciled.record, missing)
+  if (missing.length > 0) await (await op.engine.runtimeFor(reconciled.record)).repairProcesses?.(op, reconciled.record, missing)
   // An adopted switch, or a run killed before its prune was recorded, leaves too many releases listed.
   return {...reconciled, record: await pruneReleases(op, reconciled.record)}
 }
@@ -51,9 +51,8 @@ async function followDocker(op: Operation, record: AppRecord): Promise<Reconcile
     if (plan.record !== record) await engine.store.write(plan.record)
     const recovered = await recoverPausedRoute(engine, plan.record, route)
     const current = plan.record.current?.container
-    // Replicas removed behind discode's back (only a runtime of containers runs processes).
-    const missing = runtime.runsProcesses ? plan.missing : []
-    return {record: plan.record, routed: Boolean(current) && (recovered || live === current), missing}
+    // Replicas removed behind discode's back: created again by the runtime that runs them.
+    return {record: plan.record, routed: Boolean(current) && (recovered || live === current), missing: plan.missing}
   })
 }
 
