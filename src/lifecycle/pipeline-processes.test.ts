@@ -8,6 +8,7 @@ import {after, before, describe, it} from 'node:test'
 import {releaseKey} from './names.js'
 import {recoverIfInterrupted} from './reconcile.js'
 import {rollback} from './rollback.js'
+import {status} from './status.js'
 import {assertServing, deployOf, failure} from './testing/expect.js'
 import type {FakeWorld} from './testing/fake-engine.js'
 import {APP, installShop, publish, shopImage, shopWorld} from './testing/shop.js'
@@ -56,6 +57,18 @@ describe('recipe processes on one host', () => {
     assert.ok(callAt(world, 'container.create', /-worker-1$/) > deployOf(world, record.current!.container), 'after the web switched')
   })
 
+  it("status shows each process's stop: the recipe's signal and timeout, else the image's (here none: Docker's)", async () => {
+    const [app] = await status(world.engine, {app: APP, checkUpdates: false})
+    assert.deepEqual(
+      app.processes?.map((p) => [p.name, p.stop]),
+      [
+        ['clock', {signal: 'SIGTERM', source: 'docker', timeout: 30}],
+        ['worker', {signal: 'SIGTERM', source: 'recipe', timeout: 30}],
+      ],
+    )
+    assert.deepEqual(app.stop, {signal: 'SIGTERM', source: 'docker', timeout: 10}, 'the web beside them')
+  })
+
   it('update: web switched, old singleton stopped before the new one, new workers healthy, then old workers stopped', async () => {
     publish(world, ['1.1.0'])
     const mark = world.docker.calls.length
@@ -100,6 +113,23 @@ describe('recipe processes on one host', () => {
       'nothing of 1.0.0 and 1.1.0 is left',
     )
     assert.deepEqual(processes(world), ['clock@1.4.0', 'worker@1.4.0', 'worker@1.4.0'])
+  })
+
+  it("a worker removed behind discode's back: the next command's reconcile creates it again, the declared count runs", async () => {
+    const current = (await world.record(APP))!.current!
+    await world.docker.getContainer(`${current.container}-worker-2`).remove({force: true})
+    const mark = world.reporter.steps.length
+    const result = await update(world.engine, {app: APP})
+    assert.equal(result.status, 'up-to-date')
+    const steps = world.reporter.steps.slice(mark)
+    assert.ok(steps.indexOf('processes-repair') > steps.indexOf('reconcile'), steps.join(' '))
+    assert.equal(steps.includes('processes'), false, 'the repair did it, not the refresh after it')
+    assert.ok(world.reporter.warnings.some((w) => w === `Creating ${current.container}-worker-2 again: it was gone`))
+    assert.deepEqual(processes(world), ['clock@1.4.0', 'worker@1.4.0', 'worker@1.4.0'])
+    const worker = world.docker.containers.get(`${current.container}-worker-2`)!
+    assert.deepEqual(worker.cmd, ['bin/jobs', '--queue', 'default'])
+    assert.equal(worker.labels['discode.replica'], '2')
+    assert.deepEqual((await world.record(APP))!.current?.processes, {clock: 1, worker: 2})
   })
 })
 

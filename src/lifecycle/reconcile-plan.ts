@@ -26,6 +26,16 @@ export interface ReconcilePlan {
   /** The release adopted that way, if any. */
   adopted?: ReleaseRecord
   actions: ReconcileAction[]
+  /** The current release's process replicas to create again (planProcessRepair); one host only. */
+  missing: MissingReplica[]
+}
+
+/** A process replica of the current release that reconcile creates again. */
+export interface MissingReplica {
+  container: string
+  process: string
+  replica: number
+  warn: string
 }
 
 /**
@@ -73,8 +83,13 @@ export function planReconcile(
       actions.push({container: name, action: 'remove', warn: `Removing ${name}, left over by an interrupted run`})
     }
   }
-  actions.push(...planProcessRepair(next.current, next.previous, seenProcesses(containers)))
-  return {record: next, adopted, actions}
+  const missing: MissingReplica[] = []
+  for (const repair of planProcessRepair(record.app, next.current, next.previous, seenProcesses(containers))) {
+    if (repair.action === 'create')
+      missing.push({container: repair.container, process: repair.process, replica: repair.replica, warn: repair.warn})
+    else actions.push(repair)
+  }
+  return {record: next, adopted, actions, missing}
 }
 
 /** Kept here (not imported from the accessories) so the table has no Docker-facing imports. */

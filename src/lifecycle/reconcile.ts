@@ -8,7 +8,7 @@ import {recoverPausedRoute} from './paused-routes.js'
 import {settleAppNetwork} from './app-network.js'
 import {bootProxy} from './proxy-steps.js'
 import {pruneReleases} from './prune.js'
-import {planReconcile} from './reconcile-plan.js'
+import {type MissingReplica, planReconcile} from './reconcile-plan.js'
 
 export interface Reconciled {
   record: AppRecord
@@ -18,19 +18,21 @@ export interface Reconciled {
 
 /**
  * Makes discode's record agree with what really runs, before any operation changes anything: carries
- * out planReconcile's decisions (see its table), then re-creates a route left paused, then prunes
+ * out planReconcile's decisions (see its table), then re-creates a route left paused, creates the
+ * current release's process replicas that are gone (processes/repair.ts), then prunes
  * (planPrune) what an adopted switch or a killed prune left listed. The proxy must be running (callers
  * boot it first).
  */
 export async function reconcileApp(op: Operation, record: AppRecord): Promise<Reconciled> {
-  const reconciled = await followDocker(op, record)
+  const {missing, ...reconciled} = await followDocker(op, record)
   // A release reconcile stopped (a move to the app's network a crash cut short) ends the move.
   await settleAppNetwork(op)
+  if (missing.length > 0) await (await op.engine.runtimeFor(reconciled.record)).repairProcesses?.(op, reconciled.record, missing)
   // An adopted switch, or a run killed before its prune was recorded, leaves too many releases listed.
   return {...reconciled, record: await pruneReleases(op, reconciled.record)}
 }
 
-async function followDocker(op: Operation, record: AppRecord): Promise<Reconciled> {
+async function followDocker(op: Operation, record: AppRecord): Promise<Reconciled & {missing: MissingReplica[]}> {
   const {engine} = op
   return step(op, 'reconcile', `Checking ${record.app} against Docker and the proxy`, async () => {
     await engine.proxy.waitForCommands(record.app)
@@ -49,7 +51,8 @@ async function followDocker(op: Operation, record: AppRecord): Promise<Reconcile
     if (plan.record !== record) await engine.store.write(plan.record)
     const recovered = await recoverPausedRoute(engine, plan.record, route)
     const current = plan.record.current?.container
-    return {record: plan.record, routed: Boolean(current) && (recovered || live === current)}
+    // Replicas removed behind discode's back: created again by the runtime that runs them.
+    return {record: plan.record, routed: Boolean(current) && (recovered || live === current), missing: plan.missing}
   })
 }
 

@@ -20,7 +20,7 @@ import type {Operation} from './operation.js'
 import {containerProcesses} from './processes/containers.js'
 import type {ProcessRuntime} from './processes/port.js'
 import {listProcesses} from './processes/select.js'
-import type {ReconcileAction, SeenContainer} from './reconcile-plan.js'
+import type {MissingReplica, ReconcileAction, SeenContainer} from './reconcile-plan.js'
 import {containerName} from '../docker/docker.js'
 import type {Strategy} from './strategy.js'
 
@@ -74,6 +74,8 @@ export interface ReleaseRuntime {
   list(op: Operation): Promise<SeenContainer[]>
   /** Carries out one of planReconcile's actions. */
   apply(op: Operation, action: ReconcileAction): Promise<void>
+  /** Creates the current release's process replicas reconcile found gone; without it, the next update does. */
+  repairProcesses?(op: Operation, record: AppRecord, missing: MissingReplica[]): Promise<void>
   /** How hooks run in the release's image. */
   runHook: HookRunner
   /** The engine the app's steps use (a cluster's has the overlay network as the app network). */
@@ -141,6 +143,7 @@ export const containerRuntime: ReleaseRuntime = {
     else if (action.action === 'stop') await stopContainer(docker, action.container)
     else await removeContainer(docker, action.container)
   },
+  repairProcesses: async (...args) => (await import('./processes/repair.js')).createMissingReplicas(...args),
   runHook: async (...args) => (await import('./hooks.js')).runInRelease(...args),
   // Each app on one host has its own network (see network-plan.ts).
   appEngine: (engine, app) => appNetworkEngine(engine, app),

@@ -15,8 +15,8 @@ import {renderFeed} from '../recipes/render.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import {startRequestLoop, type LoopStats, type RequestLoop} from './loop.js'
 import {judge, type CheckReport, type OperationName, type OperationRun} from './report.js'
-import {type DiscodeRun, errorOf, needsDataChoice, runDiscode} from './run-discode.js'
-import {resolveTarget} from './target.js'
+import {type DiscodeRun, errorOf, needsDataChoice, processChecks, runDiscode} from './run-discode.js'
+import {type CheckTarget, resolveTarget} from './target.js'
 import {createWorld, destroyWorld, type CheckWorld} from './world.js'
 
 export interface CheckOptions {
@@ -73,21 +73,8 @@ export async function releaseCheck(options: CheckOptions): Promise<CheckReport> 
   let loop: RequestLoop | undefined
   let requests: LoopStats = {requests: 0, failed: 0, failures: {}, longestMs: 0}
   let cleanupProblems: string[] = []
-  let dataChoice: string | undefined
   try {
-    const discode = async (operation: OperationName | 'link', args: string[]) => {
-      if (options.signal?.aborted) throw new DiscodeError('interrupted', {code: 'INTERRUPTED'})
-      // plugins link (oclif's) has no --json.
-      const json = operation === 'link' ? [] : ['--json']
-      const run = await runDiscode(options.bin, [...args, ...json], world.env, options.signal)
-      if (operation !== 'link') {
-        const timings = (run.json?.timings ?? {}) as Record<string, number>
-        operations.push({operation, ok: run.code === 0, ms: run.ms, timings, error: errorOf(run)})
-      } else if (run.code !== 0) {
-        throw new DiscodeError(`cannot link ${options.dir} into the check's discode: ${errorOf(run)}`, {code: 'CHECK_LINK'})
-      }
-      return run
-    }
+    const discode = worldDiscode(options, world, target, operations)
     if (target.plugin) {
       progress(`Linking ${target.plugin.name} into a throw-away discode`)
       await discode('link', ['plugins', 'link', '--no-install', target.plugin.dir])
@@ -102,8 +89,8 @@ export async function releaseCheck(options: CheckOptions): Promise<CheckReport> 
       progress(`Updating to ${to} under a request loop`)
       const updated = await discode('update', ['update', world.app, '--to', to])
       if (updated.code === 0) {
-        progress(`Rolling back to ${from}`)
-        dataChoice = await rollBackAsCustomer((args) => discode('rollback', args), world.app, operations, progress)
+        progress(`Rolling back to ${from}, as customers do: plain "discode rollback"`)
+        await rollBackAsCustomer(discode, world.app, progress)
       }
       await settle(500)
     }
@@ -113,25 +100,51 @@ export async function releaseCheck(options: CheckOptions): Promise<CheckReport> 
     cleanupProblems = await removeWorld(world)
   }
   if (options.signal?.aborted) throw new DiscodeError('interrupted; everything the check created was removed', {code: 'INTERRUPTED'})
-  return judge({recipe: target.recipe.name, from, to, strategy: target.recipe.strategy, operations, requests, cleanupProblems, dataChoice})
+  return judge({recipe: target.recipe.name, from, to, strategy: target.recipe.strategy, operations, requests, cleanupProblems})
+}
+
+type WorldDiscode = (operation: OperationName | 'link', args: string[], run?: Partial<OperationRun>) => Promise<DiscodeRun>
+
+/**
+ * Runs the world's discode (this discode's own bin: the commands customers run, in their real shape)
+ * and records each operation; once one ended well, `discode status --json` says how the recipe's
+ * processes run (each replica was health-checked by the operation before it ended).
+ */
+function worldDiscode(options: CheckOptions, world: CheckWorld, target: CheckTarget, operations: OperationRun[]): WorldDiscode {
+  const hasProcesses = Object.keys(target.recipe.processes).length > 0
+  const exec = (args: string[]) => {
+    if (options.signal?.aborted) throw new DiscodeError('interrupted', {code: 'INTERRUPTED'})
+    return runDiscode(options.bin, args, world.env, options.signal)
+  }
+  return async (operation, args, extra = {}) => {
+    if (operation === 'link') {
+      // plugins link (oclif's) has no --json.
+      const linked = await exec(args)
+      if (linked.code !== 0)
+        throw new DiscodeError(`cannot link ${options.dir} into the check's discode: ${errorOf(linked)}`, {code: 'CHECK_LINK'})
+      return linked
+    }
+    const run = await exec([...args, '--json'])
+    const timings = (run.json?.timings ?? {}) as Record<string, number>
+    const recorded: OperationRun = {operation, ok: run.code === 0, ms: run.ms, timings, error: errorOf(run), ...extra}
+    if (needsDataChoice(run)) recorded.needsDataChoice = true
+    if (run.code === 0 && hasProcesses) {
+      recorded.processes = processChecks((await exec(['status', world.app, '--offline', '--json'])).json, world.app)
+    }
+    operations.push(recorded)
+    return run
+  }
 }
 
 /**
  * A plain rollback, as a customer would run it. Refused for a data choice (the vendor declared no
- * compatibility), the check goes on code only; returns the refusal that customers will see.
+ * compatibility), that refusal is what customers will see; the check then goes on with --keep-data.
  */
-async function rollBackAsCustomer(
-  rollback: (args: string[]) => Promise<DiscodeRun>,
-  app: string,
-  operations: OperationRun[],
-  progress: (message: string) => void,
-): Promise<string | undefined> {
-  const plain = await rollback(['rollback', app])
-  if (!needsDataChoice(plain)) return undefined
-  operations.pop()
+async function rollBackAsCustomer(discode: WorldDiscode, app: string, progress: (message: string) => void): Promise<void> {
+  const plain = await discode('rollback', ['rollback', app])
+  if (!needsDataChoice(plain)) return
   progress('A plain rollback asks customers for a data choice; rolling back with --keep-data')
-  await rollback(['rollback', app, '--keep-data'])
-  return errorOf(plain)
+  await discode('rollback', ['rollback', app, '--keep-data'], {flags: ['--keep-data']})
 }
 
 /** `--set` for plain inputs; secret ones go through a 0600 file, never the child's process arguments. */

@@ -31,16 +31,42 @@ describe('judge', () => {
   it("reports the customers' plain rollback: it works, or it asks for a data choice (advice, not a failure)", () => {
     const operations = [run('install', {}), run('update', {}), run('rollback', {})]
     assert.equal(judge({...base, requests: quiet, operations}).plainRollback, 'ok')
+    const choice = 'Rolling back to 1.0.0 would run it on data that 1.1.0 migrated'
     const refused = judge({
       ...base,
       requests: quiet,
-      operations,
-      dataChoice: 'Rolling back to 1.0.0 would run it on data that 1.1.0 migrated',
+      operations: [
+        ...operations.slice(0, 2),
+        {...run('rollback', {}, choice), needsDataChoice: true},
+        {...run('rollback', {retire: 200}), flags: ['--keep-data']},
+      ],
     })
     assert.equal(refused.ok, true)
+    assert.deepEqual(refused.problems, [])
     assert.equal(refused.plainRollback, 'needs-data-choice')
+    assert.deepEqual(refused.stopMs, {rollback: 200})
+    assert.match(refused.advice[0], /refused \(Rolling back to 1\.0\.0 would run it/)
     assert.match(refused.advice[0], /--restore-data or --keep-data.*"rollbackTo": ">=1\.0\.0" in 1\.1\.0's feed entry.*expand-only/)
     assert.equal(judge({...base, requests: quiet, operations: operations.slice(0, 2)}).plainRollback, 'not-run')
+    const failed = judge({...base, requests: quiet, operations: [...operations.slice(0, 2), run('rollback', {}, 'boom')]})
+    assert.equal(failed.plainRollback, 'not-run')
+    assert.deepEqual(failed.problems, ['rollback failed: boom'])
+  })
+
+  it("fails when a process runs fewer replicas than declared, or another release's code, after an operation", () => {
+    const worker = (running: number, versions: string[]) => [{name: 'worker', wanted: 2, running, versions}]
+    const operations: OperationRun[] = [
+      {...run('install', {}), processes: worker(2, ['1.0.0', '1.0.0'])},
+      {...run('update', {}), processes: worker(1, ['1.1.0'])},
+      {...run('rollback', {}), flags: ['--keep-data'], processes: worker(2, ['1.0.0', '1.0.0', '1.1.0'])},
+    ]
+    const report = judge({...base, requests: quiet, operations})
+    assert.equal(report.ok, false)
+    assert.deepEqual(report.problems, [
+      'after update, process worker runs 1 of 2 replica(s)',
+      'after rollback --keep-data, process worker still runs 1.1.0 beside 1.0.0',
+    ])
+    assert.equal(judge({...base, requests: quiet, operations: operations.slice(0, 1)}).ok, true)
   })
 
   it('fails on a failed operation and on failed requests, naming both', () => {

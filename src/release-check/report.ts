@@ -14,6 +14,22 @@ export interface OperationRun {
   timings: Record<string, number>
   /** discode's one-line error (and its hint) when it failed. */
   error?: string
+  /** Flags beyond the plain command (the check's own rollback after a refused plain one: `--keep-data`). */
+  flags?: string[]
+  /** A plain rollback refused because it needs a data choice: what customers see, not a failure. */
+  needsDataChoice?: boolean
+  /** The recipe's processes as `discode status` showed them once the operation ended. */
+  processes?: ProcessCheck[]
+}
+
+/** One process after an operation: the replicas the serving release declares, and what runs. */
+export interface ProcessCheck {
+  name: string
+  wanted: number
+  /** The serving release's replicas that run. */
+  running: number
+  /** The version of each running container of the process (another release's would be a stand-in). */
+  versions: string[]
 }
 
 export interface CheckReport {
@@ -54,20 +70,11 @@ export function judge(input: {
   operations: OperationRun[]
   requests: LoopStats
   cleanupProblems?: string[]
-  /** The plain rollback was refused for a data choice (its message); the check then rolled back with --keep-data. */
-  dataChoice?: string
 }): CheckReport {
   const {operations, requests, strategy} = input
   const problems: string[] = []
   const advice: string[] = []
-  const hooksMs: CheckReport['hooksMs'] = {}
-  const stopMs: CheckReport['stopMs'] = {}
-  for (const run of operations) {
-    if (!run.ok) problems.push(`${run.operation} failed: ${run.error ?? 'discode exited non-zero'}`)
-    if (run.timings.hooks !== undefined) hooksMs[run.operation] = run.timings.hooks
-    const stopped = stopTime(run, strategy)
-    if (stopped !== undefined) stopMs[run.operation] = stopped
-  }
+  const {hooksMs, stopMs} = judgeRuns(input, problems)
   const installed = operations.find((run) => run.operation === 'install')?.ok
   if (installed && requests.requests === 0) problems.push('no request reached the app through the proxy')
   if (requests.failed > 0) {
@@ -82,9 +89,10 @@ export function judge(input: {
     )
   }
   for (const problem of input.cleanupProblems ?? []) problems.push(`cleanup: ${problem}`)
-  if (input.dataChoice) advice.push(dataChoiceAdvice(input.from, input.to, input.dataChoice))
-  const rolledBack = operations.some((run) => run.operation === 'rollback' && run.ok)
-  const plainRollback = input.dataChoice ? 'needs-data-choice' : rolledBack ? 'ok' : 'not-run'
+  // The plain rollback, as customers run it; refused for a data choice, the check went on with --keep-data.
+  const plain = operations.find((run) => run.operation === 'rollback' && !run.flags?.length)
+  if (plain?.needsDataChoice) advice.push(dataChoiceAdvice(input.from, input.to, plain.error ?? 'it needs a data choice'))
+  const plainRollback = plain?.needsDataChoice ? 'needs-data-choice' : plain?.ok ? 'ok' : 'not-run'
   const update = operations.find((run) => run.operation === 'update')
   const holdMs =
     strategy === 'pause' && update?.timings.pause !== undefined
@@ -105,6 +113,40 @@ export function judge(input: {
     advice,
     problems,
   }
+}
+
+/** Each operation's failure and process problems; its hook and stop times. */
+function judgeRuns(
+  input: {from: string; to: string; strategy: 'bluegreen' | 'pause'; operations: OperationRun[]},
+  problems: string[],
+): Pick<CheckReport, 'hooksMs' | 'stopMs'> {
+  const hooksMs: CheckReport['hooksMs'] = {}
+  const stopMs: CheckReport['stopMs'] = {}
+  for (const run of input.operations) {
+    problems.push(...processProblems(run, run.operation === 'update' ? input.to : input.from))
+    if (run.needsDataChoice) continue
+    if (!run.ok) problems.push(`${run.operation} failed: ${run.error ?? 'discode exited non-zero'}`)
+    if (run.timings.hooks !== undefined) hooksMs[run.operation] = run.timings.hooks
+    const stopped = stopTime(run, input.strategy)
+    if (stopped !== undefined) stopMs[run.operation] = stopped
+  }
+  return {hooksMs, stopMs}
+}
+
+/**
+ * What is wrong with a process once an operation ended well: fewer replicas than declared, or one
+ * running another release's code (`version` is the release that should serve).
+ */
+export function processProblems(run: OperationRun, version: string): string[] {
+  if (!run.ok || !run.processes) return []
+  const label = [run.operation, ...(run.flags ?? [])].join(' ')
+  return run.processes.flatMap((p) => {
+    const problems: string[] = []
+    if (p.running !== p.wanted) problems.push(`after ${label}, process ${p.name} runs ${p.running} of ${p.wanted} replica(s)`)
+    const others = [...new Set(p.versions.filter((v) => v !== version))]
+    if (others.length > 0) problems.push(`after ${label}, process ${p.name} still runs ${others.join(', ')} beside ${version}`)
+    return problems
+  })
 }
 
 function dataChoiceAdvice(from: string, to: string, message: string): string {

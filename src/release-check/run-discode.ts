@@ -1,6 +1,9 @@
 /** Runs discode's own bin as a child process in the check's world: the engine in its real shape. */
 import {spawn} from 'node:child_process'
 
+import type {ProcessStatus} from '../lifecycle/processes/status.js'
+import type {ProcessCheck} from './report.js'
+
 export interface DiscodeRun {
   code: number
   json?: Record<string, unknown>
@@ -43,4 +46,15 @@ export function errorOf(run: DiscodeRun): string | undefined {
 /** Whether a rollback was refused because it crosses a migration the vendor declared nothing about. */
 export function needsDataChoice(run: DiscodeRun): boolean {
   return run.code !== 0 && (run.json?.error as {code?: string} | undefined)?.code === 'ROLLBACK_NEEDS_DATA_CHOICE'
+}
+
+/** The app's processes in `discode status APP --json` (`{apps: [{processes}]}`), as the check judges them. */
+export function processChecks(status: Record<string, unknown> | undefined, app: string): ProcessCheck[] {
+  const apps = (status?.apps ?? []) as {app: string; processes?: ProcessStatus[]}[]
+  return (apps.find((a) => a.app === app)?.processes ?? []).map((p) => ({
+    name: p.name,
+    wanted: p.wanted,
+    running: p.running,
+    versions: p.containers.filter((c) => c.state === 'running').map((c) => c.version),
+  }))
 }

@@ -174,6 +174,50 @@ describe('a vendor ships a plugin by the walkthrough of docs/vendors.md', () => 
     assert.deepEqual(await checkObjects(), before_)
   })
 
+  it("recipes test runs customers' plain rollback and checks a worker after each step: a data choice without a declaration, ok with one", async () => {
+    // The walkthrough's recipe, as a recipe directory, with a migration (a preSwitch hook) and a worker.
+    const dir = join(tmp, 'worker-recipe')
+    mkdirSync(dir)
+    const recipe = parseDocument(readFileSync(join(plugin, 'recipes', 'shop', 'recipe.yml'), 'utf8'))
+    recipe.set('init', true)
+    recipe.set('hooks', recipe.createNode({preSwitch: [{name: 'migrate', run: ['true']}]}))
+    recipe.set('processes', recipe.createNode({worker: {command: 'sleep 3600', replicas: 2, health: {settle: '300ms'}}}))
+    writeFileSync(join(dir, 'recipe.yml'), recipe.toString())
+    const check = ['recipes', 'test', dir, '--from', '1.0.0', '--to', '1.1.0']
+
+    const undeclared = await discode([...check, '--json'], 600_000)
+    assert.equal(undeclared.code, 0, undeclared.stdout + undeclared.stderr)
+    const report = JSON.parse(undeclared.stdout) as {
+      plainRollback: string
+      operations: {operation: string; ok: boolean; flags?: string[]; needsDataChoice?: boolean; processes?: unknown[]}[]
+    }
+    assert.equal(report.plainRollback, 'needs-data-choice')
+    assert.deepEqual(
+      report.operations.map((run) => [run.operation, ...(run.flags ?? []), run.needsDataChoice ? 'needs a data choice' : run.ok]),
+      [
+        ['install', true],
+        ['update', true],
+        ['rollback', 'needs a data choice'],
+        ['rollback', '--keep-data', true],
+      ],
+    )
+    const worker = (version: string) => [{name: 'worker', wanted: 2, running: 2, versions: [version, version]}]
+    assert.deepEqual(
+      report.operations.filter((run) => !run.needsDataChoice).map((run) => run.processes),
+      [worker('1.0.0'), worker('1.1.0'), worker('1.0.0')],
+    )
+
+    // The same migration, declared expand-only (without the worker: checked above).
+    recipe.set('migrations', 'expand-only')
+    recipe.delete('processes')
+    writeFileSync(join(dir, 'recipe.yml'), recipe.toString())
+    const declared = await discode(check, 600_000)
+    assert.equal(declared.code, 0, declared.stdout + declared.stderr)
+    assert.match(declared.stdout, /\n {2}rollback: ok in \d+ ms/)
+    assert.doesNotMatch(declared.stdout, /data choice|--keep-data/)
+    assert.deepEqual(await checkObjects(), before_)
+  })
+
   it('recipes validate refuses a feedKey that is not a key', async () => {
     const typo = join(tmp, 'typo')
     mkdirSync(typo)

@@ -5,11 +5,12 @@ import {join} from 'node:path'
 
 import {DiscodeCommand, inputValues} from '../../base-command.js'
 import {releaseCheck} from '../../release-check/check.js'
+import {operationLine} from '../../cli/check-text.js'
 import type {CheckReport} from '../../release-check/report.js'
 
 export default class RecipesTest extends DiscodeCommand {
   static override summary = 'Check a release update of your recipe in a throw-away world: zero failed requests, hook and stop times'
-  static override description = `The vendor's release check. In a world of its own (a temporary DISCODE_HOME, its own Docker network, proxy container and free ports on 127.0.0.1; your real apps are untouched) it installs --from, keeps a request loop on the app through the proxy, updates to --to, rolls back, and reports failed requests, hook durations, the hold time (pause strategy) and how long the old release took to stop.
+  static override description = `The vendor's release check. In a world of its own (a temporary DISCODE_HOME, its own Docker network, proxy container and free ports on 127.0.0.1; your real apps are untouched) it installs --from, keeps a request loop on the app through the proxy, updates to --to, rolls back as customers do (a plain "discode rollback": "ok", or "needs a data choice" when the recipe declares no data compatibility, then --keep-data), and reports failed requests, hook durations, the hold time (pause strategy), how long the old release took to stop and, for a recipe with processes, each process's replicas running after install, update and rollback.
 DIR is a plugin package (built: its hooks run) or a recipe directory. Exits 1 on any failure, naming it. Everything the check created (containers, network, volumes, proxy, temporary files) is removed afterwards, also after Ctrl-C. The proxy image is DISCODE_PROXY_IMAGE if set.`
 
   static override examples = [
@@ -64,16 +65,8 @@ DIR is a plugin package (built: its hooks run) or a recipe directory. Exits 1 on
     const {requests} = report
     this.log(`${report.recipe}: ${report.from} → ${report.to} → ${report.from} (${report.strategy})`)
     this.log(`  requests: ${requests.requests}, failed: ${requests.failed}, longest: ${requests.longestMs} ms`)
-    for (const run of report.operations) {
-      const hooks = run.timings.hooks === undefined ? '' : `, hooks ${run.timings.hooks} ms`
-      const stop = report.stopMs[run.operation] === undefined ? '' : `, old release stopped in ${report.stopMs[run.operation]} ms`
-      this.log(`  ${run.operation}: ${run.ok ? 'ok' : 'FAILED'} in ${run.ms} ms${hooks}${stop}`)
-    }
+    for (const run of report.operations) this.log(`  ${operationLine(report, run)}`)
     if (report.holdMs !== undefined) this.log(`  requests held during the update: ${report.holdMs} ms`)
-    if (report.plainRollback !== 'not-run') {
-      const plain = report.plainRollback === 'ok' ? 'works' : 'asks for a data choice (--restore-data or --keep-data)'
-      this.log(`  customers' plain rollback: ${plain}`)
-    }
     for (const advice of report.advice) this.log(`Advice: ${advice}`)
     for (const problem of report.problems) ux.stderr(`Error: ${problem}`)
     this.log(report.ok ? 'Release check passed.' : `Release check failed: ${report.problems.length} problem(s).`)

@@ -95,11 +95,11 @@ describe('planProcessRepair', () => {
     v2 = release('2', {worker: 1})
 
   it('changes nothing when the current processes run and the kept ones are stopped', () => {
-    assert.deepEqual(planProcessRepair(v2, [v1], [seen('2', 'worker', 1), seen('1', 'worker', 1, 'exited')]), [])
+    assert.deepEqual(planProcessRepair('app', v2, [v1], [seen('2', 'worker', 1), seen('1', 'worker', 1, 'exited')]), [])
   })
 
   it("starts the current release's stopped replica and stops a kept release's running one", () => {
-    const repairs = planProcessRepair(v2, [v1], [seen('2', 'worker', 1, 'exited'), seen('1', 'worker', 1)])
+    const repairs = planProcessRepair('app', v2, [v1], [seen('2', 'worker', 1, 'exited'), seen('1', 'worker', 1)])
     assert.deepEqual(
       repairs.map((r) => `${r.action} ${r.container}`),
       ['start app-k2-worker-1', 'stop app-k1-worker-1'],
@@ -107,7 +107,7 @@ describe('planProcessRepair', () => {
   })
 
   it("removes an interrupted run's new replicas and a current replica no longer declared", () => {
-    const repairs = planProcessRepair(v1, [], [seen('3', 'worker', 1), seen('1', 'worker', 2, 'exited'), seen('1', 'worker', 1)])
+    const repairs = planProcessRepair('app', v1, [], [seen('3', 'worker', 1), seen('1', 'worker', 2, 'exited'), seen('1', 'worker', 1)])
     assert.deepEqual(
       repairs.map((r) => `${r.action} ${r.container}`),
       ['remove app-k3-worker-1', 'remove app-k1-worker-2'],
@@ -115,10 +115,42 @@ describe('planProcessRepair', () => {
     assert.match(repairs[0].warn ?? '', /left over by an interrupted run/)
   })
 
+  it("creates the current release's recorded replicas that are gone (removed behind discode's back)", () => {
+    const two = release('2', {worker: 2, clock: 1})
+    const repairs = planProcessRepair(
+      'app',
+      two,
+      [v1],
+      [seen('2', 'worker', 1), seen('1', 'worker', 1, 'exited'), seen('2', 'clock', 1, 'exited')],
+    )
+    assert.deepEqual(
+      repairs.map((r) => `${r.action} ${r.container}`),
+      ['start app-k2-clock-1', 'create app-k2-worker-2'],
+    )
+    assert.deepEqual(repairs[1], {
+      container: 'app-k2-worker-2',
+      action: 'create',
+      process: 'worker',
+      replica: 2,
+      warn: 'Creating app-k2-worker-2 again: it was gone',
+    })
+  })
+
+  it('a recorded release whose worker is gone gets a new one; the kept release never stands in for it', () => {
+    assert.deepEqual(
+      planProcessRepair('app', v2, [v1], [seen('1', 'worker', 1)]).map((r) => `${r.action} ${r.container}`),
+      ['stop app-k1-worker-1', 'create app-k2-worker-1'],
+    )
+    assert.deepEqual(
+      planProcessRepair('app', v2, [v1], [seen('1', 'worker', 1, 'exited')]).map((r) => `${r.action} ${r.container}`),
+      ['create app-k2-worker-1'],
+    )
+  })
+
   it('a crash after the switch, before the new worker: the old one keeps working (started again if stopped)', () => {
     const adopted = release('2')
-    assert.deepEqual(planProcessRepair(adopted, [v1], [seen('1', 'worker', 1)]), [])
-    const repairs = planProcessRepair(adopted, [v1], [seen('1', 'worker', 1, 'exited')])
+    assert.deepEqual(planProcessRepair('app', adopted, [v1], [seen('1', 'worker', 1)]), [])
+    const repairs = planProcessRepair('app', adopted, [v1], [seen('1', 'worker', 1, 'exited')])
     assert.deepEqual(
       repairs.map((r) => `${r.action} ${r.container}`),
       ['start app-k1-worker-1'],
@@ -127,9 +159,9 @@ describe('planProcessRepair', () => {
 
   it('a process the current release dropped stays stopped; an older kept release never stands in', () => {
     const v0 = release('0', {worker: 1})
-    assert.deepEqual(planProcessRepair(release('2', {}), [v1], [seen('1', 'worker', 1, 'exited')]), [])
+    assert.deepEqual(planProcessRepair('app', release('2', {}), [v1], [seen('1', 'worker', 1, 'exited')]), [])
     assert.deepEqual(
-      planProcessRepair(release('2', {}), [v1, v0], [seen('1', 'worker', 1), seen('0', 'worker', 1)]).map(
+      planProcessRepair('app', release('2', {}), [v1, v0], [seen('1', 'worker', 1), seen('0', 'worker', 1)]).map(
         (r) => `${r.action} ${r.container}`,
       ),
       ['stop app-k1-worker-1', 'stop app-k0-worker-1'],

@@ -132,23 +132,28 @@ export function planProcessMove(
   }
 }
 
-export interface ProcessRepair {
-  container: string
-  action: 'start' | 'stop' | 'remove'
-  warn?: string
-}
+export type ProcessRepair =
+  | {container: string; action: 'start' | 'stop' | 'remove'; warn?: string}
+  /** A declared replica of the current release that Docker does not list (removed behind discode's back). */
+  | {container: string; action: 'create'; process: string; replica: number; warn: string}
 
 /**
  * What reconcile does with process containers, once the record follows the proxy:
- * - the current release's declared replicas run (started if stopped); its undeclared ones go;
- * - a kept release's are stopped when the current release has that process; when it has none of it
- *   yet though it declares it (a run killed after the switch, before its processes started), the
- *   newest kept release's keep running (started again if stopped), so the work goes on until the
- *   next update brings the new ones: a singleton stays one;
+ * - the current release's declared replicas run: started if stopped, created if missing (the record
+ *   says it ran them: one was removed behind discode's back); its undeclared ones go;
+ * - a kept release's are stopped; but when the current release was adopted from the proxy (a run
+ *   killed after the switch, before its processes started and were recorded) and has none of a
+ *   process, the newest kept release's keep running (started again if stopped), so the work goes on
+ *   until the next update brings the new ones: a singleton stays one;
  * - any other release's (an interrupted update's new ones) are removed.
- * `current.processes` absent (a release adopted from the proxy): every process counts as declared.
+ * `current.processes` absent (that adopted release): every process counts as declared.
  */
-export function planProcessRepair(current: ReleaseRecord | undefined, kept: ReleaseRecord[], seen: SeenProcess[]): ProcessRepair[] {
+export function planProcessRepair(
+  app: string,
+  current: ReleaseRecord | undefined,
+  kept: ReleaseRecord[],
+  seen: SeenProcess[],
+): ProcessRepair[] {
   const declared = (process: string, replica = 1) => !current?.processes || replica <= (current.processes[process] ?? 0)
   const currentHas = (process: string) =>
     seen.some((s) => s.release === current?.key && s.process === process && declared(process, s.replica))
@@ -160,7 +165,7 @@ export function planProcessRepair(current: ReleaseRecord | undefined, kept: Rele
       if (!declared(s.process, s.replica)) repairs.push({container: s.container, action: 'remove'})
       else if (!running) repairs.push({container: s.container, action: 'start'})
     } else if (keptKeys.has(s.release)) {
-      const standIn = !currentHas(s.process) && declared(s.process) && s.release === kept[0]?.key
+      const standIn = !current?.processes && !currentHas(s.process) && s.release === kept[0]?.key
       if (standIn && !running)
         repairs.push({
           container: s.container,
@@ -172,5 +177,19 @@ export function planProcessRepair(current: ReleaseRecord | undefined, kept: Rele
       repairs.push({container: s.container, action: 'remove', warn: `Removing ${s.container}, left over by an interrupted run`})
     }
   }
-  return repairs
+  return [...repairs, ...missingReplicas(app, current, seen)]
+}
+
+/** The current release's recorded replicas that Docker does not list at all, to be created again. */
+function missingReplicas(app: string, current: ReleaseRecord | undefined, seen: SeenProcess[]): ProcessRepair[] {
+  if (!current?.processes) return []
+  const missing: ProcessRepair[] = []
+  for (const [process, replicas] of Object.entries(current.processes).sort(([a], [b]) => a.localeCompare(b))) {
+    for (let replica = 1; replica <= replicas; replica++) {
+      if (seen.some((s) => s.release === current.key && s.process === process && s.replica === replica)) continue
+      const container = processContainerName(app, current.key, process, replica)
+      missing.push({container, action: 'create', process, replica, warn: `Creating ${container} again: it was gone`})
+    }
+  }
+  return missing
 }

@@ -1,4 +1,5 @@
 import type {ReleaseRecord} from '../../state/store.js'
+import type {StopReport} from '../stop-policy.js'
 import {LABELS} from '../names.js'
 import {PROCESS_LABELS} from './plan.js'
 
@@ -11,6 +12,8 @@ export interface ProcessStatus {
   running: number
   /** Its containers: the serving release's, and any other release's that still runs (a stand-in after a crash). */
   containers: {name: string; state: string; version: string; replica: number}[]
+  /** How its replicas stop: signal, its source (the recipe's `stop`, else the image's STOPSIGNAL) and timeout in seconds. */
+  stop?: StopReport
 }
 
 /**

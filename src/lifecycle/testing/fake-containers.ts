@@ -14,6 +14,8 @@ export interface FakeContainer {
   labels: Record<string, string>
   env: string[]
   cmd?: string[]
+  /** The create options' StopSignal and StopTimeout, as inspect shows them (images here name no STOPSIGNAL). */
+  stop: {StopSignal?: string; StopTimeout?: number}
   networks: Set<string>
   mounts: {source: string; target: string}[]
   state: 'created' | 'running' | 'exited'
@@ -43,6 +45,7 @@ export function createFakeContainer(docker: FakeDocker, name: string, body: Reco
     labels: {...((body.Labels as Record<string, string>) ?? {})},
     env: (body.Env as string[]) ?? [],
     cmd: body.Cmd as string[] | undefined,
+    stop: {StopSignal: body.StopSignal as string | undefined, StopTimeout: body.StopTimeout as number | undefined},
     networks: new Set(network ? [network] : []),
     mounts,
     state: 'created',
@@ -143,7 +146,7 @@ export function inspectOf(c: FakeContainer) {
     Name: `/${c.name}`,
     Image: c.imageId,
     RestartCount: 0,
-    Config: {Image: c.image, Labels: {...c.labels}, Env: [...c.env], Cmd: c.cmd},
+    Config: {Image: c.image, Labels: {...c.labels}, Env: [...c.env], Cmd: c.cmd, ...c.stop},
     State: {
       Status: c.state,
       Running: c.state === 'running',
