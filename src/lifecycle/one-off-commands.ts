@@ -8,7 +8,7 @@ import {loadInstalledRecipe, renderFor} from '../recipes/installed.js'
 import {installedRecord, type InstalledRecord} from '../state/installed.js'
 import {appContainerSpec} from './container-spec.js'
 import type {Engine} from './context.js'
-import {LABELS} from './names.js'
+import {LABELS} from '../names/names.js'
 import {listProcesses, processContainers} from './processes/select.js'
 import {RUN_LABEL, runCommand, runLabelValue, runOwnerAlive, taskArgv} from './one-off-plan.js'
 

@@ -3,7 +3,7 @@
  * each app (or the one asked for) and the vendors' collectors, then redacted as a whole (see
  * bundle-archive.ts) with every secret of every app on the host.
  */
-import {notInstalledError} from '../lifecycle/names.js'
+import {notInstalledError} from '../names/names.js'
 import type {Engine} from '../lifecycle/context.js'
 import type {AppRecord} from '../state/store.js'
 import {type BundleEntry, redactedEntries, writeArchive} from './bundle-archive.js'

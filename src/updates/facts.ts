@@ -10,7 +10,7 @@ import {type OfflineFeed, readTrustedFeed, type TrustedFeed} from '../feed/read.
 import type {FeedTrustInput} from '../feed/trust.js'
 import {ACCESSORY_LABELS} from '../lifecycle/accessories/spec.js'
 import {assertInputsValid, ensureGeneratedSecrets, inputValues, type SettledInput, splitSecretInputs} from '../lifecycle/inputs.js'
-import {LABELS} from '../lifecycle/names.js'
+import {LABELS} from '../names/names.js'
 import {type Operation, step} from '../lifecycle/operation.js'
 import {type FeedSource, feedFor, loadInstalledRecipe} from '../recipes/installed.js'
 import {renderInputs} from '../recipes/render.js'
