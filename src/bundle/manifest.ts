@@ -9,7 +9,7 @@ import {createHash, type KeyObject, sign, verify} from 'node:crypto'
 import {z} from 'zod'
 
 import {parsePublicKey, rawPublicKey} from '../feed/keys.js'
-import {strictBase64} from '../feed/public-key.js'
+import {strictBase64} from '../keys/public-key.js'
 import {check} from '../recipes/issues.js'
 import {BundleError} from './errors.js'
 

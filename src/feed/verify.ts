@@ -3,7 +3,7 @@ import {verify} from 'node:crypto'
 
 import {displayUrl, type Feed, FeedError, fetchFeedBytes, type FetchFeedOptions, parseFeed} from './feed.js'
 import {parsePublicKey} from './keys.js'
-import {strictBase64} from './public-key.js'
+import {strictBase64} from '../keys/public-key.js'
 import {assertPinned, FeedSignatureError, instant} from './signature.js'
 
 const ED25519_SIGNATURE_BYTES = 64
