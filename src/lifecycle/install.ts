@@ -4,6 +4,7 @@ import {recipeHosts} from '../proxy/deploy-args.js'
 import {resolveRecipe} from '../recipes/resolve.js'
 import {feedFor, registryCredentials, renderFor} from '../recipes/installed.js'
 import type {AppRecord} from '../state/store.js'
+import {appRuntime} from './app-runtime.js'
 import type {Engine} from './context.js'
 import {deployRelease} from './deploy-release.js'
 import type {DeployResult} from './go-live.js'
@@ -112,8 +113,8 @@ export async function install(engine: Engine, options: InstallOptions): Promise<
     const replicas = options.cluster && (options.cluster.replicas ?? recipe.cluster?.replicas ?? DEFAULT_REPLICAS)
     const cluster = replicas ? await engine.clusterSettings(engine, app, recipe, replicas) : earlier?.cluster
     if (cluster) await engine.store.write((record = {...record, cluster}))
-    const runtime = await engine.runtimeFor(record)
-    const result = await deployFresh({...op, engine: runtime.appEngine(op.engine, app)}, record, {
+    const placed = await appRuntime(op.engine, app, record)
+    const result = await deployFresh({...op, engine: placed.engine}, record, {
       recipe,
       release,
       signed: Boolean(feed.key),
