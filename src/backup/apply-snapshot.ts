@@ -10,7 +10,7 @@ import {
   removeOwnedContainer,
   removeOwnedVolume,
 } from '../lifecycle/claim.js'
-import {LABELS, VOLUME_LABEL} from '../lifecycle/names.js'
+import {LABELS, VOLUME_LABEL} from '../names/names.js'
 import {type Operation, step} from '../lifecycle/operation.js'
 import {PROCESS_LABELS} from '../lifecycle/processes/plan.js'
 import {hasProcesses, moveProcesses, stopProcesses} from '../lifecycle/processes/move.js'

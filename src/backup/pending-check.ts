@@ -1,6 +1,7 @@
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
 
+import {appRuntime} from '../lifecycle/app-runtime.js'
 import type {Engine} from '../lifecycle/context.js'
 
 /**
@@ -10,7 +11,7 @@ import type {Engine} from '../lifecycle/context.js'
  */
 export async function finishPendingWork(engine: Engine, app: string): Promise<void> {
   if (!existsSync(join(engine.store.appDir(app), 'restore-pending.json'))) return
-  // On the app's own network, as every step of the app's operations (its runtime's appEngine).
-  const appEngine = (await engine.runtimeFor(await engine.store.read(app))).appEngine(engine, app)
+  // On the app's own network, as every step of the app's operations.
+  const {engine: appEngine} = await appRuntime(engine, app, await engine.store.read(app))
   await (await import('./pending-restore.js')).finishPendingRestore(appEngine, app)
 }

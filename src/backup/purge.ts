@@ -1,7 +1,7 @@
 import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
 import {runOperation} from '../lifecycle/operation.js'
-import {LABELS, validateAppName} from '../lifecycle/names.js'
+import {LABELS, validateAppName} from '../names/names.js'
 import {listVolumes} from '../docker/docker.js'
 import {listBackups} from './backup-app.js'
 import {destructionWarning} from './confirm.js'

@@ -1,7 +1,7 @@
 import {settleAppNetwork} from '../lifecycle/app-network.js'
 import {listContainers, containerName, removeContainer} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
-import {LABELS} from '../lifecycle/names.js'
+import {LABELS} from '../names/names.js'
 import type {Operation} from '../lifecycle/operation.js'
 import {pullRelease} from '../lifecycle/pull.js'
 import {registryCredentials} from '../recipes/installed.js'

@@ -4,7 +4,7 @@ import type {Readable} from 'node:stream'
 import type Dockerode from 'dockerode'
 
 import {dockerError} from '../docker/docker.js'
-import {LABELS} from '../lifecycle/names.js'
+import {LABELS} from '../names/names.js'
 
 /**
  * Volume contents as tar streams, through Docker's archive API (GET/PUT /containers/{id}/archive) on

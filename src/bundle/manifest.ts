@@ -5,11 +5,12 @@
  * vendor's feed key (ed25519, node:crypto), so a customer who trusts the recipe's `feedKey` trusts
  * every byte the manifest names.
  */
-import {createHash, type KeyObject, sign, verify} from 'node:crypto'
+import {createHash, type KeyObject} from 'node:crypto'
 import {z} from 'zod'
 
 import {parsePublicKey, rawPublicKey} from '../feed/keys.js'
-import {strictBase64} from '../feed/public-key.js'
+import {strictBase64} from '../keys/public-key.js'
+import {checkSignature, signBytes} from '../keys/signature.js'
 import {check} from '../recipes/issues.js'
 import {BundleError} from './errors.js'
 
@@ -68,7 +69,7 @@ export function manifestBytes(manifest: BundleManifest): Buffer {
 
 /** The base64 ed25519 signature over the manifest's bytes (ed25519 is deterministic: same bytes, same signature). */
 export function signManifest(bytes: Buffer, privateKey: KeyObject): string {
-  return `${sign(null, bytes, privateKey).toString('base64')}\n`
+  return signBytes(bytes, privateKey)
 }
 
 /** `SHA256:<base64>` of the raw public key, as ssh shows keys: what a customer compares with the vendor's. */
@@ -84,9 +85,7 @@ export {rawPublicKey}
  * A wrong key, a changed manifest or a malformed one: a BundleError naming the bundle.
  */
 export function verifyManifest(bytes: Buffer, signature: string, publicKeyB64: string, file: string): BundleManifest {
-  const key = parsePublicKey(publicKeyB64)
-  const sig = strictBase64(signature)
-  if (sig?.length !== 64 || !verify(null, bytes, key, sig)) {
+  if (checkSignature(bytes, signature, parsePublicKey(publicKeyB64)) !== 'ok') {
     throw new BundleError(`the bundle ${file} is not signed by the vendor's key (${keyFingerprint(publicKeyB64)})`, {
       code: 'BUNDLE_SIGNATURE_MISMATCH',
       hint: 'Its manifest was changed after signing, or signed with another key: nothing was loaded. Ask the vendor for the bundle again, or check the key',

@@ -1,5 +1,5 @@
 /** Which key a bundle is verified with, and whether it is older than what was accepted: pure decisions. */
-import {isEd25519PublicKey} from '../feed/public-key.js'
+import {isEd25519PublicKey} from '../keys/public-key.js'
 import {BundleError} from './errors.js'
 import {keyFingerprint} from './manifest.js'
 

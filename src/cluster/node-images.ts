@@ -13,7 +13,7 @@ import {join} from 'node:path'
 
 import type {SwarmNodeInfo} from '../docker/swarm.js'
 import {DiscodeError} from '../errors.js'
-import {writeFileAtomic} from '../updates/policy-store.js'
+import {writeFileAtomic} from '../fs/atomic.js'
 
 /** dockerode's options for one node's Docker API; anything DOCKER_HOST set for the manager is overridden. */
 export function nodeDockerOptions(endpoint: string): Record<string, unknown> {

@@ -14,7 +14,7 @@ import {
 } from '../docker/swarm.js'
 import {DiscodeError} from '../errors.js'
 import type {ReleaseImage} from '../lifecycle/container-spec.js'
-import {LABELS, releaseContainerName, releaseKey} from '../lifecycle/names.js'
+import {LABELS, releaseContainerName, releaseKey} from '../names/names.js'
 import {type Operation, step} from '../lifecycle/operation.js'
 import {switchTraffic} from '../lifecycle/proxy-steps.js'
 import type {SeenContainer} from '../lifecycle/reconcile-plan.js'

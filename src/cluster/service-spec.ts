@@ -1,6 +1,6 @@
 import {DiscodeError} from '../errors.js'
 import {stopSettings} from '../lifecycle/stop-policy.js'
-import {LABELS} from '../lifecycle/names.js'
+import {LABELS} from '../names/names.js'
 import type {Recipe} from '../recipes/schema.js'
 
 /**

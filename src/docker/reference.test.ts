@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {createRequire} from 'node:module'
 import {describe, it} from 'node:test'
 
-import {credentialsFor, registryHost, registryOf, repositoryOf, splitReference} from './reference.js'
+import {credentialsFor, registryHost, registryOf, registryParts, registryUrl, repositoryOf, splitReference} from './reference.js'
 
 const REFERENCES = [
   '127.0.0.1:5000/acme/app:1.2.0',
@@ -68,5 +68,28 @@ describe('credentialsFor', () => {
     assert.equal(credentialsFor('127.0.0.1:5001/acme/app:1.1.0', '127.0.0.1:5000/acme/app', credentials), undefined)
     assert.equal(credentialsFor('postgres:16', 'registry.example.com/acme/app', credentials), undefined)
     assert.equal(credentialsFor('127.0.0.1:5000/acme/app', '127.0.0.1:5000/acme/app', undefined), undefined)
+  })
+
+  it('splits references as the Registry API names them', () => {
+    assert.deepEqual(registryParts('127.0.0.1:5000/acme/demo:1.0.0'), {
+      registry: '127.0.0.1:5000',
+      repository: 'acme/demo',
+      reference: '1.0.0',
+    })
+    assert.deepEqual(registryParts(`reg.example.com/demo@sha256:${'a'.repeat(64)}`), {
+      registry: 'reg.example.com',
+      repository: 'demo',
+      reference: `sha256:${'a'.repeat(64)}`,
+    })
+    assert.deepEqual(registryParts('nginx'), {registry: 'docker.io', repository: 'library/nginx', reference: 'latest'})
+    assert.deepEqual(registryParts('localhost:5000/demo'), {registry: 'localhost:5000', repository: 'demo', reference: 'latest'})
+  })
+  it("registry API roots, by Docker's rules", () => {
+    assert.equal(registryUrl('127.0.0.1:5000/acme/app'), 'http://127.0.0.1:5000/v2/')
+    assert.equal(registryUrl('localhost:5000/app:1'), 'http://localhost:5000/v2/')
+    assert.equal(registryUrl('registry.example.com/acme/app'), 'https://registry.example.com/v2/')
+    assert.equal(registryUrl('ghcr.io/acme/app@sha256:abc'), 'https://ghcr.io/v2/')
+    assert.equal(registryUrl('busybox'), 'https://registry-1.docker.io/v2/')
+    assert.equal(registryUrl('{{inputs.registry}}/app'), undefined)
   })
 })

@@ -51,3 +51,44 @@ export function repositoryOf(ref: string): string {
   const host = registryHost(repository)
   return `${host}/${host === 'docker.io' && !path.includes('/') ? `library/${path}` : path}`
 }
+
+/** What a registry may answer a manifest request with (Registry API v2): indexes first, then single manifests. */
+export const MANIFEST_TYPES = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ')
+
+/** Registry, repository and tag-or-digest of an image reference (`reg:5000/a/b:1.0`, `a/b@sha256:...`), as the Registry API names them. */
+export function registryParts(image: string): {registry: string; repository: string; reference: string} {
+  const registry = registryOf(image)
+  let rest = registry === 'docker.io' && !image.startsWith('docker.io/') ? image : image.slice(registry.length + 1)
+  let reference = 'latest'
+  const at = rest.indexOf('@')
+  if (at >= 0) {
+    reference = rest.slice(at + 1)
+    rest = rest.slice(0, at)
+  } else {
+    const colon = rest.lastIndexOf(':')
+    if (colon > rest.lastIndexOf('/')) {
+      reference = rest.slice(colon + 1)
+      rest = rest.slice(0, colon)
+    }
+  }
+  if (registry === 'docker.io' && !rest.includes('/')) rest = `library/${rest}`
+  return {registry, repository: rest, reference}
+}
+
+/**
+ * The registry's API root, by Docker's rule: a registry on a loopback host speaks plain HTTP, any
+ * other HTTPS; Docker Hub has its own host. Undefined for what is no reference yet (a template).
+ */
+export function registryUrl(image: string): string | undefined {
+  if (image.includes('{{')) return undefined
+  const host = registryOf(image)
+  if (host === 'docker.io') return 'https://registry-1.docker.io/v2/'
+  const name = host.replace(/:\d+$/, '')
+  const loopback = name === 'localhost' || /^127\./.test(name) || name === '[::1]'
+  return `${loopback ? 'http' : 'https'}://${host}/v2/`
+}

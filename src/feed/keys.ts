@@ -3,7 +3,7 @@ import {createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject} 
 import {chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {ED25519_KEY_BYTES, strictBase64} from './public-key.js'
+import {ED25519_KEY_BYTES, strictBase64} from '../keys/public-key.js'
 import {FeedSignatureError, fsReason} from './signature.js'
 
 export const PRIVATE_KEY_FILE = 'feed.key'

@@ -3,7 +3,7 @@
  * auto-update): judged before it is fetched (src/feed/trust.ts), verified when signed, and every
  * release's image checked against the recipe's repository before anything is pulled.
  */
-import type {FeedSource} from '../recipes/installed.js'
+import type {FeedLocation} from '../recipes/installed.js'
 import {displayUrl, type Feed, fetchFeed} from './feed.js'
 import {assertFeedImages, type FeedTrustDecision, type FeedTrustInput, judgeFeedTrust} from './trust.js'
 import {FeedSignatureError} from './signature.js'
@@ -29,6 +29,12 @@ export interface OfflineFeed {
   source: string
   /** --to: an older bundle than the newest accepted feed is used on purpose (a downgrade). */
   allowOlder?: boolean
+}
+
+/** Where to read an app's releases: the recipe's feed, or a verified bundle's read instead of fetching it. */
+export interface FeedSource extends FeedLocation {
+  /** The feed of a verified air-gapped bundle (src/bundle): read instead of fetching the URL. */
+  offline?: OfflineFeed
 }
 
 export async function readTrustedFeed(

@@ -9,9 +9,8 @@ import {readFileSync} from 'node:fs'
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
+import {MANIFEST_TYPES, registryParts, registryUrl} from '../docker/reference.js'
 import {DiscodeError} from '../errors.js'
-import {registryUrl} from '../support/endpoints.js'
-import {MANIFEST_TYPES, splitReference} from '../updates/image-size.js'
 
 export interface RegistryCredentials {
   username: string
@@ -117,7 +116,7 @@ function unauthorized(registry: string, options: DigestOptions): DiscodeError {
 
 /** `repo:tag` (or `repo@sha256:...`) → the manifest's `sha256:...` digest, as the registry reports it. */
 export async function registryDigest(image: string, options: DigestOptions = {}): Promise<string> {
-  const {registry, repository, reference} = splitReference(image)
+  const {registry, repository, reference} = registryParts(image)
   const base = registryUrl(image)
   if (!base)
     throw registryError(`${image} is not an image reference`, 'Give REPO:TAG, e.g. registry.example.com/acme/shop:1.0.0', 'BAD_IMAGE')

@@ -1,7 +1,7 @@
 /** Signing a feed (vendor side): `discode feed sign`. */
-import {sign} from 'node:crypto'
 import {readFileSync, writeFileSync} from 'node:fs'
 
+import {signBytes} from '../keys/signature.js'
 import {check} from '../recipes/issues.js'
 import {FeedError, FeedSchema} from './feed.js'
 import {rawPublicKey, readPrivateKey} from './keys.js'
@@ -49,12 +49,11 @@ export function signFeed(feedPath: string, privateKeyPath: string, options: Sign
   data.published = published
   data.expires = expires
   const bytes = Buffer.from(`${JSON.stringify(data, null, 2)}\n`)
-  const signature = sign(null, bytes, key).toString('base64')
 
   const signaturePath = `${feedPath}.sig`
   try {
     writeFileSync(feedPath, bytes)
-    writeFileSync(signaturePath, `${signature}\n`)
+    writeFileSync(signaturePath, signBytes(bytes, key))
   } catch (error) {
     throw new FeedSignatureError(`cannot write the signed feed ${feedPath}: ${fsReason(error)}`, {
       code: 'FEED_WRITE_FAILED',

@@ -1,5 +1,5 @@
 /** What status --offline says about an app's feed from its record alone (no recipe, no feed: cheap to load). */
-import type {FeedTrust} from './trust.js'
+import type {FeedTrust} from '../state/store.js'
 
 /** The verdict kept in a record that asks for a warning without reading the recipe (status --offline). */
 export function recordedFeedWarning(app: string, trust: FeedTrust | undefined): string | undefined {

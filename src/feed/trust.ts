@@ -14,22 +14,9 @@
 import {repositoryOf} from '../docker/reference.js'
 import {DiscodeError} from '../errors.js'
 import {isLoopbackHost} from '../loopback.js'
+import type {FeedTrust, FeedVerdict} from '../state/store.js'
 import {updatesFromBundles} from './bundle-only.js'
 import {displayUrl} from './feed.js'
-
-export type FeedVerdict = 'signed' | 'loopback' | 'allowed' | 'legacy'
-
-/** What an app's record keeps about its feed (undefined in records written before feed trust). */
-export interface FeedTrust {
-  /** The feedKey the app was installed (or last accepted) with. */
-  key?: string
-  /** The customer allowed an unsigned feed on another host (`--allow-unsigned-feed`). */
-  allowUnsigned?: boolean
-  /** The last verdict, so `status --offline` can warn without reading the recipe. */
-  verdict?: FeedVerdict
-  /** Installed (or last updated) from an air-gapped bundle: the feed URL is not read (src/feed/bundle-only.ts). */
-  bundle?: boolean
-}
 
 export interface FeedTrustInput {
   app: string

@@ -1,12 +1,9 @@
 /** Verifying a signed feed (discode side): signature first, then dates, freshness and pinned images. */
-import {verify} from 'node:crypto'
-
 import {displayUrl, type Feed, FeedError, fetchFeedBytes, type FetchFeedOptions, parseFeed} from './feed.js'
 import {parsePublicKey} from './keys.js'
-import {strictBase64} from './public-key.js'
+import {checkSignature} from '../keys/signature.js'
 import {assertPinned, FeedSignatureError, instant} from './signature.js'
 
-const ED25519_SIGNATURE_BYTES = 64
 /** The largest `.sig` read: a signature is 88 base64 characters. */
 const MAX_SIGNATURE_BYTES = 4096
 
@@ -43,15 +40,14 @@ export function verifyFeed(
 
 /** The signature over the exact bytes, checked before anything in them is read. */
 function assertSignature(raw: Buffer, signatureB64: string, publicKeyB64: string, where: string): void {
-  const key = parsePublicKey(publicKeyB64)
-  const signature = strictBase64(signatureB64)
-  if (signature?.length !== ED25519_SIGNATURE_BYTES) {
+  const verdict = checkSignature(raw, signatureB64, parsePublicKey(publicKeyB64))
+  if (verdict === 'malformed') {
     throw new FeedSignatureError(`the feed's signature is not a base64 ed25519 signature${where}`, {
       code: 'FEED_SIGNATURE_MALFORMED',
       hint: 'The .sig file beside the feed must hold what `discode feed sign` wrote; tell the vendor',
     })
   }
-  if (!verify(null, raw, key, signature)) {
+  if (verdict === 'mismatch') {
     throw new FeedSignatureError(`the feed's signature does not match the vendor's key${where}`, {
       code: 'FEED_SIGNATURE_MISMATCH',
       hint: "The feed was changed after it was signed, or signed with a key other than the recipe's feedKey; do not trust it, tell the vendor",

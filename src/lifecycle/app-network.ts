@@ -3,7 +3,7 @@ import {connectNetwork, containersOnNetwork, disconnectNetwork, inspectNetwork, 
 import {ACCESSORY_LABELS} from './accessories/spec.js'
 import {appNetworkLabels, appNetworkName, type NetworkAction, type NetworkFacts, planNetworkMove} from './network-plan.js'
 import {type Operation, step} from './operation.js'
-import {LABELS} from './names.js'
+import {LABELS} from '../names/names.js'
 
 /** Carries out planNetworkMove: each app on its own network, the proxy on every app's. */
 

@@ -8,7 +8,7 @@ import type {Operation} from './operation.js'
  * Engine is built, so the lifecycle imports nothing of src/backup.
  */
 export interface Backups {
-  /** A snapshot of the app's data, inside the caller's operation (which holds the lock). */
+  /** A snapshot of the app's data, inside the caller's operation (which holds the lock); a failure is notified (webhook, mail). */
   snapshot(
     op: Operation,
     /** `record`: the app's record as stored (the operation has it; not read again). */

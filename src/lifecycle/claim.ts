@@ -1,5 +1,5 @@
 import {type DockerClient, ensureVolume, inspectContainer, removeContainer, removeVolume, volumeLabels} from '../docker/docker.js'
-import {LABELS} from './names.js'
+import {LABELS} from '../names/names.js'
 import type {Operation} from './operation.js'
 import {adoptsUnlabelled, derivedNames, type NamedParts, ownershipProblem} from './ownership.js'
 

@@ -1,6 +1,6 @@
 import type {ContainerSpec} from '../docker/docker.js'
 import type {Recipe} from '../recipes/schema.js'
-import {LABELS} from './names.js'
+import {LABELS} from '../names/names.js'
 import {stopSettings} from './stop-policy.js'
 
 /** A release about to run: what the feed named, and what Docker pulled for it. */

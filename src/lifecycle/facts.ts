@@ -6,13 +6,13 @@
 import {type ContainerInfo, listContainers} from '../docker/docker.js'
 import {DiscodeError} from '../errors.js'
 import type {FeedTrustInput} from '../feed/trust.js'
-import {readTrustedFeed, type TrustedFeed} from '../feed/read.js'
-import {type FeedSource, loadInstalledRecipe} from '../recipes/installed.js'
+import {type FeedSource, readTrustedFeed, type TrustedFeed} from '../feed/read.js'
+import {loadInstalledRecipe} from '../recipes/installed.js'
 import type {RawRecipe} from '../recipes/schema.js'
 import type {InstalledRecord} from '../state/installed.js'
 import type {SecretsRecord} from '../state/store.js'
 import {ACCESSORY_LABELS} from './accessories/spec.js'
-import {LABELS, notInstalledError} from './names.js'
+import {LABELS, notInstalledError} from '../names/names.js'
 import {type Operation, step} from './operation.js'
 
 /** Why a plan cannot be carried out: nothing runs while a plan has any (the first is thrown). */

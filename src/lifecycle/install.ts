@@ -6,13 +6,14 @@ import {recipeHosts} from '../proxy/deploy-args.js'
 import {resolveRecipe} from '../recipes/resolve.js'
 import {feedFor, registryCredentials} from '../recipes/installed.js'
 import type {AppRecord} from '../state/store.js'
+import {appRuntime} from './app-runtime.js'
 import type {Engine} from './context.js'
 import {deployRelease} from './deploy-release.js'
 import type {DeployResult} from './go-live.js'
 import {accessoryContainers, blockedError, readFeed} from './facts.js'
 import {type InputPrompt, settledSecrets, settleInputValues, warnSecretsInArguments} from './inputs.js'
 import {type InstallFacts, type InstallPlan, installRecipe, planInstall} from './install-plan.js'
-import {validateAppName} from './names.js'
+import {validateAppName} from '../names/names.js'
 import {type Operation, runOperation} from './operation.js'
 import {reservedNameProblem, reservedNames} from './ownership.js'
 import {bootProxy} from './proxy-steps.js'
@@ -156,8 +157,8 @@ async function applyInstall(
   const cluster = plan.replicas ? await engine.clusterSettings(engine, app, recipe, plan.replicas) : facts.earlier?.cluster
   if (cluster) record = {...record, cluster}
   await engine.store.write(record)
-  const runtime = await engine.runtimeFor(record)
-  const result = await deployFresh({...op, engine: runtime.appEngine(op.engine, app), record}, record, {
+  const placed = await appRuntime(engine, app, record)
+  const result = await deployFresh({...op, engine: placed.engine, record}, record, {
     recipe,
     release,
     signed: facts.signed,

@@ -6,9 +6,10 @@ import {containerName, listContainers, removeContainer} from '../docker/docker.j
 import {DiscodeError} from '../errors.js'
 import {loadInstalledRecipe, renderFor} from '../recipes/installed.js'
 import {installedRecord, type InstalledRecord} from '../state/installed.js'
+import {appRuntime} from './app-runtime.js'
 import {appContainerSpec} from './container-spec.js'
 import type {Engine} from './context.js'
-import {LABELS} from './names.js'
+import {LABELS} from '../names/names.js'
 import {listProcesses, processContainers} from './processes/select.js'
 import {RUN_LABEL, runCommand, runLabelValue, runOwnerAlive, taskArgv} from './one-off-plan.js'
 
@@ -89,7 +90,7 @@ async function oneHost(
   record: InstalledRecord,
   what: 'exec' | 'run',
 ): Promise<{record: InstalledRecord; appEngine: Engine}> {
-  const runtime = await engine.runtimeFor(record)
+  const {runtime, engine: appEngine} = await appRuntime(engine, record.app, record)
   runtime.requireOneHost(record.app, {what})
-  return {record, appEngine: runtime.appEngine(engine, record.app)}
+  return {record, appEngine}
 }

@@ -1,6 +1,7 @@
 import {withAppLock} from '../lock/lock.js'
 import {Journal} from '../state/journal.js'
 import type {AppRecord} from '../state/store.js'
+import {appRuntime} from './app-runtime.js'
 import type {Engine, Reporter} from './context.js'
 
 /** Milliseconds spent in each named step of one operation; `--json` exposes them. */
@@ -79,7 +80,7 @@ export async function runOperation<T>(
     // The record is read once here (op.record). A cluster app's steps use the cluster's network, an app
     // on one host its own (its runtime's appEngine); install sets it once placed.
     const record = await engine.store.read(app)
-    const appEngine = (await engine.runtimeFor(record)).appEngine(engine, app)
+    const {engine: appEngine} = await appRuntime(engine, app, record)
     try {
       const result = await work({engine: appEngine, app, journal, timings: {}, reporter: engine.reporter, record})
       journal.record('end', operation, 'ok')

@@ -1,5 +1,5 @@
 import {DiscodeError} from '../errors.js'
-import {LABELS} from './names.js'
+import {LABELS} from '../names/names.js'
 
 /**
  * Docker names are one flat namespace: `<app>-<volume>`, `<app>-<accessory>` and

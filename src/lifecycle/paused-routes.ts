@@ -6,7 +6,7 @@ import {loadInstalledRecipe, renderFor} from '../recipes/installed.js'
 import type {AppRecord} from '../state/store.js'
 import type {Engine} from './context.js'
 import {recreateRoute, routesOnceAnswering} from './held-route.js'
-import {validateAppName} from './names.js'
+import {validateAppName} from '../names/names.js'
 
 /**
  * A paused route found while holding the app's lock has no discode to resume it (an update that died

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
-import {releaseKey} from './names.js'
+import {releaseKey} from '../names/names.js'
 import {recoverIfInterrupted} from './reconcile.js'
 import {rollback} from './rollback.js'
 import {status} from './status.js'

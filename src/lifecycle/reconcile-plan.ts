@@ -1,6 +1,6 @@
 import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {promote} from './history.js'
-import {LABELS} from './names.js'
+import {LABELS} from '../names/names.js'
 import {RUN_LABEL} from './one-off-plan.js'
 import {PROCESS_LABELS, planProcessRepair, seenProcesses} from './processes/plan.js'
 

@@ -1,8 +1,8 @@
 import {chooseRelease, type Release} from '../feed/feed.js'
 import {readTrustedFeed} from '../feed/read.js'
-import type {FeedTrust, FeedTrustDecision, FeedTrustInput} from '../feed/trust.js'
-import type {FeedSource} from '../recipes/installed.js'
-import type {AppRecord} from '../state/store.js'
+import type {FeedTrustDecision, FeedTrustInput} from '../feed/trust.js'
+import type {FeedSource} from '../feed/read.js'
+import type {AppRecord, FeedTrust} from '../state/store.js'
 import {type Operation, step} from './operation.js'
 
 export interface FoundRelease {

@@ -42,9 +42,8 @@ export async function snapshotBeforeChange(
   const {rememberMigrationSnapshot} = await import('./data-rollback.js')
   const taken = await step(op, 'snapshot', `Saving the data of ${op.app} before ${version} (a snapshot)`, () =>
     op.engine.backups.snapshot(op, {trigger, recipe, record: stored}),
-  ).catch(async (error: Error) => {
-    const {notifySnapshotFailed} = await import('../notify/notify.js')
-    await notifySnapshotFailed(op.engine.settings.home, op.app, error.message)
+  ).catch((error: Error) => {
+    // engine.backups has told the admin already (src/backup/port.ts): the lifecycle imports no notify.
     throw new DiscodeError(`The snapshot before updating ${op.app} to ${version} failed, so nothing was changed: ${error.message}`, {
       hint: `${(error as DiscodeError).hint ?? 'Free some disk space or choose a backup directory ("discode backup APP --dir D")'}; "discode update ${op.app} --no-snapshot" updates without saving the data first`,
       code: 'SNAPSHOT_FAILED',

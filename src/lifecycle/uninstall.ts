@@ -2,7 +2,7 @@ import {containerName, inspectContainer, listVolumes, removeContainer, removeIma
 import {stopAccessories} from './accessories/status.js'
 import {type NetworkRemoval, removeAppNetwork} from './app-network.js'
 import type {Engine} from './context.js'
-import {LABELS, notInstalledError, validateAppName} from './names.js'
+import {LABELS, notInstalledError, validateAppName} from '../names/names.js'
 import {runOperation, step, type Timings} from './operation.js'
 import {appContainers} from './release-container.js'
 

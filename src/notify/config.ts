@@ -9,7 +9,7 @@ import {join} from 'node:path'
 import {z} from 'zod'
 
 import {DiscodeError} from '../errors.js'
-import {writeFileAtomic} from '../updates/policy-store.js'
+import {writeFileAtomic} from '../fs/atomic.js'
 
 const SmtpSchema = z.object({
   host: z.string().min(1),

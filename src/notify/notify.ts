@@ -7,7 +7,7 @@ import {hostname} from 'node:os'
 import {readNotifySecrets, readNotifySettings} from './config.js'
 import {sendMail} from './mail.js'
 import {StateStore} from '../state/store.js'
-import {secretsOnHost} from '../support/secret-registry.js'
+import {secretsOnHost} from './secret-registry.js'
 import {type Notification, redactNotification, webhookBody} from './message.js'
 import {postWebhook, type WebhookOptions} from './webhook.js'
 

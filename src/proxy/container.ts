@@ -20,7 +20,7 @@ import {
 } from '../docker/docker.js'
 import {connectNetwork, containersOnNetwork, listNetworks, removeNetwork} from '../docker/networks.js'
 import {DiscodeError} from '../errors.js'
-import {LABELS} from '../lifecycle/names.js'
+import {LABELS} from '../names/names.js'
 import {PROXY_STATE_DIR} from './commands.js'
 import {PROXY_LABEL, type ProxyOwnership, proxyOwnership} from './ownership.js'
 

@@ -10,7 +10,7 @@ import type {ProxyRoute} from './list.js'
 /** Set on every proxy container (and its state volume) discode creates, since its first version. */
 export const PROXY_LABEL = 'discode.proxy'
 
-/** The label discode puts on every container of an app (see lifecycle/names.ts LABELS.app). */
+/** The label discode puts on every container of an app (see names/names.ts LABELS.app). */
 const APP_LABEL = 'discode.app'
 
 export interface ProxyOwnership {

@@ -1,7 +1,6 @@
 import {join} from 'node:path'
 
 import {DiscodeError} from '../errors.js'
-import type {OfflineFeed} from '../feed/read.js'
 import type {AppRecord, SecretsRecord} from '../state/store.js'
 import {parseRecipeFile} from './load.js'
 import {renderFeed, renderRecipe} from './render.js'
@@ -56,17 +55,15 @@ export function renderFor(
 }
 
 /** Where an app's releases are published, and the vendor's key when the recipe requires a signed feed. */
-export interface FeedSource {
+export interface FeedLocation {
   url: string
   key?: string
   /** The recipe's image repository: every release of the feed must be in it (src/feed/trust.ts). */
   image: string
-  /** The feed of a verified air-gapped bundle (src/bundle): read instead of fetching the URL. */
-  offline?: OfflineFeed
 }
 
 /** The feed URL and key, which are needed before a release is chosen (so they cannot use release.*). */
-export function feedFor(app: string, raw: RawRecipe, inputs: Record<string, string>, secrets: SecretsRecord): FeedSource {
+export function feedFor(app: string, raw: RawRecipe, inputs: Record<string, string>, secrets: SecretsRecord): FeedLocation {
   return renderFeed(raw, templateContext(app, raw, inputs, secrets))
 }
 

@@ -6,7 +6,7 @@ import semver from 'semver'
 import {z} from 'zod'
 import {describeValue} from './issues.js'
 import {parseDuration} from './duration.js'
-import {isEd25519PublicKey} from '../feed/public-key.js'
+import {isEd25519PublicKey} from '../keys/public-key.js'
 import {RequirementsSchema} from './requirements.js'
 import {PROXY_DEFAULT, proxySchema} from './proxy-schema.js'
 

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
-import {scaffoldPlugin} from '../recipes/scaffold.js'
+import {scaffoldPlugin} from '../scaffold/scaffold.js'
 import {defaultVersions} from './check.js'
 import {hookFiles, resolveTarget} from './target.js'
 

@@ -1,4 +1,4 @@
-import {notInstalledError, validateAppName} from '../lifecycle/names.js'
+import {notInstalledError, validateAppName} from '../names/names.js'
 import type {AppRecord, ReleaseRecord, StateStore} from './store.js'
 
 export type InstalledRecord = AppRecord & {current: ReleaseRecord}

@@ -4,7 +4,6 @@ import {join} from 'node:path'
 import type ConfType from 'conf'
 
 import {DiscodeError} from '../errors.js'
-import type {FeedTrust} from '../feed/trust.js'
 
 /** One release of an app as it exists on this host. */
 export interface ReleaseRecord {
@@ -47,6 +46,21 @@ export interface AppRecord {
 }
 
 /** How a cluster app runs: replicas per release, the overlay network, the node its volumes pin it to. */
+/** How the feed was trusted (src/feed/trust.ts decides). */
+export type FeedVerdict = 'signed' | 'loopback' | 'allowed' | 'legacy'
+
+/** What an app's record keeps about its feed (undefined in records written before feed trust). */
+export interface FeedTrust {
+  /** The feedKey the app was installed (or last accepted) with. */
+  key?: string
+  /** The customer allowed an unsigned feed on another host (`--allow-unsigned-feed`). */
+  allowUnsigned?: boolean
+  /** The last verdict, so `status --offline` can warn without reading the recipe. */
+  verdict?: FeedVerdict
+  /** Installed (or last updated) from an air-gapped bundle: the feed URL is not read (src/feed/bundle-only.ts). */
+  bundle?: boolean
+}
+
 export interface ClusterSettings {
   replicas: number
   network: string

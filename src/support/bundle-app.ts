@@ -7,7 +7,7 @@ import {join} from 'node:path'
 
 import {containerLogText, containerName, inspectContainer, listContainers} from '../docker/docker.js'
 import {type Engine, silentReporter} from '../lifecycle/context.js'
-import {LABELS} from '../lifecycle/names.js'
+import {LABELS} from '../names/names.js'
 import {processStatuses} from '../lifecycle/processes/status.js'
 import {Journal} from '../state/journal.js'
 import type {AppRecord} from '../state/store.js'

@@ -3,13 +3,13 @@
  * each app (or the one asked for) and the vendors' collectors, then redacted as a whole (see
  * bundle-archive.ts) with every secret of every app on the host.
  */
-import {notInstalledError} from '../lifecycle/names.js'
+import {notInstalledError} from '../names/names.js'
 import type {Engine} from '../lifecycle/context.js'
 import type {AppRecord} from '../state/store.js'
 import {type BundleEntry, redactedEntries, writeArchive} from './bundle-archive.js'
 import {appEntries} from './bundle-app.js'
 import {hostEntries, json} from './bundle-host.js'
-import {knownSecrets} from './secret-registry.js'
+import {secretsOnHost} from '../notify/secret-registry.js'
 import {vendorEntries} from './vendor-collectors.js'
 
 export interface BundleReport {
@@ -45,7 +45,7 @@ export async function supportBundle(engine: Engine, options: {app?: string; file
   }
   if (errors.length > 0) entries.push({path: 'errors.txt', content: errors.join('\n') + '\n'})
   // Every app's secrets, not only the bundled ones': one app's logs may well show another's.
-  const secrets = await knownSecrets(engine, all)
+  const secrets = secretsOnHost(engine.store, engine.settings.home, all)
   const redacted = redactedEntries(entries, secrets)
   const files = redacted.map((e) => ({path: e.path, bytes: Buffer.byteLength(e.content)}))
   redacted.push({path: 'manifest.json', content: json({createdAt: new Date().toISOString(), apps: records.map((r) => r.app), files})})

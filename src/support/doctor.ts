@@ -6,7 +6,7 @@ import {containerLogText, type ContainerInfo, inspectContainer, listContainers} 
 import {DiscodeError} from '../errors.js'
 import {accessoryStatuses} from '../lifecycle/accessories/status.js'
 import {type Engine, silentReporter} from '../lifecycle/context.js'
-import {LABELS, notInstalledError} from '../lifecycle/names.js'
+import {LABELS, notInstalledError} from '../names/names.js'
 import type {ProxyRoute} from '../proxy/list.js'
 import {Journal} from '../state/journal.js'
 import type {AppRecord, ReleaseRecord} from '../state/store.js'

@@ -1,16 +1,5 @@
-/** Where preflight and doctor probe a vendor: the image registry's API root and the feed's server. */
-import {registryOf} from '../docker/docker.js'
+/** Where preflight and doctor probe a vendor's feed (the registry's API root: registryUrl in src/docker/reference.ts). */
 import {hasTemplate} from '../recipes/schema.js'
-
-/** Docker's rule: a registry on a loopback host speaks plain HTTP, any other HTTPS; Docker Hub has its own host. */
-export function registryUrl(image: string): string | undefined {
-  if (hasTemplate(image)) return undefined
-  const host = registryOf(image)
-  if (host === 'docker.io') return 'https://registry-1.docker.io/v2/'
-  const name = host.replace(/:\d+$/, '')
-  const loopback = name === 'localhost' || /^127\./.test(name) || name === '[::1]'
-  return `${loopback ? 'http' : 'https'}://${host}/v2/`
-}
 
 /**
  * The feed URL to probe. A templated one (a license key in the query) cannot be filled in before

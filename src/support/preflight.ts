@@ -6,6 +6,7 @@
 import {arch, cpus, totalmem} from 'node:os'
 
 import {inspectContainer} from '../docker/docker.js'
+import {registryUrl} from '../docker/reference.js'
 import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
 import {parseSize} from '../recipes/requirements.js'
@@ -14,7 +15,7 @@ import type {CheckResult} from './check.js'
 import {type DockerInfo, dockerInfo} from './docker-api.js'
 import {displayUrl, fetchFeed} from '../feed/feed.js'
 import {fetchSignedFeed} from '../feed/verify.js'
-import {feedProbeUrl, registryUrl} from './endpoints.js'
+import {feedProbeUrl} from './endpoints.js'
 import {diskFacts, portHolder, probeUrl} from './host-facts.js'
 import {
   checkArch,

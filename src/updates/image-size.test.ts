@@ -1,23 +1,9 @@
 import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
-import {manifestBytes, platformDescriptor, splitReference} from './image-size.js'
+import {manifestBytes, platformDescriptor} from './image-size.js'
 
 describe('image size', () => {
-  it('splits references', () => {
-    assert.deepEqual(splitReference('127.0.0.1:5000/acme/demo:1.0.0'), {
-      registry: '127.0.0.1:5000',
-      repository: 'acme/demo',
-      reference: '1.0.0',
-    })
-    assert.deepEqual(splitReference(`reg.example.com/demo@sha256:${'a'.repeat(64)}`), {
-      registry: 'reg.example.com',
-      repository: 'demo',
-      reference: `sha256:${'a'.repeat(64)}`,
-    })
-    assert.deepEqual(splitReference('nginx'), {registry: 'docker.io', repository: 'library/nginx', reference: 'latest'})
-    assert.deepEqual(splitReference('localhost:5000/demo'), {registry: 'localhost:5000', repository: 'demo', reference: 'latest'})
-  })
   it('sums config and layers; unknown when there are no layers', () => {
     assert.equal(
       manifestBytes({

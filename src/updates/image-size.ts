@@ -4,14 +4,7 @@
  * (Docker Hub's token dance, a timeout, an unknown format) is `null`, "unknown", never an error: a
  * plan must not fail because a size could not be read.
  */
-import {registryOf} from '../docker/docker.js'
-
-export const MANIFEST_TYPES = [
-  'application/vnd.oci.image.index.v1+json',
-  'application/vnd.docker.distribution.manifest.list.v2+json',
-  'application/vnd.oci.image.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v2+json',
-].join(', ')
+import {MANIFEST_TYPES, registryParts, registryUrl} from '../docker/reference.js'
 
 interface Descriptor {
   digest: string
@@ -22,26 +15,6 @@ interface Manifest {
   manifests?: Descriptor[]
   config?: Descriptor
   layers?: Descriptor[]
-}
-
-/** Registry, repository and tag-or-digest of an image reference (`reg:5000/a/b:1.0`, `a/b@sha256:...`). */
-export function splitReference(image: string): {registry: string; repository: string; reference: string} {
-  const registry = registryOf(image)
-  let rest = registry === 'docker.io' && !image.startsWith('docker.io/') ? image : image.slice(registry.length + 1)
-  let reference = 'latest'
-  const at = rest.indexOf('@')
-  if (at >= 0) {
-    reference = rest.slice(at + 1)
-    rest = rest.slice(0, at)
-  } else {
-    const colon = rest.lastIndexOf(':')
-    if (colon > rest.lastIndexOf('/')) {
-      reference = rest.slice(colon + 1)
-      rest = rest.slice(0, colon)
-    }
-  }
-  if (registry === 'docker.io' && !rest.includes('/')) rest = `library/${rest}`
-  return {registry, repository: rest, reference}
 }
 
 /** The manifest of this host's platform in an index, or undefined when the document is no index. */
@@ -61,11 +34,11 @@ export async function imageDownloadBytes(
   image: string,
   options: {credentials?: {username: string; password: string}; timeoutMs?: number} = {},
 ): Promise<number | null> {
-  const {registry, repository, reference} = splitReference(image)
+  const {registry, repository, reference} = registryParts(image)
   // Docker Hub needs a token per repository: not cheap, and tests may not reach it anyway.
-  if (registry === 'docker.io') return null
-  const local = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?$/.test(registry)
-  const base = `${local ? 'http' : 'https'}://${registry}/v2/${repository}/manifests/`
+  const api = registryUrl(image)
+  if (registry === 'docker.io' || !api) return null
+  const base = `${api}${repository}/manifests/`
   const headers: Record<string, string> = {accept: MANIFEST_TYPES}
   if (options.credentials)
     headers.authorization = `Basic ${Buffer.from(`${options.credentials.username}:${options.credentials.password}`).toString('base64')}`

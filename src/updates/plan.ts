@@ -12,7 +12,7 @@ import {type AccessoryChanges, accessoryChanges} from '../lifecycle/accessories/
 import {ACCESSORY_LABELS, accessoryContainerName, accessoryHash} from '../lifecycle/accessories/spec.js'
 import {missingInputHint, type SettledInput} from '../lifecycle/inputs.js'
 import type {PlanBlocker} from '../lifecycle/facts.js'
-import {LABELS} from '../lifecycle/names.js'
+import {LABELS} from '../names/names.js'
 import {snapshotTrigger} from '../lifecycle/snapshot-step.js'
 import {renderFor} from '../recipes/installed.js'
 import type {Recipe} from '../recipes/schema.js'

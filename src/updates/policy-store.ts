@@ -3,12 +3,13 @@
  * app in `apps/<app>/auto-update.json` (0600, written atomically), apart from the app's record, which
  * the lifecycle owns.
  */
-import {existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
-import {dirname, join} from 'node:path'
+import {existsSync, readFileSync, rmSync} from 'node:fs'
+import {join} from 'node:path'
 
 import {z} from 'zod'
 
 import {DiscodeError} from '../errors.js'
+import {writeFileAtomic} from '../fs/atomic.js'
 
 export const POLICIES = ['patch', 'minor', 'major', 'off'] as const
 export type Policy = (typeof POLICIES)[number]
@@ -52,14 +53,6 @@ export function writePolicy(home: string, app: string, state: AutoUpdateState): 
 
 export function removePolicy(home: string, app: string): void {
   rmSync(policyFile(home, app), {force: true})
-}
-
-/** Write to a temporary file, then rename: a reader sees the old or the new file, never half of one. */
-export function writeFileAtomic(file: string, content: string, mode = 0o600): void {
-  mkdirSync(dirname(file), {recursive: true, mode: 0o700})
-  const temp = `${file}.${process.pid}.tmp`
-  writeFileSync(temp, content, {mode})
-  renameSync(temp, file)
 }
 
 function unreadable(file: string, why: string): DiscodeError {

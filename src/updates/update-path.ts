@@ -14,7 +14,7 @@ import {type Operation, runOperation, unjournaled} from '../lifecycle/operation.
 import {installedOf} from '../lifecycle/facts.js'
 import {bootProxy} from '../lifecycle/proxy-steps.js'
 import {reconcileApp} from '../lifecycle/reconcile.js'
-import {notInstalledError, validateAppName} from '../lifecycle/names.js'
+import {notInstalledError, validateAppName} from '../names/names.js'
 import {registryCredentials, renderFor} from '../recipes/installed.js'
 import {type InstalledRecord, installedRecord} from '../state/installed.js'
 import {applyPlan, type ApplyOptions, HopError, type UpdateResult} from './apply.js'

@@ -2,7 +2,7 @@ import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 
 import {DiscodeCommand} from '../../base-command.js'
-import {scaffoldPlugin} from '../../recipes/scaffold.js'
+import {scaffoldPlugin} from '../../scaffold/scaffold.js'
 
 export default class RecipesInit extends DiscodeCommand {
   static override summary = 'Create a vendor plugin package: a recipe, a typed hook with its unit test, a signed feed, a README'

@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 
 import type {ContainerInfo, ContainerSpec} from '../../docker/docker.js'
 import type {RecipeAccessory} from '../../recipes/schema.js'
-import {LABELS} from '../names.js'
+import {LABELS} from '../../names/names.js'
 import {stopSettings, stopSourceLabel} from '../stop-policy.js'
 
 /**

@@ -1,7 +1,7 @@
 import {type ContainerInfo, containerName, inspectContainer, stopContainer} from '../../docker/docker.js'
 import type {AppRecord} from '../../state/store.js'
 import type {Engine} from '../context.js'
-import {LABELS} from '../names.js'
+import {LABELS} from '../../names/names.js'
 import {type StopReport, stopReport} from '../stop-policy.js'
 import {healthOf} from './health.js'
 import {ACCESSORY_LABELS, accessoryContainerName} from './spec.js'

@@ -1,5 +1,5 @@
 import type {ReleaseRecord} from '../../state/store.js'
-import {LABELS} from '../names.js'
+import {LABELS} from '../../names/names.js'
 
 /**
  * The decisions about a recipe's processes (workers, schedulers run from the release's image beside

@@ -1,7 +1,7 @@
 import {containerName, listContainers} from '../../docker/docker.js'
 import {DiscodeError} from '../../errors.js'
 import type {Engine} from '../context.js'
-import {LABELS} from '../names.js'
+import {LABELS} from '../../names/names.js'
 import {PROCESS_LABELS, seenProcesses, type SeenProcess} from './plan.js'
 
 /** The app's process containers, as planProcessMove reads them (a listing only: reports load no deploy code). */

@@ -1,6 +1,6 @@
 import type {ReleaseRecord} from '../../state/store.js'
 import type {StopReport} from '../stop-policy.js'
-import {LABELS} from '../names.js'
+import {LABELS} from '../../names/names.js'
 import {PROCESS_LABELS} from './plan.js'
 
 /** One process of the serving release, as `status` shows it. */

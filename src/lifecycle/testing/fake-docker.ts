@@ -5,7 +5,7 @@
  * fails, as a killed process can no longer clean up. `docker exec <proxy> kamal-proxy ...` is answered
  * by FakeKamalProxy. Test support only (src/lifecycle/testing): product code never imports it.
  */
-import {LABELS} from '../names.js'
+import {LABELS} from '../../names/names.js'
 import {containerApi, createFakeContainer, type FakeContainer, inspectOf} from './fake-containers.js'
 import {FakeKamalProxy} from './fake-proxy.js'
 import {imageApi, listNetworksOf, type NetworkFilters, networkApi, volumeApi} from './fake-resources.js'

@@ -7,7 +7,7 @@ import {writeKeyPair} from '../feed/keys.js'
 import {signFeed} from '../feed/sign.js'
 import * as files from './scaffold-files.js'
 import type {ScaffoldNames, ScaffoldRecipeOptions} from './scaffold-files.js'
-import {discodeTypes, PLUGIN_TYPES_DIR, typesPackageJson} from './types-file.js'
+import {discodeTypes, PLUGIN_TYPES_DIR, typesPackageJson} from '../recipes/types-file.js'
 
 const PACKAGE_NAME = /^(?:@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/
 

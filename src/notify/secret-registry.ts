@@ -3,15 +3,10 @@
  * secret inputs, registry passwords), the registry password from the environment, and the
  * notification secrets (a webhook URL with its token, the SMTP password).
  */
-import type {Engine} from '../lifecycle/context.js'
-import {readNotifySecrets} from '../notify/config.js'
 import type {StateStore} from '../state/store.js'
+import {readNotifySecrets} from './config.js'
 
-export async function knownSecrets(engine: Engine, apps: string[]): Promise<string[]> {
-  return secretsOnHost(engine.store, engine.settings.home, apps)
-}
-
-/** The same, from DISCODE_HOME alone (notifications, which run without an engine). */
+/** From the state store and DISCODE_HOME alone: notifications run without an engine. */
 export function secretsOnHost(store: StateStore, home: string, apps: string[] = store.apps()): string[] {
   const found = new Set<string>()
   const env = process.env.DISCODE_REGISTRY_PASSWORD

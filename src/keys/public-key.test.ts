@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {isEd25519PublicKey} from './public-key.js'
-import {generateKeyPair} from './keys.js'
+import {generateKeyPair} from '../feed/keys.js'
 
 describe('isEd25519PublicKey', () => {
   it("accepts the line feed keygen writes, with the line's newline", () => {

@@ -6,9 +6,9 @@ import {join} from 'node:path'
 import {after, describe, it} from 'node:test'
 
 import {parsePublicKey} from '../feed/keys.js'
-import {validateRecipeDir} from './load.js'
+import {validateRecipeDir} from '../recipes/load.js'
 import {scaffoldNames, scaffoldPlugin} from './scaffold.js'
-import {discodeTypes} from './types-file.js'
+import {discodeTypes} from '../recipes/types-file.js'
 
 describe('recipes init scaffold', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'discode-scaffold-'))
