@@ -57,7 +57,11 @@ When the vendor marks releases as required (or a release can only be reached fro
 
   static override flags = {
     to: Flags.string({description: 'Install this release (any version in the feed)'}),
-    check: Flags.boolean({description: 'Report the plan (steps, notes, new inputs, hooks, sizes); change nothing'}),
+    check: Flags.boolean({
+      description:
+        'Report the plan (steps, notes, new inputs, hooks, sizes); change nothing. A bundle: "discode bundle inspect FILE" (loading it is a change)',
+      exclusive: ['bundle'],
+    }),
     set: Flags.string({
       char: 's',
       description: 'Change an input (KEY=VALUE, repeatable); applied with the release being deployed',

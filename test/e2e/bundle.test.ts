@@ -239,8 +239,12 @@ describe('air-gapped bundles', () => {
     assert.match(JSON.stringify(JSON.parse(status.stdout)), /installed from a bundle/)
   })
 
-  it('an older bundle is refused; nothing changes', async () => {
+  it('an older bundle is refused, and update --check does not load a bundle; nothing changes', async () => {
     const before = await state()
+    // --check changes nothing, and loading a bundle (images, its plugin) is a change: bundle inspect shows it.
+    const check = await discode(world, ['update', APP, '--check', '--bundle', file('plugin-2.bundle')])
+    assert.notEqual(check.code, 0, check.stderr)
+    assert.match(check.stderr, /--bundle.*cannot also be provided when using --check|--check.*cannot also be provided when using --bundle/)
     assertCleanFailure(
       await discode(world, ['update', APP, '--bundle', file('old.bundle')]),
       /older than the newest feed already accepted/,
