@@ -44,7 +44,7 @@ export function clusterRuntime(cluster: ClusterSettings): ReleaseRuntime {
       await scaleService(docker, action.container, cluster.replicas)
     },
     runHook,
-    appEngine: (engine) => clusterEngine(engine, cluster),
+    appEngine: (engine, app) => clusterEngine(engine, app),
     proxyNetwork: cluster.network,
     runsProcesses: false,
     removeApp: removeAppServices,
