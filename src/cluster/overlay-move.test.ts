@@ -13,8 +13,11 @@ import {after, before, describe, it} from 'node:test'
 import {assertServing} from '../lifecycle/testing/expect.js'
 import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
 import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
+import {uninstall} from '../lifecycle/uninstall.js'
 import {update} from '../updates/update-path.js'
+import {diagnose} from '../support/doctor.js'
 import {ENCRYPTED_LABEL} from './overlay.js'
+import {clusterStatus} from './status.js'
 
 const SHARED = 'discode-cluster'
 const OWN = 'discode-cluster.shop'
@@ -47,6 +50,16 @@ describe("an older cluster install moves to the app's own overlay on its next up
   })
   after(() => world.close())
 
+  const networkOf = async () => (await clusterStatus(world.engine)).apps.find((a) => a.app === APP)?.network
+  const doctorSays = async () => (await diagnose(world.engine, {app: APP})).problems.filter((p) => p.id.startsWith('cluster-network'))
+
+  it('before: cluster status and doctor say the app shares the overlay, and that its next update moves it', async () => {
+    assert.deepEqual({...(await networkOf()), note: undefined}, {name: SHARED, encrypted: false, shared: true, note: undefined})
+    const [problem] = await doctorSays()
+    assert.equal(problem.id, 'cluster-network-shared')
+    assert.equal(problem.fix, `discode update ${APP} (it moves to its own overlay with its next release)`)
+  })
+
   it('the new release starts on the own overlay, the proxy joins it before the switch, the rest moves after', async () => {
     publish(world, ['1.1.0'])
     const old = (await world.record(APP))!.current!.container
@@ -67,12 +80,24 @@ describe("an older cluster install moves to the app's own overlay on its next up
   })
 
   it('no encrypted traffic between nodes: the overlay is unencrypted, labelled so, and the answer remembered', async () => {
-    const network = world.docker.networks.get(OWN)!
-    assert.equal(network.labels[ENCRYPTED_LABEL], 'false')
+    assert.equal(world.docker.networks.get(OWN)!.labels[ENCRYPTED_LABEL], 'false')
     const remembered = JSON.parse(readFileSync(join(world.engine.settings.home, 'cluster-encryption.json'), 'utf8'))
     assert.equal(remembered.works, false)
     assert.match(remembered.reason, /ESP or AES-GCM/)
     assert.ok(![...swarm().services.keys()].some((s) => s.startsWith('discode-probe-')), 'the probe services are removed')
     assert.ok(![...world.docker.networks.keys()].some((n) => n.includes('-probe-')), 'and its network')
+    const network = await networkOf()
+    assert.equal(network?.name, OWN)
+    assert.match(network!.note, /^discode-cluster\.shop: unencrypted, because no answer between two nodes over an encrypted overlay/)
+    assert.deepEqual(
+      (await doctorSays()).map((p) => [p.id, p.message]),
+      [['cluster-network-unencrypted', network!.note]],
+    )
+  })
+  it("uninstall removes the app's overlay; the shared one stays for the proxy", async () => {
+    const result = await uninstall(world.engine, {app: APP, purge: true})
+    assert.deepEqual(result.network, {name: OWN, removed: true, usedBy: []})
+    assert.equal(world.docker.networks.has(OWN), false)
+    assert.equal(world.docker.networks.has(SHARED), true)
   })
 })

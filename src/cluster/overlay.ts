@@ -1,11 +1,12 @@
 import {inspectNetwork} from '../docker/networks.js'
 import {ensureOverlayNetwork, listServices, updateService} from '../docker/swarm.js'
 import type {Engine} from '../lifecycle/context.js'
+import type {ClusterNetworkStatus} from '../lifecycle/release-runtime.js'
 import {LABELS} from '../lifecycle/names.js'
 import {appNetworkLabels} from '../lifecycle/network-plan.js'
 import type {AppNetworkPort} from '../lifecycle/network-port.js'
 import type {Operation} from '../lifecycle/operation.js'
-import {checkEncryption, rememberedCheck, swarmId} from './encryption-probe.js'
+import {checkEncryption, rememberedCheck, removeWhenFree, swarmId} from './encryption-probe.js'
 import {encryptionChoice, overlayNote, serviceNetworksAfter, serviceUnits} from './overlay-plan.js'
 
 /** Label on an app overlay: whether discode created it encrypted (`true`/`false`). */
@@ -45,6 +46,8 @@ export const overlayPort: AppNetworkPort = {
       return {...spec, TaskTemplate: {...template, Networks: serviceNetworksAfter(template.Networks ?? [], {...action, id})}}
     })
   },
+
+  remove: (op, network) => removeWhenFree(op.engine.docker, network),
 }
 
 /** The remembered answer for this swarm, else a probe now (a conclusive answer is remembered). */
@@ -57,14 +60,14 @@ async function encryptionFor(op: Operation): Promise<{encrypted: boolean; reason
   return check.works ? {encrypted: true} : {encrypted: false, reason: check.reason}
 }
 
-/** How a cluster app's overlay stands, for status and doctor. */
-export async function overlayStatus(engine: Engine, network: string): Promise<{name: string; encrypted: boolean; note: string}> {
+/** How a cluster app's overlay stands, for status and doctor: its own (encrypted or why not), or the shared one of an older install. */
+export async function overlayStatus(engine: Engine, network: string): Promise<ClusterNetworkStatus | undefined> {
   const info = await inspectNetwork(engine.docker, network)
-  const encrypted = info?.labels[ENCRYPTED_LABEL] === 'true'
-  const remembered = rememberedCheck(engine)
-  const reason =
-    info?.labels[ENCRYPTED_LABEL] === undefined
-      ? 'it is the shared overlay of an older install (it moves on the next update)'
-      : remembered?.reason
-  return {name: network, encrypted, note: overlayNote(network, encrypted, reason)}
+  if (!info) return undefined
+  const shared = info.labels['discode.network'] !== 'app'
+  const encrypted = info.labels[ENCRYPTED_LABEL] === 'true'
+  const reason = shared
+    ? 'it is the overlay all cluster apps shared before each got its own (the next update moves the app)'
+    : rememberedCheck(engine)?.reason
+  return {name: info.name, encrypted, shared, note: overlayNote(info.name, encrypted, reason)}
 }

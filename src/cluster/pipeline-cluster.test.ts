@@ -36,6 +36,11 @@ describe('the cluster runtime', () => {
       {Target: 'discode-cluster.shop'},
     ])
     assert.ok(world.docker.containers.get('kamal-proxy')?.networks.has('discode-cluster.shop'), "the proxy joined the app's overlay")
+    assert.equal(
+      world.docker.networks.get('discode-cluster.shop')?.labels['discode.encrypted'],
+      'true',
+      'the probe saw encrypted traffic flow',
+    )
     assert.deepEqual(world.docker.named(APP), [], 'no container: services only')
     await assertServing(world, '1.0.0')
   })
@@ -120,6 +125,7 @@ describe('the cluster runtime', () => {
         running: 2,
         nodes: undefined,
         uneven: false,
+        network: {name: 'discode-cluster.shop', encrypted: true, shared: false, note: 'discode-cluster.shop: encrypted'},
       },
     )
     assert.deepEqual(

@@ -91,7 +91,7 @@ export async function removeAppNetwork(op: Operation): Promise<NetworkRemoval | 
       op.reporter.warn(`Network ${name} is kept: other containers use it (${usedBy.join(', ')})`)
       return {name, removed: false, usedBy}
     }
-    await removeNetwork(docker, name)
+    await (op.engine.appNetwork ? op.engine.appNetwork.remove(op, name) : removeNetwork(docker, name))
     return {name, removed: true, usedBy}
   })
 }

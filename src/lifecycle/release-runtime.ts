@@ -34,6 +34,17 @@ export interface ClusterAppStatus {
   reason?: string
   /** True when a ready node runs less than its share ("discode cluster rebalance APP" spreads them). */
   uneven: boolean
+  /** The overlay the serving release is on (see src/cluster/overlay.ts). */
+  network?: ClusterNetworkStatus
+}
+
+/** A cluster app's overlay: its own (encrypted, or the reason it is not), or the shared one of an older install. */
+export interface ClusterNetworkStatus {
+  name: string
+  encrypted: boolean
+  shared: boolean
+  /** One line: `NAME: encrypted` or `NAME: unencrypted, because ...`. */
+  note: string
 }
 
 /** The serving release as a report sees it: Docker's state (running, exited, missing, ...) and a cluster's replicas. */

@@ -19,6 +19,7 @@ export default class ClusterStatus extends DiscodeCommand {
         .map(([node, count]) => `${node}: ${count}`)
         .join(', ')
       this.log(`${app.app} ${app.version}: ${app.running}/${app.wanted} replicas running${spread ? ` (${spread})` : ''}`)
+      if (app.network) this.log(`  network ${app.network.note}`)
       if (app.reason) this.warn(`${app.app}: ${app.reason}`)
       if (app.uneven)
         this.warn(`${app.app}: a node runs less than its share: "discode cluster rebalance ${app.app}" spreads the replicas again`)
