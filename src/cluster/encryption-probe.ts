@@ -71,9 +71,9 @@ async function probe(engine: Engine): Promise<{works: boolean; conclusive: boole
       reason: 'the cluster had one node when it was checked, so no traffic between nodes could be tried',
     }
   const id = randomBytes(4).toString('hex')
-  // The cluster's base overlay is the proxy's network on a cluster app's engine.
-  const network = `${engine.proxy.baseNetwork}-probe-${id}`
-  const server = `discode-probe-${id}`
+  // Never `<base>-<app>`: an app's overlay is named so (overlay-plan.ts).
+  const network = `discode-probe-${id}`
+  const server = network
   const client = `${server}-client`
   const image = engine.settings.clusterProbeImage ?? DEFAULT_PROBE_IMAGE
   await ensureOverlayNetwork(docker, network, {labels: {'discode.network': 'probe'}, encrypted: true})

@@ -7,7 +7,7 @@ export {clusterNetworkName} from './overlay-plan.js'
 
 /**
  * The engine a cluster app's operations use: the same Docker (a manager) and proxy container, with
- * the app's own overlay as the app network (`<DISCODE_NETWORK>-cluster.<app>`). The proxy's own
+ * the app's own overlay as the app network (`<DISCODE_NETWORK>-cluster-<app>`). The proxy's own
  * network there is the cluster's base overlay, as DISCODE_NETWORK is on one host: settleAppNetwork
  * attaches the proxy and the accessories to the app's overlay, and moves an older install off the
  * base one (src/cluster/overlay.ts carries out the overlay and its services).

@@ -20,7 +20,7 @@ import {ENCRYPTED_LABEL} from './overlay.js'
 import {clusterStatus} from './status.js'
 
 const SHARED = 'discode-cluster'
-const OWN = 'discode-cluster.shop'
+const OWN = 'discode-cluster-shop'
 
 describe("an older cluster install moves to the app's own overlay on its next update", () => {
   let world: FakeWorld
@@ -38,8 +38,8 @@ describe("an older cluster install moves to the app's own overlay on its next up
     world.docker.hookExits('encryption-probe', 1)
     await installShop(world, shop.recipe, undefined, true)
     // As an older discode left it: everything of the app on the shared overlay, no overlay of its own.
-    const record = (await world.record(APP))!
-    await world.engine.store.write({...record, cluster: {...record.cluster!, network: SHARED}})
+    const {cluster: settings, ...record} = (await world.record(APP))!
+    await world.engine.store.write({...record, cluster: {...settings!, network: SHARED}})
     ;(swarm().services.get(record.current!.container)!.spec.TaskTemplate as {Networks: unknown}).Networks = [{Target: SHARED}]
     for (const name of [`${APP}-cache`, 'kamal-proxy']) {
       const container = world.docker.containers.get(name)!
@@ -88,7 +88,7 @@ describe("an older cluster install moves to the app's own overlay on its next up
     assert.ok(![...world.docker.networks.keys()].some((n) => n.includes('-probe-')), 'and its network')
     const network = await networkOf()
     assert.equal(network?.name, OWN)
-    assert.match(network!.note, /^discode-cluster\.shop: unencrypted, because no answer between two nodes over an encrypted overlay/)
+    assert.match(network!.note, /^discode-cluster-shop: unencrypted, because no answer between two nodes over an encrypted overlay/)
     assert.deepEqual(
       (await doctorSays()).map((p) => [p.id, p.message]),
       [['cluster-network-unencrypted', network!.note]],

@@ -6,7 +6,7 @@ import {clusterAppNetwork, encryptionChoice, overlayNote, probeVerdict, serviceN
 
 describe('each cluster app on its own overlay', () => {
   it('names the overlay like the single-host network, over the cluster base network', () => {
-    assert.equal(clusterAppNetwork({network: 'discode'}, 'shop'), 'discode-cluster.shop')
+    assert.equal(clusterAppNetwork({network: 'discode'}, 'shop'), 'discode-cluster-shop')
     assert.notEqual(clusterAppNetwork({network: 'discode'}, 'shop'), clusterAppNetwork({network: 'discode'}, 'blog'))
   })
 
@@ -17,7 +17,7 @@ describe('each cluster app on its own overlay', () => {
         {name: 'shop-b', replicas: 0, networkIds: ['id-shared']},
         {name: 'shop-hook-1', networkIds: ['id-app']},
       ],
-      {'id-shared': 'discode-cluster', 'id-app': 'discode-cluster.shop'},
+      {'id-shared': 'discode-cluster', 'id-app': 'discode-cluster-shop'},
     )
     assert.deepEqual(units, [
       {name: 'shop-a', accessory: false, running: true, networks: ['discode-cluster']},
@@ -27,7 +27,7 @@ describe('each cluster app on its own overlay', () => {
 
   it('an older install moves with the one planner: the serving service stays, the kept one moves, the db waits', () => {
     const plan = planNetworkMove({
-      network: 'discode-cluster.shop',
+      network: 'discode-cluster-shop',
       exists: false,
       shared: 'discode-cluster',
       proxy: {name: 'kamal-proxy', networks: ['discode-cluster']},
@@ -44,21 +44,21 @@ describe('each cluster app on its own overlay', () => {
     })
     assert.deepEqual(plan.pending, ['shop-a'])
     assert.deepEqual(plan.actions, [
-      {do: 'create', network: 'discode-cluster.shop'},
-      {do: 'connect', network: 'discode-cluster.shop', container: 'kamal-proxy'},
-      {do: 'connect', network: 'discode-cluster.shop', container: 'shop-db', alias: 'shop-db'},
-      {do: 'connect', network: 'discode-cluster.shop', container: 'shop-b'},
+      {do: 'create', network: 'discode-cluster-shop'},
+      {do: 'connect', network: 'discode-cluster-shop', container: 'kamal-proxy'},
+      {do: 'connect', network: 'discode-cluster-shop', container: 'shop-db', alias: 'shop-db'},
+      {do: 'connect', network: 'discode-cluster-shop', container: 'shop-b'},
       {do: 'disconnect', network: 'discode-cluster', container: 'shop-b'},
     ])
   })
 
   it("changes a service's networks by name or id, keeping the others", () => {
     const now = [{Target: 'id-shared'}, {Target: 'id-other'}]
-    const added = serviceNetworksAfter(now, {do: 'connect', network: 'discode-cluster.shop', id: 'id-app'})
-    assert.deepEqual(added, [...now, {Target: 'discode-cluster.shop'}])
+    const added = serviceNetworksAfter(now, {do: 'connect', network: 'discode-cluster-shop', id: 'id-app'})
+    assert.deepEqual(added, [...now, {Target: 'discode-cluster-shop'}])
     assert.deepEqual(serviceNetworksAfter(added, {do: 'disconnect', network: 'discode-cluster', id: 'id-shared'}), [
       {Target: 'id-other'},
-      {Target: 'discode-cluster.shop'},
+      {Target: 'discode-cluster-shop'},
     ])
   })
 
@@ -86,7 +86,7 @@ describe('each cluster app on its own overlay', () => {
   })
 
   it('says plainly when an overlay is not encrypted, and why', () => {
-    assert.equal(overlayNote('discode-cluster.shop', true), 'discode-cluster.shop: encrypted')
-    assert.equal(overlayNote('discode-cluster.shop', false, 'no ESP'), 'discode-cluster.shop: unencrypted, because no ESP')
+    assert.equal(overlayNote('discode-cluster-shop', true), 'discode-cluster-shop: encrypted')
+    assert.equal(overlayNote('discode-cluster-shop', false, 'no ESP'), 'discode-cluster-shop: unencrypted, because no ESP')
   })
 })

@@ -1,9 +1,9 @@
 import type {Settings} from '../config.js'
-import {appNetworkName, type NetworkFacts} from '../lifecycle/network-plan.js'
+import type {NetworkFacts} from '../lifecycle/network-plan.js'
 
 /**
- * Each cluster app has its own overlay network, `<DISCODE_NETWORK>-cluster.<app>` (the single-host
- * scheme `<base>.<app>` over the cluster's base overlay, where the proxy lives): its release
+ * Each cluster app has its own overlay network, `<DISCODE_NETWORK>-cluster-<app>` (the single-host
+ * scheme over the cluster's base overlay, where the proxy lives): its release
  * services, hook jobs and accessories are on it and on nothing else. Installs made before this
  * shared the base overlay; they move with the same plan as on one host (planNetworkMove), their
  * services counted as the app's release units. Pure decisions only: src/cluster/overlay.ts acts.
@@ -14,9 +14,13 @@ export function clusterNetworkName(settings: Pick<Settings, 'network'>): string 
   return `${settings.network}-cluster`
 }
 
-/** The overlay network of one cluster app. */
+/**
+ * The overlay network of one cluster app: `<base>-<app>`, not `<base>.<app>` as on one host, because
+ * Swarm refuses a network name that is not a DNS name component (no dot). The base's name is fixed
+ * and each app has one name, so no app can name another's (or the base) by choosing its own.
+ */
 export function clusterAppNetwork(settings: Pick<Settings, 'network'>, app: string): string {
-  return appNetworkName(clusterNetworkName(settings), app)
+  return `${clusterNetworkName(settings)}-${app}`
 }
 
 /** Whether encrypted overlay traffic flows between two nodes of this swarm, as the probe found. */

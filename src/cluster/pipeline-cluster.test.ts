@@ -30,14 +30,14 @@ describe('the cluster runtime', () => {
 
   it("install: the release is a service of 2 replicas on the app's own overlay network, routed by its name", async () => {
     const {cluster, current} = (await world.record(APP))!
-    assert.deepEqual(cluster, {replicas: 2, network: 'discode-cluster.shop'})
-    assert.equal(world.docker.networks.get('discode-cluster.shop')?.driver, 'overlay')
+    assert.deepEqual(cluster, {replicas: 2, network: 'discode-cluster-shop'})
+    assert.equal(world.docker.networks.get('discode-cluster-shop')?.driver, 'overlay')
     assert.deepEqual((swarm().services.get(current!.container)!.spec.TaskTemplate as {Networks: unknown}).Networks, [
-      {Target: 'discode-cluster.shop'},
+      {Target: 'discode-cluster-shop'},
     ])
-    assert.ok(world.docker.containers.get('kamal-proxy')?.networks.has('discode-cluster.shop'), "the proxy joined the app's overlay")
+    assert.ok(world.docker.containers.get('kamal-proxy')?.networks.has('discode-cluster-shop'), "the proxy joined the app's overlay")
     assert.equal(
-      world.docker.networks.get('discode-cluster.shop')?.labels['discode.encrypted'],
+      world.docker.networks.get('discode-cluster-shop')?.labels['discode.encrypted'],
       'true',
       'the probe saw encrypted traffic flow',
     )
@@ -125,7 +125,7 @@ describe('the cluster runtime', () => {
         running: 2,
         nodes: undefined,
         uneven: false,
-        network: {name: 'discode-cluster.shop', encrypted: true, shared: false, note: 'discode-cluster.shop: encrypted'},
+        network: {name: 'discode-cluster-shop', encrypted: true, shared: false, note: 'discode-cluster-shop: encrypted'},
       },
     )
     assert.deepEqual(

@@ -9,7 +9,9 @@ import {LABELS} from './names.js'
 
 /** Whether the op's network is the app's own (on a cluster: the app's overlay over the cluster's base one). */
 function ownsNetwork(op: Operation): boolean {
-  return op.app !== '' && op.engine.settings.network === appNetworkName(op.engine.proxy.baseNetwork, op.app)
+  if (op.app === '') return false
+  // A cluster app's engine has the app's overlay as its network (src/cluster/engine.ts).
+  return op.engine.appNetwork !== undefined || op.engine.settings.network === appNetworkName(op.engine.proxy.baseNetwork, op.app)
 }
 
 async function networkFacts(op: Operation): Promise<NetworkFacts & {units?: NetworkFacts['containers']}> {

@@ -111,14 +111,14 @@ describe('doctor rules', () => {
   })
 
   it('a cluster app on the shared overlay, or on an unencrypted one of its own, is a problem saying why', () => {
-    const own = {name: 'discode-cluster.shop', encrypted: true, shared: false, note: 'discode-cluster.shop: encrypted'}
+    const own = {name: 'discode-cluster-shop', encrypted: true, shared: false, note: 'discode-cluster-shop: encrypted'}
     assert.equal(clusterNetworkProblem('shop', own), undefined)
     assert.equal(
       clusterNetworkProblem('shop', {...own, name: 'discode-cluster', shared: true, encrypted: false})?.id,
       'cluster-network-shared',
     )
-    const clear = clusterNetworkProblem('shop', {...own, encrypted: false, note: 'discode-cluster.shop: unencrypted, because no ESP'})
-    assert.equal(clear?.message, 'discode-cluster.shop: unencrypted, because no ESP')
+    const clear = clusterNetworkProblem('shop', {...own, encrypted: false, note: 'discode-cluster-shop: unencrypted, because no ESP'})
+    assert.equal(clear?.message, 'discode-cluster-shop: unencrypted, because no ESP')
     assert.match(clear!.fix, /not encrypted: .*IPsec ESP and AES-GCM/)
   })
 

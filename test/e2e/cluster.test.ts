@@ -35,7 +35,7 @@ const HOST = 'cluster.test'
 const DB_PASSWORD = 'clusterpw'
 /** The cluster's shared overlay (the proxy's; every app's before each got its own) and the app's own. */
 const SHARED_NET = 'discode-clu-cluster'
-const OWN_NET = `${SHARED_NET}.${APP}`
+const OWN_NET = `${SHARED_NET}-${APP}`
 
 /** An app's line in `cluster status --json`. */
 interface ClusterApp {
