@@ -82,10 +82,10 @@ async function probe(engine: Engine): Promise<{works: boolean; conclusive: boole
     await createService(docker, probeSpec(server, image, serve, network, other.id, 'server'))
     const up = await waitFor(
       () => listTasks(docker, server),
-      (tasks) => judgeReplicas(tasks, 1).verdict === 'ready',
+      (tasks) => judgeReplicas(tasks, 1).verdict !== 'waiting',
       SERVER_WAIT_MS,
     )
-    const running = up.ok
+    const running = judgeReplicas(up.last, 1).verdict === 'ready'
     if (!running) return probeVerdict({done: false}, {running, reason: judgeReplicas(up.last, 1).reason})
     const fetch = `for i in 1 2 3 4 5 6; do timeout 2 wget -q -O - http://${server}:${PORT}/ | grep -q ${TOKEN} && exit 0; sleep 0.5; done; exit 1`
     await createService(docker, probeSpec(client, image, fetch, network, self, 'client'))
