@@ -47,7 +47,17 @@ export const overlayPort: AppNetworkPort = {
     })
   },
 
-  remove: (op, network) => removeWhenFree(op.engine.docker, network),
+  async remove(op, network) {
+    try {
+      await removeWhenFree(op.engine.docker, network)
+      return true
+    } catch (error) {
+      op.reporter.warn(
+        `Network ${network} is kept: Swarm still uses it (${(error as Error).message}); "docker network rm ${network}" removes it later`,
+      )
+      return false
+    }
+  },
 }
 
 /** The remembered answer for this swarm, else a probe now (a conclusive answer is remembered). */

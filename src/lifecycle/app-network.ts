@@ -93,7 +93,8 @@ export async function removeAppNetwork(op: Operation): Promise<NetworkRemoval | 
       op.reporter.warn(`Network ${name} is kept: other containers use it (${usedBy.join(', ')})`)
       return {name, removed: false, usedBy}
     }
-    await (op.engine.appNetwork ? op.engine.appNetwork.remove(op, name) : removeNetwork(docker, name))
+    if (op.engine.appNetwork) return {name, removed: await op.engine.appNetwork.remove(op, name), usedBy}
+    await removeNetwork(docker, name)
     return {name, removed: true, usedBy}
   })
 }

@@ -13,6 +13,6 @@ export interface AppNetworkPort {
   units(op: Operation, networks: string[]): Promise<NetworkFacts['containers']>
   /** Moves one of those units on or off a network (a service's spec; used on stopped ones only). */
   move(op: Operation, action: Extract<NetworkAction, {do: 'connect' | 'disconnect'}>): Promise<void>
-  /** Removes the app's network after an uninstall (an overlay once the removed services' tasks let go of it). */
-  remove(op: Operation, network: string): Promise<void>
+  /** Removes the app's network after an uninstall (an overlay once the removed services' tasks let go of it); false: kept, said why. */
+  remove(op: Operation, network: string): Promise<boolean>
 }
