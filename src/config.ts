@@ -12,6 +12,8 @@ export interface Settings {
   proxyHttpPort: number
   proxyHttpsPort: number
   proxyBind?: string
+  /** DISCODE_CLUSTER_PROBE_IMAGE: the image (with sh, httpd, wget, timeout) of a cluster's encryption probe. */
+  clusterProbeImage?: string
 }
 
 export const DEFAULT_PROXY_IMAGE = 'basecamp/kamal-proxy:v0.9.2'
@@ -27,6 +29,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env, defaultHom
     proxyHttpPort: port(env.DISCODE_PROXY_HTTP_PORT, 80, 'DISCODE_PROXY_HTTP_PORT'),
     proxyHttpsPort: port(env.DISCODE_PROXY_HTTPS_PORT, 443, 'DISCODE_PROXY_HTTPS_PORT'),
     proxyBind: env.DISCODE_PROXY_BIND || undefined,
+    clusterProbeImage: env.DISCODE_CLUSTER_PROBE_IMAGE || undefined,
   }
 }
 

@@ -14,7 +14,7 @@ const LOG_LINES = 200
 
 /**
  * Runs a hook once as a Swarm job (mode replicated-job) of the release's image, with the app's env
- * on the cluster network, on any node that can run the app. The job service is removed afterwards;
+ * on the app's overlay, on any node that can run the app. The job service is removed afterwards;
  * its output comes from the task's log, gathered by Swarm from whichever node ran it.
  */
 export async function runInJob(
@@ -31,7 +31,8 @@ export async function runInJob(
     name,
     cmd,
     hook: options.label,
-    network: cluster.network,
+    // The app's own overlay (its engine's network), where its accessories are.
+    network: op.engine.settings.network,
     // Pinned beside the volumes when the app has any; one run needs no per-node limit.
     placement: {pinnedTo: (await placementFor(op, cluster, recipe)).pinnedTo},
   })

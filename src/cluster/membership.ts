@@ -3,7 +3,7 @@ import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ClusterSettings} from '../state/store.js'
-import {clusterNetworkName} from './engine.js'
+import {clusterAppNetwork, clusterNetworkName} from './overlay-plan.js'
 import {clusterPlacement} from './service-spec.js'
 
 /** The swarm discode drives: made or adopted by `cluster init`, required by every cluster app. */
@@ -75,7 +75,8 @@ export async function clusterSettingsFor(
   }
   const membership = await requireManager(engine)
   const placement = clusterPlacement(app, recipe, replicas, membership.nodeId ?? '')
-  const network = clusterNetworkName(engine.settings)
-  await ensureOverlayNetwork(engine.docker, network)
+  // The base overlay is the proxy's; the app's own overlay is made as its first release starts (overlay.ts).
+  await ensureOverlayNetwork(engine.docker, clusterNetworkName(engine.settings))
+  const network = clusterAppNetwork(engine.settings, app)
   return {replicas, network, ...(placement.pinnedTo ? {pinnedTo: placement.pinnedTo} : {})}
 }

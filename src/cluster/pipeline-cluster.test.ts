@@ -28,11 +28,19 @@ describe('the cluster runtime', () => {
   })
   after(() => world.close())
 
-  it('install: the release is a service of 2 replicas on the overlay network, routed by its name', async () => {
-    const {cluster} = (await world.record(APP))!
-    assert.deepEqual(cluster, {replicas: 2, network: 'discode-cluster'})
-    assert.equal(world.docker.networks.get('discode-cluster')?.driver, 'overlay')
-    assert.ok(world.docker.containers.get('kamal-proxy')?.networks.has('discode-cluster'), 'the proxy joined the overlay')
+  it("install: the release is a service of 2 replicas on the app's own overlay network, routed by its name", async () => {
+    const {cluster, current} = (await world.record(APP))!
+    assert.deepEqual(cluster, {replicas: 2, network: 'discode-cluster-shop'})
+    assert.equal(world.docker.networks.get('discode-cluster-shop')?.driver, 'overlay')
+    assert.deepEqual((swarm().services.get(current!.container)!.spec.TaskTemplate as {Networks: unknown}).Networks, [
+      {Target: 'discode-cluster-shop'},
+    ])
+    assert.ok(world.docker.containers.get('kamal-proxy')?.networks.has('discode-cluster-shop'), "the proxy joined the app's overlay")
+    assert.equal(
+      world.docker.networks.get('discode-cluster-shop')?.labels['discode.encrypted'],
+      'true',
+      'the probe saw encrypted traffic flow',
+    )
     assert.deepEqual(world.docker.named(APP), [], 'no container: services only')
     await assertServing(world, '1.0.0')
   })
@@ -117,6 +125,7 @@ describe('the cluster runtime', () => {
         running: 2,
         nodes: undefined,
         uneven: false,
+        network: {name: 'discode-cluster-shop', encrypted: true, shared: false, note: 'discode-cluster-shop: encrypted'},
       },
     )
     assert.deepEqual(

@@ -64,7 +64,12 @@ export async function startService(op: Operation, cluster: ClusterSettings, reci
   const placement = await placementFor(op, cluster, recipe)
   await step(op, 'start', `Starting ${name} (${release.version}, ${cluster.replicas} replicas)`, async () => {
     await removeService(op.engine.docker, name)
-    const spec = releaseServiceSpec(op.app, recipe, ready, {name, replicas: cluster.replicas, network: cluster.network, placement})
+    const spec = releaseServiceSpec(op.app, recipe, ready, {
+      name,
+      replicas: cluster.replicas,
+      network: op.engine.settings.network,
+      placement,
+    })
     await createService(op.engine.docker, spec, await clusterAuth(op, recipe, release.image))
     try {
       await waitForReplicas(op, name, cluster.replicas, replicasTimeout(recipe))

@@ -51,7 +51,7 @@ export function clusterRuntime(cluster: ClusterSettings): ReleaseRuntime {
       await scaleService(docker, action.container, Number(labels[PROCESS_REPLICAS_LABEL] ?? cluster.replicas))
     },
     runHook,
-    appEngine: (engine) => clusterEngine(engine, cluster),
+    appEngine: (engine, app) => clusterEngine(engine, app),
     proxyNetwork: cluster.network,
     runsProcesses: true,
     processes,

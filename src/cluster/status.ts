@@ -1,9 +1,10 @@
-import {listNodes, listTasks, type SwarmNodeInfo} from '../docker/swarm.js'
+import {inspectService, listNodes, listTasks, type SwarmNodeInfo} from '../docker/swarm.js'
 import type {Engine} from '../lifecycle/context.js'
 import type {ClusterAppStatus} from '../lifecycle/release-runtime.js'
 import type {ClusterSettings, ReleaseRecord} from '../state/store.js'
 import {requireManager} from './membership.js'
 import {processServices} from './processes.js'
+import {overlayStatus} from './overlay.js'
 import {unevenSpread} from './spread.js'
 import {judgeReplicas, replicasByNode} from './tasks.js'
 
@@ -21,7 +22,7 @@ export async function clusterAppStatus(
   cluster: ClusterSettings,
   nodes: SwarmNodeInfo[],
 ): Promise<ClusterAppStatus> {
-  const tasks = await listTasks(engine.docker, current.container)
+  const [tasks, network] = await Promise.all([listTasks(engine.docker, current.container), serviceNetwork(engine, current.container)])
   const judged = judgeReplicas(tasks, cluster.replicas)
   const hostnames = new Map(nodes.map((n) => [n.id, n.hostname]))
   const counts = replicasByNode(tasks)
@@ -44,9 +45,17 @@ export async function clusterAppStatus(
     running: judged.running,
     nodes: Object.fromEntries(byNode),
     uneven: unevenSpread(counts, ready, cluster.replicas),
+    ...(network ? {network} : {}),
     ...(judged.verdict === 'ready' || !judged.reason ? {} : {reason: judged.reason}),
     ...(processes.length > 0 ? {processes} : {}),
   }
+}
+
+/** The overlay a release's service is on (Swarm names it by id in the spec). */
+async function serviceNetwork(engine: Engine, service: string) {
+  const spec = (await inspectService(engine.docker, service))?.spec.TaskTemplate as {Networks?: {Target: string}[]} | undefined
+  const target = spec?.Networks?.[0]?.Target
+  return target ? overlayStatus(engine, target) : undefined
 }
 
 /** The cluster's nodes with their state, and where each cluster app's replicas run. */

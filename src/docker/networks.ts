@@ -8,6 +8,8 @@ import {dockerError, statusOf} from './errors.js'
 
 export interface NetworkInfo {
   name: string
+  /** Docker's id (how a Swarm service's spec names its networks). */
+  id: string
   labels: Record<string, string>
   /** Names of the containers attached now (running ones; Docker lists only those). */
   containers: string[]
@@ -17,11 +19,13 @@ export async function inspectNetwork(docker: DockerClient, name: string): Promis
   try {
     const network = (await docker.getNetwork(name).inspect()) as {
       Name: string
+      Id: string
       Labels?: Record<string, string> | null
       Containers?: Record<string, {Name: string}> | null
     }
     return {
       name: network.Name,
+      id: network.Id,
       labels: network.Labels ?? {},
       containers: Object.values(network.Containers ?? {}).map((c) => c.Name),
     }

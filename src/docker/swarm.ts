@@ -99,8 +99,15 @@ export async function listNodes(docker: DockerClient): Promise<SwarmNodeInfo[]> 
   }
 }
 
-/** Creates the attachable overlay network unless it exists; true when this call created it. */
-export async function ensureOverlayNetwork(docker: DockerClient, name: string): Promise<boolean> {
+/**
+ * Creates the attachable overlay network unless it exists; true when this call created it. `encrypted`
+ * sets Docker's `encrypted` option (IPsec between nodes); `labels` default to the cluster's base network's.
+ */
+export async function ensureOverlayNetwork(
+  docker: DockerClient,
+  name: string,
+  options: {labels?: Record<string, string>; encrypted?: boolean} = {},
+): Promise<boolean> {
   const existing = (await docker
     .getNetwork(name)
     .inspect()
@@ -121,7 +128,8 @@ export async function ensureOverlayNetwork(docker: DockerClient, name: string): 
       Driver: 'overlay',
       Attachable: true,
       CheckDuplicate: true,
-      Labels: {'discode.network': 'cluster'},
+      Labels: options.labels ?? {'discode.network': 'cluster'},
+      ...(options.encrypted ? {Options: {encrypted: ''}} : {}),
     })
     return true
   } catch (error) {

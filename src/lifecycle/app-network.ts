@@ -7,18 +7,21 @@ import {LABELS} from '../names/names.js'
 
 /** Carries out planNetworkMove: each app on its own network, the proxy on every app's. */
 
-/** Whether the op's network is the app's own (false for a cluster app, on the cluster's overlay). */
+/** Whether the op's network is the app's own (on a cluster: the app's overlay over the cluster's base one). */
 function ownsNetwork(op: Operation): boolean {
-  return op.app !== '' && op.engine.settings.network === appNetworkName(op.engine.proxy.baseNetwork, op.app)
+  if (op.app === '') return false
+  // A cluster app's engine has the app's overlay as its network (src/cluster/engine.ts).
+  return op.engine.appNetwork !== undefined || op.engine.settings.network === appNetworkName(op.engine.proxy.baseNetwork, op.app)
 }
 
-async function networkFacts(op: Operation): Promise<NetworkFacts> {
+async function networkFacts(op: Operation): Promise<NetworkFacts & {units?: NetworkFacts['containers']}> {
   const {docker, proxy} = op.engine
   const network = op.engine.settings.network
-  const [info, proxyInfo, containers] = await Promise.all([
+  const [info, proxyInfo, containers, units] = await Promise.all([
     inspectNetwork(docker, network),
     inspectContainer(docker, proxy.containerName),
     listContainers(docker, [`${LABELS.app}=${op.app}`]),
+    op.engine.appNetwork?.units(op, [network, proxy.baseNetwork]) ?? [],
   ])
   return {
     network,
@@ -31,12 +34,16 @@ async function networkFacts(op: Operation): Promise<NetworkFacts> {
       running: c.State === 'running',
       networks: Object.keys(c.NetworkSettings?.Networks ?? {}),
     })),
+    // A cluster app's services: its release units there (see src/cluster/overlay.ts).
+    ...(units.length > 0 ? {units} : {}),
   }
 }
 
-async function apply(op: Operation, action: NetworkAction): Promise<void> {
-  const {docker} = op.engine
-  if (action.do === 'create') await ensureNetwork(docker, action.network, appNetworkLabels(op.app))
+async function apply(op: Operation, action: NetworkAction, units: Set<string>): Promise<void> {
+  const {docker, appNetwork} = op.engine
+  if (action.do !== 'create' && appNetwork && units.has(action.container)) await appNetwork.move(op, action)
+  else if (action.do === 'create')
+    await (appNetwork ? appNetwork.create(op, action.network) : ensureNetwork(docker, action.network, appNetworkLabels(op.app)))
   else if (action.do === 'connect') await connectNetwork(docker, action.network, action.container, action.alias ? [action.alias] : [])
   else await disconnectNetwork(docker, action.network, action.container)
 }
@@ -48,14 +55,16 @@ async function apply(op: Operation, action: NetworkAction): Promise<void> {
  */
 export async function settleAppNetwork(op: Operation): Promise<void> {
   if (!ownsNetwork(op)) return
-  const {actions, pending} = planNetworkMove(await networkFacts(op))
+  const facts = await networkFacts(op)
+  const {actions, pending} = planNetworkMove({...facts, containers: [...facts.containers, ...(facts.units ?? [])]})
+  const units = new Set((facts.units ?? []).map((u) => u.name))
   if (actions.length === 0) return
   const moving = actions.some((a) => a.do === 'disconnect' || (a.do === 'connect' && a.container !== op.engine.proxy.containerName))
   const message = moving
     ? `Moving ${op.app} to its own network ${op.engine.settings.network}`
     : `Checking network ${op.engine.settings.network}`
   await step(op, 'network', message, async () => {
-    for (const action of actions) await apply(op, action)
+    for (const action of actions) await apply(op, action, units)
   })
   if (pending.length > 0) {
     op.reporter.info(
@@ -84,6 +93,7 @@ export async function removeAppNetwork(op: Operation): Promise<NetworkRemoval | 
       op.reporter.warn(`Network ${name} is kept: other containers use it (${usedBy.join(', ')})`)
       return {name, removed: false, usedBy}
     }
+    if (op.engine.appNetwork) return {name, removed: await op.engine.appNetwork.remove(op, name), usedBy}
     await removeNetwork(docker, name)
     return {name, removed: true, usedBy}
   })

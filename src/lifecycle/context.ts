@@ -5,6 +5,7 @@ import type {RecipeRoot} from '../recipes/resolve.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {AppRecord, ClusterSettings, StateStore} from '../state/store.js'
 import type {Backups} from './backups.js'
+import type {AppNetworkPort} from './network-port.js'
 import type {PluginHooks} from './plugin-hooks.js'
 import type {ReleaseRuntime} from './release-runtime.js'
 
@@ -47,4 +48,6 @@ export interface Engine {
   runtimeFor(record: Pick<AppRecord, 'cluster'> | undefined): Promise<ReleaseRuntime>
   /** A new cluster app's settings: this node a manager, the overlay network there, the replicas placed (src/cluster/membership.ts). */
   clusterSettings(engine: Engine, app: string, recipe: Pick<Recipe, 'volumes' | 'strategy'>, replicas: number): Promise<ClusterSettings>
+  /** Set on a cluster app's engine: its network is an overlay and its releases are services (src/cluster/overlay.ts). */
+  appNetwork?: AppNetworkPort
 }

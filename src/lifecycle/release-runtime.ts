@@ -39,6 +39,17 @@ export interface ClusterAppStatus {
   uneven: boolean
   /** The serving release's processes, each a service: replicas wanted and running, per node hostname. */
   processes?: {name: string; service: string; wanted: number; running: number; nodes: Record<string, number>}[]
+  /** The overlay the serving release is on (see src/cluster/overlay.ts). */
+  network?: ClusterNetworkStatus
+}
+
+/** A cluster app's overlay: its own (encrypted, or the reason it is not), or the shared one of an older install. */
+export interface ClusterNetworkStatus {
+  name: string
+  encrypted: boolean
+  shared: boolean
+  /** One line: `NAME: encrypted` or `NAME: unencrypted, because ...`. */
+  note: string
 }
 
 /** The serving release as a report sees it: Docker's state (running, exited, missing, ...) and a cluster's replicas. */

@@ -122,10 +122,14 @@ export class ProxyContainer {
     return done
   }
 
-  /** The networks discode made for apps (`<DISCODE_NETWORK>.<app>`, see lifecycle/network-plan.ts). */
+  /**
+   * The networks discode made for apps: `<DISCODE_NETWORK>.<app>` on one host (lifecycle/network-plan.ts),
+   * `<DISCODE_NETWORK>-cluster-<app>` for a cluster app (cluster/overlay-plan.ts; Swarm allows no dot).
+   */
   async appNetworks(): Promise<string[]> {
-    const prefix = `${this.settings.network}.`
-    return (await listNetworks(this.docker, ['discode.network=app'])).filter((n) => n.startsWith(prefix)).sort()
+    const prefixes = [`${this.settings.network}.`, `${this.settings.network}-cluster-`]
+    const networks = await listNetworks(this.docker, ['discode.network=app'])
+    return networks.filter((n) => prefixes.some((p) => n.startsWith(p))).sort()
   }
 
   /** The proxy joins every app's network (each app has its own); a boot after a re-create needs this. */

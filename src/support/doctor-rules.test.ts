@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import {
+  clusterNetworkProblem,
   clusterReplicasProblem,
   accessoryProblem,
   processProblem,
@@ -107,6 +108,18 @@ describe('doctor rules', () => {
     assert.equal(missing?.id, 'cluster-replicas-missing')
     assert.match(missing!.message, /2 of 3 replicas: no suitable node/)
     assert.equal(clusterReplicasProblem('shop', {...replicas, uneven: true})?.fix, 'discode cluster rebalance shop')
+  })
+
+  it('a cluster app on the shared overlay, or on an unencrypted one of its own, is a problem saying why', () => {
+    const own = {name: 'discode-cluster-shop', encrypted: true, shared: false, note: 'discode-cluster-shop: encrypted'}
+    assert.equal(clusterNetworkProblem('shop', own), undefined)
+    assert.equal(
+      clusterNetworkProblem('shop', {...own, name: 'discode-cluster', shared: true, encrypted: false})?.id,
+      'cluster-network-shared',
+    )
+    const clear = clusterNetworkProblem('shop', {...own, encrypted: false, note: 'discode-cluster-shop: unencrypted, because no ESP'})
+    assert.equal(clear?.message, 'discode-cluster-shop: unencrypted, because no ESP')
+    assert.match(clear!.fix, /not encrypted: .*IPsec ESP and AES-GCM/)
   })
 
   it('a process with fewer replicas running than declared is a problem, with its logs and the update that starts them', () => {

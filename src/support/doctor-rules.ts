@@ -227,3 +227,28 @@ export function clusterReplicasProblem(
     fix: `discode cluster rebalance ${app}`,
   }
 }
+
+/**
+ * A cluster app whose overlay is not its own (an older install: the next update moves it) or is not
+ * encrypted (the nodes' kernels cannot: its traffic between nodes goes in clear).
+ */
+export function clusterNetworkProblem(
+  app: string,
+  network: {name: string; encrypted: boolean; shared: boolean; note: string},
+): Problem | undefined {
+  if (network.shared) {
+    return {
+      id: 'cluster-network-shared',
+      app,
+      message: `${app} is on the overlay ${network.name}, which other cluster apps share`,
+      fix: `discode update ${app} (it moves to its own overlay with its next release)`,
+    }
+  }
+  if (network.encrypted) return undefined
+  return {
+    id: 'cluster-network-unencrypted',
+    app,
+    message: network.note,
+    fix: 'Traffic between nodes on it is not encrypted: keep the nodes on a private network, or give them a kernel with IPsec ESP and AES-GCM (see docs/cluster.md)',
+  }
+}

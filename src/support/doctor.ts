@@ -24,6 +24,7 @@ import {
   type Problem,
   proxyProblem,
   routeProblem,
+  clusterNetworkProblem,
   clusterReplicasProblem,
 } from './doctor-rules.js'
 import {diskFacts, probeUrl} from './host-facts.js'
@@ -116,7 +117,7 @@ async function appProblems(
   const release = replicas
     ? {problem: clusterReplicasProblem(app, replicas), running: replicas.running > 0}
     : await containerProblem(engine, record)
-  const problems = [release.problem]
+  const problems = [release.problem, replicas?.network && clusterNetworkProblem(app, replicas.network)]
   if (routes) {
     const routed = routes.some((r) => r.service === app && r.targets.some((t) => t.split(':')[0] === current.container))
     problems.push(routeProblem(app, current.version, release.running, routed))

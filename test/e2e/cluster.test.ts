@@ -27,12 +27,16 @@ import {
   startRequestLoop,
 } from '../support/http.js'
 import {signFeed} from '../../src/feed/sign.js'
+import {asOlderInstall, containerNetworks, serviceNetworkName, taskAddresses, tryFrom} from '../support/cluster-network.js'
 import {buildAndPushTestImages, docker as hostDocker, REPOSITORY} from '../support/images.js'
 import {createSwarmStand, type SwarmNode, type SwarmStand} from '../support/swarm.js'
 
 const APP = 'clu-app'
 const HOST = 'cluster.test'
 const DB_PASSWORD = 'clusterpw'
+/** The cluster's shared overlay (the proxy's; every app's before each got its own) and the app's own. */
+const SHARED_NET = 'discode-clu-cluster'
+const OWN_NET = `${SHARED_NET}-${APP}`
 
 /** An app's line in `cluster status --json`. */
 interface ClusterApp {
@@ -326,6 +330,16 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     }
   })
 
+  it('as an older discode installed it: the app and its db on the shared overlay, no overlay of its own', async () => {
+    const [service] = Object.keys(await services())
+    const app = {name: APP, service, accessories: [`${APP}-db`], shared: SHARED_NET, own: OWN_NET, proxy: world.proxyContainer}
+    await asOlderInstall(world, onManager, app)
+    assert.equal(await serviceNetworkName(onManager, service), SHARED_NET)
+    assert.equal((await eventually(async () => ((await get()).status === 200 ? get() : undefined))).body, 'version=1.0.0\n')
+    const {json} = await discodeJson(world, ['cluster', 'status'])
+    assert.equal(json.apps[0].network.shared, true, JSON.stringify(json.apps[0].network))
+  })
+
   it('an update with a migration hook under a request loop: 0 failed, the old service kept at 0 replicas', async () => {
     feed.setFeed(
       feedOf([
@@ -344,6 +358,28 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
     assert.equal((await get()).body, 'version=1.1.0\n')
     assert.equal(await dbValue('schema'), 'v110')
     assert.deepEqual(await services(), {[json!.to.container]: '3/3', [json!.from.container]: '0/0'})
+  })
+
+  it('that update moved the app onto its own overlay: a task of another network reaches neither its service nor its db', async () => {
+    const listed = await services()
+    const current = Object.keys(listed).find((name) => listed[name] === '3/3')!
+    const old = Object.keys(listed).find((name) => name !== current)!
+    assert.equal(await serviceNetworkName(onManager, current), OWN_NET)
+    assert.equal(await serviceNetworkName(onManager, old), OWN_NET, 'the kept release moved too, for a rollback')
+    assert.deepEqual(await containerNetworks(onManager, `${APP}-db`), [OWN_NET])
+    const addresses = await taskAddresses(onManager, current)
+    assert.equal(addresses.length, 3)
+    const targets = [`${APP}-db:7000/healthz`, `${current}:80/`, ...addresses.map((a) => `${a}:80/`), `${world.proxyContainer}:80/`]
+    // From the shared overlay, where every app was before: only the proxy (the control) is there now.
+    const seen = await tryFrom(stand, manager, SHARED_NET, targets)
+    assert.deepEqual(seen, {...Object.fromEntries(targets.map((t) => [t, 'BLOCKED'])), [`${world.proxyContainer}:80/`]: 'REACHED'})
+    assert.equal((await get()).body, 'version=1.1.0\n', 'the proxy still serves it')
+    const {json} = await discodeJson(world, ['cluster', 'status'])
+    const {network} = json.apps[0]
+    console.log(`the app's overlay: ${network.note}`)
+    assert.equal(network.name, OWN_NET)
+    assert.equal(network.shared, false)
+    if (!network.encrypted) assert.match(network.note, /unencrypted, because no answer between two nodes over an encrypted overlay/)
   })
 
   it('rollback scales the kept service back up first, then switches: 0 failed', async () => {

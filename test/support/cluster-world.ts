@@ -31,6 +31,8 @@ export async function clusterWorld(name: string, stand: SwarmStand, proxyImage: 
       DISCODE_NETWORK: `discode-${name}`,
       DISCODE_PROXY_CONTAINER: `discode-${name}-proxy`,
       DISCODE_PROXY_IMAGE: proxyImage,
+      // The encryption probe's image (sh, httpd, wget, timeout): the test app's busybox, which every node pulls.
+      DISCODE_CLUSTER_PROBE_IMAGE: `${stand.registry}/discode-test/app:1.0.0`,
       DISCODE_PROXY_HTTP_PORT: String(CLUSTER_PROXY_PORT),
       DISCODE_PROXY_HTTPS_PORT: String(httpsPort),
       NO_COLOR: '1',

@@ -19,6 +19,7 @@ export default class ClusterStatus extends DiscodeCommand {
         .map(([node, count]) => `${node}: ${count}`)
         .join(', ')
       this.log(`${app.app} ${app.version}: ${app.running}/${app.wanted} replicas running${spread ? ` (${spread})` : ''}`)
+      if (app.network) this.log(`  network ${app.network.note}`)
       for (const p of app.processes ?? []) {
         const where = Object.entries(p.nodes).map(([node, count]) => `${node}: ${count}`)
         this.log(`  ${p.name}: ${p.running}/${p.wanted} replicas running${where.length > 0 ? ` (${where.join(', ')})` : ''}`)
