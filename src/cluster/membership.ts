@@ -4,6 +4,7 @@ import type {Engine} from '../lifecycle/context.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ClusterSettings} from '../state/store.js'
 import {clusterAppNetwork, clusterNetworkName} from './overlay-plan.js'
+import {assertProcessesFit} from './process-spec.js'
 import {clusterPlacement} from './service-spec.js'
 
 /** The swarm discode drives: made or adopted by `cluster init`, required by every cluster app. */
@@ -67,7 +68,7 @@ function workerError(): DiscodeError {
 export async function clusterSettingsFor(
   engine: Engine,
   app: string,
-  recipe: Pick<Recipe, 'volumes' | 'strategy'>,
+  recipe: Pick<Recipe, 'volumes' | 'strategy' | 'processes'>,
   replicas: number,
 ): Promise<ClusterSettings> {
   if (!Number.isInteger(replicas) || replicas < 1) {
@@ -75,6 +76,8 @@ export async function clusterSettingsFor(
   }
   const membership = await requireManager(engine)
   const placement = clusterPlacement(app, recipe, replicas, membership.nodeId ?? '')
+  // Refused before the install creates anything (its overlay, the encryption probe's services).
+  assertProcessesFit(app, recipe)
   // The base overlay is the proxy's; the app's own overlay is made as its first release starts (overlay.ts).
   await ensureOverlayNetwork(engine.docker, clusterNetworkName(engine.settings))
   const network = clusterAppNetwork(engine.settings, app)
