@@ -13,6 +13,7 @@ import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
 import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
 import {uninstall} from '../lifecycle/uninstall.js'
 import {update} from '../updates/update-path.js'
+import {rebalance} from './rebalance.js'
 import {clusterStatus} from './status.js'
 
 const PROCESSES = [
@@ -94,6 +95,31 @@ describe('recipe processes on a cluster', () => {
       Object.values(worker!.nodes).reduce((a, b) => a + b),
       2,
     )
+  })
+
+  it("rebalance respreads a process service left on one node, and leaves the even ones (the web's, the clock's) alone", async () => {
+    const nodes = swarm().nodes
+    swarm().nodes = ['node-1', 'node-2']
+    try {
+      const web = (await world.record(APP))!.current!.container
+      const worker = swarm().services.get(`${web}-worker`)!
+      for (const t of worker.tasks) t.NodeID = 'node-1'
+      const mark = world.docker.calls.length
+      const result = await rebalance(world.engine, APP)
+      assert.equal(result.moved, false, 'the web is spread evenly')
+      assert.deepEqual(
+        result.processes.map((p) => [p.name, p.moved, p.nodes]),
+        [
+          ['clock', false, {'host-1': 1}],
+          ['worker', true, {'host-1': 1, 'host-2': 1}],
+        ],
+      )
+      assert.equal(callAt('service.update', web, mark), -1, "the web's service is not touched")
+      assert.equal(callAt('service.update', `${web}-clock`, mark), -1)
+      assert.equal(swarm().running(`${web}-worker`), 2)
+    } finally {
+      swarm().nodes = nodes
+    }
   })
 
   it("a support bundle gets each process service's log beside the web's", async () => {
