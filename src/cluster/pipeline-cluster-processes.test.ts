@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
+import {scaleService} from '../docker/swarm.js'
 import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
 import {rollback} from '../lifecycle/rollback.js'
 import {status} from '../lifecycle/status.js'
@@ -120,6 +121,35 @@ describe('recipe processes on a cluster', () => {
     } finally {
       swarm().nodes = nodes
     }
+  })
+
+  it("reconcile: a process service removed behind discode's back is created again, one scaled down by hand scaled back; a healthy app is left alone", async () => {
+    const web = (await world.record(APP))!.current!.container
+    const repairs = async () => {
+      const mark = world.reporter.steps.length
+      const calls = world.docker.calls.length
+      assert.equal((await update(world.engine, {app: APP})).status, 'up-to-date')
+      const touched = world.docker.calls.slice(calls).filter((c) => c.point === 'service.create' || c.point === 'service.update')
+      return {steps: world.reporter.steps.slice(mark), touched: touched.map((c) => `${c.point} ${c.target}`)}
+    }
+    const healthy = await repairs()
+    assert.equal(healthy.steps.includes('processes-repair'), false, healthy.steps.join(' '))
+    assert.deepEqual(healthy.touched, [], 'a healthy cluster app: no service created or scaled')
+
+    swarm().services.delete(`${web}-worker`)
+    const removed = await repairs()
+    assert.ok(removed.steps.indexOf('processes-repair') > removed.steps.indexOf('reconcile'), removed.steps.join(' '))
+    assert.deepEqual(removed.touched, [`service.create ${web}-worker`])
+    assert.ok(world.reporter.warnings.includes(`Creating ${web}-worker again: it was gone`))
+    assert.equal(swarm().replicas(`${web}-worker`), 2, "the recipe's replicas")
+    assert.deepEqual(services(), ['clock@1.1.0×1', 'worker@1.1.0×2'])
+
+    await scaleService(world.engine.docker, `${web}-worker`, 1)
+    const scaled = await repairs()
+    assert.deepEqual(scaled.touched, [`service.update ${web}-worker`])
+    assert.ok(world.reporter.warnings.includes(`Scaling ${web}-worker back to 2 replicas: it ran 1`))
+    assert.deepEqual(services(), ['clock@1.1.0×1', 'worker@1.1.0×2'])
+    assert.deepEqual((await world.record(APP))!.current?.processes, {clock: 1, worker: 2})
   })
 
   it("a support bundle gets each process service's log beside the web's", async () => {
