@@ -82,11 +82,19 @@ describe('recipe processes on a cluster', () => {
     assert.deepEqual(steps.slice(steps.lastIndexOf('switch')), ['switch', 'processes-stop', 'processes', 'processes-retire', 'retire'])
   })
 
-  it('status and cluster status show each process with its replicas', async () => {
+  it('status and cluster status show each process with its replicas and its stop', async () => {
     const [report] = await status(world.engine, {app: APP, checkUpdates: false})
     assert.deepEqual(
       report.processes?.map((p) => `${p.name} ${p.running}/${p.wanted}`),
       ['clock 1/1', 'worker 2/2'],
+    )
+    assert.deepEqual(
+      report.processes?.map((p) => [p.name, p.stop]),
+      [
+        ['clock', {signal: 'SIGTERM', source: 'docker', timeout: 30}],
+        ['worker', {signal: 'SIGTERM', source: 'recipe', timeout: 30}],
+      ],
+      "each process's stop, from its service's spec (the fake images name no STOPSIGNAL)",
     )
     const [app] = (await clusterStatus(world.engine)).apps
     const worker = app.processes?.find((p) => p.name === 'worker')
