@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
+import {scaleService} from '../docker/swarm.js'
 import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
 import {rollback} from '../lifecycle/rollback.js'
 import {status} from '../lifecycle/status.js'
@@ -13,6 +14,7 @@ import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
 import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
 import {uninstall} from '../lifecycle/uninstall.js'
 import {update} from '../updates/update-path.js'
+import {rebalance} from './rebalance.js'
 import {clusterStatus} from './status.js'
 
 const PROCESSES = [
@@ -80,11 +82,19 @@ describe('recipe processes on a cluster', () => {
     assert.deepEqual(steps.slice(steps.lastIndexOf('switch')), ['switch', 'processes-stop', 'processes', 'processes-retire', 'retire'])
   })
 
-  it('status and cluster status show each process with its replicas', async () => {
+  it('status and cluster status show each process with its replicas and its stop', async () => {
     const [report] = await status(world.engine, {app: APP, checkUpdates: false})
     assert.deepEqual(
       report.processes?.map((p) => `${p.name} ${p.running}/${p.wanted}`),
       ['clock 1/1', 'worker 2/2'],
+    )
+    assert.deepEqual(
+      report.processes?.map((p) => [p.name, p.stop]),
+      [
+        ['clock', {signal: 'SIGTERM', source: 'docker', timeout: 30}],
+        ['worker', {signal: 'SIGTERM', source: 'recipe', timeout: 30}],
+      ],
+      "each process's stop, from its service's spec (the fake images name no STOPSIGNAL)",
     )
     const [app] = (await clusterStatus(world.engine)).apps
     const worker = app.processes?.find((p) => p.name === 'worker')
@@ -94,6 +104,60 @@ describe('recipe processes on a cluster', () => {
       Object.values(worker!.nodes).reduce((a, b) => a + b),
       2,
     )
+  })
+
+  it("rebalance respreads a process service left on one node, and leaves the even ones (the web's, the clock's) alone", async () => {
+    const nodes = swarm().nodes
+    swarm().nodes = ['node-1', 'node-2']
+    try {
+      const web = (await world.record(APP))!.current!.container
+      const worker = swarm().services.get(`${web}-worker`)!
+      for (const t of worker.tasks) t.NodeID = 'node-1'
+      const mark = world.docker.calls.length
+      const result = await rebalance(world.engine, APP)
+      assert.equal(result.moved, false, 'the web is spread evenly')
+      assert.deepEqual(
+        result.processes.map((p) => [p.name, p.moved, p.nodes]),
+        [
+          ['clock', false, {'host-1': 1}],
+          ['worker', true, {'host-1': 1, 'host-2': 1}],
+        ],
+      )
+      assert.equal(callAt('service.update', web, mark), -1, "the web's service is not touched")
+      assert.equal(callAt('service.update', `${web}-clock`, mark), -1)
+      assert.equal(swarm().running(`${web}-worker`), 2)
+    } finally {
+      swarm().nodes = nodes
+    }
+  })
+
+  it("reconcile: a process service removed behind discode's back is created again, one scaled down by hand scaled back; a healthy app is left alone", async () => {
+    const web = (await world.record(APP))!.current!.container
+    const repairs = async () => {
+      const mark = world.reporter.steps.length
+      const calls = world.docker.calls.length
+      assert.equal((await update(world.engine, {app: APP})).status, 'up-to-date')
+      const touched = world.docker.calls.slice(calls).filter((c) => c.point === 'service.create' || c.point === 'service.update')
+      return {steps: world.reporter.steps.slice(mark), touched: touched.map((c) => `${c.point} ${c.target}`)}
+    }
+    const healthy = await repairs()
+    assert.equal(healthy.steps.includes('processes-repair'), false, healthy.steps.join(' '))
+    assert.deepEqual(healthy.touched, [], 'a healthy cluster app: no service created or scaled')
+
+    swarm().services.delete(`${web}-worker`)
+    const removed = await repairs()
+    assert.ok(removed.steps.indexOf('processes-repair') > removed.steps.indexOf('reconcile'), removed.steps.join(' '))
+    assert.deepEqual(removed.touched, [`service.create ${web}-worker`])
+    assert.ok(world.reporter.warnings.includes(`Creating ${web}-worker again: it was gone`))
+    assert.equal(swarm().replicas(`${web}-worker`), 2, "the recipe's replicas")
+    assert.deepEqual(services(), ['clock@1.1.0×1', 'worker@1.1.0×2'])
+
+    await scaleService(world.engine.docker, `${web}-worker`, 1)
+    const scaled = await repairs()
+    assert.deepEqual(scaled.touched, [`service.update ${web}-worker`])
+    assert.ok(world.reporter.warnings.includes(`Scaling ${web}-worker back to 2 replicas: it ran 1`))
+    assert.deepEqual(services(), ['clock@1.1.0×1', 'worker@1.1.0×2'])
+    assert.deepEqual((await world.record(APP))!.current?.processes, {clock: 1, worker: 2})
   })
 
   it("a support bundle gets each process service's log beside the web's", async () => {

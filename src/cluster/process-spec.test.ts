@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {describe, it} from 'node:test'
 
 import type {Recipe} from '../recipes/schema.js'
-import {assertProcessesFit, PROCESS_REPLICAS_LABEL, processServiceSpec, unsettledReason} from './process-spec.js'
+import {assertProcessesFit, PROCESS_REPLICAS_LABEL, processServiceSpec, serviceStopReport, unsettledReason} from './process-spec.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Docker's ServiceSpec is a deep JSON shape
 type Json = Record<string, any>
@@ -70,6 +70,12 @@ describe('processServiceSpec', () => {
     assert.equal(clock.TaskTemplate.ContainerSpec.StopSignal, undefined, "the web's SIGQUIT is not inherited")
     assert.equal(clock.TaskTemplate.ContainerSpec.StopGracePeriod, 30e9)
     assert.equal(clock.Labels['discode.stop-source'], 'image')
+  })
+
+  it("reports its stop as status shows it: the recipe's, else the image's STOPSIGNAL, else Docker's SIGTERM", () => {
+    assert.deepEqual(serviceStopReport(spec('worker'), 'SIGINT'), {signal: 'SIGTERM', source: 'recipe', timeout: 45})
+    assert.deepEqual(serviceStopReport(spec('clock'), 'SIGQUIT'), {signal: 'SIGQUIT', source: 'image', timeout: 30})
+    assert.deepEqual(serviceStopReport(spec('clock')), {signal: 'SIGTERM', source: 'docker', timeout: 30})
   })
 
   it('turns the health command into the task health check Swarm waits for; none without one', () => {

@@ -1,7 +1,7 @@
 import {DiscodeError} from '../errors.js'
 import {taskArgv} from '../lifecycle/one-off-plan.js'
 import {PROCESS_LABELS} from '../lifecycle/processes/plan.js'
-import {stopSettings, stopSourceLabel} from '../lifecycle/stop-policy.js'
+import {type StopReport, stopReport, stopSettings, stopSourceLabel} from '../lifecycle/stop-policy.js'
 import {parseDuration} from '../recipes/duration.js'
 import type {Recipe} from '../recipes/schema.js'
 import {type Placement, releaseServiceSpec, type ServiceRelease} from './service-spec.js'
@@ -63,6 +63,24 @@ export function processServiceSpec(
       },
     },
   }
+}
+
+/**
+ * How a process service's replicas stop (pure), as `status --json` shows it: the spec's StopSignal
+ * (the recipe's) else the image's STOPSIGNAL (Swarm leaves it to the image), else Docker's SIGTERM;
+ * its StopGracePeriod in seconds; the source as the `discode.stop-source` label recorded it.
+ */
+export function serviceStopReport(spec: Record<string, unknown>, imageStopSignal?: string): StopReport {
+  const container = (spec.TaskTemplate as {ContainerSpec?: {StopSignal?: string; StopGracePeriod?: number}} | undefined)?.ContainerSpec
+  const grace = container?.StopGracePeriod
+  return stopReport(
+    {
+      StopSignal: container?.StopSignal ?? imageStopSignal,
+      StopTimeout: grace === undefined ? undefined : Math.round(grace / 1e9),
+      Labels: spec.Labels as Record<string, string> | undefined,
+    },
+    'process',
+  )
 }
 
 /**

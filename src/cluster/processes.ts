@@ -1,5 +1,6 @@
 import {setTimeout as sleep} from 'node:timers/promises'
 
+import {inspectImage} from '../docker/docker.js'
 import {createService, inspectService, listServices, listTasks, removeService, scaleService, serviceLogText} from '../docker/swarm.js'
 import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
@@ -12,7 +13,7 @@ import {FAILURE_LOG_LINES} from '../lifecycle/release-container.js'
 import {parseDuration} from '../recipes/duration.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ClusterSettings, ReleaseRecord} from '../state/store.js'
-import {PROCESS_REPLICAS_LABEL, processServiceSpec, unsettledReason} from './process-spec.js'
+import {PROCESS_REPLICAS_LABEL, processServiceSpec, serviceStopReport, unsettledReason} from './process-spec.js'
 import {
   appServices,
   clusterAuth,
@@ -23,6 +24,7 @@ import {
   serviceRelease,
   waitForReplicas,
 } from './releases.js'
+import {IMAGE_ID_LABEL} from './service-spec.js'
 import {replicasByNode} from './tasks.js'
 
 /**
@@ -139,7 +141,16 @@ export async function processServices(
             },
           ]
         : []
-      return {status: {name, wanted, running, containers}, service: service?.name ?? '', byNode}
+      const stop = service && (await processServiceStop(engine, service))
+      return {status: {name, wanted, running, containers, ...(stop ? {stop} : {})}, service: service?.name ?? '', byNode}
     }),
   )
+}
+
+/** How a process service's replicas stop; the image is read only when the spec leaves the signal to it. */
+async function processServiceStop(engine: Engine, service: {spec: Record<string, unknown>; labels: Record<string, string>}) {
+  const container = (service.spec.TaskTemplate as {ContainerSpec?: {StopSignal?: string}} | undefined)?.ContainerSpec
+  const imageId = service.labels[IMAGE_ID_LABEL]
+  const image = !container?.StopSignal && imageId ? await inspectImage(engine.docker, imageId).catch(() => undefined) : undefined
+  return serviceStopReport(service.spec, image?.stopSignal)
 }

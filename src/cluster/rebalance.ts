@@ -5,6 +5,7 @@ import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
 import {type Operation, runOperation, step} from '../lifecycle/operation.js'
 import {installedRecord} from '../state/installed.js'
+import {processServices} from './processes.js'
 import {waitForReplicas} from './releases.js'
 import {respreadSpec} from './service-spec.js'
 import {unevenSpread} from './spread.js'
@@ -17,14 +18,17 @@ export interface RebalanceResult {
   moved: boolean
   /** Node hostname → replicas running there, afterwards. */
   nodes: Record<string, number>
+  /** The serving release's process services, each spread by the same rule. */
+  processes: (Omit<RebalanceResult, 'app' | 'processes'> & {name: string})[]
 }
 
 const ROLLOUT_TIMEOUT_MS = 5 * 60_000
 
 /**
  * Spreads a cluster app's replicas over the ready nodes again (a release deployed while a node was
- * down, or nodes added since), one task at a time (see respreadSpec). Serving never stops: the proxy
- * targets the service name, whose DNS answers only the tasks that run.
+ * down, or nodes added since), one task at a time (see respreadSpec): the web's service, then each
+ * process service of the serving release. Serving never stops: the proxy targets the service name,
+ * whose DNS answers only the tasks that run.
  */
 export async function rebalance(engine: Engine, app: string): Promise<RebalanceResult> {
   const record = await installedRecord(engine.store, app)
@@ -35,17 +39,27 @@ export async function rebalance(engine: Engine, app: string): Promise<RebalanceR
       code: 'NOT_CLUSTER_APP',
     })
   }
-  const service = record.current.container
+  const current = record.current
   return runOperation(engine, app, 'rebalance', {}, async (op) => {
-    const before = await spread(op, service)
-    if (!unevenSpread(before.byId, before.ready, replicas.wanted)) return {app, service, moved: false, nodes: before.byHostname}
-    await step(op, 'rebalance', `Spreading ${service}'s replicas over ${before.ready.length} nodes`, async () => {
-      await updateService(op.engine.docker, service, (spec) => respreadSpec(spec, replicas.wanted, before.ready.length))
-      await waitForRollout(op, service)
-      await waitForReplicas(op, service, replicas.wanted, ROLLOUT_TIMEOUT_MS)
-    })
-    return {app, service, moved: true, nodes: (await spread(op, service)).byHostname}
+    const web = await respread(op, current.container, replicas.wanted)
+    const processes = []
+    for (const p of await processServices(engine, app, current)) {
+      if (p.service && p.status.wanted > 0) processes.push({name: p.status.name, ...(await respread(op, p.service, p.status.wanted))})
+    }
+    return {app, ...web, processes}
   })
+}
+
+/** One service: left alone when its spread is even (unevenSpread), else replaced one task at a time. */
+async function respread(op: Operation, service: string, wanted: number): Promise<Omit<RebalanceResult, 'app' | 'processes'>> {
+  const before = await spread(op, service)
+  if (!unevenSpread(before.byId, before.ready, wanted)) return {service, moved: false, nodes: before.byHostname}
+  await step(op, 'rebalance', `Spreading ${service}'s replicas over ${before.ready.length} nodes`, async () => {
+    await updateService(op.engine.docker, service, (spec) => respreadSpec(spec, wanted, before.ready.length))
+    await waitForRollout(op, service)
+    await waitForReplicas(op, service, wanted, ROLLOUT_TIMEOUT_MS)
+  })
+  return {service, moved: true, nodes: (await spread(op, service)).byHostname}
 }
 
 async function spread(op: Operation, service: string) {

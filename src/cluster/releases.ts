@@ -202,6 +202,7 @@ export async function appServices(op: Pick<Operation, 'engine' | 'app'>): Promis
     state: s.replicas === 0 ? 'exited' : 'running',
     labels: s.labels,
     imageId: s.labels[IMAGE_ID_LABEL] ?? '',
+    replicas: s.replicas,
   }))
 }
 

@@ -2,6 +2,7 @@ import {removeImage, streamContainerLogs} from '../docker/docker.js'
 import {inspectService, listNodes, removeService, scaleService} from '../docker/swarm.js'
 import {DiscodeError} from '../errors.js'
 import type {HookRunner} from '../lifecycle/hooks.js'
+import {createMissingReplicas} from '../lifecycle/processes/repair.js'
 import type {OneHostWork, ReleaseRuntime} from '../lifecycle/release-runtime.js'
 import {blueGreenStrategy} from '../lifecycle/strategies/bluegreen.js'
 import {dockerActions, runPreSwitchHooks, type StrategyActions} from '../lifecycle/strategy-actions.js'
@@ -42,6 +43,8 @@ export function clusterRuntime(cluster: ClusterSettings): ReleaseRuntime {
       await removeImage(op.engine.docker, release.imageId)
     },
     list: appServices,
+    // A process service removed behind discode's back: created again, with the recipe's replicas.
+    repairProcesses: (op, record, missing) => createMissingReplicas(op, record, missing, processes),
     async apply(op, action) {
       const {docker} = op.engine
       if (action.action === 'remove') return removeService(docker, action.container)

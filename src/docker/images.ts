@@ -7,6 +7,8 @@ import {registryOf} from './reference.js'
 export interface ImageInfo {
   id: string
   repoDigests: string[]
+  /** The image's STOPSIGNAL, if it names one. */
+  stopSignal?: string
 }
 
 export interface RegistryAuth {
@@ -18,7 +20,9 @@ export interface RegistryAuth {
 export async function inspectImage(docker: DockerClient, ref: string): Promise<ImageInfo | undefined> {
   try {
     const info = await docker.getImage(ref).inspect()
-    return {id: info.Id, repoDigests: info.RepoDigests ?? []}
+    // dockerode's types omit it, Docker's inspect has it.
+    const stopSignal = (info.Config as {StopSignal?: string} | undefined)?.StopSignal
+    return {id: info.Id, repoDigests: info.RepoDigests ?? [], ...(stopSignal ? {stopSignal} : {})}
   } catch (error) {
     if (isNotFound(error)) return undefined
     throw dockerError(error, `inspect image ${ref}`)

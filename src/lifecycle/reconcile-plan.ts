@@ -2,7 +2,7 @@ import type {AppRecord, ReleaseRecord} from '../state/store.js'
 import {promote} from './history.js'
 import {LABELS} from '../names/names.js'
 import {RUN_LABEL} from './one-off-plan.js'
-import {PROCESS_LABELS, planProcessRepair, seenProcesses} from './processes/plan.js'
+import {PROCESS_LABELS, planProcessRepair, type ProcessUnits, seenProcesses} from './processes/plan.js'
 
 /** One of the app's containers as Docker lists it. */
 export interface SeenContainer {
@@ -11,6 +11,8 @@ export interface SeenContainer {
   state: string
   labels: Record<string, string>
   imageId: string
+  /** A service's replicas as its spec asks (a cluster's); undefined for a container. */
+  replicas?: number
 }
 
 export interface ReconcileAction {
@@ -26,7 +28,7 @@ export interface ReconcilePlan {
   /** The release adopted that way, if any. */
   adopted?: ReleaseRecord
   actions: ReconcileAction[]
-  /** The current release's process replicas to create again (planProcessRepair); one host only. */
+  /** The current release's process replicas (a cluster: services) to create again (planProcessRepair). */
   missing: MissingReplica[]
 }
 
@@ -56,6 +58,7 @@ export function planReconcile(
   live: string | undefined,
   now = new Date(),
   staleRun: (labels: Record<string, string>) => boolean = () => false,
+  units: ProcessUnits = 'replica',
 ): ReconcilePlan {
   let next = record
   let adopted: ReleaseRecord | undefined
@@ -84,7 +87,7 @@ export function planReconcile(
     }
   }
   const missing: MissingReplica[] = []
-  for (const repair of planProcessRepair(record.app, next.current, next.previous, seenProcesses(containers))) {
+  for (const repair of planProcessRepair(record.app, next.current, next.previous, seenProcesses(containers), units)) {
     if (repair.action === 'create')
       missing.push({container: repair.container, process: repair.process, replica: repair.replica, warn: repair.warn})
     else actions.push(repair)

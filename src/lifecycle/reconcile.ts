@@ -40,7 +40,7 @@ async function followDocker(op: Operation, record: AppRecord): Promise<Reconcile
     const seen = await runtime.list(op)
     const route = await engine.proxy.route(record.app)
     const live = route?.targets[0]?.split(':')[0]
-    const plan = planReconcile(record, seen, live, new Date(), staleRun)
+    const plan = planReconcile(record, seen, live, new Date(), staleRun, runtime.processes.units)
     if (plan.adopted) {
       op.reporter.warn(`The proxy serves ${plan.adopted.version} (${live}) but the last run did not record it: recording it now`)
     }

@@ -68,15 +68,11 @@ export async function status(engine: Engine, options: {app?: string; checkUpdate
       const container = containers.find((c) => c.Names.includes(`/${current.container}`))
       const route = routes?.find((r) => r.service === record.app)
       const serving = route?.targets.some((t) => t.split(':')[0] === current.container) ?? false
-      const processes = await processStops(
+      const processes = await runtimes[i].processes.statuses(
         engine,
-        await runtimes[i].processes.statuses(
-          engine,
-          record.app,
-          current,
-          containers.filter((c) => c.Labels[LABELS.app] === record.app),
-        ),
-        current.version,
+        record.app,
+        current,
+        containers.filter((c) => c.Labels[LABELS.app] === record.app),
       )
       const {state, replicas: cluster} = await runtimes[i].serving(engine, record, {containers})
       const result: AppStatus = {
@@ -122,17 +118,6 @@ function warnAboutApps(engine: Engine, reports: AppStatus[]): void {
 async function containerStop(engine: Engine, container: string): Promise<StopReport | undefined> {
   const info = await inspectContainer(engine.docker, container)
   return info && stopReport(info.Config, 'web')
-}
-
-/** Each process's stop settings, as its serving replica was created with them (the same for every replica). */
-async function processStops(engine: Engine, statuses: ProcessStatus[], version: string): Promise<ProcessStatus[]> {
-  return Promise.all(
-    statuses.map(async (process) => {
-      const own = process.containers.find((c) => c.version === version)
-      const info = own && (await inspectContainer(engine.docker, own.name))
-      return info ? {...process, stop: stopReport(info.Config, 'process')} : process
-    }),
-  )
 }
 
 /** The available update (when the feed is read) and what is wrong with how the feed is trusted. */

@@ -593,6 +593,7 @@ describe('an app across a 3-node Swarm cluster, blue-green through kamal-proxy',
       app.processes.map((p: {name: string; wanted: number; running: number}) => [p.name, p.wanted, p.running]),
       [['worker', 2, 2]],
     )
+    assert.deepEqual(app.processes[0].stop, {signal: 'SIGTERM', source: 'recipe', timeout: 5}, "from the worker service's spec")
     const logs = await discode(world, ['logs', APP, '--process', 'worker', '--tail', '5'])
     assert.equal(logs.code, 0, logs.stderr)
     assert.match(logs.stdout + logs.stderr, /worker 1\.1\.0 on swnode\d/)

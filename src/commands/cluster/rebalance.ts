@@ -20,10 +20,12 @@ export default class ClusterRebalance extends DiscodeCommand {
   async run() {
     const {args} = await this.parse(ClusterRebalance)
     const result = await rebalance(await this.engine(), args.app)
-    const spread = Object.entries(result.nodes)
-      .map(([node, count]) => `${node}: ${count}`)
-      .join(', ')
-    this.log(result.moved ? `Spread ${result.service} again (${spread})` : `${result.service} is spread evenly already (${spread})`)
+    for (const unit of [result, ...result.processes]) {
+      const spread = Object.entries(unit.nodes)
+        .map(([node, count]) => `${node}: ${count}`)
+        .join(', ')
+      this.log(unit.moved ? `Spread ${unit.service} again (${spread})` : `${unit.service} is spread evenly already (${spread})`)
+    }
     return result
   }
 }

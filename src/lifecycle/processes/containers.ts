@@ -1,10 +1,12 @@
-import {createContainer, removeContainer, startContainer, stopContainer} from '../../docker/docker.js'
+import {createContainer, type DockerClient, inspectContainer, removeContainer, startContainer, stopContainer} from '../../docker/docker.js'
+import {stopReport} from '../stop-policy.js'
 import {stopRelease} from '../stop.js'
 import {waitProcessHealthy} from './health.js'
+import {processContainerName} from './plan.js'
 import type {ProcessRuntime} from './port.js'
 import {listProcesses} from './select.js'
 import {processContainerSpec} from './spec.js'
-import {processStatuses} from './status.js'
+import {type ProcessStatus, processStatuses} from './status.js'
 
 /** Processes on one host: a container per replica, on the app's network, beside the web's container. */
 export const containerProcesses: ProcessRuntime = {
@@ -33,5 +35,13 @@ export const containerProcesses: ProcessRuntime = {
     if (kind === 'update') await removeContainer(op.engine.docker, release.container)
     else await stopContainer(op.engine.docker, release.container)
   },
-  statuses: async (_engine, _app, current, containers) => processStatuses(current, containers),
+  statuses: async (engine, app, current, containers) =>
+    Promise.all(processStatuses(current, containers).map((process) => withStop(engine.docker, process, app, current.key))),
+}
+
+/** A process's stop settings, as its serving replica was created with them (the same for every replica). */
+async function withStop(docker: DockerClient, process: ProcessStatus, app: string, key: string): Promise<ProcessStatus> {
+  const own = process.containers.find((c) => c.name === processContainerName(app, key, process.name, c.replica))
+  const info = own && (await inspectContainer(docker, own.name))
+  return info ? {...process, stop: stopReport(info.Config, 'process')} : process
 }

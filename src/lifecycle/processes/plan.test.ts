@@ -147,6 +147,30 @@ describe('planProcessRepair', () => {
     )
   })
 
+  it('service units (a cluster): a gone process is its one service; one scaled below its replicas is started; a healthy one left alone', () => {
+    const cur = release('2', {worker: 3, clock: 1})
+    const service = (process: string, scale: number): SeenProcess => ({
+      container: `app-k2-${process}`,
+      state: scale > 0 ? 'running' : 'exited',
+      process,
+      release: 'k2',
+      replica: 1,
+      scale,
+    })
+    assert.deepEqual(planProcessRepair('app', cur, [], [service('worker', 3), service('clock', 1)], 'service'), [])
+    assert.deepEqual(
+      planProcessRepair('app', cur, [], [service('clock', 1)], 'service').map((r) => `${r.action} ${r.container}`),
+      ['create app-k2-worker'],
+    )
+    assert.deepEqual(planProcessRepair('app', cur, [], [service('worker', 1), service('clock', 1)], 'service'), [
+      {container: 'app-k2-worker', action: 'start', warn: 'Scaling app-k2-worker back to 3 replicas: it ran 1'},
+    ])
+    assert.deepEqual(
+      planProcessRepair('app', cur, [], [service('worker', 0), service('clock', 1)], 'service').map((r) => `${r.action} ${r.container}`),
+      ['start app-k2-worker'],
+    )
+  })
+
   it('a crash after the switch, before the new worker: the old one keeps working (started again if stopped)', () => {
     const adopted = release('2')
     assert.deepEqual(planProcessRepair('app', adopted, [v1], [seen('1', 'worker', 1)]), [])

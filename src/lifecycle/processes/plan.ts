@@ -25,6 +25,8 @@ export interface SeenProcess {
   /** The release key of the container. */
   release: string
   replica: number
+  /** A service's replicas as its spec asks (a cluster's unit); undefined for a container. */
+  scale?: number
 }
 
 /** `<app>-<key>-<process>-<replica>`: beside the web's `<app>-<key>`. */
@@ -69,7 +71,9 @@ export function processCounts(declared: Record<string, DeclaredProcess>): Record
 }
 
 /** The process containers among an app's containers (by their labels). */
-export function seenProcesses(containers: {name: string; state: string; labels: Record<string, string>}[]): SeenProcess[] {
+export function seenProcesses(
+  containers: {name: string; state: string; labels: Record<string, string>; replicas?: number}[],
+): SeenProcess[] {
   return containers
     .filter((c) => c.labels[PROCESS_LABELS.process] && c.labels[LABELS.release])
     .map((c) => ({
@@ -79,6 +83,7 @@ export function seenProcesses(containers: {name: string; state: string; labels: 
       release: c.labels[LABELS.release],
       // A service has no replica label: the one unit of its process.
       replica: Number(c.labels[PROCESS_LABELS.replica] ?? 1),
+      ...(c.replicas === undefined ? {} : {scale: c.replicas}),
     }))
 }
 
@@ -146,13 +151,16 @@ export type ProcessRepair =
  *   process, the newest kept release's keep running (started again if stopped), so the work goes on
  *   until the next update brings the new ones: a singleton stays one;
  * - any other release's (an interrupted update's new ones) are removed.
- * `current.processes` absent (that adopted release): every process counts as declared.
+ * `current.processes` absent (that adopted release): every process counts as declared. With `service`
+ * units (a cluster) a process is one unit: a missing one is its service, and one scaled below its
+ * recorded replicas by hand is started (scaled back to them).
  */
 export function planProcessRepair(
   app: string,
   current: ReleaseRecord | undefined,
   kept: ReleaseRecord[],
   seen: SeenProcess[],
+  units: ProcessUnits = 'replica',
 ): ProcessRepair[] {
   const declared = (process: string, replica = 1) => !current?.processes || replica <= (current.processes[process] ?? 0)
   const currentHas = (process: string) =>
@@ -164,6 +172,10 @@ export function planProcessRepair(
     if (s.release === current?.key) {
       if (!declared(s.process, s.replica)) repairs.push({container: s.container, action: 'remove'})
       else if (!running) repairs.push({container: s.container, action: 'start'})
+      else if (s.scale !== undefined && s.scale < (current?.processes?.[s.process] ?? 0)) {
+        const warn = `Scaling ${s.container} back to ${current?.processes?.[s.process]} replicas: it ran ${s.scale}`
+        repairs.push({container: s.container, action: 'start', warn})
+      }
     } else if (keptKeys.has(s.release)) {
       const standIn = !current?.processes && !currentHas(s.process) && s.release === kept[0]?.key
       if (standIn && !running)
@@ -177,17 +189,18 @@ export function planProcessRepair(
       repairs.push({container: s.container, action: 'remove', warn: `Removing ${s.container}, left over by an interrupted run`})
     }
   }
-  return [...repairs, ...missingReplicas(app, current, seen)]
+  return [...repairs, ...missingReplicas(app, current, seen, units)]
 }
 
-/** The current release's recorded replicas that Docker does not list at all, to be created again. */
-function missingReplicas(app: string, current: ReleaseRecord | undefined, seen: SeenProcess[]): ProcessRepair[] {
+/** The current release's recorded replicas (or services) that Docker does not list at all, to be created again. */
+function missingReplicas(app: string, current: ReleaseRecord | undefined, seen: SeenProcess[], units: ProcessUnits): ProcessRepair[] {
   if (!current?.processes) return []
   const missing: ProcessRepair[] = []
   for (const [process, replicas] of Object.entries(current.processes).sort(([a], [b]) => a.localeCompare(b))) {
-    for (let replica = 1; replica <= replicas; replica++) {
+    for (let replica = 1; replica <= (units === 'service' ? Math.min(1, replicas) : replicas); replica++) {
       if (seen.some((s) => s.release === current.key && s.process === process && s.replica === replica)) continue
-      const container = processContainerName(app, current.key, process, replica)
+      const container =
+        units === 'service' ? processServiceName(app, current.key, process) : processContainerName(app, current.key, process, replica)
       missing.push({container, action: 'create', process, replica, warn: `Creating ${container} again: it was gone`})
     }
   }
