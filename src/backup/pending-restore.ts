@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import type {Engine} from '../lifecycle/context.js'
 import {unjournaled} from '../lifecycle/operation.js'
-import {applySnapshot} from './apply-snapshot.js'
+import {applySnapshot, restoreFacts} from './apply-snapshot.js'
 import {checkSnapshot} from './check-snapshot.js'
 import {KEY_FILE, recipientOf, type SnapshotKey} from './encryption.js'
 import {identityMacKey} from './manifest-auth.js'
@@ -73,7 +73,7 @@ export async function finishPendingRestore(engine: Engine, app: string): Promise
   // The snapshot's directory may have changed since: authenticated and checked again.
   await checkSnapshot(engine, app, snapshot, {identity: pending.identity, trustUnauthenticated: pending.trust})
   const record = await engine.store.read(app)
-  if (pending.mode === 'apply' && record?.current) await applySnapshot(op, snapshot, pending.identity)
+  if (pending.mode === 'apply' && record?.current) await applySnapshot(op, snapshot, await restoreFacts(engine, record), pending.identity)
   else {
     await recoverData(op, snapshot, pending.identity)
     engine.reporter.warn(
