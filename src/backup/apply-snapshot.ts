@@ -16,15 +16,17 @@ import {PROCESS_LABELS} from '../lifecycle/processes/plan.js'
 import {hasProcesses, moveProcesses, stopProcesses} from '../lifecycle/processes/move.js'
 import {appContainers, reviveRelease} from '../lifecycle/release-container.js'
 import {deployArgs} from '../proxy/deploy-args.js'
-import {registryCredentials} from '../recipes/installed.js'
+import type {RestoreFacts} from '../lifecycle/backups.js'
+import type {Engine} from '../lifecycle/context.js'
+import {loadInstalledRecipe, registryCredentials, renderFor} from '../recipes/installed.js'
 import type {Recipe} from '../recipes/schema.js'
+import type {AppRecord, SecretsRecord} from '../state/store.js'
 import {runRestore} from './accessory-exec.js'
 import {holdRequests} from './hold.js'
 import type {ManifestPart} from './manifest.js'
 import {restoreTargets} from './manifest-checks.js'
 import {openPart} from './parts.js'
 import type {StoredSnapshot} from './snapshot-store.js'
-import {installedRecipe} from './take-snapshot.js'
 import {removeHelpers, writeVolume} from './volume-archive.js'
 
 /**
@@ -40,12 +42,12 @@ import {removeHelpers, writeVolume} from './volume-archive.js'
 export async function applySnapshot(
   op: Operation,
   snapshot: StoredSnapshot,
+  facts: RestoreFacts,
   identity?: string,
 ): Promise<{heldMs: number; removedReleases: string[]}> {
   const {engine, app} = op
-  const record = (await engine.store.read(app))!
+  const {record, recipe, secrets, runtime} = facts
   const current = record.current!
-  const recipe = await installedRecipe(engine, record)
   const docker = engine.docker
   await removeHelpers(docker, app)
   const from = snapshot.manifest.versions.release
@@ -57,7 +59,7 @@ export async function applySnapshot(
   const removedReleases: string[] = []
   try {
     await step(op, 'stop', `Stopping ${current.container}`, () => stopContainer(engine.docker, current.container))
-    await stopProcesses(op)
+    await stopProcesses(op, runtime.processes)
     for (const container of await appContainers(op)) {
       if (container.Labels[ACCESSORY_LABELS.accessory]) continue
       const name = containerName(container)
@@ -67,7 +69,7 @@ export async function applySnapshot(
     }
     const note = removedReleasesNote(removedReleases)
     if (note) engine.reporter.info(note)
-    await restoreVolumes(op, recipe, snapshot, {image: current.imageId, identity})
+    await restoreVolumes(op, recipe, snapshot, {image: current.imageId, identity, record, secrets})
     await step(op, 'start', `Starting ${current.container} on the restored data`, async () => {
       await reviveRelease(op, recipe, current)
       await engine.proxy.deploy(
@@ -86,8 +88,16 @@ export async function applySnapshot(
   }
   const heldMs = await hold.release(`${current.container}:${recipe.port}`)
   // The processes come back on the restored data once the web serves (a failure here leaves the web serving).
-  if (hasProcesses(recipe, [current])) await moveProcesses(op, recipe, current)
+  if (hasProcesses(recipe, [current])) await moveProcesses(op, recipe, current, runtime.processes)
   return {heldMs, removedReleases}
+}
+
+/** A restore's facts, read once under the lock from `record` (which names a serving release). */
+export async function restoreFacts(engine: Engine, record: AppRecord): Promise<RestoreFacts> {
+  const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
+  const secrets = await engine.store.readSecrets(record.app)
+  const recipe = renderFor(record.app, raw, record.inputs, secrets, record.current!)
+  return {record, raw, recipe, secrets, runtime: await engine.runtimeFor(record)}
 }
 
 /**
@@ -107,13 +117,13 @@ export async function restoreVolumes(
   op: Operation,
   recipe: Recipe,
   snapshot: StoredSnapshot,
-  options: {image: string; identity?: string},
+  options: {image: string; identity?: string; record: AppRecord; secrets: SecretsRecord},
 ): Promise<void> {
   const {engine, app} = op
   const docker = engine.docker
   const parts = snapshot.manifest.parts
   // Labels are checked before anything is removed: a name may be another app's (see ownership.ts).
-  const claim = claimFor(docker, app, await engine.store.read(app))
+  const claim = claimFor(docker, app, options.record)
   const {volumes, containers} = restoreTargets(app, snapshot.manifest)
   for (const name of volumes) await assertVolumeOwned(claim, name)
   for (const name of containers) await assertContainerOwned(claim, name)
@@ -138,7 +148,7 @@ export async function restoreVolumes(
   // Recreates the accessories removed above (and any missing), and waits until they are healthy.
   await ensureAccessories(op, recipe, {
     replace: false,
-    credentials: registryCredentials(recipe, await engine.store.readSecrets(app)),
+    credentials: registryCredentials(recipe, options.secrets),
   })
   for (const part of parts.filter((p) => p.kind === 'accessory-dump')) {
     const name = part.accessory!

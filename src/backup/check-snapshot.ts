@@ -1,6 +1,7 @@
 import {DiscodeError} from '../errors.js'
 import type {Engine} from '../lifecycle/context.js'
 import {loadInstalledRecipe} from '../recipes/installed.js'
+import type {RawRecipe} from '../recipes/schema.js'
 import type {AppRecord} from '../state/store.js'
 import {authenticateSnapshot} from './manifest-auth.js'
 import {manifestProblem} from './manifest-checks.js'
@@ -17,13 +18,18 @@ export async function checkSnapshot(
   engine: Engine,
   app: string,
   snapshot: StoredSnapshot,
-  options: {identity?: string; trustUnauthenticated?: boolean},
+  options: {
+    identity?: string
+    trustUnauthenticated?: boolean
+    /** The app's record (and its recipe) as the caller read them: not read again. */
+    known?: {record: AppRecord | undefined; raw?: RawRecipe}
+  },
 ): Promise<void> {
   authenticateSnapshot(engine.settings.home, snapshot, options)
-  const record = await engine.store.read(app)
+  const record = options.known ? options.known.record : await engine.store.read(app)
   const recover = !record?.current
   const source = recover ? await snapshotRecord(app, snapshot, options.identity) : record
-  const {raw} = loadInstalledRecipe(engine.recipeRoots, source)
+  const raw = (!recover && options.known?.raw) || loadInstalledRecipe(engine.recipeRoots, source).raw
   const problem = manifestProblem(snapshot.manifest, {app, recipe: raw, encrypts: Boolean(record?.backup?.encrypted), recover})
   if (problem) throw problem
 }

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import type {Engine} from '../lifecycle/context.js'
 import {unjournaled} from '../lifecycle/operation.js'
-import {applySnapshot} from './apply-snapshot.js'
+import {applySnapshot, restoreFacts} from './apply-snapshot.js'
 import {checkSnapshot} from './check-snapshot.js'
 import {KEY_FILE, recipientOf, type SnapshotKey} from './encryption.js'
 import {identityMacKey} from './manifest-auth.js'
@@ -68,12 +68,15 @@ export async function finishPendingRestore(engine: Engine, app: string): Promise
   const pending = readPendingRestore(appDir)
   if (!pending) return false
   engine.reporter.warn(`A restore of ${app} from snapshot ${pending.id} (${pending.startedAt}) was interrupted: finishing it first`)
-  const op = unjournaled(engine, app)
+  const record = await engine.store.read(app)
+  // The record read once, here: the restore's claims take it from the op (a recovery's: none, as a
+  // disaster recovery never adopts what it did not label).
+  const op = {...unjournaled(engine, app), record: pending.mode === 'apply' ? record : undefined}
   const snapshot = await verifySnapshot(pending.snapshotDir)
   // The snapshot's directory may have changed since: authenticated and checked again.
-  await checkSnapshot(engine, app, snapshot, {identity: pending.identity, trustUnauthenticated: pending.trust})
-  const record = await engine.store.read(app)
-  if (pending.mode === 'apply' && record?.current) await applySnapshot(op, snapshot, pending.identity)
+  const known = {record}
+  await checkSnapshot(engine, app, snapshot, {identity: pending.identity, trustUnauthenticated: pending.trust, known})
+  if (pending.mode === 'apply' && record?.current) await applySnapshot(op, snapshot, await restoreFacts(engine, record), pending.identity)
   else {
     await recoverData(op, snapshot, pending.identity)
     engine.reporter.warn(

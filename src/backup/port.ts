@@ -18,8 +18,9 @@ export const backups: Backups = {
   },
   async restoreForRollback(op, path, options) {
     const {prepareRestore, restoreSnapshot} = await import('./restore.js')
-    const prepared = await prepareRestore(op.engine, op.app, path, {passphrase: options.passphrase})
+    const {passphrase, facts} = options
+    const prepared = await prepareRestore(op.engine, op.app, path, {passphrase, facts})
     await options.switched()
-    return restoreSnapshot(op.engine, op.app, path, {locked: op, prepared})
+    return restoreSnapshot(op.engine, op.app, path, {locked: op, prepared, facts})
   },
 }

@@ -44,6 +44,6 @@ export async function recoverData(op: Operation, snapshot: StoredSnapshot, ident
   for (const container of await listContainers(engine.docker, [`${LABELS.app}=${app}`, LABELS.release])) {
     await removeContainer(engine.docker, containerName(container))
   }
-  await restoreVolumes(op, recipe, snapshot, {image: imageId, identity})
+  await restoreVolumes(op, recipe, snapshot, {image: imageId, identity, record, secrets})
   return record
 }

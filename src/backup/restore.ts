@@ -1,9 +1,10 @@
 import {DiscodeError} from '../errors.js'
+import type {RestoreFacts} from '../lifecycle/backups.js'
 import type {Engine} from '../lifecycle/context.js'
 import {install} from '../lifecycle/install.js'
 import {type Operation, runOperation, type Timings} from '../lifecycle/operation.js'
 import {validateAppName} from '../names/names.js'
-import {applySnapshot} from './apply-snapshot.js'
+import {applySnapshot, restoreFacts} from './apply-snapshot.js'
 import {findSnapshotDir} from './backup-app.js'
 import {checkSnapshot} from './check-snapshot.js'
 import {clearPendingRestore, restoredKey, writePendingRestore} from './pending-restore.js'
@@ -22,6 +23,8 @@ export interface RestoreOptions {
   locked?: Operation
   /** Restore a snapshot whose manifest cannot be authenticated here (see manifest-auth.ts). */
   trustUnauthenticated?: boolean
+  /** What the caller's operation already read (a rollback with --restore-data): not read again. */
+  facts?: RestoreFacts
 }
 
 export interface RestoreResult {
@@ -64,10 +67,16 @@ export async function prepareRestore(
       code: 'SNAPSHOT_OTHER_APP',
     })
   }
-  const runtime = await engine.runtimeFor(await engine.store.read(app))
+  const {facts} = options
+  const record = facts ? facts.record : await engine.store.read(app)
+  const runtime = facts?.runtime ?? (await engine.runtimeFor(record))
   runtime.requireOneHost(app, {what: 'restore', snapshot: snapshot.id, ref: snapshotRef})
   const identity = await snapshotIdentity(snapshot, options.passphrase)
-  await checkSnapshot(engine, app, snapshot, {identity, trustUnauthenticated: options.trustUnauthenticated})
+  await checkSnapshot(engine, app, snapshot, {
+    identity,
+    trustUnauthenticated: options.trustUnauthenticated,
+    known: {record, raw: facts?.raw},
+  })
   return {dir, snapshot, identity}
 }
 
@@ -86,16 +95,17 @@ export async function restoreSnapshot(
 ): Promise<RestoreResult> {
   const {dir, snapshot, identity} = options.prepared ?? (await prepareRestore(engine, app, snapshotRef, options))
   const work = async (op: Operation) => {
-    const installed = Boolean((await engine.store.read(app))?.current)
-    const mode = installed ? 'apply' : 'recover'
+    // Gathered once: the caller's (a rollback's, as switched), else what this operation read (op.record).
+    const facts = options.facts ?? (op.record?.current ? await restoreFacts(engine, op.record) : undefined)
+    const mode = facts ? 'apply' : 'recover'
     const appDir = engine.store.appDir(app)
     engine.store.ensureAppDir(app)
     const trust = options.trustUnauthenticated
     writePendingRestore(appDir, {snapshotDir: dir, id: snapshot.id, mode, identity, trust, startedAt: new Date().toISOString()})
     let applied = {heldMs: 0, removedReleases: [] as string[]}
-    if (installed) applied = await applySnapshot(op, snapshot, identity)
+    if (facts) applied = await applySnapshot(op, snapshot, facts, identity)
     else await recoverData(op, snapshot, identity)
-    if (identity) await rememberAppKey(engine, app, await restoredKey(snapshot, identity))
+    if (identity) await rememberAppKey(engine, app, await restoredKey(snapshot, identity), facts?.record)
     clearPendingRestore(appDir)
     return {mode, ...applied} as const
   }

@@ -137,10 +137,11 @@ async function snapshotKey(engine: Engine, record: AppRecord, passphrase?: strin
 }
 
 /** After an encrypted snapshot (or restore of one): the app's key is kept, and the app marked as encrypting. */
-export async function rememberAppKey(engine: Engine, app: string, key: SnapshotKey): Promise<void> {
+export async function rememberAppKey(engine: Engine, app: string, key: SnapshotKey, known?: AppRecord): Promise<void> {
   engine.store.ensureAppDir(app)
   writeAppKey(engine.store.appDir(app), key)
-  const stored = await engine.store.read(app)
+  // `known`: the record as the caller's operation holds it (read or written under its lock).
+  const stored = known ?? (await engine.store.read(app))
   if (stored && !stored.backup?.encrypted) await engine.store.write({...stored, backup: {...stored.backup, encrypted: true}})
 }
 

@@ -1,9 +1,9 @@
-import type {Release} from '../feed/feed.js'
+import {chooseRelease, type Release} from '../feed/feed.js'
 import {feedFor, loadInstalledRecipe} from '../recipes/installed.js'
 import {installedRecord} from '../state/installed.js'
 import type {Engine} from './context.js'
+import {readFeed} from './facts.js'
 import {unjournaled} from './operation.js'
-import {findRelease} from './release.js'
 
 export interface UpdateCheck {
   app: string
@@ -20,12 +20,10 @@ export async function checkUpdate(engine: Engine, app: string, options: {to?: st
   const {raw} = loadInstalledRecipe(engine.recipeRoots, record)
   const feed = feedFor(app, raw, record.inputs, await engine.store.readSecrets(app))
   // Read-only: verifies the feed against what was accepted, but records nothing (no lock held).
-  const {release: available, decision} = await findRelease(unjournaled(engine, app), feed, {
-    current: record.current.version,
-    to: options.to,
-    newestAccepted: record.feedPublished,
-    trust: {app, installed: true, trust: record.feedTrust},
-  })
+  const trust = {app, installed: true, trust: record.feedTrust}
+  const read = await readFeed(unjournaled(engine, app), feed, trust, {newestAccepted: record.feedPublished})
+  const {decision} = read
+  const available = chooseRelease(read.feed, {current: record.current.version, to: options.to})
   return {
     app,
     current: record.current.version,

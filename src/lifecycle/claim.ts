@@ -20,9 +20,15 @@ export function claimFor(docker: DockerClient, app: string, record: {current?: u
   return {docker, app, adopt: adoptsUnlabelled(record)}
 }
 
-/** The claim of an operation's app: installed when its lock was taken, or else as its record stands now. */
+/**
+ * The claim of an operation's app: as its record stood when the lock was taken (op.record, which
+ * runOperation reads under the lock). Nothing else writes the record while the lock is held, so
+ * reading it again tells nothing new, and what the operation itself writes must not widen the claim:
+ * an install whose go-live wrote a serving release is still a first install, which never adopts
+ * (adoptsUnlabelled). An operation that gathered no record (unjournaled: no `record` key) reads it.
+ */
 export async function operationClaim(op: Operation): Promise<Claim> {
-  return claimFor(op.engine.docker, op.app, op.record?.current ? op.record : await op.engine.store.read(op.app))
+  return claimFor(op.engine.docker, op.app, 'record' in op ? op.record : await op.engine.store.read(op.app))
 }
 
 export async function assertVolumeOwned(claim: Claim, name: string): Promise<void> {

@@ -22,7 +22,10 @@ export interface Operation {
   journal: StepJournal
   timings: Timings
   reporter: Reporter
-  /** The app's record as read once the lock was held (runOperation reads it once; undefined: none). */
+  /**
+   * The app's record as read once the lock was held (runOperation reads it once; undefined: none).
+   * No `record` key at all (unjournaled): no record was gathered, so whoever needs it reads it.
+   */
   record?: AppRecord
 }
 

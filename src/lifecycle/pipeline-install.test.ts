@@ -1,7 +1,8 @@
 /**
  * install as gather -> plan -> apply on the fake engine (src/lifecycle/testing): one install gathers
  * the record, the recipe, the secrets and the feed once each and takes the lock once; the plan it returns
- * is what it did; a blocked plan (a missing input, a version not in the feed) writes and starts nothing.
+ * is what it did; a blocked plan (a missing input, a version not in the feed) writes and starts nothing;
+ * the ownership claims use the record read under the lock, and a first install adopts nothing unlabelled.
  */
 import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -52,9 +53,9 @@ describe('install: plan once, then apply', () => {
   it('gathers the record, recipe, secrets and feed once each, takes the lock once, and does what the plan says', async () => {
     const before = reads()
     const result = await install(world.engine, {app: APP, recipe, set: {}})
-    // The record: op.record once, then the two ownership claims (accessory, release container) ask it
-    // as it stands now by design (no serving release yet: nothing unlabelled is adopted).
-    assert.deepEqual(since(before), {record: 3, recipe: 1, secrets: 1, feed: 1, locks: 1})
+    // The record: op.record once; the ownership claims (accessory, release container) take it from
+    // the op (as it stood when the lock was taken: no serving release, nothing unlabelled is adopted).
+    assert.deepEqual(since(before), {record: 1, recipe: 1, secrets: 1, feed: 1, locks: 1})
     const {plan} = result
     assert.deepEqual(plan.release?.version, '1.1.0', 'the newest stable release, chosen from the feed read once')
     assert.deepEqual(plan.inputs, [{name: 'hostname', source: 'default'}])
@@ -73,5 +74,22 @@ describe('install: plan once, then apply', () => {
   it('installing it again is refused (already installed)', async () => {
     const error = await failure(install(world.engine, {app: APP, recipe, set: {}}))
     assert.equal(error.code, 'ALREADY_INSTALLED')
+  })
+})
+
+describe('install: the claims judge by the record read under the lock', () => {
+  let world: FakeWorld
+  let recipe: string
+  before(async () => ({world, recipe} = await shopWorld(['1.0.0'], {volume: true})))
+  after(() => world.close())
+
+  it("an unlabelled volume under the app's name is not adopted by a first install (the attacker's stays theirs)", async () => {
+    world.docker.volumes.set(`${APP}-data`, {labels: {}, data: Buffer.from('planted')})
+    const error = await failure(install(world.engine, {app: APP, recipe, set: {}}))
+    assert.equal(error.code, 'NAME_TAKEN')
+    const volume = world.docker.volumes.get(`${APP}-data`)!
+    assert.deepEqual(volume.labels, {}, "not labelled as the app's")
+    assert.equal(volume.data.toString(), 'planted')
+    assert.equal((await world.record(APP))?.current, undefined, 'nothing serves')
   })
 })

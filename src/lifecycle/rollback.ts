@@ -77,8 +77,10 @@ async function applyRollback(op: Operation, facts: Gathered, plan: RollbackPlan,
   const target = record.previous.find((release) => release.container === plan.target!.container)!
   const recipe = rollbackRecipe(facts, target)
   const {data} = plan
-  if (data.action === 'restore')
-    return withRestoredData(op, {record, target, plan, snapshot: data.snapshot, passphrase: options.passphrase})
+  if (data.action === 'restore') {
+    const restore = {facts, recipe, target, plan, snapshot: data.snapshot}
+    return withRestoredData(op, {...restore, passphrase: options.passphrase})
+  }
   if (data.action === 'reverse-migrations') await runPreRollback(op, recipe, current, runtime.runHook)
   if (data.action === 'keep' && data.reason === 'declared-compatible') {
     op.reporter.info(`The vendor declares that ${target.version} runs on the data ${data.migrations.join(', ')} migrated: the data is kept`)
@@ -102,19 +104,24 @@ async function applyRollback(op: Operation, facts: Gathered, plan: RollbackPlan,
 async function withRestoredData(
   op: Operation,
   move: {
-    record: InstalledRecord
+    facts: Gathered
+    /** The recipe rendered for the target. */
+    recipe: Recipe
     target: ReleaseRecord
     plan: RollbackPlan
     snapshot: {id: string; path: string}
     passphrase?: () => Promise<string>
   },
 ): Promise<RollbackResult> {
-  const {record, target, plan, snapshot} = move
+  const {facts, target, plan, snapshot} = move
+  const {record} = facts
   const updated = promote(record, target)
-  // The snapshot is verified and authenticated before the record (or anything else) changes.
+  // The snapshot is verified and authenticated before the record (or anything else) changes; the
+  // restore reads nothing this rollback read: it is given the record as switched, the target's recipe.
   const restored = await op.engine.backups.restoreForRollback(op, snapshot.path, {
     passphrase: move.passphrase,
     switched: () => op.engine.store.write(updated),
+    facts: {record: updated, raw: facts.raw, recipe: move.recipe, secrets: facts.storedSecrets, runtime: facts.runtime},
   })
   return {
     app: op.app,

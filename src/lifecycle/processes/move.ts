@@ -89,8 +89,8 @@ export async function pauseProcesses(op: Operation): Promise<() => Promise<void>
 }
 
 /** Before a restore removes the release containers: the processes stop cleanly (a worker finishes its job). */
-export async function stopProcesses(op: Operation): Promise<void> {
-  const runtime = await processRuntime(op)
+export async function stopProcesses(op: Operation, given?: ProcessRuntime): Promise<void> {
+  const runtime = given ?? (await processRuntime(op))
   const running = (await runtime.list(op)).filter((p) => p.state === 'running').map((p) => p.container)
   if (running.length > 0) await step(op, 'processes-stop', `Stopping ${running.join(', ')}`, () => runtime.stop(op, running))
 }
