@@ -46,7 +46,7 @@ const data = (world: FakeWorld) => world.docker.volumes.get(VOLUME)?.data.toStri
 
 describe('a rollback without a migration: plan once, then apply', () => {
   let world: FakeWorld
-  before(async () => (world = await updated({processes: ['worker: {command: [bin/jobs]}']})))
+  before(async () => (world = await updated({processes: ['worker: {command: [bin/jobs], health: {settle: 10ms}}']})))
   after(() => world.close())
 
   it('--check plans 1.0.0, the data untouched, the worker following, and changes nothing', async () => {
