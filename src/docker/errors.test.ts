@@ -33,6 +33,14 @@ describe('dockerError', () => {
     assert.equal(statusOf(error.cause), 409)
   })
 
+  it('says what to do when Docker has no address pool left for another network (one per app)', () => {
+    const message = 'could not find an available, non-overlapping IPv4 address pool among the defaults to assign to the network'
+    const error = dockerError(httpError(400, message), 'create network discode.s30')
+    assert.equal(error.message, 'Could not create network discode.s30: Docker has no address range left for another network')
+    assert.equal(error.code, 'NETWORK_POOLS_EXHAUSTED')
+    assert.match(error.hint ?? '', /default-address-pools.*daemon\.json.*restart Docker/)
+  })
+
   it("drops docker-modem's status prefix when there is no JSON body, and keeps DiscodeErrors as they are", () => {
     assert.equal(dockerError(new Error('(HTTP code 500) server error - boom'), 'ping').message, 'Could not ping: server error - boom')
     const own = new DiscodeError('already explained', {code: 'X'})

@@ -11,6 +11,9 @@ interface DockerFailure {
 }
 
 /** Turns dockerode's errors (HTTP status + JSON body, or socket errors) into DiscodeErrors. */
+/** Docker's answer when its default-address-pools have no subnet left for a new network. */
+const POOLS_EXHAUSTED = /could not find an available, non-overlapping IPv4 address pool/
+
 export function dockerError(error: unknown, doing: string): DiscodeError {
   if (error instanceof DiscodeError) return error
   const err = (error ?? {}) as DockerFailure
@@ -26,6 +29,13 @@ export function dockerError(error: unknown, doing: string): DiscodeError {
     })
   }
   const detail = (err.json?.message ?? err.message ?? String(error)).replace(/^\(HTTP code \d+\)\s*/, '').split('\n')[0]
+  if (POOLS_EXHAUSTED.test(detail)) {
+    return new DiscodeError(`Could not ${doing}: Docker has no address range left for another network`, {
+      hint: `Each app has its own network, and Docker's default pools hold about 30: add "default-address-pools": [{"base": "10.200.0.0/16", "size": 24}] to /etc/docker/daemon.json and restart Docker (256 networks)`,
+      code: 'NETWORK_POOLS_EXHAUSTED',
+      cause: error,
+    })
+  }
   return new DiscodeError(`Could not ${doing}: ${detail}`, {code: 'DOCKER_ERROR', cause: error})
 }
 
