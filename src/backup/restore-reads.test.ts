@@ -1,13 +1,13 @@
 /**
- * `discode restore` on the fake engine (src/lifecycle/testing): its operation gathers the record, the
+ * `discode restore` on the fake engine (src/testing): its operation gathers the record, the
  * recipe and the secrets once under the lock (the check before the lock reads the record and recipe
  * once more, as it must: nothing is locked yet), takes the lock once and brings the data back.
  */
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
-import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 import {restoreSnapshot} from './restore.js'
 

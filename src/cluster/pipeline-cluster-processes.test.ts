@@ -1,5 +1,5 @@
 /**
- * Recipe processes on a cluster (the fake engine's Swarm, src/lifecycle/testing): one service per
+ * Recipe processes on a cluster (the fake engine's Swarm, src/testing): one service per
  * process and release, moved in the single-host order (processes/move.ts) through the runtime port.
  */
 import assert from 'node:assert/strict'
@@ -9,9 +9,9 @@ import {scaleService} from '../docker/swarm.js'
 import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
 import {rollback} from '../lifecycle/rollback.js'
 import {status} from '../lifecycle/status.js'
-import {assertServing, failure} from '../lifecycle/testing/expect.js'
-import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
+import {assertServing, failure} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
 import {uninstall} from '../lifecycle/uninstall.js'
 import {update} from '../updates/update-path.js'
 import {rebalance} from './rebalance.js'

@@ -1,5 +1,5 @@
 /**
- * A cluster app's releases on the fake engine's Swarm (src/lifecycle/testing): each release a service
+ * A cluster app's releases on the fake engine's Swarm (src/testing): each release a service
  * the proxy targets by name, hooks as jobs, the old release scaled to 0 and kept for a rollback.
  */
 import assert from 'node:assert/strict'
@@ -11,9 +11,9 @@ import {execInApp, runInApp} from '../lifecycle/one-off-commands.js'
 import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
 import {rollback} from '../lifecycle/rollback.js'
 import {status} from '../lifecycle/status.js'
-import {assertServing, failure} from '../lifecycle/testing/expect.js'
-import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
+import {assertServing, failure} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
 import {uninstall} from '../lifecycle/uninstall.js'
 import {update} from '../updates/update-path.js'
 import {clusterStatus} from './status.js'

@@ -10,9 +10,9 @@ import {install} from './install.js'
 import {recoverIfInterrupted} from './reconcile.js'
 import {uninstall} from './uninstall.js'
 import {update} from '../updates/update-path.js'
-import {assertServing, deployOf} from './testing/expect.js'
-import type {FakeWorld} from './testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from './testing/shop.js'
+import {assertServing, deployOf} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
 
 const SHARED = 'discode'
 const NET = `${SHARED}.${APP}`

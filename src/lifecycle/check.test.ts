@@ -6,8 +6,8 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import {checkUpdate} from './check.js'
-import type {FakeWorld} from './testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from './testing/shop.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
 
 describe('checkUpdate', () => {
   let world: FakeWorld

@@ -1,15 +1,15 @@
 /**
  * A process killed at each step boundary (the journaled steps of src/lifecycle/operation.ts), then the
  * next command: `recoverIfInterrupted` (what status runs) must leave exactly the right release serving
- * and recorded, and the next update must finish the job. On the fake engine (src/lifecycle/testing).
+ * and recorded, and the next update must finish the job. On the fake engine (src/testing).
  */
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import {recoverIfInterrupted} from './reconcile.js'
-import {assertServing} from './testing/expect.js'
-import type {FakeWorld} from './testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from './testing/shop.js'
+import {assertServing} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 
 /** The steps of a blue-green update with a preSwitch hook, in order; the switch is where traffic moves. */

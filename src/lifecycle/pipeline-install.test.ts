@@ -1,5 +1,5 @@
 /**
- * install as gather -> plan -> apply on the fake engine (src/lifecycle/testing): one install gathers
+ * install as gather -> plan -> apply on the fake engine (src/testing): one install gathers
  * the record, the recipe, the secrets and the feed once each and takes the lock once; the plan it returns
  * is what it did; a blocked plan (a missing input, a version not in the feed) writes and starts nothing;
  * the ownership claims use the record read under the lock, and a first install adopts nothing unlabelled.
@@ -9,9 +9,9 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import {after, before, describe, it} from 'node:test'
 
 import {install} from './install.js'
-import {assertServing, failure} from './testing/expect.js'
-import type {FakeWorld} from './testing/fake-engine.js'
-import {APP, shopWorld} from './testing/shop.js'
+import {assertServing, failure} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, shopWorld} from '../testing/shop.js'
 
 describe('install: plan once, then apply', () => {
   let world: FakeWorld

@@ -1,14 +1,14 @@
 /**
- * The pause strategy on the fake engine (src/lifecycle/testing): requests held while the serving
+ * The pause strategy on the fake engine (src/testing): requests held while the serving
  * release is replaced, the way back when the new one fails, and a run killed while the route is paused.
  */
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import {recoverIfInterrupted} from './reconcile.js'
-import {assertServing, deployOf, firstCall, failure} from './testing/expect.js'
-import type {FakeWorld} from './testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from './testing/shop.js'
+import {assertServing, deployOf, firstCall, failure} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 
 describe('strategy: pause', () => {

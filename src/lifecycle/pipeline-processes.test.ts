@@ -1,6 +1,6 @@
 /**
  * Recipe processes (workers, a singleton scheduler) through install, update, a worker that never
- * becomes healthy, a crash between steps, rollback and prune, on the fake engine (src/lifecycle/testing).
+ * becomes healthy, a crash between steps, rollback and prune, on the fake engine (src/testing).
  */
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
@@ -9,9 +9,9 @@ import {releaseKey} from '../names/names.js'
 import {recoverIfInterrupted} from './reconcile.js'
 import {rollback} from './rollback.js'
 import {status} from './status.js'
-import {assertServing, deployOf, failure} from './testing/expect.js'
-import type {FakeWorld} from './testing/fake-engine.js'
-import {APP, installShop, publish, shopImage, shopWorld} from './testing/shop.js'
+import {assertServing, deployOf, failure} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopImage, shopWorld} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 
 const PROCESSES = [

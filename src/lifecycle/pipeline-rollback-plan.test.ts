@@ -1,5 +1,5 @@
 /**
- * rollback as gather -> plan -> apply on the fake engine (src/lifecycle/testing): the plan `rollback
+ * rollback as gather -> plan -> apply on the fake engine (src/testing): the plan `rollback
  * --check` shows is the one the rollback applies and returns, and one rollback reads the record, the
  * recipe and the secrets once each, fetches no feed and takes the lock once; with and without data
  * (the restore, shared with `discode restore`, is given what the rollback read).
@@ -8,9 +8,9 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import {checkRollback, rollback} from './rollback.js'
-import {assertServing, failure} from './testing/expect.js'
-import type {FakeWorld} from './testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld, type ShopOptions} from './testing/shop.js'
+import {assertServing, failure} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld, type ShopOptions} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 
 const VOLUME = `${APP}-data`

@@ -1,5 +1,5 @@
 /**
- * rollback on the fake engine (src/lifecycle/testing): code only, across a migration with
+ * rollback on the fake engine (src/testing): code only, across a migration with
  * --keep-data (then --restore-data to the same release), with --restore-data (the snapshot taken
  * before the migration comes back), and with
  * the recipe's reverse migration.
@@ -9,9 +9,9 @@ import {after, before, describe, it} from 'node:test'
 
 import {recoverIfInterrupted} from './reconcile.js'
 import {rollback} from './rollback.js'
-import {assertServing, failure} from './testing/expect.js'
-import type {FakeWorld} from './testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld, type ShopOptions} from './testing/shop.js'
+import {assertServing, failure} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld, type ShopOptions} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 
 const VOLUME = `${APP}-data`

@@ -1,14 +1,14 @@
 /**
- * The update pipeline against the fake Engine (src/lifecycle/testing): no Docker, the real lifecycle
+ * The update pipeline against the fake Engine (src/testing): no Docker, the real lifecycle
  * code from install/update down to the dockerode calls and the kamal-proxy client's argv.
  */
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import {DiscodeError} from '../errors.js'
-import {assertServing, deployOf, failure} from './testing/expect.js'
-import type {FakeWorld} from './testing/fake-engine.js'
-import {APP, installShop, publish, shopImage, shopWorld} from './testing/shop.js'
+import {assertServing, deployOf, failure} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopImage, shopWorld} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 
 describe('install and a blue-green update on the fake engine', () => {

@@ -10,7 +10,7 @@ import {parseFeed} from '../feed/feed.js'
 import {rawPublicKey} from '../feed/keys.js'
 import type {OfflineFeed} from '../feed/read.js'
 import {install} from './install.js'
-import {type FakeWorld, fakeWorld} from './testing/fake-engine.js'
+import {type FakeWorld, fakeWorld} from '../testing/fake-engine.js'
 import {update} from '../updates/update-path.js'
 
 const KEY = rawPublicKey(generateKeyPairSync('ed25519').privateKey)

@@ -1,13 +1,13 @@
 /**
- * `auto-update run` through the update pipeline on the fake engine (src/lifecycle/testing): the run
+ * `auto-update run` through the update pipeline on the fake engine (src/testing): the run
  * decides from the feed it read and the update plans from that same feed (one fetch, one lock).
  */
 import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
-import {assertServing} from '../lifecycle/testing/expect.js'
-import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../lifecycle/testing/shop.js'
+import {assertServing} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
 import {runAutoUpdates} from './auto-run.js'
 import {writePolicy} from './policy-store.js'
 

@@ -1,5 +1,5 @@
 /**
- * `discode update` along the vendor's upgrade path on the fake engine (src/lifecycle/testing): the
+ * `discode update` along the vendor's upgrade path on the fake engine (src/testing): the
  * plan `--check` shows (checkUpdate) against what the update then did, hop by hop, and what one
  * update gathers (record, recipe, feed, lock: once each).
  */
@@ -7,9 +7,9 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
-import {assertServing, failure} from '../lifecycle/testing/expect.js'
-import type {FakeWorld} from '../lifecycle/testing/fake-engine.js'
-import {APP, installShop, publish, shopImage, shopRecipe, shopWorld} from '../lifecycle/testing/shop.js'
+import {assertServing, failure} from '../testing/expect.js'
+import type {FakeWorld} from '../testing/fake-engine.js'
+import {APP, installShop, publish, shopImage, shopRecipe, shopWorld} from '../testing/shop.js'
 import type {UpdatePlan} from './plan.js'
 import {checkUpdate, HopFailedError, updateAlongPath} from './update-path.js'
 

@@ -2,7 +2,7 @@
  * The app the orchestration tests install: "shop", a recipe written into the fake world's home, its
  * release images published to the fake registry and listed in the feed. Test support only.
  */
-import {install} from '../install.js'
+import {install} from '../lifecycle/install.js'
 import {type FakeWorld, fakeWorld} from './fake-engine.js'
 import type {FeedRelease} from './feed-server.js'
 

@@ -1,7 +1,7 @@
 /** Assertions the orchestration tests share: who serves, and in which order the fake saw calls. */
 import assert from 'node:assert/strict'
 
-import type {DiscodeError} from '../../errors.js'
+import type {DiscodeError} from '../errors.js'
 
 import {APP} from './shop.js'
 import type {FakeWorld} from './fake-engine.js'

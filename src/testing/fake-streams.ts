@@ -1,5 +1,5 @@
 /**
- * The byte-level bits of the fake Docker (src/lifecycle/testing/fake-docker.ts): errors shaped like
+ * The byte-level bits of the fake Docker (src/testing/fake-docker.ts): errors shaped like
  * docker-modem's, multiplexed log frames, and the modem's demuxStream/followProgress over streams the
  * fake made. Test support only: never imported by product code.
  */

@@ -1,7 +1,7 @@
 /** The fake Docker's containers: create, the per-container API (dockerode's Container) and inspect. */
 import type {Readable} from 'node:stream'
 
-import {LABELS} from '../../names/names.js'
+import {LABELS} from '../names/names.js'
 import type {FakeDocker} from './fake-docker.js'
 import {dockerFailure, execStream, framed, notFound} from './fake-streams.js'
 

@@ -4,8 +4,8 @@ import {readdirSync, readFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {describe, it} from 'node:test'
 
-import {HealthCheckTimeoutError, proxyCommandError, ServiceNotFoundError} from '../../proxy/errors.js'
-import {parseList} from '../../proxy/list.js'
+import {HealthCheckTimeoutError, proxyCommandError, ServiceNotFoundError} from '../proxy/errors.js'
+import {parseList} from '../proxy/list.js'
 import {FakeDocker} from './fake-docker.js'
 
 describe('the fake kamal-proxy', () => {
@@ -92,7 +92,7 @@ describe('the fake Docker networks', () => {
   })
 })
 
-describe('src/lifecycle/testing', () => {
+describe('src/testing', () => {
   it('is imported by tests only, never by product code', () => {
     const src = join(import.meta.dirname, '..', '..')
     const offenders = (readdirSync(src, {recursive: true, encoding: 'utf8'}) as string[])

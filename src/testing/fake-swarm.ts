@@ -3,7 +3,7 @@
  * at once (tasks `running`), scaled by an update of the spec, hook jobs that complete (or fail, as
  * FakeDocker.hookExits says) at once, and the services' logs.
  */
-import {LABELS} from '../../names/names.js'
+import {LABELS} from '../names/names.js'
 import type {FakeDocker} from './fake-docker.js'
 import {dockerFailure, framed, hasLabel, notFound} from './fake-streams.js'
 

@@ -3,9 +3,9 @@
  * uses (containers, images and pulls, networks, volumes, exec, logs, Swarm services and tasks), a
  * record of every call, failures injected at a named point, and a "crash" after which every call
  * fails, as a killed process can no longer clean up. `docker exec <proxy> kamal-proxy ...` is answered
- * by FakeKamalProxy. Test support only (src/lifecycle/testing): product code never imports it.
+ * by FakeKamalProxy. Test support only (src/testing): product code never imports it.
  */
-import {LABELS} from '../../names/names.js'
+import {LABELS} from '../names/names.js'
 import {containerApi, createFakeContainer, type FakeContainer, inspectOf} from './fake-containers.js'
 import {FakeKamalProxy} from './fake-proxy.js'
 import {imageApi, listNetworksOf, type NetworkFilters, networkApi, volumeApi} from './fake-resources.js'
