@@ -11,7 +11,7 @@ import type {DiscodeError} from './errors.js'
 import {containerRuntime, type OneHostWork} from './lifecycle/release-runtime.js'
 import {status} from './lifecycle/status.js'
 import type {FakeWorld} from './testing/fake-engine.js'
-import {APP, installShop, shopWorld} from './testing/shop.js'
+import {APP, installedShop} from './testing/shop.js'
 import {uninstall} from './lifecycle/uninstall.js'
 import {runtimeFor} from './runtimes.js'
 
@@ -89,9 +89,7 @@ describe('what choosing a runtime loads', () => {
 describe('a single-host app through its runtime', () => {
   let world: FakeWorld
   before(async () => {
-    const shop = await shopWorld(['1.0.0'])
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop()
   })
   after(() => world.close())
 

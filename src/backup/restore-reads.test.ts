@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import {after, before, describe, it} from 'node:test'
 
 import type {FakeWorld} from '../testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
+import {APP, publish, installedShop} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 import {restoreSnapshot} from './restore.js'
 
@@ -16,9 +16,7 @@ const VOLUME = `${APP}-data`
 describe('discode restore: each fact read once under the lock', () => {
   let world: FakeWorld
   before(async () => {
-    const shop = await shopWorld(['1.0.0'], {volume: true, migrate: true})
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop({volume: true, migrate: true})
     world.docker.volumes.get(VOLUME)!.data = Buffer.from('v1')
     publish(world, ['1.1.0'])
     await update(world.engine, {app: APP})

@@ -11,7 +11,7 @@ import {rollback} from '../lifecycle/rollback.js'
 import {status} from '../lifecycle/status.js'
 import {assertServing, failure} from '../testing/expect.js'
 import type {FakeWorld} from '../testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
+import {APP, installShop, publish, shopWorld, installedShop} from '../testing/shop.js'
 import {uninstall} from '../lifecycle/uninstall.js'
 import {update} from '../updates/update-path.js'
 import {rebalance} from './rebalance.js'
@@ -40,9 +40,7 @@ describe('recipe processes on a cluster', () => {
     world.docker.calls.findIndex((c, i) => i >= from && c.point === point && c.target === target)
 
   before(async () => {
-    const shop = await shopWorld(['1.0.0'], {cluster: 2, processes: PROCESSES})
-    world = shop.world
-    await installShop(world, shop.recipe, undefined, true)
+    world = await installedShop({cluster: 2, processes: PROCESSES}, true)
   })
   after(() => world.close())
 

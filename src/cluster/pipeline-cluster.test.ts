@@ -13,7 +13,7 @@ import {rollback} from '../lifecycle/rollback.js'
 import {status} from '../lifecycle/status.js'
 import {assertServing, failure} from '../testing/expect.js'
 import type {FakeWorld} from '../testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
+import {APP, publish, installedShop} from '../testing/shop.js'
 import {uninstall} from '../lifecycle/uninstall.js'
 import {update} from '../updates/update-path.js'
 import {clusterStatus} from './status.js'
@@ -22,9 +22,7 @@ describe('the cluster runtime', () => {
   let world: FakeWorld
   const swarm = () => world.docker.swarm
   before(async () => {
-    const shop = await shopWorld(['1.0.0'], {migrate: true, cluster: 2})
-    world = shop.world
-    await installShop(world, shop.recipe, undefined, true)
+    world = await installedShop({migrate: true, cluster: 2}, true)
   })
   after(() => world.close())
 

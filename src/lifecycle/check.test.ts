@@ -7,14 +7,12 @@ import {after, before, describe, it} from 'node:test'
 
 import {checkUpdate} from './check.js'
 import type {FakeWorld} from '../testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
+import {APP, publish, installedShop} from '../testing/shop.js'
 
 describe('checkUpdate', () => {
   let world: FakeWorld
   before(async () => {
-    const shop = await shopWorld(['1.0.0'])
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop()
   })
   after(() => world.close())
 

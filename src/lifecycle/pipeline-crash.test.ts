@@ -9,7 +9,7 @@ import {after, before, describe, it} from 'node:test'
 import {recoverIfInterrupted} from './reconcile.js'
 import {assertServing} from '../testing/expect.js'
 import type {FakeWorld} from '../testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
+import {APP, installShop, publish, shopWorld, installedShop} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 
 /** The steps of a blue-green update with a preSwitch hook, in order; the switch is where traffic moves. */
@@ -19,9 +19,7 @@ describe('an update killed at each step boundary, then recovered', () => {
   let world: FakeWorld
   let minor = 0
   before(async () => {
-    const shop = await shopWorld(['1.0.0'], {migrate: true})
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop({migrate: true})
     // Two updates first, so that every later update prunes (the cleanup step runs).
     for (const version of ['1.0.1', '1.0.2']) {
       publish(world, [version])

@@ -8,15 +8,13 @@ import {after, before, describe, it} from 'node:test'
 import {recoverIfInterrupted} from './reconcile.js'
 import {assertServing, deployOf, firstCall, failure} from '../testing/expect.js'
 import type {FakeWorld} from '../testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
+import {APP, publish, installedShop} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 
 describe('strategy: pause', () => {
   let world: FakeWorld
   before(async () => {
-    const shop = await shopWorld(['1.0.0'], {strategy: 'pause'})
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop({strategy: 'pause'})
   })
   after(() => world.close())
 

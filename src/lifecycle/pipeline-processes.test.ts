@@ -11,7 +11,7 @@ import {rollback} from './rollback.js'
 import {status} from './status.js'
 import {assertServing, deployOf, failure} from '../testing/expect.js'
 import type {FakeWorld} from '../testing/fake-engine.js'
-import {APP, installShop, publish, shopImage, shopWorld} from '../testing/shop.js'
+import {APP, installShop, publish, shopImage, shopWorld, installedShop} from '../testing/shop.js'
 import {update} from '../updates/update-path.js'
 
 const PROCESSES = [
@@ -137,9 +137,7 @@ describe('recipe processes: failures and crashes', () => {
   let world: FakeWorld
   let minor = 0
   before(async () => {
-    const shop = await shopWorld(['1.0.0'], {processes: PROCESSES})
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop({processes: PROCESSES})
   })
   after(() => world.close())
 

@@ -82,6 +82,13 @@ export async function shopWorld(
   return {world, recipe}
 }
 
+/** A fake world with shop 1.0.0 installed (from a recipe of these options; on a cluster when asked). */
+export async function installedShop(options: ShopOptions = {}, cluster?: boolean): Promise<FakeWorld> {
+  const {world, recipe} = await shopWorld(['1.0.0'], options)
+  await installShop(world, recipe, undefined, cluster)
+  return world
+}
+
 export async function installShop(world: FakeWorld, recipe: string, version?: string, cluster?: boolean) {
   return install(world.engine, {app: APP, recipe, set: {}, version, ...(cluster ? {cluster: {}} : {})})
 }

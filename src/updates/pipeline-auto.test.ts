@@ -7,16 +7,14 @@ import {after, before, describe, it} from 'node:test'
 
 import {assertServing} from '../testing/expect.js'
 import type {FakeWorld} from '../testing/fake-engine.js'
-import {APP, installShop, publish, shopWorld} from '../testing/shop.js'
+import {APP, publish, installedShop} from '../testing/shop.js'
 import {runAutoUpdates} from './auto-run.js'
 import {writePolicy} from './policy-store.js'
 
 describe('auto-update run', () => {
   let world: FakeWorld
   before(async () => {
-    const shop = await shopWorld(['1.0.0'])
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop()
     writePolicy(world.home, APP, {policy: 'minor', channel: 'stable'})
     publish(world, ['1.1.0', '2.0.0'])
   })

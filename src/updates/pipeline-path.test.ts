@@ -9,7 +9,7 @@ import {after, before, describe, it} from 'node:test'
 import {recoverIfInterrupted} from '../lifecycle/reconcile.js'
 import {assertServing, failure} from '../testing/expect.js'
 import type {FakeWorld} from '../testing/fake-engine.js'
-import {APP, installShop, publish, shopImage, shopRecipe, shopWorld} from '../testing/shop.js'
+import {APP, publish, shopImage, shopRecipe, installedShop} from '../testing/shop.js'
 import type {UpdatePlan} from './plan.js'
 import {checkUpdate, HopFailedError, updateAlongPath} from './update-path.js'
 
@@ -23,9 +23,7 @@ describe('an update with required hops: the plan --check shows is the one applie
   let world: FakeWorld
   let plan: UpdatePlan
   before(async () => {
-    const shop = await shopWorld(['1.0.0'], {migrate: true})
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop({migrate: true})
     // The vendor's newer recipe brings an accessory and an input with a default.
     const dir = shopRecipe(world, {migrate: true, cache: true})
     const file = `${dir}/recipe.yml`
@@ -122,9 +120,7 @@ describe('an update with required hops: the plan --check shows is the one applie
 describe('one hop gathers each fact once', () => {
   let world: FakeWorld
   before(async () => {
-    const shop = await shopWorld(['1.0.0'])
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop()
     publish(world, ['1.1.0'])
   })
   after(() => world.close())
@@ -172,9 +168,7 @@ describe('one hop gathers each fact once', () => {
 describe('a hop with a snapshot reads the record once too', () => {
   let world: FakeWorld
   before(async () => {
-    const shop = await shopWorld(['1.0.0'], {migrate: true, volume: true})
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop({migrate: true, volume: true})
     publish(world, ['1.1.0'])
   })
   after(() => world.close())
@@ -204,9 +198,7 @@ describe('a hop with a snapshot reads the record once too', () => {
 describe('a hop that fails stops the path where it is', () => {
   let world: FakeWorld
   before(async () => {
-    const shop = await shopWorld(['1.0.0'])
-    world = shop.world
-    await installShop(world, shop.recipe)
+    world = await installedShop()
     publish(world, [release('2.0.0', {required: true}), release('3.0.0')])
   })
   after(() => world.close())
