@@ -56,7 +56,6 @@ export function clusterRuntime(cluster: ClusterSettings): ReleaseRuntime {
     runHook,
     appEngine: (engine, app) => clusterEngine(engine, app),
     proxyNetwork: cluster.network,
-    runsProcesses: true,
     processes,
     removeApp: removeAppServices,
     async serving(engine, record, seen) {

@@ -10,7 +10,6 @@ import {pullRelease} from './pull.js'
 import {snapshotBeforeChange} from './snapshot-step.js'
 import {declaredRollbackTo} from './data-compat.js'
 import type {SourcedRecipe} from './strategy.js'
-import {DiscodeError} from '../errors.js'
 
 /**
  * The deploy shared by install and update, once a release is chosen: pull (before anything is
@@ -39,7 +38,6 @@ export async function deployRelease(
   },
 ): Promise<DeployResult> {
   const {recipe, release, credentials} = deploy
-  await assertProcessesSupported(op, deploy.record, recipe)
   // Names first: no volume or container of another app (or of the proxy) is ever mounted or replaced.
   const reserved = reservedNameProblem(op.app, recipe, reservedNames(op.engine.settings))
   if (reserved) throw reserved
@@ -64,33 +62,4 @@ export async function deployRelease(
   const accessories = await ensureAccessories(op, recipe, {replace: deploy.replaceAccessories, credentials, existing: deploy.accessories})
   const result = await goLive(op, {record, recipe, release: {...release, imageId}, kind: deploy.kind})
   return {...result, accessories}
-}
-
-/**
- * A runtime that cannot run processes (runsProcesses false; both of today's can): install, update (and
- * its refresh) and rollback refuse an app whose recipe declares some before anything is pulled or
- * changed, never ignore them.
- */
-export async function assertProcessesSupported(
-  op: Operation,
-  record: Pick<AppRecord, 'app' | 'cluster'>,
-  recipe: {processes: Record<string, unknown>},
-): Promise<void> {
-  if (Object.keys(recipe.processes).length === 0) return
-  const problem = processesUnsupported(record.app, recipe, (await op.engine.runtimeFor(record)).runsProcesses)
-  if (problem) throw problem
-}
-
-/** Pure: the refusal of a recipe's processes on a runtime that cannot run them (undefined: none). */
-export function processesUnsupported(
-  app: string,
-  recipe: {processes: Record<string, unknown>},
-  runsProcesses: boolean,
-): DiscodeError | undefined {
-  const names = Object.keys(recipe.processes)
-  if (names.length === 0 || runsProcesses) return undefined
-  return new DiscodeError(`${app} runs on a cluster, and its recipe declares processes (${names.join(', ')}): not supported yet`, {
-    hint: 'Install the app on a single host (without --cluster), or ask the vendor for a release without processes',
-    code: 'CLUSTER_UNSUPPORTED',
-  })
 }

@@ -6,7 +6,6 @@ import type {InstalledRecord} from '../state/installed.js'
 import type {SecretsRecord} from '../state/store.js'
 import type {ContainerInfo} from '../docker/docker.js'
 import {type AccessoryReport, ensureAccessories} from './accessories/apply.js'
-import {assertProcessesSupported} from './deploy-release.js'
 import type {Operation} from './operation.js'
 import {hasProcesses, moveProcesses} from './processes/move.js'
 import {restoreRoute, switchTraffic} from './proxy-steps.js'
@@ -31,7 +30,6 @@ export async function refreshCurrent(
 ): Promise<{accessories: AccessoryReport[]; rerouted: boolean}> {
   const {record, raw, secrets} = state
   const running = renderFor(op.app, raw, record.inputs, secrets, record.current)
-  await assertProcessesSupported(op, record, running)
   // Replacing an accessory (a database) touches its data: saved first, as before a migration.
   if (options.snapshot)
     await snapshotBeforeChange(op, {record, recipe: running, trigger: options.snapshot, version: record.current.version})

@@ -93,8 +93,6 @@ export interface ReleaseRuntime {
   appEngine(engine: Engine, app: string): Engine
   /** The one network the proxy reaches every release on (a cluster's overlay); undefined: each release container's own (one per app). */
   proxyNetwork?: string
-  /** Whether the recipe's processes (workers) can run here. */
-  runsProcesses: boolean
   /** How the recipe's processes run here (see processes/port.ts). */
   processes: ProcessRuntime
   /** Uninstall: removes what the runtime keeps beside the app's containers (a cluster's services). */
@@ -158,7 +156,6 @@ export const containerRuntime: ReleaseRuntime = {
   runHook: async (...args) => (await import('./hooks.js')).runInRelease(...args),
   // Each app on one host has its own network (see network-plan.ts).
   appEngine: (engine, app) => appNetworkEngine(engine, app),
-  runsProcesses: true,
   processes: containerProcesses,
   async removeApp() {},
   async serving(_engine, {current}, {containers}) {

@@ -50,7 +50,6 @@ function facts(
       dataSnapshots: options.snapshots ?? [BEFORE_2],
     },
     runtime: {
-      runsProcesses: oneHost,
       requireOneHost(app) {
         if (!oneHost) throw new DiscodeError(`${app} runs on a cluster`, {hint: 'On one host only', code: 'CLUSTER_UNSUPPORTED'})
       },
@@ -96,11 +95,11 @@ describe('planRollback', () => {
     assert.deepEqual([expandOnly.data.action, expandOnly.blockers], ['keep', []])
   })
 
-  it('a cluster refuses --restore-data and processes; a release not kept blocks with no target', () => {
+  it('a cluster refuses --restore-data (its processes follow, as on one host); a release not kept blocks with no target', () => {
     const cluster = planRollback(facts({oneHost: false, extra: {processes: {worker: {command: ['jobs']}}}}), {data: 'restore'})
     assert.deepEqual(
       cluster.blockers.map((b) => b.code),
-      ['CLUSTER_UNSUPPORTED', 'CLUSTER_UNSUPPORTED'],
+      ['CLUSTER_UNSUPPORTED'],
     )
     const missing = planRollback(facts(), {to: '0.5.0'})
     assert.deepEqual([missing.target, missing.blockers.map((b) => b.code)], [null, ['NO_PREVIOUS_RELEASE']])

@@ -9,7 +9,6 @@ import {renderFor} from '../recipes/installed.js'
 import type {Recipe} from '../recipes/schema.js'
 import type {ReleaseRecord} from '../state/store.js'
 import {dataRollbackDecision} from './data-rollback.js'
-import {processesUnsupported} from './deploy-release.js'
 import {type AppFacts, blockerOf, type PlanBlocker} from './facts.js'
 import {rollbackTarget} from './history.js'
 import {hasProcesses} from './processes/move.js'
@@ -26,8 +25,8 @@ export interface RollbackRequest {
 }
 
 export interface RollbackFacts extends AppFacts {
-  /** The app's runtime, chosen once (a cluster refuses --restore-data and processes). */
-  runtime: Pick<ReleaseRuntime, 'runsProcesses' | 'requireOneHost'>
+  /** The app's runtime, chosen once (a cluster refuses --restore-data). */
+  runtime: Pick<ReleaseRuntime, 'requireOneHost'>
   /** When the facts were read (how many minutes of writes a restore loses). */
   now: Date
 }
@@ -74,8 +73,6 @@ export function planRollback(facts: RollbackFacts, request: RollbackRequest): Ro
     return {...base, blockers: [blockerOf(error)]}
   }
   const blockers: PlanBlocker[] = []
-  const unsupported = processesUnsupported(app, recipe, facts.runtime.runsProcesses)
-  if (unsupported) blockers.push(blockerOf(unsupported))
   const {data, blocker} = rollbackData(facts, recipe, target.version, request.data)
   if (blocker) blockers.push(blocker)
   if (data.action === 'restore') {
